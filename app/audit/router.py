@@ -1,0 +1,54 @@
+"""Reading and verifying the audit log."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from app.audit import service
+from app.audit.schemas import AuditEntryRead, ChainReportRead
+from app.auth.dependencies import CurrentPrincipal, DbSession
+from app.core.errors import error_responses
+from app.core.pagination import Paging
+
+router = APIRouter(prefix="/api/v1", tags=["audit"])
+
+
+@router.get(
+    "/organisations/{organisation_id}/audit",
+    response_model=list[AuditEntryRead],
+    summary="Read an organisation's audit log",
+    responses=error_responses(401, 403, 404, 422),
+)
+def organisation_log(
+    organisation_id: str,
+    session: DbSession,
+    principal: CurrentPrincipal,
+    page: Paging,
+    entity_id: Annotated[str | None, Query(max_length=80)] = None,
+) -> list[AuditEntryRead]:
+    """Entries in chain order, optionally for one entity."""
+    entries = service.organisation_log(
+        session,
+        principal=principal,
+        organisation_id=organisation_id,
+        entity_id=entity_id,
+        limit=page.limit,
+        offset=page.offset,
+    )
+    return [AuditEntryRead.model_validate(e) for e in entries]
+
+
+@router.get(
+    "/audit/verify",
+    response_model=ChainReportRead,
+    summary="Verify the audit chain",
+    responses=error_responses(401, 403),
+)
+def verify(session: DbSession, principal: CurrentPrincipal) -> ChainReportRead:
+    """Walk the whole chain and report the first broken link."""
+    report = service.verify_as(session, principal=principal)
+    return ChainReportRead(
+        ok=report.ok, checked=report.checked, broken_at=report.broken_at, reason=report.reason
+    )

@@ -1,0 +1,113 @@
+"""Token issue, the caller's identity, and the public signing keys."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Form, Header, Request
+
+from app.auth import service
+from app.auth.dependencies import CurrentPrincipal, DbSession, Security
+from app.auth.principal import PrincipalKind
+from app.auth.schemas import MeRead, OrganisationRoles, TokenResponse
+from app.core import tokens
+from app.core.errors import Unauthorized, Unprocessable, error_responses
+from app.organisations import repository as org_repo
+
+router = APIRouter(prefix="/api/v1", tags=["auth"])
+
+
+def _basic_credentials(authorization: str | None) -> tuple[str, str] | None:
+    if not authorization or not authorization.lower().startswith("basic "):
+        return None
+    try:
+        decoded = base64.b64decode(authorization[6:], validate=True).decode()
+    except (binascii.Error, UnicodeDecodeError) as exc:
+        raise Unauthorized("Malformed Basic credentials", code="invalid_client") from exc
+    client_id, sep, secret = decoded.partition(":")
+    if not sep:
+        raise Unauthorized("Malformed Basic credentials", code="invalid_client")
+    return client_id, secret
+
+
+@router.post(
+    "/auth/token",
+    response_model=TokenResponse,
+    summary="Issue an access token",
+    responses=error_responses(401, 422, 429),
+)
+def issue_token(
+    request: Request,
+    session: DbSession,
+    ctx: Security,
+    grant_type: Annotated[Literal["password", "client_credentials"], Form()],
+    username: Annotated[str | None, Form(max_length=254)] = None,
+    password: Annotated[str | None, Form(max_length=200)] = None,
+    client_id: Annotated[str | None, Form(max_length=80)] = None,
+    client_secret: Annotated[str | None, Form(max_length=200)] = None,
+    scope: Annotated[str | None, Form(max_length=500)] = None,
+    authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
+) -> TokenResponse:
+    """OAuth2 password grant for people, client-credentials grant for systems."""
+    if grant_type == "password":
+        if not username or not password:
+            raise Unprocessable("username and password are required for the password grant")
+        ip = request.client.host if request.client else "unknown"
+        issued = service.password_login(
+            session, ctx, username=username, password=password, client_ip=ip
+        )
+    else:
+        basic = _basic_credentials(authorization)
+        cid, secret = basic if basic else (client_id, client_secret)
+        if not cid or not secret:
+            raise Unprocessable("client_id and client_secret are required for this grant")
+        issued = service.client_login(
+            session, ctx, client_id=cid, client_secret=secret, requested_scope=scope
+        )
+    return TokenResponse(
+        access_token=issued.access_token, expires_in=issued.expires_in, scope=issued.scope
+    )
+
+
+@router.get("/me", response_model=MeRead, summary="Who am I", responses=error_responses(401))
+def me(session: DbSession, principal: CurrentPrincipal) -> MeRead:
+    """The caller, its organisations and roles (or scopes for a system)."""
+    direct: set[tuple[str, str]] = set()
+    email = None
+    if principal.kind is PrincipalKind.user:
+        user = org_repo.get_user(session, principal.id)
+        email = user.email if user else None
+        direct = {
+            (m.organisation_id, m.role.value)
+            for m in org_repo.memberships_of_user(session, principal.id)
+        }
+    organisations = []
+    for org_id in sorted(principal.roles):
+        org = org_repo.get_organisation(session, org_id)
+        roles = sorted(principal.roles[org_id])
+        organisations.append(
+            OrganisationRoles(
+                organisation_id=org_id,
+                organisation_name=org.name if org else org_id,
+                roles=roles,
+                via_region=principal.kind is PrincipalKind.user
+                and not any((org_id, r.value) in direct for r in roles),
+            )
+        )
+    return MeRead(
+        kind=principal.kind,
+        id=principal.id,
+        name=principal.name,
+        email=email,
+        is_superuser=principal.is_superuser,
+        scopes=sorted(principal.scopes),
+        organisations=organisations,
+    )
+
+
+@router.get("/auth/jwks", summary="Public signing keys (JWKS)")
+def jwks(ctx: Security) -> dict[str, Any]:
+    """The keys that verify Ennakko's access tokens."""
+    return tokens.public_jwks(ctx.signer)

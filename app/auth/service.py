@@ -1,0 +1,175 @@
+"""Logins, token issue, and turning a verified token into a Principal."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import Session
+
+from app.auth import throttle
+from app.auth.principal import Principal, PrincipalKind
+from app.core import tokens
+from app.core.config import Settings
+from app.core.errors import Unauthorized
+from app.core.passwords import verify_secret
+from app.organisations import repository as org_repo
+from app.organisations.models import Role
+
+
+@dataclass
+class SecurityContext:
+    """Keys loaded once at start-up."""
+
+    settings: Settings
+    signer: tokens.LocalSigner
+    local_keys: dict[str, tokens.VerificationKey]
+    jwks: tokens.JwksCache | None
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> SecurityContext:
+        signer = tokens.settings_signer(settings)
+        jwks = None
+        if settings.oidc_issuer and settings.oidc_jwks_url:
+            jwks = tokens.JwksCache(
+                url=settings.oidc_jwks_url,
+                algorithms=tuple(settings.oidc_algorithms),
+                ttl_s=settings.oidc_jwks_cache_seconds,
+            )
+        return cls(settings, signer, {signer.kid: signer.verification_key()}, jwks)
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    access_token: str
+    expires_in: int
+    scope: str
+
+
+def _issue(ctx: SecurityContext, subject: str, scope: str) -> IssuedToken:
+    lifetime = ctx.settings.access_token_minutes * 60
+    token = tokens.issue_token(
+        ctx.signer,
+        subject=subject,
+        issuer=ctx.settings.jwt_issuer,
+        audience=ctx.settings.jwt_audience,
+        lifetime_s=lifetime,
+        claims={"scope": scope} if scope else None,
+    )
+    return IssuedToken(token, lifetime, scope)
+
+
+def password_login(
+    session: Session, ctx: SecurityContext, *, username: str, password: str, client_ip: str
+) -> IssuedToken:
+    """Password grant for people; failures are counted per account and per address."""
+    keys = [f"user:{username.strip().lower()}", f"ip:{client_ip}:{username.strip().lower()}"]
+    for key in keys:
+        throttle.check_not_locked(session, key)
+    user = org_repo.user_by_email(session, username)
+    valid = verify_secret(user.password_hash if user else None, password)
+    if user is None or not valid or not user.is_active:
+        for key in keys:
+            throttle.record_failure(session, key, ctx.settings)
+        raise Unauthorized("Wrong user name or password", code="invalid_grant", keep_changes=True)
+    for key in keys:
+        throttle.clear(session, key)
+    return _issue(ctx, f"user:{user.id}", "")
+
+
+def client_login(
+    session: Session,
+    ctx: SecurityContext,
+    *,
+    client_id: str,
+    client_secret: str,
+    requested_scope: str | None,
+) -> IssuedToken:
+    """Client-credentials grant for case-management systems."""
+    key = f"client:{client_id}"
+    throttle.check_not_locked(session, key)
+    client = org_repo.client_by_client_id(session, client_id)
+    if (
+        client is None
+        or not verify_secret(client.secret_hash if client else None, client_secret)
+        or not client.is_active
+    ):
+        throttle.record_failure(session, key, ctx.settings)
+        raise Unauthorized(
+            "Unknown client or wrong secret", code="invalid_client", keep_changes=True
+        )
+    granted = set(client.scopes)
+    if requested_scope:
+        requested = set(requested_scope.split())
+        if not requested <= granted:
+            raise Unauthorized("Requested scope exceeds the client's scopes", code="invalid_scope")
+        granted = requested
+    throttle.clear(session, key)
+    return _issue(ctx, f"client:{client.id}", " ".join(sorted(granted)))
+
+
+def verify_bearer(ctx: SecurityContext, token: str) -> dict[str, Any]:
+    """Claims of a token issued by us or, when configured, by the external OIDC issuer."""
+    settings = ctx.settings
+    try:
+        issuer = tokens.unverified_issuer(token)
+        if ctx.jwks is not None and issuer is not None and issuer == settings.oidc_issuer:
+            kid = tokens.unverified_header(token).get("kid")
+            keys = ctx.jwks.keys_for(kid if isinstance(kid, str) else None)
+            audience = settings.oidc_audience or settings.jwt_audience
+            claims = tokens.verify_token(token, keys=keys, issuer=issuer, audience=audience)
+            return claims | {"_external": True}
+        return tokens.verify_token(
+            token, keys=ctx.local_keys, issuer=settings.jwt_issuer, audience=settings.jwt_audience
+        )
+    except tokens.TokenError as exc:
+        raise Unauthorized("Invalid or expired token", code="invalid_token") from exc
+
+
+def principal_from_claims(
+    session: Session, ctx: SecurityContext, claims: dict[str, Any]
+) -> Principal:
+    """The caller behind verified claims, with roles read fresh from the database."""
+    if claims.get("_external"):
+        value = claims.get(ctx.settings.oidc_user_claim)
+        user = org_repo.user_by_email(session, value) if isinstance(value, str) else None
+        if user is None or not user.is_active:
+            raise Unauthorized("No active user for this identity", code="invalid_token")
+        return user_principal(session, user.id)
+    kind, _, ident = str(claims["sub"]).partition(":")
+    if kind == "user":
+        return user_principal(session, ident)
+    if kind == "client":
+        client = org_repo.get_client(session, ident)
+        if client is None or not client.is_active:
+            raise Unauthorized("Client is not active", code="invalid_token")
+        scopes = frozenset(str(claims.get("scope", "")).split()) & frozenset(client.scopes)
+        return Principal(
+            kind=PrincipalKind.client,
+            id=client.id,
+            name=client.name,
+            roles={client.organisation_id: frozenset()},
+            scopes=scopes,
+        )
+    raise Unauthorized("Unknown subject", code="invalid_token")
+
+
+def user_principal(session: Session, user_id: str) -> Principal:
+    """A person's roles, including the expert role a region's expert holds in its members."""
+    user = org_repo.get_user(session, user_id)
+    if user is None or not user.is_active:
+        raise Unauthorized("User is not active", code="invalid_token")
+    roles: dict[str, set[Role]] = {}
+    for membership in org_repo.memberships_of_user(session, user.id):
+        roles.setdefault(membership.organisation_id, set()).add(membership.role)
+    expert_regions = [org for org, rs in roles.items() if Role.expert in rs]
+    for members in org_repo.member_organisation_ids(session, expert_regions).values():
+        for member in members:
+            roles.setdefault(member, set()).add(Role.expert)
+    return Principal(
+        kind=PrincipalKind.user,
+        id=user.id,
+        name=user.full_name,
+        roles={org: frozenset(rs) for org, rs in roles.items()},
+        is_superuser=user.is_superuser,
+    )

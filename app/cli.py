@@ -1,0 +1,163 @@
+"""The `ennakko` command line."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+import uvicorn
+
+from app.auth.principal import SYSTEM
+from app.core import migrations
+from app.core.config import get_settings
+from app.core.db import transaction
+from app.organisations import service as org_service
+from app.organisations.models import OrganisationKind, Role
+from app.organisations.schemas import (
+    ApiClientCreate,
+    Language,
+    OrganisationCreate,
+    Scope,
+    UserCreate,
+)
+
+app = typer.Typer(help="Ennakko: ex-ante impact assessment workflow service.", no_args_is_help=True)
+org_app = typer.Typer(help="Manage organisations (tenants).", no_args_is_help=True)
+user_app = typer.Typer(help="Manage users.", no_args_is_help=True)
+client_app = typer.Typer(help="Manage API clients (case-management systems).", no_args_is_help=True)
+audit_app = typer.Typer(help="Inspect the audit log.", no_args_is_help=True)
+app.add_typer(org_app, name="org")
+app.add_typer(user_app, name="user")
+app.add_typer(client_app, name="client")
+app.add_typer(audit_app, name="audit")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to bind")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes")] = 1,
+    proxy_headers: Annotated[bool, typer.Option(help="Trust X-Forwarded-* from the proxy")] = False,
+) -> None:
+    """Serve the API and web UI with uvicorn."""
+    uvicorn.run(
+        "app.main:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=proxy_headers,
+        log_config=None,
+    )
+
+
+@app.command()
+def migrate(revision: Annotated[str, typer.Argument(help="Target revision")] = "head") -> None:
+    """Upgrade the database schema (Alembic)."""
+    migrations.upgrade(revision=revision)
+    typer.echo(f"database at {revision}")
+
+
+@app.command("demo-data")
+def demo_data() -> None:
+    """Load the demo organisations, users and API client (keeps existing data)."""
+    from app.demo import load_demo_data
+
+    if get_settings().environment == "production":
+        raise typer.BadParameter("demo data is refused in production")
+    with transaction() as session:
+        summary = load_demo_data(session)
+    typer.echo("Demo data " + ("loaded." if summary.created else "already present."))
+    typer.echo("Demo logins (user / password / organisation: roles):")
+    for login, secret, where in summary.logins:
+        typer.echo(f"  {login:42} {secret:26} {where}")
+
+
+@org_app.command("create")
+def org_create(
+    slug: str,
+    name: str,
+    kind: Annotated[
+        OrganisationKind, typer.Option(help="Kind of public body")
+    ] = OrganisationKind.municipality,
+    language: Annotated[
+        list[Language], typer.Option(help="Official language (repeat for both)")
+    ] = [Language.fi],  # noqa: B006
+    parent: Annotated[str | None, typer.Option(help="Id of the region it belongs to")] = None,
+    name_sv: Annotated[str | None, typer.Option(help="Swedish name")] = None,
+) -> None:
+    """Create an organisation."""
+    with transaction() as session:
+        org = org_service.create_organisation(
+            session,
+            principal=SYSTEM,
+            data=OrganisationCreate(
+                slug=slug,
+                name=name,
+                name_sv=name_sv,
+                kind=kind,
+                languages=language,
+                parent_id=parent,
+            ),
+        )
+        typer.echo(org.id)
+
+
+@user_app.command("create")
+def user_create(
+    email: str,
+    full_name: str,
+    organisation: Annotated[str, typer.Option(help="Organisation id")],
+    role: Annotated[list[Role], typer.Option(help="Role (repeatable)")],
+    password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)],
+) -> None:
+    """Create a user with roles in an organisation."""
+    with transaction() as session:
+        user = org_service.create_user(
+            session,
+            principal=SYSTEM,
+            data=UserCreate(
+                email=email,
+                full_name=full_name,
+                password=password,
+                organisation_id=organisation,
+                roles=role,
+            ),
+        )
+        typer.echo(user.id)
+
+
+@client_app.command("create")
+def client_create(
+    client_id: str,
+    name: str,
+    organisation: Annotated[str, typer.Option(help="Organisation id")],
+    scope: Annotated[list[Scope], typer.Option(help="Scope (repeatable)")],
+) -> None:
+    """Register an API client; prints its secret once."""
+    with transaction() as session:
+        issued = org_service.create_client(
+            session,
+            principal=SYSTEM,
+            organisation_id=organisation,
+            data=ApiClientCreate(client_id=client_id, name=name, scopes=scope),
+        )
+        typer.echo(f"client_id={issued.client.client_id}\nclient_secret={issued.secret}")
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Check the audit hash chain; exits 1 at the first broken link."""
+    from app.audit.service import verify
+
+    with transaction() as session:
+        report = verify(session)
+    if report.ok:
+        typer.echo(f"audit chain intact: {report.checked} entries")
+        return
+    typer.echo(
+        f"audit chain broken at entry {report.broken_at}: {report.reason} "
+        f"({report.checked} entries verified before it)",
+        err=True,
+    )
+    raise typer.Exit(1)

@@ -1,0 +1,71 @@
+"""Settings: one class, read from ENNAKKO_* variables and an optional .env file."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+PLACEHOLDER_SECRETS = frozenset({"", "change-me", "changeme", "secret", "dev", "development"})
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="ENNAKKO_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    environment: Literal["development", "test", "production"] = "development"
+    database_url: str = f"sqlite:///{PROJECT_ROOT / 'var' / 'ennakko.db'}"
+    data_dir: Path = PROJECT_ROOT / "var"
+    public_base_url: str = "http://127.0.0.1:8000"
+    log_level: str = "INFO"
+
+    jwt_issuer: str = "urn:ennakko"
+    jwt_audience: str = "ennakko-api"
+    jwt_private_key_file: Path | None = None
+    jwt_key_id: str = "ennakko-1"
+    access_token_minutes: int = Field(default=15, ge=1, le=24 * 60)
+
+    oidc_issuer: str | None = None
+    oidc_audience: str | None = None
+    oidc_jwks_url: str | None = None
+    oidc_user_claim: str = "email"
+    oidc_algorithms: list[str] = ["RS256"]
+    oidc_jwks_cache_seconds: int = 300
+
+    login_max_failures: int = Field(default=5, ge=1)
+    login_lockout_seconds: int = Field(default=300, ge=1)
+
+    max_request_bytes: int = Field(default=2 * 1024 * 1024, ge=1024)
+    max_page_size: int = Field(default=200, ge=1, le=1000)
+    idempotency_hours: int = Field(default=24, ge=24)
+    client_rate_per_minute: int = Field(default=600, ge=1)
+
+    webhook_allow_private_targets: bool = False
+    webhook_timeout_seconds: float = 10.0
+    webhook_max_attempts: int = 12
+
+    web_session_secret: str = "development"  # noqa: S105 (refused in production)
+
+    @model_validator(mode="after")
+    def _refuse_placeholders_outside_development(self) -> Settings:
+        if self.environment == "production":
+            if self.web_session_secret.lower() in PLACEHOLDER_SECRETS:
+                raise ValueError("ENNAKKO_WEB_SESSION_SECRET must be set in production")
+            if self.jwt_private_key_file is None:
+                raise ValueError("ENNAKKO_JWT_PRIVATE_KEY_FILE must be set in production")
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings (cached; tests clear the cache when they change them)."""
+    return Settings()

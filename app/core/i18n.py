@@ -1,0 +1,59 @@
+"""Translation catalogues: app/locales/<lang>/<domain>.json, keys namespaced by file stem."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal
+
+LOCALES_DIR = Path(__file__).resolve().parents[1] / "locales"
+LANGUAGES: tuple[str, ...] = ("fi", "sv", "en")
+Lang = Literal["fi", "sv", "en"]
+BABEL_LOCALE = {"fi": "fi_FI", "sv": "sv_FI", "en": "en_GB"}
+
+
+@lru_cache
+def catalogue(lang: str) -> dict[str, str]:
+    """Every string for `lang`, loaded once."""
+    entries: dict[str, str] = {}
+    for path in sorted((LOCALES_DIR / lang).glob("*.json")):
+        for key, value in json.loads(path.read_text(encoding="utf-8")).items():
+            entries[f"{path.stem}.{key}"] = value
+    return entries
+
+
+def translate(lang: str, key: str, **params: object) -> str:
+    """The string for `key`; a missing key shows itself rather than failing a page."""
+    text = catalogue(lang if lang in LANGUAGES else "fi").get(key, key)
+    return text.format(**params) if params else text
+
+
+def missing_translations() -> dict[str, list[str]]:
+    """Keys present in some language but absent or empty in another."""
+    all_keys = set().union(*(catalogue(lang).keys() for lang in LANGUAGES))
+    return {
+        lang: sorted(k for k in all_keys if not catalogue(lang).get(k, "").strip())
+        for lang in LANGUAGES
+        if any(not catalogue(lang).get(k, "").strip() for k in all_keys)
+    }
+
+
+def format_day(value: date | None, lang: str) -> str:
+    return "" if value is None else format_date(value, "medium", locale=BABEL_LOCALE[lang])
+
+
+def format_moment(value: datetime | None, lang: str) -> str:
+    return (
+        ""
+        if value is None
+        else format_datetime(value, "short", tzinfo=None, locale=BABEL_LOCALE[lang])
+    )
+
+
+def format_number(value: float | int, lang: str) -> str:
+    return format_decimal(value, locale=BABEL_LOCALE[lang])

@@ -1,0 +1,203 @@
+"""JWT issue and verification: the only module that imports python-jose.
+
+Every key carries its own algorithm allow-list; a token is accepted only if its header
+names a known key id and an algorithm that key allows, and it has all required claims.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from jose import jwk, jwt
+from jose.exceptions import JOSEError
+
+from app.core.config import Settings
+
+REQUIRED_CLAIMS = ("exp", "iat", "iss", "aud", "sub")
+_DECODE_OPTIONS = {f"require_{c}": True for c in REQUIRED_CLAIMS} | {"leeway": 0}
+
+
+class TokenError(Exception):
+    """The token is not acceptable; the message says why (never shown to attackers verbatim)."""
+
+
+@dataclass(frozen=True)
+class VerificationKey:
+    kid: str
+    key: Any
+    algorithms: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class LocalSigner:
+    """The service's own signing key (RS256) and its public half for verification."""
+
+    kid: str
+    private_pem: bytes
+    public_pem: bytes
+    algorithm: str = "RS256"
+
+    @classmethod
+    def load_or_create(cls, *, path: Path, kid: str, create: bool) -> LocalSigner:
+        if not path.exists():
+            if not create:
+                raise FileNotFoundError(f"JWT private key not found: {path}")
+            _write_new_key(path)
+        private_pem = path.read_bytes()
+        private = serialization.load_pem_private_key(private_pem, password=None)
+        public_pem = private.public_key().public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+        return cls(kid=kid, private_pem=private_pem, public_pem=public_pem)
+
+    def verification_key(self) -> VerificationKey:
+        return VerificationKey(self.kid, self.public_pem.decode(), (self.algorithm,))
+
+
+def _write_new_key(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    path.touch(mode=0o600)
+    path.write_bytes(pem)
+
+
+def issue_token(
+    signer: LocalSigner,
+    *,
+    subject: str,
+    issuer: str,
+    audience: str,
+    lifetime_s: int,
+    claims: dict[str, Any] | None = None,
+    now: float | None = None,
+) -> str:
+    """A signed access token for `subject`."""
+    issued = int(now if now is not None else time.time())
+    payload = {
+        **(claims or {}),
+        "sub": subject,
+        "iss": issuer,
+        "aud": audience,
+        "iat": issued,
+        "nbf": issued,
+        "exp": issued + lifetime_s,
+        "jti": uuid.uuid4().hex,
+    }
+    return str(
+        jwt.encode(payload, signer.private_pem.decode(), signer.algorithm, {"kid": signer.kid})
+    )
+
+
+def unverified_header(token: str) -> dict[str, Any]:
+    try:
+        header = jwt.get_unverified_header(token)
+    except JOSEError as exc:
+        raise TokenError("malformed token") from exc
+    if not isinstance(header, dict):
+        raise TokenError("malformed token header")
+    return header
+
+
+def unverified_issuer(token: str) -> str | None:
+    try:
+        claims = jwt.get_unverified_claims(token)
+    except JOSEError as exc:
+        raise TokenError("malformed token") from exc
+    iss = claims.get("iss") if isinstance(claims, dict) else None
+    return iss if isinstance(iss, str) else None
+
+
+def verify_token(
+    token: str, *, keys: dict[str, VerificationKey], issuer: str, audience: str
+) -> dict[str, Any]:
+    """The claims of `token` if its signature, algorithm, issuer, audience and times check out."""
+    header = unverified_header(token)
+    kid, alg = header.get("kid"), header.get("alg")
+    if not isinstance(kid, str) or kid not in keys:
+        raise TokenError("unknown key id")
+    key = keys[kid]
+    if alg not in key.algorithms:
+        raise TokenError("algorithm not allowed for this key")
+    try:
+        claims = jwt.decode(
+            token,
+            key.key,
+            algorithms=list(key.algorithms),
+            audience=audience,
+            issuer=issuer,
+            options=_DECODE_OPTIONS,
+        )
+    except JOSEError as exc:
+        raise TokenError(str(exc)) from exc
+    if not isinstance(claims, dict) or not isinstance(claims.get("sub"), str):
+        raise TokenError("subject missing")
+    return claims
+
+
+@dataclass
+class JwksCache:
+    """Keys of an external OIDC issuer, fetched from its JWKS URL and refreshed on unknown kid."""
+
+    url: str
+    algorithms: tuple[str, ...]
+    ttl_s: float = 300.0
+    min_refresh_s: float = 10.0
+    _keys: dict[str, VerificationKey] = field(default_factory=dict)
+    _fetched_at: float = 0.0
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def keys_for(self, kid: str | None) -> dict[str, VerificationKey]:
+        now = time.monotonic()
+        with self._lock:
+            expired = now - self._fetched_at > self.ttl_s
+            unknown = kid is not None and kid not in self._keys
+            if expired or (unknown and now - self._fetched_at >= self.min_refresh_s):
+                self._keys = self._fetch()
+                self._fetched_at = now
+            return dict(self._keys)
+
+    def _fetch(self) -> dict[str, VerificationKey]:
+        try:
+            response = httpx.get(self.url, timeout=5.0, follow_redirects=False)
+            response.raise_for_status()
+            document = response.json()
+        except (httpx.HTTPError, ValueError) as exc:
+            raise TokenError("JWKS not reachable") from exc
+        keys: dict[str, VerificationKey] = {}
+        for entry in document.get("keys", []) if isinstance(document, dict) else []:
+            kid, alg = entry.get("kid"), entry.get("alg", "RS256")
+            if not isinstance(kid, str) or alg not in self.algorithms or entry.get("use") == "enc":
+                continue
+            try:
+                keys[kid] = VerificationKey(kid, jwk.construct(entry, alg), (alg,))
+            except JOSEError:
+                continue
+        return keys
+
+
+def public_jwks(signer: LocalSigner) -> dict[str, Any]:
+    """The service's own public key as a JWKS document."""
+    entry = jwk.construct(signer.public_pem.decode(), signer.algorithm).to_dict()
+    entry = {k: (v.decode() if isinstance(v, bytes) else v) for k, v in entry.items()}
+    return {"keys": [entry | {"kid": signer.kid, "use": "sig", "alg": signer.algorithm}]}
+
+
+def settings_signer(settings: Settings) -> LocalSigner:
+    """The local signer described by settings (a development key is created on first use)."""
+    path = settings.jwt_private_key_file or settings.data_dir / "keys" / "jwt-private.pem"
+    return LocalSigner.load_or_create(
+        path=path, kid=settings.jwt_key_id, create=settings.environment != "production"
+    )

@@ -1,0 +1,63 @@
+"""Optimistic concurrency: strong ETags from versions, If-Match on every write."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import Depends, Header, Response
+
+from app.core.errors import PreconditionFailed, PreconditionRequired
+
+_ETAG = re.compile(r'^"v(\d{1,9})"$')
+
+
+def etag(version: int) -> str:
+    return f'"v{version}"'
+
+
+def set_etag(response: Response, version: int) -> None:
+    response.headers["ETag"] = etag(version)
+
+
+def _if_match_version(
+    if_match: Annotated[
+        str | None,
+        Header(description='The ETag you read, e.g. "v3". Required on every write.'),
+    ] = None,
+) -> int:
+    if if_match is None or not if_match.strip():
+        raise PreconditionRequired("This write needs an If-Match header with the ETag you read")
+    match = _ETAG.match(if_match.strip())
+    if match is None:
+        raise PreconditionFailed(
+            "If-Match does not name a version of this resource", details={"if_match": if_match}
+        )
+    return int(match.group(1))
+
+
+IfMatch = Annotated[int, Depends(_if_match_version)]
+
+
+def check_version(
+    *,
+    expected: int,
+    current: int,
+    changed_by: str | None = None,
+    changed_at: datetime | None = None,
+) -> None:
+    """Raise 412 naming the last writer when the caller's version is not the current one."""
+    if expected != current:
+        who = f" by {changed_by}" if changed_by else ""
+        when = f" at {changed_at.isoformat()}" if changed_at else ""
+        raise PreconditionFailed(
+            f"The resource was changed{who}{when}; you have version {expected}, "
+            f"the current one is {current}",
+            details={
+                "current_version": current,
+                "current_etag": etag(current),
+                "changed_by": changed_by,
+                "changed_at": changed_at.isoformat() if changed_at else None,
+            },
+        )

@@ -1,0 +1,59 @@
+"""The FastAPI application."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+from sqlalchemy.exc import IntegrityError
+
+from app.audit.router import router as audit_router
+from app.auth.router import router as auth_router
+from app.auth.service import SecurityContext
+from app.core.config import Settings, get_settings
+from app.core.errors import error_response, install_error_handlers
+from app.core.idempotency import IdempotencyMiddleware
+from app.core.logging import configure_logging
+from app.core.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
+from app.health.router import router as health_router
+from app.organisations.router import router as organisations_router
+
+API_ROUTERS = (auth_router, organisations_router, audit_router)
+
+
+def _operation_id(route: APIRoute) -> str:
+    tag = str(route.tags[0]) if route.tags else "default"
+    return f"{tag}-{route.name}"
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the application: routers, middleware, error handlers and keys."""
+    settings = settings or get_settings()
+    configure_logging(settings.log_level)
+    app = FastAPI(
+        title="Ennakko API",
+        version="1.0.0",
+        summary="Ex-ante impact assessment (EVA) workflow for Finnish public bodies.",
+        description=(
+            "Decision drafts, screening, impact matrices by population group and gender, "
+            "reviews and sign-offs, and the assessment annex. Every error has the body "
+            '`{"error": {"code", "message", "details"}}`.'
+        ),
+        generate_unique_id_function=_operation_id,
+    )
+    app.state.settings = settings
+    app.state.security = SecurityContext.from_settings(settings)
+    install_error_handlers(app)
+
+    @app.exception_handler(IntegrityError)
+    async def _integrity(_req: object, _exc: IntegrityError) -> object:
+        return error_response(409, "conflict", "The change conflicts with existing data")
+
+    app.include_router(health_router)
+    for router in API_ROUTERS:
+        app.include_router(router)
+    app.add_middleware(IdempotencyMiddleware, ttl=timedelta(hours=settings.idempotency_hours))
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_request_bytes)
+    app.add_middleware(RequestContextMiddleware)
+    return app

@@ -1,0 +1,113 @@
+"""Every query about organisations, users, memberships and API clients."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlmodel import Session, col, select
+
+from app.organisations.models import ApiClient, Membership, Organisation, Role, User
+
+
+def get_organisation(session: Session, organisation_id: str) -> Organisation | None:
+    return session.get(Organisation, organisation_id)
+
+
+def organisation_by_slug(session: Session, slug: str) -> Organisation | None:
+    return session.exec(select(Organisation).where(Organisation.slug == slug)).first()
+
+
+def list_organisations(
+    session: Session, *, visible: frozenset[str] | None, limit: int, offset: int
+) -> Sequence[Organisation]:
+    query = select(Organisation).order_by(Organisation.name, Organisation.id)
+    if visible is not None:
+        query = query.where(col(Organisation.id).in_(visible))
+    return session.exec(query.offset(offset).limit(limit)).all()
+
+
+def member_organisation_ids(session: Session, region_ids: Sequence[str]) -> dict[str, list[str]]:
+    if not region_ids:
+        return {}
+    rows = session.exec(
+        select(Organisation.parent_id, Organisation.id).where(
+            col(Organisation.parent_id).in_(region_ids)
+        )
+    ).all()
+    members: dict[str, list[str]] = {}
+    for parent_id, org_id in rows:
+        if parent_id is not None:
+            members.setdefault(parent_id, []).append(org_id)
+    return members
+
+
+def get_user(session: Session, user_id: str) -> User | None:
+    return session.get(User, user_id)
+
+
+def user_by_email(session: Session, email: str) -> User | None:
+    return session.exec(select(User).where(User.email == email.strip().lower())).first()
+
+
+def list_users(
+    session: Session, *, organisation_ids: frozenset[str] | None, limit: int, offset: int
+) -> Sequence[User]:
+    query = select(User).order_by(User.email)
+    if organisation_ids is not None:
+        members = select(Membership.user_id).where(
+            col(Membership.organisation_id).in_(organisation_ids)
+        )
+        query = query.where(col(User.id).in_(members))
+    return session.exec(query.offset(offset).limit(limit)).all()
+
+
+def memberships_of_user(session: Session, user_id: str) -> Sequence[Membership]:
+    return session.exec(
+        select(Membership).where(Membership.user_id == user_id).order_by(col(Membership.created_at))
+    ).all()
+
+
+def memberships_of_users(session: Session, user_ids: Sequence[str]) -> Sequence[Membership]:
+    if not user_ids:
+        return []
+    return session.exec(select(Membership).where(col(Membership.user_id).in_(user_ids))).all()
+
+
+def memberships_in(session: Session, organisation_id: str) -> Sequence[Membership]:
+    return session.exec(
+        select(Membership)
+        .where(Membership.organisation_id == organisation_id)
+        .order_by(col(Membership.created_at), col(Membership.id))
+    ).all()
+
+
+def find_membership(
+    session: Session, *, user_id: str, organisation_id: str, role: Role
+) -> Membership | None:
+    return session.exec(
+        select(Membership).where(
+            Membership.user_id == user_id,
+            Membership.organisation_id == organisation_id,
+            Membership.role == role,
+        )
+    ).first()
+
+
+def get_membership(session: Session, membership_id: str) -> Membership | None:
+    return session.get(Membership, membership_id)
+
+
+def get_client(session: Session, client_pk: str) -> ApiClient | None:
+    return session.get(ApiClient, client_pk)
+
+
+def client_by_client_id(session: Session, client_id: str) -> ApiClient | None:
+    return session.exec(select(ApiClient).where(ApiClient.client_id == client_id)).first()
+
+
+def clients_of(session: Session, organisation_id: str) -> Sequence[ApiClient]:
+    return session.exec(
+        select(ApiClient)
+        .where(ApiClient.organisation_id == organisation_id)
+        .order_by(ApiClient.client_id)
+    ).all()

@@ -1,0 +1,147 @@
+"""Request and response bodies for organisations, users, memberships and API clients."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import EmailStr, Field, StringConstraints, field_validator
+
+from app.core.schemas import InputModel, ReadModel
+from app.organisations.models import OrganisationKind, Role
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+Password = Annotated[str, StringConstraints(min_length=12, max_length=200)]
+
+
+class Language(StrEnum):
+    fi = "fi"
+    sv = "sv"
+    en = "en"
+
+
+class PublicityClass(StrEnum):
+    public = "public"
+    partly_secret = "partly_secret"  # noqa: S105 (a publicity class)
+    secret = "secret"  # noqa: S105 (a publicity class)
+    non_public = "non_public"
+
+
+class RecordsSettings(InputModel):
+    """JHS 191 records-management defaults written into every annex record."""
+
+    document_type: Annotated[str, StringConstraints(min_length=1, max_length=100)] = (
+        "impact_assessment_annex"
+    )
+    publicity_class: PublicityClass = PublicityClass.public
+    personal_data_class: Annotated[str, StringConstraints(min_length=1, max_length=100)] = (
+        "no_personal_data"
+    )
+    retention_period: Annotated[str, StringConstraints(min_length=1, max_length=50)] = "permanent"
+
+
+def _official_languages(value: list[Language]) -> list[Language]:
+    if not value or len(set(value)) != len(value) or not set(value) <= {Language.fi, Language.sv}:
+        raise ValueError("official languages are fi, sv or both, each once")
+    return sorted(value, key=lambda lang: lang.value)
+
+
+class OrganisationCreate(InputModel):
+    slug: Slug
+    name: Name
+    name_sv: Name | None = None
+    kind: OrganisationKind
+    languages: list[Language] = Field(default_factory=lambda: [Language.fi])
+    parent_id: str | None = None
+    records_settings: RecordsSettings = Field(default_factory=RecordsSettings)
+
+    _languages = field_validator("languages")(_official_languages)
+
+
+class OrganisationUpdate(InputModel):
+    name: Name | None = None
+    name_sv: Name | None = None
+    languages: list[Language] | None = None
+    parent_id: str | None = None
+    records_settings: RecordsSettings | None = None
+
+    @field_validator("languages")
+    @classmethod
+    def _check_languages(cls, value: list[Language] | None) -> list[Language] | None:
+        return None if value is None else _official_languages(value)
+
+
+class OrganisationRead(ReadModel):
+    id: str
+    slug: str
+    name: str
+    name_sv: str | None
+    kind: OrganisationKind
+    languages: list[Language]
+    parent_id: str | None
+    records_settings: RecordsSettings
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class MembershipRead(ReadModel):
+    id: str
+    user_id: str
+    organisation_id: str
+    role: Role
+    created_at: datetime
+
+
+class MembershipCreate(InputModel):
+    user_id: str = Field(min_length=1, max_length=36)
+    role: Role
+
+
+class UserCreate(InputModel):
+    email: EmailStr
+    full_name: Name
+    password: Password | None = None
+    organisation_id: str = Field(min_length=1, max_length=36)
+    roles: list[Role] = Field(min_length=1)
+
+
+class UserRead(ReadModel):
+    id: str
+    email: str
+    full_name: str
+    is_active: bool
+    memberships: list[MembershipRead]
+
+
+class Scope(StrEnum):
+    drafts_read = "drafts:read"
+    drafts_write = "drafts:write"
+    reviews_write = "reviews:write"
+    meetings_write = "meetings:write"
+    annexes_read = "annexes:read"
+    annexes_write = "annexes:write"
+    webhooks_manage = "webhooks:manage"
+    templates_read = "templates:read"
+
+
+class ApiClientCreate(InputModel):
+    client_id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]{2,79}$")]
+    name: Name
+    scopes: list[Scope] = Field(min_length=1)
+
+
+class ApiClientRead(ReadModel):
+    id: str
+    client_id: str
+    name: str
+    organisation_id: str
+    scopes: list[Scope]
+    is_active: bool
+    created_at: datetime
+
+
+class ApiClientWithSecret(ApiClientRead):
+    client_secret: str = Field(description="Shown once; only its hash is stored.")

@@ -1,0 +1,327 @@
+"""Rules for organisations, people, memberships and API clients."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from app.audit import service as audit
+from app.auth.principal import Principal
+from app.core.db import utcnow
+from app.core.errors import Conflict, Forbidden, NotFound, Unprocessable
+from app.core.passwords import hash_secret
+from app.core.repository import claim_version
+from app.core.versioning import check_version
+from app.organisations import repository as repo
+from app.organisations.models import ApiClient, Membership, Organisation, Role, User
+from app.organisations.schemas import (
+    ApiClientCreate,
+    MembershipCreate,
+    OrganisationCreate,
+    OrganisationUpdate,
+    UserCreate,
+)
+
+
+def _require_admin(principal: Principal, organisation_id: str) -> None:
+    if principal.is_superuser or Role.admin in principal.roles_in(organisation_id):
+        return
+    raise Forbidden("Only an administrator of this organisation may do that")
+
+
+def visible_organisation(
+    session: Session, *, principal: Principal, organisation_id: str
+) -> Organisation:
+    """The organisation, or 404 when it does not exist or the caller has no role in it."""
+    org = repo.get_organisation(session, organisation_id)
+    if org is None or not principal.sees(org.id):
+        raise NotFound("Organisation not found")
+    return org
+
+
+def _check_parent(session: Session, parent_id: str | None, child_id: str | None) -> None:
+    if parent_id is None:
+        return
+    seen = {child_id}
+    current = repo.get_organisation(session, parent_id)
+    if current is None:
+        raise Unprocessable("Parent organisation does not exist", details={"parent_id": parent_id})
+    while current is not None:
+        if current.id in seen:
+            raise Unprocessable("An organisation cannot be its own region")
+        seen.add(current.id)
+        current = repo.get_organisation(session, current.parent_id) if current.parent_id else None
+
+
+def create_organisation(
+    session: Session, *, principal: Principal, data: OrganisationCreate
+) -> Organisation:
+    """Create a tenant (platform operators only)."""
+    if not principal.is_superuser:
+        raise Forbidden("Only a platform operator may create organisations")
+    if repo.organisation_by_slug(session, data.slug):
+        raise Conflict("An organisation with this slug exists", details={"slug": data.slug})
+    _check_parent(session, data.parent_id, None)
+    org = Organisation(
+        slug=data.slug,
+        name=data.name,
+        name_sv=data.name_sv,
+        kind=data.kind,
+        languages=[lang.value for lang in data.languages],
+        parent_id=data.parent_id,
+        records_settings=data.records_settings.model_dump(mode="json"),
+    )
+    session.add(org)
+    session.flush()
+    audit.record(
+        session,
+        actor=principal,
+        action="organisation.created",
+        entity_type="organisation",
+        entity_id=org.id,
+        organisation_id=org.id,
+        version=org.version,
+        data={"slug": org.slug, "kind": org.kind.value},
+    )
+    return org
+
+
+def update_organisation(
+    session: Session,
+    *,
+    principal: Principal,
+    organisation_id: str,
+    expected_version: int,
+    data: OrganisationUpdate,
+) -> Organisation:
+    """Change names, languages, region or records settings (organisation admins)."""
+    org = visible_organisation(session, principal=principal, organisation_id=organisation_id)
+    _require_admin(principal, org.id)
+    check_version(expected=expected_version, current=org.version, changed_at=org.updated_at)
+    changes = data.model_dump(mode="json", exclude_unset=True)
+    if "parent_id" in changes:
+        _check_parent(session, data.parent_id, org.id)
+    if not claim_version(session, Organisation, org.id, expected_version):
+        check_version(expected=expected_version, current=expected_version + 1)
+    session.refresh(org)
+    for field, value in changes.items():
+        setattr(org, field, value)
+    org.updated_at = utcnow()
+    session.add(org)
+    session.flush()
+    audit.record(
+        session,
+        actor=principal,
+        action="organisation.updated",
+        entity_type="organisation",
+        entity_id=org.id,
+        organisation_id=org.id,
+        version=org.version,
+        data=changes,
+    )
+    return org
+
+
+def list_organisations(
+    session: Session, *, principal: Principal, limit: int, offset: int
+) -> Sequence[Organisation]:
+    visible = None if principal.is_superuser else principal.organisation_ids
+    return repo.list_organisations(session, visible=visible, limit=limit, offset=offset)
+
+
+def create_user(session: Session, *, principal: Principal, data: UserCreate) -> User:
+    """Create a person with roles in one organisation (its admins)."""
+    visible_organisation(session, principal=principal, organisation_id=data.organisation_id)
+    _require_admin(principal, data.organisation_id)
+    if repo.user_by_email(session, data.email):
+        raise Conflict("A user with this e-mail exists", details={"email": data.email})
+    user = User(
+        email=data.email.lower(),
+        full_name=data.full_name,
+        password_hash=hash_secret(data.password) if data.password else None,
+    )
+    session.add(user)
+    session.flush()
+    for role in sorted(set(data.roles)):
+        session.add(Membership(user_id=user.id, organisation_id=data.organisation_id, role=role))
+    session.flush()
+    audit.record(
+        session,
+        actor=principal,
+        action="user.created",
+        entity_type="user",
+        entity_id=user.id,
+        organisation_id=data.organisation_id,
+        version=user.version,
+        data={"email": user.email, "roles": sorted(r.value for r in set(data.roles))},
+    )
+    return user
+
+
+def visible_user(session: Session, *, principal: Principal, user_id: str) -> User:
+    user = repo.get_user(session, user_id)
+    if user is None:
+        raise NotFound("User not found")
+    orgs = {m.organisation_id for m in repo.memberships_of_user(session, user.id)}
+    if (
+        not principal.is_superuser
+        and user.id != principal.id
+        and not orgs & principal.organisation_ids
+    ):
+        raise NotFound("User not found")
+    return user
+
+
+def add_membership(
+    session: Session, *, principal: Principal, organisation_id: str, data: MembershipCreate
+) -> Membership:
+    """Give an existing person a role in this organisation."""
+    visible_organisation(session, principal=principal, organisation_id=organisation_id)
+    _require_admin(principal, organisation_id)
+    if repo.get_user(session, data.user_id) is None:
+        raise Unprocessable("User does not exist", details={"user_id": data.user_id})
+    if repo.find_membership(
+        session, user_id=data.user_id, organisation_id=organisation_id, role=data.role
+    ):
+        raise Conflict("The user already has this role here")
+    membership = Membership(user_id=data.user_id, organisation_id=organisation_id, role=data.role)
+    session.add(membership)
+    session.flush()
+    audit.record(
+        session,
+        actor=principal,
+        action="membership.created",
+        entity_type="membership",
+        entity_id=membership.id,
+        organisation_id=organisation_id,
+        data={"user_id": data.user_id, "role": data.role.value},
+    )
+    return membership
+
+
+def remove_membership(
+    session: Session, *, principal: Principal, organisation_id: str, membership_id: str
+) -> None:
+    """Take a role away; the last administrator cannot be removed."""
+    visible_organisation(session, principal=principal, organisation_id=organisation_id)
+    _require_admin(principal, organisation_id)
+    membership = repo.get_membership(session, membership_id)
+    if membership is None or membership.organisation_id != organisation_id:
+        raise NotFound("Membership not found")
+    admins = [m for m in repo.memberships_in(session, organisation_id) if m.role is Role.admin]
+    if membership.role is Role.admin and len(admins) == 1:
+        raise Conflict("The last administrator of an organisation cannot be removed")
+    session.delete(membership)
+    session.flush()
+    audit.record(
+        session,
+        actor=principal,
+        action="membership.deleted",
+        entity_type="membership",
+        entity_id=membership.id,
+        organisation_id=organisation_id,
+        data={"user_id": membership.user_id, "role": membership.role.value},
+    )
+
+
+@dataclass(frozen=True)
+class IssuedClient:
+    client: ApiClient
+    secret: str
+
+
+def create_client(
+    session: Session, *, principal: Principal, organisation_id: str, data: ApiClientCreate
+) -> IssuedClient:
+    """Register a case-management system; its secret is returned once and stored hashed."""
+    visible_organisation(session, principal=principal, organisation_id=organisation_id)
+    _require_admin(principal, organisation_id)
+    if repo.client_by_client_id(session, data.client_id):
+        raise Conflict("An API client with this id exists", details={"client_id": data.client_id})
+    secret = secrets.token_urlsafe(32)
+    client = ApiClient(
+        client_id=data.client_id,
+        name=data.name,
+        organisation_id=organisation_id,
+        secret_hash=hash_secret(secret),
+        scopes=sorted(s.value for s in set(data.scopes)),
+    )
+    session.add(client)
+    session.flush()
+    audit.record(
+        session,
+        actor=principal,
+        action="api_client.created",
+        entity_type="api_client",
+        entity_id=client.id,
+        organisation_id=organisation_id,
+        version=client.version,
+        data={"client_id": client.client_id, "scopes": client.scopes},
+    )
+    return IssuedClient(client, secret)
+
+
+def list_clients(
+    session: Session, *, principal: Principal, organisation_id: str
+) -> Sequence[ApiClient]:
+    """The organisation's registered systems (administrators)."""
+    visible_organisation(session, principal=principal, organisation_id=organisation_id)
+    _require_admin(principal, organisation_id)
+    return repo.clients_of(session, organisation_id)
+
+
+def _visible_client(
+    session: Session, principal: Principal, organisation_id: str, client_pk: str
+) -> ApiClient:
+    visible_organisation(session, principal=principal, organisation_id=organisation_id)
+    _require_admin(principal, organisation_id)
+    client = repo.get_client(session, client_pk)
+    if client is None or client.organisation_id != organisation_id:
+        raise NotFound("API client not found")
+    return client
+
+
+def rotate_client_secret(
+    session: Session, *, principal: Principal, organisation_id: str, client_pk: str
+) -> IssuedClient:
+    """Replace the secret; the old one stops working at once."""
+    client = _visible_client(session, principal, organisation_id, client_pk)
+    secret = secrets.token_urlsafe(32)
+    client.secret_hash = hash_secret(secret)
+    client.version += 1
+    session.add(client)
+    session.flush()
+    audit.record(
+        session,
+        actor=principal,
+        action="api_client.secret_rotated",
+        entity_type="api_client",
+        entity_id=client.id,
+        organisation_id=organisation_id,
+        version=client.version,
+    )
+    return IssuedClient(client, secret)
+
+
+def deactivate_client(
+    session: Session, *, principal: Principal, organisation_id: str, client_pk: str
+) -> ApiClient:
+    """Stop a system from getting new tokens (tokens already issued expire soon)."""
+    client = _visible_client(session, principal, organisation_id, client_pk)
+    client.is_active = False
+    client.version += 1
+    session.add(client)
+    session.flush()
+    audit.record(
+        session,
+        actor=principal,
+        action="api_client.deactivated",
+        entity_type="api_client",
+        entity_id=client.id,
+        organisation_id=organisation_id,
+        version=client.version,
+    )
+    return client

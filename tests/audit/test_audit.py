@@ -1,0 +1,85 @@
+"""The audit chain: written with every change, refused by the database, verifiable."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+from typer.testing import CliRunner
+
+from app.audit.models import AuditEntry
+from app.audit.service import verify_chain
+from app.cli import app as cli
+from app.core.db import get_engine, transaction
+from tests.factories import World
+
+
+def test_changes_are_audited_and_admins_can_read_them(client: TestClient, world: World) -> None:
+    url = f"/api/v1/organisations/{world.org}"
+    client.patch(url, json={"name": "Muutettu"}, headers=world.admin.headers | {"If-Match": '"v1"'})
+    log = client.get(f"{url}/audit", headers=world.admin.headers)
+    assert log.status_code == 200
+    actions = [e["action"] for e in log.json()]
+    assert actions[0] == "organisation.created"
+    assert actions[-1] == "organisation.updated"
+    assert log.json()[-1]["data"] == {"name": "Muutettu"}
+    assert client.get(f"{url}/audit", headers=world.preparer.headers).status_code == 403
+    assert client.get(f"{url}/audit", headers=world.other_admin.headers).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE audit_entry SET action = 'forged' WHERE seq = 1",
+        "DELETE FROM audit_entry WHERE seq = 1",
+    ],
+)
+def test_database_refuses_to_alter_audit_rows(world: World, statement: str) -> None:
+    with pytest.raises(DBAPIError, match="append-only"), get_engine().begin() as conn:
+        conn.execute(text(statement))
+
+
+def _set_action_around_trigger(action: str) -> str:
+    """Alter entry 2 the way someone with DDL rights could, returning its old action."""
+    update = text("UPDATE audit_entry SET action = :action WHERE seq = 2")
+    with get_engine().begin() as conn:
+        old = str(conn.execute(text("SELECT action FROM audit_entry WHERE seq = 2")).scalar_one())
+        if conn.dialect.name == "sqlite":
+            conn.execute(text("DROP TRIGGER audit_entry_no_update"))
+            conn.execute(update, {"action": action})
+            conn.execute(
+                text("""CREATE TRIGGER audit_entry_no_update BEFORE UPDATE ON audit_entry
+                                 BEGIN SELECT RAISE(ABORT, 'audit_entry is append-only'); END""")
+            )
+        else:
+            conn.execute(text("ALTER TABLE audit_entry DISABLE TRIGGER audit_entry_no_change"))
+            conn.execute(update, {"action": action})
+            conn.execute(text("ALTER TABLE audit_entry ENABLE TRIGGER audit_entry_no_change"))
+    return old
+
+
+def test_verify_reports_the_first_broken_link_in_a_copy() -> None:
+    with transaction() as session:
+        entries = list(session.exec(AuditEntry.__table__.select().order_by(text("seq")).limit(5)))  # type: ignore[attr-defined]
+    rows = [AuditEntry.model_validate(dict(r._mapping)) for r in entries]
+    assert verify_chain(rows, None).ok
+    rows[3] = rows[3].model_copy(update={"action": "forged"})
+    report = verify_chain(rows, None)
+    assert (report.broken_at, report.checked) == (4, 3)
+    assert report.reason == "entry content does not match its hash"
+
+
+def test_cli_detects_a_forged_row(world: World) -> None:
+    runner = CliRunner()
+    intact = runner.invoke(cli, ["audit", "verify"])
+    assert intact.exit_code == 0, intact.output
+    assert "audit chain intact" in intact.output
+    original = _set_action_around_trigger("forged")
+    try:
+        broken = runner.invoke(cli, ["audit", "verify"])
+    finally:
+        _set_action_around_trigger(original)
+    assert broken.exit_code == 1
+    assert "broken at entry 2" in broken.output
+    assert runner.invoke(cli, ["audit", "verify"]).exit_code == 0

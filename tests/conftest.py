@@ -1,0 +1,79 @@
+"""Test database (SQLite by default, PostgreSQL with ENNAKKO_TEST_DATABASE_URL), app and tenants.
+
+Isolation: every test builds its own tenants with unique slugs, so tests never see each
+other's data while requests commit for real (as they must for concurrency tests).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+_TMP = Path(tempfile.mkdtemp(prefix="ennakko-tests-"))
+os.environ["ENNAKKO_DATABASE_URL"] = os.environ.get(
+    "ENNAKKO_TEST_DATABASE_URL", f"sqlite:///{_TMP / 'test.db'}"
+)
+os.environ["ENNAKKO_ENVIRONMENT"] = "test"
+os.environ["ENNAKKO_DATA_DIR"] = str(_TMP)
+os.environ["ENNAKKO_LOG_LEVEL"] = "WARNING"
+
+from collections.abc import Iterator  # noqa: E402
+
+import pytest  # noqa: E402
+from fastapi import FastAPI  # noqa: E402
+from fastapi.testclient import TestClient  # noqa: E402
+from sqlalchemy import text  # noqa: E402
+
+from app.core import migrations  # noqa: E402
+from app.core.config import get_settings  # noqa: E402
+from app.core.db import get_engine  # noqa: E402
+from app.main import create_app  # noqa: E402
+from tests.factories import World, build_world  # noqa: E402
+
+
+def _reset_postgres(url: str) -> None:
+    engine = get_engine()
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def database() -> Iterator[str]:
+    """A database migrated to head by Alembic, once per test session."""
+    url = get_settings().database_url
+    if not url.startswith("sqlite"):
+        _reset_postgres(url)
+    migrations.upgrade(url)
+    yield url
+    get_engine().dispose()
+
+
+@pytest.fixture(scope="session")
+def app(database: str) -> FastAPI:
+    return create_app()
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app, raise_server_exceptions=False) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def world(app: FastAPI) -> World:
+    """A region with two member municipalities and a user per role, unique to this test."""
+    return build_world(app)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Report how many schemathesis cases ran, for the closing notes."""
+    import sys
+
+    module = sys.modules.get("tests.core.test_schemathesis")
+    if module is not None and module.CASES_RUN:
+        total = sum(module.CASES_RUN.values())
+        terminalreporter.write_line(
+            f"schemathesis: {total} generated cases over {len(module.CASES_RUN)} operations"
+        )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -53,9 +54,15 @@ def serve(
 
 @app.command()
 def migrate(revision: Annotated[str, typer.Argument(help="Target revision")] = "head") -> None:
-    """Upgrade the database schema (Alembic)."""
+    """Upgrade the database schema (Alembic) and load the shipped templates."""
+    from app.templates.service import sync_shipped
+
     migrations.upgrade(revision=revision)
     typer.echo(f"database at {revision}")
+    if revision == "head":
+        with transaction() as session:
+            loaded = sync_shipped(session)
+        typer.echo(f"templates loaded: {', '.join(loaded) if loaded else 'none new'}")
 
 
 @app.command("demo-data")
@@ -161,3 +168,39 @@ def audit_verify() -> None:
         err=True,
     )
     raise typer.Exit(1)
+
+
+templates_app = typer.Typer(help="Matrix and screening templates.", no_args_is_help=True)
+app.add_typer(templates_app, name="templates")
+
+
+@templates_app.command("validate")
+def templates_validate(
+    path: Annotated[list[Path] | None, typer.Argument(help="Files or directories")] = None,
+) -> None:
+    """Report every problem in template files, with its path; exits 1 if any."""
+    from app.templates.service import SHIPPED_DIR
+    from app.templates.validation import validate_template_file
+
+    files: list[Path] = []
+    for item in path or [SHIPPED_DIR]:
+        files += sorted(item.glob("*.yaml")) if item.is_dir() else [item]
+    failed = 0
+    for file in files:
+        issues = validate_template_file(file)
+        failed += bool(issues)
+        for issue in issues:
+            typer.echo(f"{file}: {issue}", err=True)
+    typer.echo(f"{len(files) - failed} of {len(files)} templates valid")
+    if failed or not files:
+        raise typer.Exit(1)
+
+
+@templates_app.command("sync")
+def templates_sync() -> None:
+    """Load the shipped templates into the database (published versions never change)."""
+    from app.templates.service import sync_shipped
+
+    with transaction() as session:
+        loaded = sync_shipped(session)
+    typer.echo(f"templates loaded: {', '.join(loaded) if loaded else 'none new'}")

@@ -8,6 +8,7 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from sqlalchemy.exc import IntegrityError
 
+from app.assessments.router import router as assessments_router
 from app.audit.router import router as audit_router
 from app.auth.router import router as auth_router
 from app.auth.service import SecurityContext
@@ -16,10 +17,21 @@ from app.core.errors import error_response, install_error_handlers
 from app.core.idempotency import IdempotencyMiddleware
 from app.core.logging import configure_logging
 from app.core.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
+from app.drafts.router import router as drafts_router
 from app.health.router import router as health_router
 from app.organisations.router import router as organisations_router
+from app.reviews.router import router as reviews_router
+from app.templates.router import router as templates_router
 
-API_ROUTERS = (auth_router, organisations_router, audit_router)
+API_ROUTERS = (
+    auth_router,
+    organisations_router,
+    drafts_router,
+    assessments_router,
+    reviews_router,
+    templates_router,
+    audit_router,
+)
 
 
 def _operation_id(route: APIRoute) -> str:

@@ -27,9 +27,11 @@ from sqlalchemy import text  # noqa: E402
 
 from app.core import migrations  # noqa: E402
 from app.core.config import get_settings  # noqa: E402
-from app.core.db import get_engine  # noqa: E402
+from app.core.db import get_engine, transaction  # noqa: E402
 from app.main import create_app  # noqa: E402
+from app.templates.service import sync_shipped  # noqa: E402
 from tests.factories import World, build_world  # noqa: E402
+from tests.live import LiveServer, start_server  # noqa: E402
 
 
 def _reset_postgres(url: str) -> None:
@@ -46,6 +48,8 @@ def database() -> Iterator[str]:
     if not url.startswith("sqlite"):
         _reset_postgres(url)
     migrations.upgrade(url)
+    with transaction() as session:
+        sync_shipped(session)
     yield url
     get_engine().dispose()
 
@@ -59,6 +63,14 @@ def app(database: str) -> FastAPI:
 def client(app: FastAPI) -> Iterator[TestClient]:
     with TestClient(app, raise_server_exceptions=False) as test_client:
         yield test_client
+
+
+@pytest.fixture(scope="session")
+def live_server(app: FastAPI) -> Iterator[LiveServer]:
+    """The app served by uvicorn on 127.0.0.1, for tests about the wire."""
+    server = start_server(app)
+    yield server
+    server.stop()
 
 
 @pytest.fixture

@@ -107,7 +107,15 @@ def error_response(
 
 def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """`responses=` entry documenting the error body for each status."""
-    return {s: {"model": ErrorBody, "description": _DESCRIPTIONS.get(s, "Error")} for s in statuses}
+    return {
+        s: {
+            "model": ErrorBody,
+            "description": _DESCRIPTIONS.get(s, "Error"),
+            # Explicit, so routes answering another media type still document JSON errors.
+            "content": {"application/json": {}},
+        }
+        for s in statuses
+    }
 
 
 _DESCRIPTIONS = {

@@ -11,7 +11,9 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Annotated
 
+from fastapi import Depends, Header
 from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -212,3 +214,18 @@ async def _read_body(receive: Receive) -> bytes:
         chunks.append(message.get("body", b""))
         more = message.get("more_body", False)
     return b"".join(chunks)
+
+
+def idempotency_header(
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            max_length=MAX_KEY_LENGTH,
+            description="Replays the first response for the same key and body (kept 24 h)",
+        ),
+    ] = None,
+) -> None:
+    """Documents the header on creating routes; the middleware does the work."""
+
+
+IDEMPOTENT = [Depends(idempotency_header)]

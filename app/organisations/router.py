@@ -7,6 +7,7 @@ from sqlmodel import Session
 
 from app.auth.dependencies import CurrentPrincipal, DbSession
 from app.core.errors import error_responses
+from app.core.idempotency import IDEMPOTENT
 from app.core.pagination import Paging
 from app.core.versioning import IfMatch, set_etag
 from app.organisations import repository as repo
@@ -36,6 +37,7 @@ WRITE_ERRORS = error_responses(401, 403, 404, 409, 422)
     response_model=OrganisationRead,
     summary="Create an organisation",
     responses=WRITE_ERRORS,
+    dependencies=IDEMPOTENT,
 )
 def create_organisation(
     data: OrganisationCreate, session: DbSession, principal: CurrentPrincipal, response: Response
@@ -124,6 +126,7 @@ def _user_read(session: Session, user: User) -> UserRead:
     response_model=UserRead,
     summary="Create a user",
     responses=WRITE_ERRORS,
+    dependencies=IDEMPOTENT,
 )
 def create_user(data: UserCreate, session: DbSession, principal: CurrentPrincipal) -> UserRead:
     """Create a person with roles in an organisation the caller administers."""
@@ -173,6 +176,7 @@ def list_users(
     response_model=MembershipRead,
     summary="Give a user a role",
     responses=WRITE_ERRORS,
+    dependencies=IDEMPOTENT,
 )
 def add_membership(
     organisation_id: str, data: MembershipCreate, session: DbSession, principal: CurrentPrincipal
@@ -220,6 +224,7 @@ def list_clients(
     response_model=ApiClientWithSecret,
     summary="Register an API client",
     responses=WRITE_ERRORS,
+    dependencies=IDEMPOTENT,
 )
 def create_client(
     organisation_id: str, data: ApiClientCreate, session: DbSession, principal: CurrentPrincipal
@@ -238,6 +243,7 @@ def create_client(
     response_model=ApiClientWithSecret,
     summary="Rotate an API client's secret",
     responses=WRITE_ERRORS,
+    dependencies=IDEMPOTENT,
 )
 def rotate_client_secret(
     organisation_id: str, client_pk: str, session: DbSession, principal: CurrentPrincipal
@@ -256,6 +262,7 @@ def rotate_client_secret(
     response_model=ApiClientRead,
     summary="Deactivate an API client",
     responses=WRITE_ERRORS,
+    dependencies=IDEMPOTENT,
 )
 def deactivate_client(
     organisation_id: str, client_pk: str, session: DbSession, principal: CurrentPrincipal

@@ -29,6 +29,13 @@ class PublicityClass(StrEnum):
     non_public = "non_public"
 
 
+class PersonalDataClass(StrEnum):
+    no_personal_data = "no_personal_data"
+    personal_data = "personal_data"
+    special_categories = "special_categories"
+    criminal_records = "criminal_records"
+
+
 class RecordsSettings(InputModel):
     """JHS 191 records-management defaults written into every annex record."""
 
@@ -36,10 +43,10 @@ class RecordsSettings(InputModel):
         "impact_assessment_annex"
     )
     publicity_class: PublicityClass = PublicityClass.public
-    personal_data_class: Annotated[str, StringConstraints(min_length=1, max_length=100)] = (
-        "no_personal_data"
-    )
-    retention_period: Annotated[str, StringConstraints(min_length=1, max_length=50)] = "permanent"
+    publicity_reason: Annotated[str, StringConstraints(min_length=1, max_length=300)] | None = None
+    personal_data_class: PersonalDataClass = PersonalDataClass.no_personal_data
+    retention_years: int | None = Field(default=None, ge=1, le=200, description="null: permanent")
+    logo_png_base64: Annotated[str, StringConstraints(max_length=300_000)] | None = None
 
 
 def _official_languages(value: list[Language]) -> list[Language]:

@@ -90,9 +90,7 @@ def test_get_organisation_is_tenant_scoped(client: TestClient, world: World) -> 
 
 def test_update_organisation_needs_admin_and_if_match(client: TestClient, world: World) -> None:
     url = f"/api/v1/organisations/{world.org}"
-    change = {
-        "records_settings": {"publicity_class": "partly_secret", "retention_period": "10 years"}
-    }
+    change = {"records_settings": {"publicity_class": "partly_secret", "retention_years": 10}}
     assert client.patch(url, json=change, headers=world.admin.headers).status_code == 428
     assert (
         client.patch(

@@ -1,0 +1,7 @@
+"""Annex renderers: PDF/A-2b (ReportLab + pikepdf), accessible HTML (Jinja2), export bundle."""
+
+from app.annexes.render.bundle import render_bundle
+from app.annexes.render.html import render_html
+from app.annexes.render.pdf import render_pdf
+
+__all__ = ["render_bundle", "render_html", "render_pdf"]

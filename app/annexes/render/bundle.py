@@ -1,0 +1,68 @@
+"""The export bundle: annex.pdf, annex.html, annex.json and a manifest of their sha256 sums.
+
+The zip is deterministic (fixed timestamps and permissions, sorted entries), so the same
+record always gives the same bundle bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zipfile
+from io import BytesIO
+
+from app.annexes.record import SCHEMA_ID, AnnexRecord
+from app.annexes.render.html import html_from_view
+from app.annexes.render.pdf import document_info, layout
+from app.annexes.render.pdfa import make_pdfa
+from app.annexes.render.view import build_view
+
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+MANIFEST = "manifest.json"
+
+
+def record_json(record: AnnexRecord) -> bytes:
+    """The canonical JSON of the record (sorted keys, UTF-8, trailing newline)."""
+    data = record.model_dump(mode="json")
+    return (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
+
+
+def _entry(name: str) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=ZIP_EPOCH)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    info.create_system = 3
+    return info
+
+
+def manifest(record: AnnexRecord, files: dict[str, bytes]) -> bytes:
+    """Names, sizes and sha256 sums of the bundle members, with the record's identity."""
+    data = {
+        "schema_version": SCHEMA_ID,
+        "case_id": record.identification.case.id,
+        "draft_version": record.draft_version,
+        "content_hash": record.content_hash,
+        "issued_at": record.issued_at.isoformat(),
+        "files": [
+            {"name": name, "size": len(body), "sha256": hashlib.sha256(body).hexdigest()}
+            for name, body in sorted(files.items())
+        ],
+    }
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode()
+
+
+def render_bundle(record: AnnexRecord, lang: str | None = None) -> bytes:
+    """A deterministic zip of the PDF/A, HTML and JSON annex plus a sha256 manifest."""
+    view = build_view(record, lang)
+    raw, _ = layout(view)
+    files = {
+        "annex.pdf": make_pdfa(raw, document_info(view)),
+        "annex.html": html_from_view(view).encode("utf-8"),
+        "annex.json": record_json(record),
+    }
+    files[MANIFEST] = manifest(record, files)
+    buffer = BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name in sorted(files):
+            archive.writestr(_entry(name), files[name], compresslevel=6)
+    return buffer.getvalue()

@@ -1,0 +1,195 @@
+"""The PDF/A-2b annex: ReportLab platypus layout, then PDF/A finishing with pikepdf."""
+
+from __future__ import annotations
+
+import base64
+from functools import lru_cache, partial
+from io import BytesIO
+from typing import Any
+
+from reportlab import rl_config
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
+
+from app.annexes.record import AnnexRecord
+from app.annexes.render.labels import Labels
+from app.annexes.render.pdf_story import LANDSCAPE, PORTRAIT, Heading, story
+from app.annexes.render.pdfa import DocumentInfo, make_pdfa
+from app.annexes.render.theme import (
+    BOLD,
+    BOTTOM,
+    INK,
+    MARGIN,
+    MUTED,
+    REGULAR,
+    RULE,
+    TOP,
+    register_fonts,
+    styles,
+)
+from app.annexes.render.view import AnnexView, build_view
+
+# ASCII85 on top of Flate only inflates streams by 25 % and costs a Python-level pass
+rl_config.useA85 = 0
+register_fonts()
+LOGO_HEIGHT = 9 * mm
+
+
+class _NumberedCanvas(Canvas):  # type: ignore[misc]  # reportlab ships no type hints
+    """Defers each page until the total is known, then draws 'page x / y' footers."""
+
+    def __init__(self, *args: Any, footer: str, t: Labels, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._footer = footer
+        self._t = t
+        self._pages: list[dict[str, Any]] = []
+
+    def showPage(self) -> None:  # noqa: N802 - ReportLab's API
+        self._pages.append(dict(self.__dict__))
+        # keep page numbers (and so bookmark targets) moving while pages are held back
+        self._doc.pageCounter += 1
+        self._pageNumber += 1
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._pages)
+        self._doc.pageCounter = 1
+        for number, state in enumerate(self._pages, start=1):
+            self.__dict__.update(state)
+            self._draw_footer(number, total)
+            super().showPage()
+        super().save()
+
+    def _draw_footer(self, number: int, total: int) -> None:
+        width, _ = self._pagesize
+        y = BOTTOM - 9 * mm
+        self.saveState()
+        self.setStrokeColor(RULE)
+        self.setLineWidth(0.4)
+        self.line(MARGIN, y + 9, width - MARGIN, y + 9)
+        self.setFillColor(MUTED)
+        self.setFont(REGULAR, 7)
+        self.drawString(MARGIN, y, self._footer)
+        self.drawRightString(width - MARGIN, y, self._t("footer.page", page=number, pages=total))
+        self.restoreState()
+
+
+class _AnnexDoc(BaseDocTemplate):  # type: ignore[misc]
+    """Portrait and landscape A4 pages sharing the header; headings become bookmarks."""
+
+    def __init__(self, buffer: BytesIO, view: AnnexView) -> None:
+        super().__init__(
+            buffer,
+            pagesize=A4,
+            leftMargin=MARGIN,
+            rightMargin=MARGIN,
+            topMargin=TOP,
+            bottomMargin=BOTTOM,
+            invariant=1,
+            pageCompression=1,
+            initialFontName=REGULAR,
+            initialFontSize=9,
+            lang=view.lang,
+            title=view.title,
+            author=view.record.identification.organisation_name,
+        )
+        self._view = view
+        self._logo = _logo(view.record.identification.organisation_logo_png)
+        self._bookmarks = 0
+        self.addPageTemplates(
+            [self._template(PORTRAIT, A4), self._template(LANDSCAPE, landscape(A4))]
+        )
+
+    def _template(self, name: str, size: tuple[float, float]) -> PageTemplate:
+        width, height = size
+        frame = Frame(
+            MARGIN,
+            BOTTOM,
+            width - 2 * MARGIN,
+            height - TOP - BOTTOM,
+            id=name,
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+        )
+        return PageTemplate(id=name, frames=[frame], onPage=self._header, pagesize=size)
+
+    def _header(self, canvas: Canvas, _doc: BaseDocTemplate) -> None:
+        width, height = canvas._pagesize
+        record = self._view.record
+        y = height - TOP + 6 * mm
+        x = MARGIN
+        canvas.saveState()
+        if self._logo is not None:
+            iw, ih = self._logo.getSize()
+            logo_w = LOGO_HEIGHT * iw / ih
+            canvas.drawImage(self._logo, x, y - 1.5 * mm, logo_w, LOGO_HEIGHT, mask="auto")
+            x += logo_w + 3 * mm
+        canvas.setFillColor(INK)
+        canvas.setFont(BOLD, 8.5)
+        canvas.drawString(x, y + 3 * mm, record.identification.organisation_name)
+        canvas.setFont(REGULAR, 7.5)
+        canvas.setFillColor(MUTED)
+        canvas.drawString(x, y, self._view.title)
+        canvas.drawRightString(width - MARGIN, y, record.identification.case.label)
+        if self._view.publicity_mark:
+            canvas.setFillColor(INK)
+            canvas.setFont(BOLD, 8.5)
+            canvas.drawRightString(width - MARGIN, y + 3 * mm, self._view.publicity_mark)
+        canvas.setStrokeColor(RULE)
+        canvas.setLineWidth(0.4)
+        canvas.line(MARGIN, y - 2.5 * mm, width - MARGIN, y - 2.5 * mm)
+        canvas.restoreState()
+
+    def afterFlowable(self, flowable: Flowable) -> None:  # noqa: N802 - ReportLab's API
+        if isinstance(flowable, Heading):
+            key = f"h{self._bookmarks}"
+            self._bookmarks += 1
+            self.canv.bookmarkPage(key)
+            self.canv.addOutlineEntry(flowable.outline_text, key, flowable.outline_level)
+
+
+def _logo(data: str | None) -> ImageReader | None:
+    return None if data is None else ImageReader(BytesIO(base64.b64decode(data)))
+
+
+@lru_cache(maxsize=1)
+def _frame_widths() -> tuple[float, float]:
+    return A4[0] - 2 * MARGIN, A4[1] - 2 * MARGIN
+
+
+def layout(view: AnnexView) -> tuple[bytes, int]:
+    """ReportLab's PDF of the annex (before PDF/A finishing) and its page count."""
+    buffer = BytesIO()
+    doc = _AnnexDoc(buffer, view)
+    portrait_w, landscape_w = _frame_widths()
+    flowables = story(view, styles(), portrait_w, landscape_w)
+    maker = partial(_NumberedCanvas, footer=view.footer, t=view.t)
+    doc.build(flowables, canvasmaker=maker)
+    return buffer.getvalue(), doc.page
+
+
+def document_info(view: AnnexView) -> DocumentInfo:
+    """Title, author, dates and identity that the Info dictionary and XMP both carry."""
+    record = view.record
+    ident = record.identification
+    return DocumentInfo(
+        title=f"{view.title} – {ident.title}",
+        author=ident.organisation_name,
+        subject=f"{ident.case.label} ({ident.case.system})",
+        keywords=f"sha256:{record.content_hash}; version {record.draft_version}",
+        lang=view.lang,
+        created_at=record.issued_at,
+        identity=f"{record.content_hash}:{record.draft_version}:{view.lang}",
+    )
+
+
+def render_pdf(record: AnnexRecord, lang: str | None = None) -> bytes:
+    """The annex as PDF/A-2b bytes; the same record always gives the same bytes."""
+    view = build_view(record, lang)
+    raw, _ = layout(view)
+    return make_pdfa(raw, document_info(view))

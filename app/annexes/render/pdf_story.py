@@ -1,0 +1,183 @@
+"""The annex as a list of platypus flowables, section by section in DOMAIN.md's order."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from xml.sax.saxutils import escape
+
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    NextPageTemplate,
+    PageBreak,
+    Paragraph,
+    Spacer,
+)
+
+from app.annexes.render.pdf_tables import (
+    heatmap,
+    key_values,
+    legend_table,
+    notes_table,
+    plain_table,
+)
+from app.annexes.render.theme import Styles
+from app.annexes.render.view import AlternativeView, AnnexView
+from app.annexes.render.view_tables import TableView
+
+ROOM = 90.0
+PORTRAIT = "portrait"
+LANDSCAPE = "landscape"
+
+
+class Heading(Paragraph):  # type: ignore[misc]  # reportlab ships no type hints
+    """A heading that also becomes a PDF bookmark (outline entry)."""
+
+    def __init__(self, text: str, style: object, level: int) -> None:
+        super().__init__(escape(text), style)
+        self.outline_text = text
+        self.outline_level = level
+
+
+def _heading(
+    text: str, style: ParagraphStyle, level: int, room: float = ROOM
+) -> Iterator[Flowable]:
+    # a heading needs room for itself, a caption and a few rows, or it starts a new page
+    yield CondPageBreak(room)
+    yield Heading(text, style, level)
+
+
+def _paras(texts: tuple[str, ...], st: Styles) -> Iterator[Flowable]:
+    for text in texts:
+        yield Paragraph(escape(text), st.body)
+
+
+def _table(table: TableView | None, empty: str, st: Styles, width: float) -> Iterator[Flowable]:
+    if table is None:
+        yield Paragraph(escape(empty), st.body)
+        return
+    yield CondPageBreak(ROOM * 0.8)
+    yield Paragraph(escape(table.caption), st.caption_flow)
+    yield plain_table(table, width)
+
+
+def _identification(v: AnnexView, st: Styles, width: float) -> Iterator[Flowable]:
+    t = v.t
+    yield from _heading(v.title, st.h1, 0)
+    yield Paragraph(escape(v.record.identification.title), st.subtitle)
+    yield from _heading(t("section.identification"), st.h2, 1)
+    yield key_values(v.identification, width)
+    yield from _heading(t("section.records"), st.h3, 2)
+    yield key_values(v.records, width)
+
+
+def _screening(v: AnnexView, st: Styles, width: float) -> Iterator[Flowable]:
+    t = v.t
+    yield from _heading(t("section.screening"), st.h2, 1)
+    yield key_values(((t("screening.outcome"), v.screening_outcome),), width)
+    yield Spacer(1, 4)
+    yield Paragraph(escape(t("screening.reason")), st.strong)
+    yield from _paras(v.screening_reason, st)
+    if v.screening_answers is not None:
+        yield from _table(v.screening_answers, "", st, width)
+
+
+def _alternatives(v: AnnexView, st: Styles, _width: float) -> Iterator[Flowable]:
+    t = v.t
+    yield from _heading(t("section.alternatives"), st.h2, 1)
+    for alt in v.alternatives:
+        name = f"{alt.name} ({t('alternative.status_quo')})" if alt.status_quo else alt.name
+        yield from _heading(name, st.h3, 2, room=0)
+        yield from _paras(alt.description, st)
+
+
+def _matrix(v: AnnexView, st: Styles, width: float) -> Iterator[Flowable]:
+    t = v.t
+    yield NextPageTemplate(LANDSCAPE)
+    yield PageBreak()
+    yield from _heading(t("section.matrix"), st.h2, 1)
+    yield Paragraph(escape(t("matrix.legend")), st.caption)
+    yield legend_table(v.legend, width)
+    for i, alt in enumerate(v.alternatives):
+        if i:
+            yield PageBreak()
+        yield from _alternative_matrix(v, alt, st, width)
+
+
+def _alternative_matrix(
+    v: AnnexView, alt: AlternativeView, st: Styles, width: float
+) -> Iterator[Flowable]:
+    t = v.t
+    yield from _heading(t("section.matrix_for", alternative=alt.name), st.h3, 2)
+    for chunk in alt.chunks:
+        yield Paragraph(escape(chunk.caption), st.caption)
+        yield heatmap(chunk, t, width)
+    yield from _heading(t("section.justifications", alternative=alt.name), st.h3, 2)
+    if alt.notes:
+        yield Paragraph(
+            escape(t("matrix.justifications_caption", alternative=alt.name)), st.caption_flow
+        )
+        yield notes_table(alt.notes, t, width)
+    else:
+        yield Paragraph(escape(t("matrix.no_justifications")), st.body)
+
+
+def _comparison(v: AnnexView, st: Styles, width: float) -> Iterator[Flowable]:
+    t = v.t
+    yield NextPageTemplate(PORTRAIT)
+    yield PageBreak()
+    yield from _heading(t("section.comparison"), st.h2, 1)
+    yield from _paras(v.comparison_text, st)
+    if v.recommended:
+        yield key_values(((t("comparison.recommended"), v.recommended),), width)
+    for table in v.comparison:
+        yield from _table(table, "", st, width)
+
+
+def _findings(v: AnnexView, st: Styles, width: float) -> Iterator[Flowable]:
+    t = v.t
+    yield from _heading(t("section.findings"), st.h2, 1)
+    for title, table in v.findings:
+        yield from _heading(title, st.h3, 2)
+        yield from _table(table, t("findings.none"), st, width)
+
+
+def _texts(v: AnnexView, st: Styles, width: float) -> Iterator[Flowable]:
+    t = v.t
+    yield from _heading(t("section.mitigation"), st.h2, 1)
+    yield from _paras(v.mitigation or (t("mitigation.none"),), st)
+    yield from _heading(t("section.participation"), st.h2, 1)
+    if not v.participation and v.statements is None:
+        yield Paragraph(escape(t("participation.none")), st.body)
+    yield from _paras(v.participation, st)
+    if v.statements is not None:
+        yield from _table(v.statements, "", st, width)
+    yield from _heading(t("section.sources"), st.h2, 1)
+    yield from _table(v.sources, t("sources.none"), st, width)
+    yield from _heading(t("section.indicators"), st.h2, 1)
+    yield from _table(v.indicators, t("indicators.none"), st, width)
+
+
+def _approvals(v: AnnexView, st: Styles, width: float) -> Iterator[Flowable]:
+    t = v.t
+    yield from _heading(t("section.approvals"), st.h2, 1)
+    yield from _table(v.approvals, t("approvals.none"), st, width)
+
+
+def story(
+    v: AnnexView, st: Styles, portrait_width: float, landscape_width: float
+) -> list[Flowable]:
+    """Every flowable of the annex; a not-needed screening gives the short form."""
+    w = portrait_width
+    parts: list[Iterator[Flowable]] = [_identification(v, st, w), _screening(v, st, w)]
+    if v.full:
+        parts += [
+            _alternatives(v, st, w),
+            _matrix(v, st, landscape_width),
+            _comparison(v, st, w),
+            _findings(v, st, w),
+            _texts(v, st, w),
+        ]
+    parts.append(_approvals(v, st, w))
+    return [flowable for part in parts for flowable in part]

@@ -1,0 +1,306 @@
+"""Screening, the assessment matrix, cell writes, summaries and template migration."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Response
+from fastapi.responses import JSONResponse
+
+from app.assessments import service
+from app.assessments.schemas import (
+    AssessmentRead,
+    AssessmentStart,
+    AssessmentTexts,
+    CellRead,
+    CellsWrite,
+    MigrationReport,
+    ScreeningIn,
+    ScreeningRead,
+    SummaryRead,
+    TemplateSuggestion,
+)
+from app.assessments.summary import Counts
+from app.auth.dependencies import CurrentPrincipal, DbSession
+from app.core.errors import error_responses
+from app.core.idempotency import IDEMPOTENT
+from app.core.versioning import IfMatch, etag, set_etag
+
+router = APIRouter(prefix="/api/v1/drafts/{draft_id}", tags=["assessments"])
+WRITE_ERRORS = error_responses(401, 403, 404, 409, 412, 422, 428)
+
+
+def _screening(result: service.ScreeningResult) -> ScreeningRead:
+    s = result.screening
+    return ScreeningRead(
+        template_id=s.template_id,
+        answers=s.answers,
+        computed_outcome=s.computed_outcome,
+        outcome=s.outcome,
+        reason=s.reason,
+        matched_rule=result.matched_rule,
+        suggested_templates=[
+            TemplateSuggestion(template_id=t.id, key=t.key, version=t.version, name=t.name)
+            for t in result.suggestions
+        ],
+        screened_by=s.screened_by,
+        screened_at=s.screened_at,
+    )
+
+
+@router.put(
+    "/screening",
+    response_model=ScreeningRead,
+    summary="Record the screening",
+    responses=WRITE_ERRORS,
+)
+def put_screening(
+    draft_id: str,
+    data: ScreeningIn,
+    session: DbSession,
+    principal: CurrentPrincipal,
+    if_match: IfMatch,
+    response: Response,
+) -> ScreeningRead:
+    """Answer the screening questions; If-Match is the draft's ETag, which the screening bumps."""
+    result = service.record_screening(
+        session, principal=principal, draft_id=draft_id, expected_version=if_match, data=data
+    )
+    set_etag(response, if_match + 1)
+    return _screening(result)
+
+
+@router.get(
+    "/screening",
+    response_model=ScreeningRead,
+    summary="Get the screening",
+    responses=error_responses(401, 403, 404),
+)
+def get_screening(draft_id: str, session: DbSession, principal: CurrentPrincipal) -> ScreeningRead:
+    """The outcome, its reason and the suggested matrix templates."""
+    return _screening(service.get_screening(session, principal=principal, draft_id=draft_id))
+
+
+def to_read(view: service.AssessmentView) -> AssessmentRead:
+    a = view.assessment
+    return AssessmentRead(
+        id=a.id,
+        draft_id=a.draft_id,
+        template_id=view.template.id,
+        template_key=view.template.key,
+        template_version=view.template.version,
+        state=a.state.value,
+        cycle=a.cycle,
+        version=a.version,
+        mitigation=a.mitigation,
+        comparison=a.comparison,
+        recommended_alternative=a.recommended_alternative,
+        participation=a.participation,
+        statements=a.statements,
+        sources=a.sources,
+        indicators=a.indicators,
+        matrix_size=view.shape.size(),
+        cells=[
+            CellRead(
+                alternative=c.alternative,
+                area=c.area,
+                group=c.grp,
+                gender=c.gender,
+                value=c.value,
+                cannot_assess=c.cannot_assess,
+                horizon=c.horizon,
+                certainty=c.certainty,
+                justification=c.justification,
+                evidence=c.evidence,
+                mitigation=c.mitigation,
+                updated_at=c.updated_at,
+                updated_by=c.updated_by,
+            )
+            for c in view.cells
+        ],
+        updated_at=a.updated_at,
+        updated_by=a.updated_by,
+    )
+
+
+@router.post(
+    "/assessment",
+    status_code=201,
+    response_model=AssessmentRead,
+    summary="Start the assessment",
+    responses=error_responses(401, 403, 404, 409, 422),
+    dependencies=IDEMPOTENT,
+)
+def start_assessment(
+    draft_id: str,
+    data: AssessmentStart,
+    session: DbSession,
+    principal: CurrentPrincipal,
+    response: Response,
+) -> AssessmentRead:
+    """Start the matrix on a published template version, to which it stays pinned."""
+    view = service.start_assessment(
+        session, principal=principal, draft_id=draft_id, template_id=data.template_id
+    )
+    set_etag(response, view.assessment.version)
+    return to_read(view)
+
+
+@router.get(
+    "/assessment",
+    response_model=AssessmentRead,
+    summary="Read the whole matrix",
+    responses={304: {"description": "Not modified"}, **error_responses(401, 403, 404)},
+)
+def get_assessment(
+    draft_id: str,
+    session: DbSession,
+    principal: CurrentPrincipal,
+    if_none_match: Annotated[str | None, Header()] = None,
+) -> Response:
+    """Every assessed cell; cells not listed are *not yet assessed*. Supports If-None-Match."""
+    if if_none_match is not None:
+        version = service.active_version(session, principal=principal, draft_id=draft_id)
+        if if_none_match.strip() == etag(version):
+            return Response(status_code=304, headers={"ETag": etag(version)})
+    body, version = service.rendered_assessment(
+        session,
+        principal=principal,
+        draft_id=draft_id,
+        render=lambda v: to_read(v).model_dump_json().encode(),
+    )
+    return Response(body, media_type="application/json", headers={"ETag": etag(version)})
+
+
+@router.patch(
+    "/assessment",
+    response_model=AssessmentRead,
+    summary="Update assessment texts",
+    responses=WRITE_ERRORS,
+)
+def update_texts(
+    draft_id: str,
+    data: AssessmentTexts,
+    session: DbSession,
+    principal: CurrentPrincipal,
+    if_match: IfMatch,
+    response: Response,
+) -> AssessmentRead:
+    """Mitigation, participation and statements, sources, follow-up indicators."""
+    view = service.update_texts(
+        session, principal=principal, draft_id=draft_id, expected_version=if_match, data=data
+    )
+    set_etag(response, view.assessment.version)
+    return to_read(view)
+
+
+@router.patch(
+    "/assessment/cells",
+    response_model=AssessmentRead,
+    summary="Write many cells",
+    responses=WRITE_ERRORS,
+)
+def write_cells(
+    draft_id: str,
+    data: CellsWrite,
+    session: DbSession,
+    principal: CurrentPrincipal,
+    if_match: IfMatch,
+    response: Response,
+) -> AssessmentRead:
+    """All cells land or none does; If-Match is the assessment's ETag."""
+    view = service.write_cells(
+        session,
+        principal=principal,
+        draft_id=draft_id,
+        expected_version=if_match,
+        writes=data.cells,
+    )
+    set_etag(response, view.assessment.version)
+    return to_read(view)
+
+
+def _counts(c: Counts) -> dict[str, object]:
+    return {
+        "positive": c.positive,
+        "neutral": c.neutral,
+        "negative": c.negative,
+        "cannot_assess": c.cannot_assess,
+        "not_assessed": c.not_assessed,
+        "total": c.total,
+        "completeness": c.completeness,
+        "direction": c.direction,
+    }
+
+
+@router.get(
+    "/assessment/summary",
+    response_model=SummaryRead,
+    summary="Summary of the matrix",
+    responses=error_responses(401, 403, 404),
+)
+def get_summary(draft_id: str, session: DbSession, principal: CurrentPrincipal) -> JSONResponse:
+    """Counts per alternative, area, group and gender; findings; alternatives side by side."""
+    view = service.get_assessment(session, principal=principal, draft_id=draft_id)
+    s = service.summary_of(view)
+    shape = view.shape
+    order = [shape.status_quo, *[a for a in shape.alternatives if a != shape.status_quo]]
+    body = SummaryRead(
+        assessment_id=view.assessment.id,
+        version=view.assessment.version,
+        total=_counts(s.total),
+        by_alternative={k: _counts(v) for k, v in s.by_alternative.items()},
+        by_area={alt: {k: _counts(v) for k, v in d.items()} for alt, d in s.by_area.items()},
+        by_group={alt: {k: _counts(v) for k, v in d.items()} for alt, d in s.by_group.items()},
+        by_gender={alt: {k: _counts(v) for k, v in d.items()} for alt, d in s.by_gender.items()},
+        comparison=[
+            {"area": area, "alternatives": {alt: _counts(s.by_area[alt][area]) for alt in order}}
+            for area in shape.areas
+        ],
+        cumulative_impacts=[
+            {
+                "alternative": c.alternative,
+                "group": c.group,
+                "negative_cells": c.negative_cells,
+                "areas": list(c.areas),
+            }
+            for c in s.cumulative
+        ],
+        gender_gaps=[vars(g) for g in s.gender_gaps],
+        missing_justifications=[
+            dict(zip(("alternative", "area", "group", "gender"), k, strict=True))
+            for k in s.missing_justification
+        ],
+    )
+    return JSONResponse(
+        body.model_dump(mode="json"), headers={"ETag": etag(view.assessment.version)}
+    )
+
+
+@router.post(
+    "/assessment/migrate",
+    response_model=MigrationReport,
+    summary="Move to another template version",
+    responses=WRITE_ERRORS,
+    dependencies=IDEMPOTENT,
+)
+def migrate(
+    draft_id: str,
+    data: AssessmentStart,
+    session: DbSession,
+    principal: CurrentPrincipal,
+    if_match: IfMatch,
+    response: Response,
+) -> MigrationReport:
+    """Carries the cells that still fit and reports the ones that could not be carried."""
+    result = service.migrate(
+        session,
+        principal=principal,
+        draft_id=draft_id,
+        expected_version=if_match,
+        template_id=data.template_id,
+    )
+    set_etag(response, result.view.assessment.version)
+    return MigrationReport(
+        assessment=to_read(result.view), carried=result.carried, not_carried=result.not_carried
+    )

@@ -1,0 +1,515 @@
+"""Screening, starting an assessment, writing cells, summaries and moving to a newer template."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import Session
+
+from app.assessments import repository as repo
+from app.assessments.models import (
+    Assessment,
+    AssessmentCell,
+    AssessmentState,
+    Screening,
+    ScreeningOutcome,
+)
+from app.assessments.schemas import AssessmentTexts, CellWrite, ScreeningIn
+from app.assessments.shape import MatrixShape
+from app.assessments.summary import CellState, Summary, summarise
+from app.audit import service as audit
+from app.auth.permissions import SCORE_CELLS, SCREEN_DRAFTS, WRITE_DRAFTS, ensure
+from app.auth.principal import Principal
+from app.core.db import utcnow
+from app.core.errors import InvalidState, NotFound, Unprocessable
+from app.core.repository import claim_version
+from app.core.versioning import check_version
+from app.drafts import repository as draft_repo
+from app.drafts import service as drafts
+from app.drafts.models import DecisionDraft, DraftStatus
+from app.integrations import events
+from app.templates import service as templates
+from app.templates.models import AssessmentTemplate
+
+ASSESSABLE = frozenset(
+    {
+        DraftStatus.draft,
+        DraftStatus.screening,
+        DraftStatus.assessment,
+        DraftStatus.in_review,
+        DraftStatus.changes_requested,
+    }
+)
+
+
+@dataclass(frozen=True)
+class ScreeningResult:
+    screening: Screening
+    matched_rule: str | None
+    suggestions: list[AssessmentTemplate]
+
+
+@dataclass(frozen=True)
+class AssessmentView:
+    assessment: Assessment
+    template: AssessmentTemplate
+    shape: MatrixShape
+    cells: Sequence[AssessmentCell]
+
+
+def record_screening(
+    session: Session,
+    *,
+    principal: Principal,
+    draft_id: str,
+    expected_version: int,
+    data: ScreeningIn,
+) -> ScreeningResult:
+    """Answer the screening questions; the outcome and its reason are recorded."""
+    draft = drafts.visible_draft(session, principal=principal, draft_id=draft_id)
+    ensure(principal, draft.organisation_id, SCREEN_DRAFTS, "screen drafts")
+    if draft.status not in ASSESSABLE:
+        raise InvalidState(
+            f"A draft in state '{draft.status.value}' cannot be screened", code="draft_not_editable"
+        )
+    template = templates.usable(
+        session,
+        principal=principal,
+        template_id=data.template_id,
+        organisation_id=draft.organisation_id,
+        kind="screening",
+    )
+    definition = templates.definition_of(template)
+    problems = templates.screening_answer_problems(definition, data.answers)
+    if problems:
+        raise Unprocessable("The answers do not fit the screening questions", details=problems)
+    computed, matched_rule = templates.evaluate_screening(definition, data.answers)
+    outcome = data.outcome or computed
+    suggestions = templates.suggestions(session, principal=principal, draft=draft, outcome=outcome)
+    drafts.claim(session, draft, expected_version, principal)
+    screening = repo.screening_of(session, draft.id) or Screening(
+        draft_id=draft.id,
+        template_id=template.id,
+        answers={},
+        computed_outcome=computed,
+        outcome=outcome,
+        reason="",
+        suggested_templates=[],
+        screened_by="",
+    )
+    screening.template_id, screening.answers = template.id, dict(data.answers)
+    screening.computed_outcome, screening.outcome, screening.reason = computed, outcome, data.reason
+    screening.suggested_templates = [t.id for t in suggestions]
+    screening.screened_by, screening.screened_at = principal.name, utcnow()
+    if draft.status is DraftStatus.draft:
+        draft.status = DraftStatus.screening
+    session.add_all([screening, draft])
+    session.flush()
+    audit.record(
+        session,
+        actor=principal,
+        action="draft.screened",
+        entity_type="draft",
+        entity_id=draft.id,
+        organisation_id=draft.organisation_id,
+        version=draft.version,
+        data={
+            "outcome": outcome.value,
+            "computed_outcome": computed.value,
+            "template": f"{template.key}@{template.version}",
+        },
+    )
+    events.emit(
+        session,
+        organisation_id=draft.organisation_id,
+        event="draft.screened",
+        resource="draft",
+        resource_id=draft.id,
+        version=draft.version,
+    )
+    return ScreeningResult(screening, matched_rule, suggestions)
+
+
+def get_screening(session: Session, *, principal: Principal, draft_id: str) -> ScreeningResult:
+    draft = drafts.visible_draft(session, principal=principal, draft_id=draft_id)
+    screening = repo.screening_of(session, draft.id)
+    if screening is None:
+        raise NotFound("The draft has not been screened")
+    template = templates.get_any(session, screening.template_id)
+    _, matched = templates.evaluate_screening(templates.definition_of(template), screening.answers)
+    suggestions = [templates.get_any(session, t) for t in screening.suggested_templates]
+    return ScreeningResult(screening, matched, suggestions)
+
+
+def _view(session: Session, draft: DecisionDraft, assessment: Assessment) -> AssessmentView:
+    template = templates.get_any(session, assessment.template_id)
+    shape = templates.shape_for(template, draft_repo.alternatives(session, draft.id))
+    valid = set(shape.cell_keys())
+    cells = [
+        c
+        for c in repo.cells(session, assessment.id)
+        if (c.alternative, c.area, c.grp, c.gender) in valid
+    ]
+    return AssessmentView(assessment, template, shape, cells)
+
+
+def start_assessment(
+    session: Session, *, principal: Principal, draft_id: str, template_id: str
+) -> AssessmentView:
+    """Start the matrix on a published template version; the assessment stays pinned to it."""
+    draft = drafts.visible_draft(session, principal=principal, draft_id=draft_id)
+    ensure(principal, draft.organisation_id, WRITE_DRAFTS, "start assessments")
+    screening = repo.screening_of(session, draft.id)
+    if screening is None or screening.outcome is ScreeningOutcome.not_needed:
+        raise InvalidState(
+            "Screen the draft first: a matrix follows a full or light outcome",
+            code="screening_required",
+        )
+    if repo.active_assessment(session, draft.id) is not None:
+        raise InvalidState(
+            "The draft already has an assessment; move it to another template version instead",
+            code="assessment_exists",
+        )
+    template = templates.usable(
+        session,
+        principal=principal,
+        template_id=template_id,
+        organisation_id=draft.organisation_id,
+        kind="matrix",
+    )
+    cycle = len(repo.assessments_of(session, draft.id)) + 1
+    assessment = Assessment(
+        draft_id=draft.id,
+        organisation_id=draft.organisation_id,
+        template_id=template.id,
+        cycle=cycle,
+        updated_by=principal.name,
+    )
+    draft.matrix_template_key = template.key
+    if draft.status in (DraftStatus.draft, DraftStatus.screening):
+        draft.status = DraftStatus.assessment
+    session.add_all([assessment, draft])
+    session.flush()
+    audit.record(
+        session,
+        actor=principal,
+        action="assessment.started",
+        entity_type="assessment",
+        entity_id=assessment.id,
+        organisation_id=draft.organisation_id,
+        version=assessment.version,
+        data={"draft_id": draft.id, "template": f"{template.key}@{template.version}"},
+    )
+    return _view(session, draft, assessment)
+
+
+def _active(session: Session, draft: DecisionDraft) -> Assessment:
+    assessment = repo.active_assessment(session, draft.id)
+    if assessment is None:
+        raise NotFound("The draft has no assessment yet")
+    return assessment
+
+
+def get_assessment(session: Session, *, principal: Principal, draft_id: str) -> AssessmentView:
+    draft = drafts.visible_draft(session, principal=principal, draft_id=draft_id)
+    return _view(session, draft, _active(session, draft))
+
+
+def active_version(session: Session, *, principal: Principal, draft_id: str) -> int:
+    """The assessment's version alone, for cheap conditional reads."""
+    draft = drafts.visible_draft(session, principal=principal, draft_id=draft_id)
+    return _active(session, draft).version
+
+
+def _claim(session: Session, assessment: Assessment, expected: int, principal: Principal) -> None:
+    check_version(
+        expected=expected,
+        current=assessment.version,
+        changed_by=assessment.updated_by,
+        changed_at=assessment.updated_at,
+    )
+    if not claim_version(session, Assessment, assessment.id, expected):
+        session.refresh(assessment)
+        check_version(
+            expected=expected,
+            current=assessment.version,
+            changed_by=assessment.updated_by,
+            changed_at=assessment.updated_at,
+        )
+    assessment.version = expected + 1
+    assessment.updated_at, assessment.updated_by = utcnow(), principal.name
+
+
+def _editable(
+    session: Session, principal: Principal, draft_id: str
+) -> tuple[DecisionDraft, Assessment]:
+    draft = drafts.visible_draft(session, principal=principal, draft_id=draft_id)
+    ensure(principal, draft.organisation_id, SCORE_CELLS, "score cells")
+    if draft.status not in ASSESSABLE:
+        raise InvalidState(
+            f"A draft in state '{draft.status.value}' cannot be assessed", code="draft_not_editable"
+        )
+    return draft, _active(session, draft)
+
+
+def cell_problems(shape: MatrixShape, writes: Sequence[CellWrite]) -> list[dict[str, Any]]:
+    """Every reason a write does not fit the matrix, with its index in the request."""
+    problems: list[dict[str, Any]] = []
+    seen: set[tuple[str, str, str, str]] = set()
+    for index, cell in enumerate(writes):
+        key = (cell.alternative, cell.area, cell.group, cell.gender)
+        problem = shape.problem_with_key(*key)
+        if problem is None and key in seen:
+            problem = "the same cell is written twice"
+        if problem is None and cell.value is not None and cell.value not in shape.scale:
+            problem = f"value {cell.value} is not on the scale {sorted(shape.scale)}"
+        if problem is None and cell.horizon is not None and cell.horizon not in shape.horizons:
+            problem = f"unknown time horizon '{cell.horizon}'"
+        if (
+            problem is None
+            and cell.certainty is not None
+            and cell.certainty not in shape.certainties
+        ):
+            problem = f"unknown certainty '{cell.certainty}'"
+        seen.add(key)
+        if problem is not None:
+            problems.append(
+                {
+                    "index": index,
+                    "cell": dict(zip(("alternative", "area", "group", "gender"), key, strict=True)),
+                    "message": problem,
+                }
+            )
+    return problems
+
+
+def write_cells(
+    session: Session,
+    *,
+    principal: Principal,
+    draft_id: str,
+    expected_version: int,
+    writes: Sequence[CellWrite],
+) -> AssessmentView:
+    """Write many cells atomically, guarded by the assessment's version."""
+    draft, assessment = _editable(session, principal, draft_id)
+    view = _view(session, draft, assessment)
+    problems = cell_problems(view.shape, writes)
+    if problems:
+        raise Unprocessable(
+            "Some cells do not fit the matrix; nothing was written", details=problems
+        )
+    _claim(session, assessment, expected_version, principal)
+    existing = repo.cells_by_key(session, assessment.id)
+    now = utcnow()
+    for cell in writes:
+        key = (cell.alternative, cell.area, cell.group, cell.gender)
+        row = existing.get(key)
+        if cell.clear:
+            if row is not None:
+                session.delete(row)
+            continue
+        row = row or AssessmentCell(
+            assessment_id=assessment.id,
+            alternative=cell.alternative,
+            area=cell.area,
+            grp=cell.group,
+            gender=cell.gender,
+        )
+        row.value = cell.value
+        row.cannot_assess = cell.cannot_assess
+        row.horizon, row.certainty = cell.horizon, cell.certainty
+        row.justification, row.evidence, row.mitigation = (
+            cell.justification,
+            cell.evidence,
+            cell.mitigation,
+        )
+        row.updated_at, row.updated_by = now, principal.name
+        session.add(row)
+    session.add(assessment)
+    session.flush()
+    audit.record(
+        session,
+        actor=principal,
+        action="assessment.cells_written",
+        entity_type="assessment",
+        entity_id=assessment.id,
+        organisation_id=draft.organisation_id,
+        version=assessment.version,
+        data={
+            "cells": [[c.alternative, c.area, c.group, c.gender] for c in writes][:500],
+            "count": len(writes),
+        },
+    )
+    events.emit(
+        session,
+        organisation_id=draft.organisation_id,
+        event="assessment.updated",
+        resource="assessment",
+        resource_id=draft.id,
+        version=assessment.version,
+    )
+    refresh_staleness(session, draft=draft, actor=principal)
+    return _view(session, draft, assessment)
+
+
+def update_texts(
+    session: Session,
+    *,
+    principal: Principal,
+    draft_id: str,
+    expected_version: int,
+    data: AssessmentTexts,
+) -> AssessmentView:
+    """Mitigation, participation and statements, sources and follow-up indicators."""
+    draft, assessment = _editable(session, principal, draft_id)
+    changes = data.model_dump(mode="json", exclude_unset=True)
+    if (
+        "recommended_alternative" in changes
+        and changes["recommended_alternative"] is not None
+        and changes["recommended_alternative"]
+        not in {a.key for a in draft_repo.alternatives(session, draft.id)}
+    ):
+        raise Unprocessable("recommended_alternative is not an alternative of the draft")
+    changes = {k: v for k, v in changes.items() if v is not None or k == "recommended_alternative"}
+    if any(getattr(assessment, k) != v for k, v in changes.items()):
+        _claim(session, assessment, expected_version, principal)
+        for field, value in changes.items():
+            setattr(assessment, field, value)
+        session.add(assessment)
+        session.flush()
+        audit.record(
+            session,
+            actor=principal,
+            action="assessment.texts_updated",
+            entity_type="assessment",
+            entity_id=assessment.id,
+            organisation_id=draft.organisation_id,
+            version=assessment.version,
+            data={"fields": sorted(changes)},
+        )
+    else:
+        check_version(expected=expected_version, current=assessment.version)
+    return _view(session, draft, assessment)
+
+
+def summary_of(view: AssessmentView) -> Summary:
+    return summarise(
+        view.shape,
+        [
+            CellState(
+                c.alternative, c.area, c.grp, c.gender, c.value, c.cannot_assess, c.justification
+            )
+            for c in view.cells
+        ],
+    )
+
+
+@dataclass(frozen=True)
+class Migration:
+    view: AssessmentView
+    carried: int
+    not_carried: list[dict[str, Any]]
+
+
+def migrate(
+    session: Session,
+    *,
+    principal: Principal,
+    draft_id: str,
+    expected_version: int,
+    template_id: str,
+) -> Migration:
+    """Move the assessment to another version of its template, carrying the cells that still fit."""
+    draft, assessment = _editable(session, principal, draft_id)
+    current = templates.get_any(session, assessment.template_id)
+    target = templates.usable(
+        session,
+        principal=principal,
+        template_id=template_id,
+        organisation_id=draft.organisation_id,
+        kind="matrix",
+    )
+    if target.key != current.key or target.id == current.id:
+        raise Unprocessable(
+            "Choose another version of the same template",
+            details={"current": f"{current.key}@{current.version}"},
+        )
+    _claim(session, assessment, expected_version, principal)
+    shape = templates.shape_for(target, draft_repo.alternatives(session, draft.id))
+    not_carried = []
+    for cell in repo.cells(session, assessment.id):
+        key = (cell.alternative, cell.area, cell.grp, cell.gender)
+        problem = shape.problem_with_key(*key)
+        if problem is None and cell.value is not None and cell.value not in shape.scale:
+            problem = f"value {cell.value} is not on the new scale"
+        if problem is not None:
+            not_carried.append(
+                {
+                    "alternative": key[0],
+                    "area": key[1],
+                    "group": key[2],
+                    "gender": key[3],
+                    "reason": problem,
+                    "value": cell.value,
+                    "cannot_assess": cell.cannot_assess,
+                    "justification": cell.justification,
+                }
+            )
+            session.delete(cell)
+    assessment.template_id = target.id
+    session.add(assessment)
+    session.flush()
+    view = _view(session, draft, assessment)
+    audit.record(
+        session,
+        actor=principal,
+        action="assessment.template_migrated",
+        entity_type="assessment",
+        entity_id=assessment.id,
+        organisation_id=draft.organisation_id,
+        version=assessment.version,
+        data={
+            "from": f"{current.key}@{current.version}",
+            "to": f"{target.key}@{target.version}",
+            "not_carried": not_carried,
+        },
+    )
+    refresh_staleness(session, draft=draft, actor=principal)
+    return Migration(view, len(view.cells), not_carried)
+
+
+def refresh_staleness(session: Session, *, draft: DecisionDraft, actor: Principal) -> None:
+    from app.reviews.service import refresh_staleness as refresh
+
+    refresh(session, draft=draft, actor=actor)
+
+
+def retire_active(session: Session, draft: DecisionDraft) -> Assessment | None:
+    """Keep the active assessment as the previous one (returned to preparation)."""
+    assessment = repo.active_assessment(session, draft.id)
+    if assessment is not None:
+        assessment.state = AssessmentState.previous
+        session.add(assessment)
+    return assessment
+
+
+_RENDERED: dict[tuple[str, int], bytes] = {}
+
+
+def rendered_assessment(
+    session: Session, *, principal: Principal, draft_id: str, render: Any
+) -> tuple[bytes, int]:
+    """The serialised matrix, cached per (assessment, version): a version never changes content."""
+    draft = drafts.visible_draft(session, principal=principal, draft_id=draft_id)
+    assessment = _active(session, draft)
+    key = (assessment.id, assessment.version)
+    body = _RENDERED.get(key)
+    if body is None:
+        body = render(_view(session, draft, assessment))
+        if len(_RENDERED) > 256:
+            _RENDERED.clear()
+        _RENDERED[key] = body
+    return body, assessment.version

@@ -1,0 +1,71 @@
+"""The shape of one assessment's matrix: which cells exist and what values they take."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+ALL_GENDERS = "all"
+
+
+class Direction(StrEnum):
+    positive = "positive"
+    neutral = "neutral"
+    negative = "negative"
+
+
+@dataclass(frozen=True)
+class ScaleValue:
+    value: int
+    symbol: str
+    direction: Direction
+
+
+@dataclass(frozen=True)
+class MatrixShape:
+    """Alternatives × areas × groups × genders, with the scale and the finding thresholds."""
+
+    alternatives: tuple[str, ...]
+    status_quo: str
+    areas: tuple[str, ...]
+    groups_by_area: dict[str, tuple[str, ...]]
+    genders: tuple[str, ...]
+    scale: dict[int, ScaleValue]
+    neutral: int
+    justification_required: bool
+    horizons: tuple[str, ...] = ()
+    certainties: tuple[str, ...] = ()
+    cumulative_threshold: int = 2
+    gender_gap_threshold: int = 2
+    women: str | None = "women"
+    men: str | None = "men"
+    groups: tuple[str, ...] = field(default=())
+
+    def cell_keys(self) -> list[tuple[str, str, str, str]]:
+        """Every (alternative, area, group, gender) the matrix holds, in display order."""
+        return [
+            (alt, area, group, gender)
+            for alt in self.alternatives
+            for area in self.areas
+            for group in self.groups_by_area[area]
+            for gender in self.genders
+        ]
+
+    def size(self) -> int:
+        per_alternative = sum(len(self.groups_by_area[a]) for a in self.areas) * len(self.genders)
+        return per_alternative * len(self.alternatives)
+
+    def problem_with_key(self, alternative: str, area: str, group: str, gender: str) -> str | None:
+        """Why this key is not a cell of the matrix, or None when it is."""
+        if alternative not in self.alternatives:
+            return f"unknown alternative '{alternative}'"
+        if area not in self.groups_by_area:
+            return f"unknown area '{area}'"
+        if group not in self.groups_by_area[area]:
+            return f"group '{group}' is not assessed in area '{area}'"
+        if gender not in self.genders:
+            return f"unknown gender '{gender}'"
+        return None
+
+    def direction_of(self, value: int) -> Direction:
+        return self.scale[value].direction

@@ -1,0 +1,128 @@
+"""Every query about decision drafts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func, or_, tuple_
+from sqlmodel import Session, col, select
+
+from app.drafts.models import DecisionDraft, DraftAlternative, DraftRevision, DraftStatus
+
+
+def get(session: Session, draft_id: str) -> DecisionDraft | None:
+    return session.get(DecisionDraft, draft_id)
+
+
+def by_external_case(
+    session: Session, *, organisation_id: str, system: str, case_id: str
+) -> DecisionDraft | None:
+    return session.exec(
+        select(DecisionDraft).where(
+            DecisionDraft.organisation_id == organisation_id,
+            DecisionDraft.external_system == system,
+            DecisionDraft.external_case_id == case_id,
+        )
+    ).first()
+
+
+def alternatives(session: Session, draft_id: str) -> list[DraftAlternative]:
+    return list(
+        session.exec(
+            select(DraftAlternative)
+            .where(DraftAlternative.draft_id == draft_id)
+            .order_by(col(DraftAlternative.position))
+        ).all()
+    )
+
+
+def revisions(session: Session, draft_id: str) -> Sequence[DraftRevision]:
+    return session.exec(
+        select(DraftRevision)
+        .where(DraftRevision.draft_id == draft_id)
+        .order_by(col(DraftRevision.version))
+    ).all()
+
+
+def revision(session: Session, draft_id: str, version: int) -> DraftRevision | None:
+    return session.exec(
+        select(DraftRevision).where(
+            DraftRevision.draft_id == draft_id, DraftRevision.version == version
+        )
+    ).first()
+
+
+@dataclass(frozen=True)
+class DraftFilter:
+    organisation_ids: frozenset[str]
+    status: DraftStatus | None = None
+    system: str | None = None
+    case_id: str | None = None
+    decision_body: str | None = None
+    meeting_from: date | None = None
+    meeting_to: date | None = None
+    template_key: str | None = None
+    text: str | None = None
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def search(
+    session: Session, flt: DraftFilter, *, limit: int, after: tuple[datetime, str] | None
+) -> Sequence[DecisionDraft]:
+    """Newest first, keyset-paginated on (created_at, id) so pages never shift."""
+    query = select(DecisionDraft).where(
+        col(DecisionDraft.organisation_id).in_(flt.organisation_ids)
+    )
+    equal = [
+        (DecisionDraft.status, flt.status),
+        (DecisionDraft.external_system, flt.system),
+        (DecisionDraft.external_case_id, flt.case_id),
+        (DecisionDraft.decision_body, flt.decision_body),
+        (DecisionDraft.matrix_template_key, flt.template_key),
+    ]
+    for column, value in equal:
+        if value is not None:
+            query = query.where(col(column) == value)
+    if flt.meeting_from is not None:
+        query = query.where(col(DecisionDraft.meeting_date) >= flt.meeting_from)
+    if flt.meeting_to is not None:
+        query = query.where(col(DecisionDraft.meeting_date) <= flt.meeting_to)
+    if flt.text:
+        pattern = f"%{_escape_like(flt.text.lower())}%"
+        query = query.where(
+            or_(
+                func.lower(DecisionDraft.title).like(pattern, escape="\\"),
+                func.lower(DecisionDraft.proposal).like(pattern, escape="\\"),
+            )
+        )
+    if after is not None:
+        query = query.where(tuple_(DecisionDraft.created_at, DecisionDraft.id) < tuple_(*after))
+    query = query.order_by(col(DecisionDraft.created_at).desc(), col(DecisionDraft.id).desc())
+    return session.exec(query.limit(limit)).all()
+
+
+def lock(session: Session, draft_id: str) -> None:
+    """Row-lock the draft until commit (PostgreSQL); SQLite's write transaction is exclusive."""
+    session.exec(
+        select(DecisionDraft.id).where(DecisionDraft.id == draft_id).with_for_update()
+    ).first()
+
+
+def in_state(
+    session: Session, organisation_ids: Sequence[str], status: DraftStatus
+) -> Sequence[DecisionDraft]:
+    if not organisation_ids:
+        return []
+    return session.exec(
+        select(DecisionDraft)
+        .where(
+            col(DecisionDraft.organisation_id).in_(organisation_ids), DecisionDraft.status == status
+        )
+        .order_by(col(DecisionDraft.updated_at))
+        .limit(500)
+    ).all()

@@ -1,0 +1,375 @@
+"""Rules for decision drafts: creation, saving as revisions, alternatives, search."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session
+
+from app.audit import service as audit
+from app.audit.service import canonical_json
+from app.auth.permissions import READ_DRAFTS, WRITE_DRAFTS, ensure, ensure_visible
+from app.auth.principal import Principal, PrincipalKind
+from app.core.db import utcnow
+from app.core.errors import Conflict, InvalidState, NotFound, Unprocessable
+from app.core.repository import claim_version
+from app.core.versioning import check_version
+from app.drafts import repository as repo
+from app.drafts.models import DecisionDraft, DraftAlternative, DraftRevision, DraftStatus
+from app.drafts.schemas import STATUS_QUO_KEY, AlternativeIn, DraftCreate, DraftUpdate
+from app.integrations import events
+
+# States in which the draft's own text may still change.
+EDITABLE = frozenset(
+    {
+        DraftStatus.draft,
+        DraftStatus.screening,
+        DraftStatus.assessment,
+        DraftStatus.in_review,
+        DraftStatus.changes_requested,
+    }
+)
+
+
+@dataclass(frozen=True)
+class DraftView:
+    draft: DecisionDraft
+    alternatives: list[DraftAlternative]
+
+
+def content_of(draft: DecisionDraft, alternatives: Sequence[DraftAlternative]) -> dict[str, Any]:
+    """The draft's content as stored in revisions and hashed for sign-offs."""
+    return {
+        "title": draft.title,
+        "proposal": draft.proposal,
+        "background": draft.background,
+        "decision_body": draft.decision_body,
+        "decision_type": draft.decision_type,
+        "meeting_date": draft.meeting_date.isoformat() if draft.meeting_date else None,
+        "budget_eur": str(draft.budget_eur) if draft.budget_eur is not None else None,
+        "languages": list(draft.languages),
+        "presenting_official": draft.presenting_official,
+        "external_ref": {
+            "system": draft.external_system,
+            "case_id": draft.external_case_id,
+            "label": draft.external_label,
+        }
+        if draft.external_system
+        else None,
+        "alternatives": [
+            {
+                "key": a.key,
+                "name": a.name,
+                "description": a.description,
+                "is_status_quo": a.is_status_quo,
+            }
+            for a in alternatives
+        ],
+    }
+
+
+def sha256_json(value: Any) -> str:
+    return hashlib.sha256(canonical_json(value).encode()).hexdigest()
+
+
+def visible_draft(session: Session, *, principal: Principal, draft_id: str) -> DecisionDraft:
+    """The draft; 404 outside the caller's organisations, 403 without read rights."""
+    draft = repo.get(session, draft_id)
+    if draft is None:
+        raise NotFound("Draft not found")
+    ensure_visible(principal, draft.organisation_id, "Draft")
+    ensure(principal, draft.organisation_id, READ_DRAFTS, "read drafts")
+    return draft
+
+
+def get_view(session: Session, *, principal: Principal, draft_id: str) -> DraftView:
+    draft = visible_draft(session, principal=principal, draft_id=draft_id)
+    return DraftView(draft, repo.alternatives(session, draft.id))
+
+
+def _target_organisation(principal: Principal, requested: str | None) -> str:
+    if requested is not None:
+        ensure_visible(principal, requested, "Organisation")
+        return requested
+    candidates = sorted(principal.organisation_ids)
+    if len(candidates) != 1:
+        raise Unprocessable("organisation_id is required: you belong to several organisations")
+    return candidates[0]
+
+
+def _build_alternatives(
+    draft_id: str, given: list[AlternativeIn], existing: Sequence[DraftAlternative] = ()
+) -> list[DraftAlternative]:
+    status_quo_key = next((a.key for a in existing if a.is_status_quo), STATUS_QUO_KEY)
+    items = list(given)
+    if existing and not any(a.key == status_quo_key for a in items):
+        raise InvalidState(
+            "The status-quo alternative can be renamed but not removed", code="status_quo_required"
+        )
+    if not any(a.is_status_quo or a.key == status_quo_key for a in items):
+        items.insert(
+            0,
+            AlternativeIn(
+                key=status_quo_key, name="Nykytila / Nuläge / Status quo", is_status_quo=True
+            ),
+        )
+    used = {a.key for a in items if a.key}
+    result, counter = [], 1
+    for position, item in enumerate(items):
+        key = item.key
+        while key is None or (key in used and key != item.key):
+            key, counter = f"alt-{counter}", counter + 1
+        used.add(key)
+        is_sq = key == status_quo_key or item.is_status_quo
+        result.append(
+            DraftAlternative(
+                draft_id=draft_id,
+                key=key,
+                name=item.name,
+                description=item.description,
+                is_status_quo=is_sq,
+                position=position,
+            )
+        )
+    if sum(a.is_status_quo for a in result) != 1:
+        raise InvalidState("Exactly one alternative is the status quo", code="status_quo_required")
+    return result
+
+
+def _write_revision(
+    session: Session,
+    draft: DecisionDraft,
+    alternatives: Sequence[DraftAlternative],
+    actor: Principal,
+) -> None:
+    content = content_of(draft, alternatives)
+    draft.content_hash = sha256_json(content)
+    session.add(
+        DraftRevision(
+            draft_id=draft.id,
+            version=draft.version,
+            content=content,
+            content_hash=draft.content_hash,
+            created_by=actor.name,
+        )
+    )
+
+
+def create(session: Session, *, principal: Principal, data: DraftCreate) -> DraftView:
+    """Create a draft with its alternatives (the status quo is added if missing)."""
+    organisation_id = _target_organisation(principal, data.organisation_id)
+    ensure(principal, organisation_id, WRITE_DRAFTS, "create drafts")
+    ref = data.external_ref
+    if ref and repo.by_external_case(
+        session, organisation_id=organisation_id, system=ref.system, case_id=ref.case_id
+    ):
+        raise Conflict(
+            "A draft for this case exists",
+            code="case_already_linked",
+            details={"system": ref.system, "case_id": ref.case_id},
+        )
+    draft = DecisionDraft(
+        organisation_id=organisation_id,
+        **_scalar_fields(
+            data.model_dump(exclude={"alternatives", "organisation_id", "external_ref"})
+        ),
+        external_system=ref.system if ref else None,
+        external_case_id=ref.case_id if ref else None,
+        external_label=ref.label if ref else None,
+        content_hash="",
+        preparer_id=principal.id if principal.kind is PrincipalKind.user else None,
+        updated_by=principal.name,
+    )
+    session.add(draft)
+    session.flush()
+    alternatives = _build_alternatives(draft.id, data.alternatives)
+    session.add_all(alternatives)
+    _write_revision(session, draft, alternatives, principal)
+    session.flush()
+    audit.record(
+        session,
+        actor=principal,
+        action="draft.created",
+        entity_type="draft",
+        entity_id=draft.id,
+        organisation_id=organisation_id,
+        version=draft.version,
+        data={"content_hash": draft.content_hash, "title": draft.title},
+    )
+    events.emit(
+        session,
+        organisation_id=organisation_id,
+        event="draft.created",
+        resource="draft",
+        resource_id=draft.id,
+        version=draft.version,
+    )
+    return DraftView(draft, alternatives)
+
+
+def _scalar_fields(values: dict[str, Any]) -> dict[str, Any]:
+    if "languages" in values and values["languages"] is not None:
+        values["languages"] = [str(getattr(lang, "value", lang)) for lang in values["languages"]]
+    return values
+
+
+def update(
+    session: Session,
+    *,
+    principal: Principal,
+    draft_id: str,
+    expected_version: int,
+    data: DraftUpdate,
+) -> DraftView:
+    """Save changes as a new revision; a save that changes nothing keeps the version."""
+    draft = visible_draft(session, principal=principal, draft_id=draft_id)
+    ensure(principal, draft.organisation_id, WRITE_DRAFTS, "edit drafts")
+    check_version(
+        expected=expected_version,
+        current=draft.version,
+        changed_by=draft.updated_by,
+        changed_at=draft.updated_at,
+    )
+    if draft.status not in EDITABLE:
+        raise InvalidState(
+            f"A draft in state '{draft.status.value}' cannot be edited", code="draft_not_editable"
+        )
+    old_alternatives = repo.alternatives(session, draft.id)
+    before = content_of(draft, old_alternatives)
+    changes = _scalar_fields(
+        data.model_dump(exclude_unset=True, exclude={"alternatives", "external_ref"})
+    )
+    for field, value in changes.items():
+        setattr(draft, field, value)
+    if "external_ref" in data.model_fields_set:
+        ref = data.external_ref
+        draft.external_system = ref.system if ref else None
+        draft.external_case_id = ref.case_id if ref else None
+        draft.external_label = ref.label if ref else None
+    alternatives = old_alternatives
+    if data.alternatives is not None:
+        alternatives = _build_alternatives(draft.id, data.alternatives, old_alternatives)
+    after = content_of(draft, alternatives)
+    if after == before:
+        session.expire(draft)
+        return DraftView(draft, old_alternatives)
+    claim(session, draft, expected_version, principal)
+    if data.alternatives is not None and after["alternatives"] != before["alternatives"]:
+        _replace_alternatives(session, old_alternatives, alternatives)
+        _reshape_assessment(session, draft.id)
+    _write_revision(session, draft, alternatives, principal)
+    session.add(draft)
+    session.flush()
+    _refresh_signoffs(session, draft, principal)
+    audit.record(
+        session,
+        actor=principal,
+        action="draft.updated",
+        entity_type="draft",
+        entity_id=draft.id,
+        organisation_id=draft.organisation_id,
+        version=draft.version,
+        data={
+            "content_hash": draft.content_hash,
+            "changed": sorted(k for k in after if after[k] != before[k]),
+        },
+    )
+    events.emit(
+        session,
+        organisation_id=draft.organisation_id,
+        event="draft.updated",
+        resource="draft",
+        resource_id=draft.id,
+        version=draft.version,
+    )
+    return DraftView(draft, alternatives)
+
+
+def _reshape_assessment(session: Session, draft_id: str) -> None:
+    """New alternatives change the matrix, so the assessment gets a new version too."""
+    from app.assessments.repository import active_assessment
+
+    assessment = active_assessment(session, draft_id, lock=True)
+    if assessment is not None:
+        assessment.version += 1
+        session.add(assessment)
+
+
+def _refresh_signoffs(session: Session, draft: DecisionDraft, principal: Principal) -> None:
+    from app.reviews.service import refresh_staleness
+
+    refresh_staleness(session, draft=draft, actor=principal)
+
+
+def _replace_alternatives(
+    session: Session, old: Sequence[DraftAlternative], new: Sequence[DraftAlternative]
+) -> None:
+    for alternative in old:
+        session.delete(alternative)
+    session.flush()
+    session.add_all(new)
+
+
+def list_drafts(
+    session: Session, *, principal: Principal, flt: repo.DraftFilter, limit: int, cursor: str | None
+) -> tuple[Sequence[DecisionDraft], str | None]:
+    """A page of drafts the caller may read, newest first, and the cursor of the next page."""
+    readable = frozenset(
+        o
+        for o in flt.organisation_ids or principal.organisation_ids
+        if principal.sees(o) and principal.may(o, READ_DRAFTS)
+    )
+    flt = repo.DraftFilter(**{**flt.__dict__, "organisation_ids": readable})
+    rows = repo.search(session, flt, limit=limit + 1, after=decode_cursor(cursor))
+    page = rows[:limit]
+    next_cursor = encode_cursor(page[-1].created_at, page[-1].id) if len(rows) > limit else None
+    return page, next_cursor
+
+
+def encode_cursor(created_at: datetime, draft_id: str) -> str:
+    return base64.urlsafe_b64encode(
+        json.dumps([created_at.isoformat(), draft_id]).encode()
+    ).decode()
+
+
+def decode_cursor(cursor: str | None) -> tuple[datetime, str] | None:
+    if not cursor:
+        return None
+    try:
+        stamp, draft_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        return datetime.fromisoformat(stamp), str(draft_id)
+    except (ValueError, TypeError, binascii.Error) as exc:
+        raise Unprocessable("cursor is not valid", details={"cursor": cursor}) from exc
+
+
+def revisions(session: Session, *, principal: Principal, draft_id: str) -> Sequence[DraftRevision]:
+    draft = visible_draft(session, principal=principal, draft_id=draft_id)
+    return repo.revisions(session, draft.id)
+
+
+def claim(session: Session, draft: DecisionDraft, expected: int, principal: Principal) -> None:
+    """Check If-Match and move the draft to its next version, atomically."""
+    check_version(
+        expected=expected,
+        current=draft.version,
+        changed_by=draft.updated_by,
+        changed_at=draft.updated_at,
+    )
+    if not claim_version(session, DecisionDraft, draft.id, expected):
+        session.refresh(draft)
+        check_version(
+            expected=expected,
+            current=draft.version,
+            changed_by=draft.updated_by,
+            changed_at=draft.updated_at,
+        )
+    draft.version = expected + 1
+    draft.updated_at, draft.updated_by = utcnow(), principal.name
+    session.add(draft)

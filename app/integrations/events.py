@@ -1,0 +1,67 @@
+"""Emitting events: one outbox row and one delivery per matching subscription, in the caller's
+transaction, so an event exists exactly when its change was committed."""
+
+from __future__ import annotations
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from app.integrations.models import OutboxEvent, WebhookDelivery, WebhookSubscription
+
+EVENT_TYPES = (
+    "draft.created",
+    "draft.updated",
+    "draft.screened",
+    "assessment.updated",
+    "review.requested",
+    "signoff.approved",
+    "signoff.changes_requested",
+    "signoff.stale",
+    "draft.approved",
+    "annex.issued",
+    "meeting.outcome_recorded",
+)
+
+
+def emit(
+    session: Session,
+    *,
+    organisation_id: str,
+    event: str,
+    resource: str,
+    resource_id: str,
+    version: int,
+) -> OutboxEvent:
+    """Record `event` for `resource_id` at `version`."""
+    if event not in EVENT_TYPES:
+        raise ValueError(f"unknown event type {event}")
+    outbox = OutboxEvent(
+        organisation_id=organisation_id,
+        event=event,
+        resource=resource,
+        resource_id=resource_id,
+        version=version,
+    )
+    session.add(outbox)
+    session.flush()
+    subscriptions = session.exec(
+        select(WebhookSubscription).where(
+            WebhookSubscription.organisation_id == organisation_id,
+            WebhookSubscription.is_active == True,  # noqa: E712
+        )
+    ).all()
+    matching = [s for s in subscriptions if event in s.events]
+    if matching:
+        seq = int(session.exec(select(func.coalesce(func.max(WebhookDelivery.seq), 0))).one())
+        for offset, subscription in enumerate(matching, start=1):
+            session.add(
+                WebhookDelivery(
+                    seq=seq + offset,
+                    event_id=outbox.id,
+                    subscription_id=subscription.id,
+                    resource_id=resource_id,
+                    next_attempt_at=outbox.occurred_at,
+                )
+            )
+        session.flush()
+    return outbox

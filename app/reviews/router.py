@@ -1,0 +1,325 @@
+"""Review status, sign-offs, transitions, comments, the reviewer's inbox and policies."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Response
+
+from app.audit.schemas import AuditEntryRead
+from app.auth.dependencies import CurrentPrincipal, DbSession
+from app.core.errors import error_responses
+from app.core.idempotency import IDEMPOTENT
+from app.core.versioning import IfMatch, set_etag
+from app.reviews import comments as comment_service
+from app.reviews import history, policies, service, workflow
+from app.reviews.models import Comment, SignOff
+from app.reviews.schemas import (
+    AwaitingRead,
+    CommentCreate,
+    CommentRead,
+    DiffRead,
+    PolicyRead,
+    PolicyWrite,
+    RequirementRead,
+    ReviewStatusRead,
+    SignOffCreate,
+    SignOffRead,
+    SignOffResult,
+    TransitionResult,
+)
+
+router = APIRouter(prefix="/api/v1", tags=["reviews"])
+TransitionName = Annotated[str, Path(pattern=r"^[a-z][a-z0-9_]{1,40}$")]
+
+
+def _signoff_read(signoff: SignOff, state: service.RequirementState | None) -> SignOffRead:
+    counts = state is not None and state.is_valid(signoff)
+    stale = state is not None and signoff.content_hash != state.content_hash
+    return SignOffRead(
+        id=signoff.id,
+        requirement=signoff.requirement,
+        reviewer_id=signoff.reviewer_id,
+        reviewer_name=signoff.reviewer_name,
+        role=signoff.role,
+        decision=signoff.decision,
+        comment=signoff.comment,
+        content_hash=signoff.content_hash,
+        draft_version=signoff.draft_version,
+        assessment_version=signoff.assessment_version,
+        cycle=signoff.cycle,
+        created_at=signoff.created_at,
+        stale=stale,
+        counts=counts,
+    )
+
+
+@router.get(
+    "/drafts/{draft_id}/review",
+    response_model=ReviewStatusRead,
+    summary="Review status",
+    responses=error_responses(401, 403, 404),
+)
+def review_status(
+    draft_id: str, session: DbSession, principal: CurrentPrincipal, response: Response
+) -> ReviewStatusRead:
+    """Requirements with their content hashes, sign-offs (stale ones marked), n of m progress."""
+    draft, states = service.status(session, principal=principal, draft_id=draft_id)
+    set_etag(response, draft.version)
+    requirements = [
+        RequirementRead(
+            key=s.requirement.key,
+            role=s.requirement.role.value,
+            count=s.requirement.count,
+            valid=s.valid,
+            scope=s.requirement.scope.model_dump(),
+            template_keys=s.requirement.template_keys,
+            content_hash=s.content_hash,
+            signoffs=[_signoff_read(x, s) for x in s.signoffs],
+        )
+        for s in states
+    ]
+    return ReviewStatusRead(
+        draft_id=draft.id,
+        status=draft.status,
+        version=draft.version,
+        requirements=requirements,
+        approved_requirements=sum(1 for s in states if s.valid >= s.requirement.count),
+        total_requirements=len(states),
+        open_comments=len(comment_service.open_comments(session, draft.id)),
+        allowed_transitions=workflow.allowed_transitions(session, principal, draft),
+    )
+
+
+@router.post(
+    "/drafts/{draft_id}/signoffs",
+    status_code=201,
+    response_model=SignOffResult,
+    summary="Sign off or request changes",
+    responses=error_responses(401, 403, 404, 409, 412, 422),
+    dependencies=IDEMPOTENT,
+)
+def sign_off(
+    draft_id: str, data: SignOffCreate, session: DbSession, principal: CurrentPrincipal
+) -> SignOffResult:
+    """Bound to the content hash you read; 412 when the content changed since."""
+    signoff = service.sign(
+        session,
+        principal=principal,
+        draft_id=draft_id,
+        requirement_key=data.requirement,
+        decision=data.decision,
+        comment=data.comment,
+        content_hash=data.content_hash,
+    )
+    draft, states = service.status(session, principal=principal, draft_id=draft_id)
+    state = next((s for s in states if s.requirement.key == signoff.requirement), None)
+    open_items = comment_service.open_comments(session, draft.id)
+    return SignOffResult(
+        signoff=_signoff_read(signoff, state),
+        status=draft.status,
+        open_comments=[CommentRead.model_validate(c) for c in open_items],
+    )
+
+
+@router.get(
+    "/drafts/{draft_id}/signoffs/{signoff_id}/diff",
+    response_model=DiffRead,
+    summary="What changed since a sign-off",
+    responses=error_responses(401, 403, 404),
+)
+def signoff_diff(
+    draft_id: str, signoff_id: str, session: DbSession, principal: CurrentPrincipal
+) -> DiffRead:
+    """The changes inside the sign-off's scope since it was given."""
+    signoff, changes = service.signoff_diff(
+        session, principal=principal, draft_id=draft_id, signoff_id=signoff_id
+    )
+    _, states = service.status(session, principal=principal, draft_id=draft_id)
+    state = next((s for s in states if s.requirement.key == signoff.requirement), None)
+    return DiffRead(signoff=_signoff_read(signoff, state), changes=changes)
+
+
+@router.post(
+    "/drafts/{draft_id}/transitions/{name}",
+    response_model=TransitionResult,
+    summary="Take a workflow transition",
+    responses=error_responses(401, 403, 404, 409, 412, 422, 428),
+    dependencies=IDEMPOTENT,
+)
+def take_transition(
+    draft_id: str,
+    name: TransitionName,
+    session: DbSession,
+    principal: CurrentPrincipal,
+    if_match: IfMatch,
+    response: Response,
+) -> TransitionResult:
+    """E.g. submit_for_review, approve, withdraw, reopen; guards are checked."""
+    draft = service.transition(
+        session, principal=principal, draft_id=draft_id, name=name, expected_version=if_match
+    )
+    set_etag(response, draft.version)
+    return TransitionResult(draft_id=draft.id, status=draft.status, version=draft.version)
+
+
+@router.get(
+    "/reviews/awaiting",
+    response_model=list[AwaitingRead],
+    summary="Awaiting my review",
+    responses=error_responses(401),
+)
+def awaiting(session: DbSession, principal: CurrentPrincipal) -> list[AwaitingRead]:
+    """Drafts in review across every organisation the caller serves, with n of m progress."""
+    return [
+        AwaitingRead(
+            draft_id=i.draft.id,
+            organisation_id=i.draft.organisation_id,
+            title=i.draft.title,
+            requirement=i.requirement.key,
+            progress=f"{i.valid} of {i.requirement.count}",
+            valid=i.valid,
+            required=i.requirement.count,
+            due_date=i.due_date,
+        )
+        for i in service.awaiting(session, principal=principal)
+    ]
+
+
+@router.get(
+    "/drafts/{draft_id}/comments",
+    response_model=list[CommentRead],
+    summary="List comments",
+    responses=error_responses(401, 403, 404),
+)
+def list_comments(
+    draft_id: str,
+    session: DbSession,
+    principal: CurrentPrincipal,
+    open_only: Annotated[bool, Query(alias="open")] = False,
+) -> list[CommentRead]:
+    """Comments and replies in order."""
+    items = comment_service.list_comments(
+        session, principal=principal, draft_id=draft_id, only_open=open_only
+    )
+    return [CommentRead.model_validate(c) for c in items]
+
+
+@router.post(
+    "/drafts/{draft_id}/comments",
+    status_code=201,
+    response_model=CommentRead,
+    summary="Comment",
+    responses=error_responses(401, 403, 404, 422),
+    dependencies=IDEMPOTENT,
+)
+def add_comment(
+    draft_id: str, data: CommentCreate, session: DbSession, principal: CurrentPrincipal
+) -> CommentRead:
+    """Comment on a section or a cell, or reply to a comment."""
+    return CommentRead.model_validate(
+        comment_service.add(session, principal=principal, draft_id=draft_id, data=data)
+    )
+
+
+def _resolve(
+    session: DbSession, principal: CurrentPrincipal, draft_id: str, comment_id: str, resolved: bool
+) -> Comment:
+    return comment_service.set_resolved(
+        session, principal=principal, draft_id=draft_id, comment_id=comment_id, resolved=resolved
+    )
+
+
+@router.post(
+    "/drafts/{draft_id}/comments/{comment_id}/resolve",
+    response_model=CommentRead,
+    summary="Resolve a comment",
+    responses=error_responses(401, 403, 404),
+    dependencies=IDEMPOTENT,
+)
+def resolve_comment(
+    draft_id: str, comment_id: str, session: DbSession, principal: CurrentPrincipal
+) -> CommentRead:
+    """Mark the thread resolved."""
+    return CommentRead.model_validate(_resolve(session, principal, draft_id, comment_id, True))
+
+
+@router.post(
+    "/drafts/{draft_id}/comments/{comment_id}/reopen",
+    response_model=CommentRead,
+    summary="Reopen a comment",
+    responses=error_responses(401, 403, 404),
+    dependencies=IDEMPOTENT,
+)
+def reopen_comment(
+    draft_id: str, comment_id: str, session: DbSession, principal: CurrentPrincipal
+) -> CommentRead:
+    """Open the thread again."""
+    return CommentRead.model_validate(_resolve(session, principal, draft_id, comment_id, False))
+
+
+@router.get(
+    "/drafts/{draft_id}/history",
+    response_model=list[AuditEntryRead],
+    summary="Draft timeline",
+    responses=error_responses(401, 403, 404),
+)
+def draft_history(
+    draft_id: str, session: DbSession, principal: CurrentPrincipal
+) -> list[AuditEntryRead]:
+    """Every change, transition, sign-off and comment of the draft, in order."""
+    return [
+        AuditEntryRead.model_validate(e)
+        for e in history.timeline(session, principal=principal, draft_id=draft_id)
+    ]
+
+
+@router.get(
+    "/organisations/{organisation_id}/policy",
+    response_model=PolicyRead,
+    summary="Get the workflow policy",
+    responses=error_responses(401, 403, 404),
+)
+def get_policy(
+    organisation_id: str, session: DbSession, principal: CurrentPrincipal, response: Response
+) -> PolicyRead:
+    """The organisation's workflow; version 0 means the shipped default."""
+    record, policy = policies.get(session, principal=principal, organisation_id=organisation_id)
+    set_etag(response, record.version if record else 0)
+    return PolicyRead(
+        organisation_id=organisation_id,
+        version=record.version if record else 0,
+        is_default=record is None,
+        policy=policy,
+    )
+
+
+@router.put(
+    "/organisations/{organisation_id}/policy",
+    response_model=PolicyRead,
+    summary="Replace the workflow policy",
+    responses=error_responses(401, 403, 404, 412, 422, 428),
+)
+def put_policy(
+    organisation_id: str,
+    data: PolicyWrite,
+    session: DbSession,
+    principal: CurrentPrincipal,
+    if_match: IfMatch,
+    response: Response,
+) -> PolicyRead:
+    """Validated before it is saved: approved must be reachable, every transition has a role."""
+    record = policies.put(
+        session,
+        principal=principal,
+        organisation_id=organisation_id,
+        expected_version=if_match,
+        policy=data.policy,
+    )
+    set_etag(response, record.version)
+    return PolicyRead(
+        organisation_id=organisation_id,
+        version=record.version,
+        is_default=False,
+        policy=data.policy,
+    )

@@ -1,0 +1,106 @@
+"""What a sign-off covers: the proposal and alternatives, the cells in its scope and the
+template version, hashed; and the diff between what was signed and what is there now."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from typing import Any
+
+from app.assessments.models import AssessmentCell
+from app.audit.service import canonical_json
+from app.drafts.models import DecisionDraft, DraftAlternative
+from app.reviews.policy import Scope
+from app.templates.models import AssessmentTemplate
+
+
+def _in_scope(cell: AssessmentCell, scope: Scope) -> bool:
+    return (not scope.areas or cell.area in scope.areas) and (
+        not scope.groups or cell.grp in scope.groups
+    )
+
+
+def scope_content(
+    *,
+    draft: DecisionDraft,
+    alternatives: Sequence[DraftAlternative],
+    template: AssessmentTemplate | None,
+    cells: Sequence[AssessmentCell],
+    scope: Scope,
+) -> dict[str, Any]:
+    """The exact content a sign-off with this scope approves."""
+    alternative_keys = {a.key for a in alternatives}
+    return {
+        "proposal": draft.proposal,
+        "alternatives": [
+            {
+                "key": a.key,
+                "name": a.name,
+                "description": a.description,
+                "is_status_quo": a.is_status_quo,
+            }
+            for a in alternatives
+        ],
+        "template": None
+        if template is None
+        else {"id": template.id, "key": template.key, "version": template.version},
+        "cells": sorted(
+            (
+                [
+                    c.alternative,
+                    c.area,
+                    c.grp,
+                    c.gender,
+                    c.value,
+                    c.cannot_assess,
+                    c.horizon,
+                    c.certainty,
+                    c.justification,
+                    c.evidence,
+                    c.mitigation,
+                ]
+                for c in cells
+                if c.alternative in alternative_keys and _in_scope(c, scope)
+            ),
+            key=lambda row: (str(row[0]), str(row[1]), str(row[2]), str(row[3])),
+        ),
+    }
+
+
+def content_hash(content: dict[str, Any]) -> str:
+    return hashlib.sha256(canonical_json(content).encode()).hexdigest()
+
+
+_CELL_FIELDS = (
+    "value",
+    "cannot_assess",
+    "horizon",
+    "certainty",
+    "justification",
+    "evidence",
+    "mitigation",
+)
+
+
+def diff(signed: dict[str, Any], current: dict[str, Any]) -> list[dict[str, Any]]:
+    """What changed since signing, one entry per changed item."""
+    changes: list[dict[str, Any]] = []
+    for part in ("proposal", "alternatives", "template"):
+        if signed.get(part) != current.get(part):
+            changes.append({"part": part, "before": signed.get(part), "after": current.get(part)})
+    before = {tuple(row[:4]): row[4:] for row in signed.get("cells", [])}
+    after = {tuple(row[:4]): row[4:] for row in current.get("cells", [])}
+    for key in sorted(set(before) | set(after), key=lambda k: tuple(str(x) for x in k)):
+        old, new = before.get(key), after.get(key)
+        if old == new:
+            continue
+        cell = dict(zip(("alternative", "area", "group", "gender"), key, strict=True))
+        changes.append(
+            {
+                "part": "cell",
+                "cell": cell,
+                "before": None if old is None else dict(zip(_CELL_FIELDS, old, strict=True)),
+                "after": None if new is None else dict(zip(_CELL_FIELDS, new, strict=True)),
+            }
+        )
+    return changes

@@ -1,0 +1,324 @@
+"""Sign-offs bound to content, their staleness, review status and the reviewer's inbox."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from app.assessments import repository as assessment_repo
+from app.audit import service as audit
+from app.auth.permissions import REVIEW, effective_roles, ensure
+from app.auth.principal import Principal, PrincipalKind
+from app.core.db import utcnow
+from app.core.errors import Forbidden, InvalidState, NotFound, PreconditionFailed, Unprocessable
+from app.drafts import repository as draft_repo
+from app.drafts import service as drafts
+from app.drafts.models import DecisionDraft, DraftStatus
+from app.integrations import events
+from app.organisations import repository as org_repo
+from app.reviews import scope as scoping
+from app.reviews import workflow
+from app.reviews.models import Decision, SignOff
+from app.reviews.policy import Requirement, WorkflowPolicy
+from app.templates import service as templates
+
+
+@dataclass(frozen=True)
+class RequirementState:
+    requirement: Requirement
+    content_hash: str
+    content: dict[str, Any]
+    signoffs: list[SignOff]
+    valid: int
+
+    def is_valid(self, signoff: SignOff) -> bool:
+        return signoff.decision is Decision.approved and signoff.content_hash == self.content_hash
+
+
+def _cycle(session: Session, draft: DecisionDraft) -> int:
+    assessment = assessment_repo.active_assessment(session, draft.id)
+    return (
+        assessment.cycle
+        if assessment
+        else len(assessment_repo.assessments_of(session, draft.id)) + 1
+    )
+
+
+def applicable(policy: WorkflowPolicy, template_key: str | None) -> list[Requirement]:
+    return [
+        r
+        for r in policy.requirements
+        if not r.template_keys or (template_key is not None and template_key in r.template_keys)
+    ]
+
+
+def requirement_states(
+    session: Session, draft: DecisionDraft, policy: WorkflowPolicy
+) -> list[RequirementState]:
+    """Each applicable requirement with its current content hash and the sign-offs given for it."""
+    assessment = assessment_repo.active_assessment(session, draft.id)
+    template = templates.get_any(session, assessment.template_id) if assessment else None
+    cells = assessment_repo.cells(session, assessment.id) if assessment else []
+    alternatives = draft_repo.alternatives(session, draft.id)
+    cycle = _cycle(session, draft)
+    given = session.exec(
+        select(SignOff)
+        .where(SignOff.draft_id == draft.id, SignOff.cycle == cycle)
+        .order_by(col(SignOff.created_at))
+    ).all()
+    states = []
+    for requirement in applicable(policy, template.key if template else None):
+        content = scoping.scope_content(
+            draft=draft,
+            alternatives=alternatives,
+            template=template,
+            cells=cells,
+            scope=requirement.scope,
+        )
+        digest = scoping.content_hash(content)
+        mine = [s for s in given if s.requirement == requirement.key]
+        latest = _latest_per_reviewer(mine)
+        valid = sum(
+            1
+            for s in latest
+            if s.decision is Decision.approved
+            and s.content_hash == digest
+            and not (policy.separation_of_duties and s.reviewer_id == draft.preparer_id)
+        )
+        states.append(RequirementState(requirement, digest, content, mine, valid))
+    return states
+
+
+def _latest_per_reviewer(signoffs: Sequence[SignOff]) -> list[SignOff]:
+    latest: dict[str, SignOff] = {}
+    for signoff in signoffs:
+        latest[signoff.reviewer_id] = signoff
+    return list(latest.values())
+
+
+def _may_review(
+    session: Session, principal: Principal, draft: DecisionDraft, requirement: Requirement
+) -> bool:
+    if principal.kind is PrincipalKind.client:
+        return "reviews:write" in principal.scopes and principal.sees(draft.organisation_id)
+    if requirement.role not in effective_roles(principal, draft.organisation_id):
+        return False
+    if requirement.allow_region:
+        return True
+    return (
+        org_repo.find_membership(
+            session,
+            user_id=principal.id,
+            organisation_id=draft.organisation_id,
+            role=requirement.role,
+        )
+        is not None
+    )
+
+
+def sign(
+    session: Session,
+    *,
+    principal: Principal,
+    draft_id: str,
+    requirement_key: str,
+    decision: Decision,
+    comment: str,
+    content_hash: str,
+) -> SignOff:
+    """Approve or request changes for exactly the content whose hash the reviewer saw."""
+    draft = drafts.visible_draft(session, principal=principal, draft_id=draft_id)
+    ensure(principal, draft.organisation_id, REVIEW, "review drafts")
+    if principal.kind is not PrincipalKind.user:
+        raise Forbidden("Sign-offs are given by people")
+    draft_repo.lock(session, draft.id)
+    assessment = assessment_repo.active_assessment(session, draft.id, lock=True)
+    session.refresh(draft)
+    if draft.status is not DraftStatus.in_review:
+        raise InvalidState("Sign-offs are given while the draft is in review", code="not_in_review")
+    policy = workflow.policy_for(session, draft.organisation_id)
+    state = next(
+        (
+            s
+            for s in requirement_states(session, draft, policy)
+            if s.requirement.key == requirement_key
+        ),
+        None,
+    )
+    if state is None:
+        raise Unprocessable(f"No review requirement '{requirement_key}' applies to this draft")
+    if not _may_review(session, principal, draft, state.requirement):
+        raise Forbidden(
+            f"Requirement '{requirement_key}' needs the role '{state.requirement.role.value}'"
+        )
+    if policy.separation_of_duties and principal.id == draft.preparer_id:
+        raise Forbidden("The preparer cannot sign off their own draft")
+    if content_hash != state.content_hash:
+        raise PreconditionFailed(
+            "The content changed after you read it; review the changes and sign again",
+            details={"current_content_hash": state.content_hash, "changed_by": draft.updated_by},
+        )
+    signoff = SignOff(
+        draft_id=draft.id,
+        organisation_id=draft.organisation_id,
+        assessment_id=assessment.id if assessment else None,
+        cycle=_cycle(session, draft),
+        requirement=requirement_key,
+        reviewer_id=principal.id,
+        reviewer_name=principal.name,
+        role=state.requirement.role.value,
+        decision=decision,
+        comment=comment,
+        content_hash=state.content_hash,
+        content=state.content,
+        template_id=(state.content["template"] or {}).get("id"),
+        draft_version=draft.version,
+        assessment_version=assessment.version if assessment else None,
+    )
+    session.add(signoff)
+    session.flush()
+    audit.record(
+        session,
+        actor=principal,
+        action=f"signoff.{decision.value}",
+        entity_type="signoff",
+        entity_id=signoff.id,
+        organisation_id=draft.organisation_id,
+        version=draft.version,
+        data={
+            "draft_id": draft.id,
+            "requirement": requirement_key,
+            "content_hash": signoff.content_hash,
+        },
+    )
+    events.emit(
+        session,
+        organisation_id=draft.organisation_id,
+        event=f"signoff.{decision.value}",
+        resource="draft",
+        resource_id=draft.id,
+        version=draft.version,
+    )
+    if decision is Decision.changes_requested:
+        workflow.take(
+            session,
+            principal=principal,
+            draft=draft,
+            name="request_changes",
+            data={"signoff_id": signoff.id},
+        )
+    return signoff
+
+
+def refresh_staleness(session: Session, *, draft: DecisionDraft, actor: Principal) -> list[SignOff]:
+    """Mark sign-offs whose covered content changed; they stay visible and stop counting."""
+    policy = workflow.policy_for(session, draft.organisation_id)
+    newly_stale = []
+    for state in requirement_states(session, draft, policy):
+        for signoff in state.signoffs:
+            if signoff.stale_at is None and signoff.content_hash != state.content_hash:
+                signoff.stale_at = utcnow()
+                session.add(signoff)
+                newly_stale.append(signoff)
+    if newly_stale:
+        session.flush()
+        for signoff in newly_stale:
+            audit.record(
+                session,
+                actor=actor,
+                action="signoff.stale",
+                entity_type="signoff",
+                entity_id=signoff.id,
+                organisation_id=draft.organisation_id,
+                version=draft.version,
+                data={"draft_id": draft.id},
+            )
+        events.emit(
+            session,
+            organisation_id=draft.organisation_id,
+            event="signoff.stale",
+            resource="draft",
+            resource_id=draft.id,
+            version=draft.version,
+        )
+    return newly_stale
+
+
+def status(
+    session: Session, *, principal: Principal, draft_id: str
+) -> tuple[DecisionDraft, list[RequirementState]]:
+    draft = drafts.visible_draft(session, principal=principal, draft_id=draft_id)
+    return draft, requirement_states(
+        session, draft, workflow.policy_for(session, draft.organisation_id)
+    )
+
+
+def signoff_diff(
+    session: Session, *, principal: Principal, draft_id: str, signoff_id: str
+) -> tuple[SignOff, list[dict[str, Any]]]:
+    """What changed in the sign-off's scope since it was given."""
+    draft, states = status(session, principal=principal, draft_id=draft_id)
+    for state in states:
+        for signoff in state.signoffs:
+            if signoff.id == signoff_id:
+                return signoff, scoping.diff(signoff.content, state.content)
+    earlier = session.get(SignOff, signoff_id)
+    if earlier is None or earlier.draft_id != draft.id:
+        raise NotFound("Sign-off not found")
+    return earlier, []
+
+
+@dataclass(frozen=True)
+class AwaitingItem:
+    draft: DecisionDraft
+    requirement: Requirement
+    valid: int
+    due_date: Any
+
+
+def awaiting(session: Session, *, principal: Principal) -> list[AwaitingItem]:
+    """Drafts in review, across every organisation the reviewer serves, that still need them."""
+    organisations = sorted(o for o in principal.organisation_ids if effective_roles(principal, o))
+    in_review = draft_repo.in_state(session, organisations, DraftStatus.in_review)
+    items = []
+    for draft in in_review:
+        policy = workflow.policy_for(session, draft.organisation_id)
+        for state in requirement_states(session, draft, policy):
+            mine = any(s.reviewer_id == principal.id and state.is_valid(s) for s in state.signoffs)
+            if (
+                state.valid < state.requirement.count
+                and not mine
+                and _may_review(session, principal, draft, state.requirement)
+                and not (policy.separation_of_duties and draft.preparer_id == principal.id)
+            ):
+                due = (
+                    (draft.updated_at + timedelta(days=state.requirement.due_days)).date()
+                    if state.requirement.due_days
+                    else None
+                )
+                items.append(AwaitingItem(draft, state.requirement, state.valid, due))
+    return items
+
+
+def transition(
+    session: Session, *, principal: Principal, draft_id: str, name: str, expected_version: int
+) -> DecisionDraft:
+    """Take a workflow transition on the draft the caller read (If-Match)."""
+    draft = drafts.visible_draft(session, principal=principal, draft_id=draft_id)
+    drafts.claim(session, draft, expected_version, principal)
+    workflow.take(session, principal=principal, draft=draft, name=name)
+    event = {"submit_for_review": "review.requested", "approve": "draft.approved"}.get(name)
+    if event:
+        events.emit(
+            session,
+            organisation_id=draft.organisation_id,
+            event=event,
+            resource="draft",
+            resource_id=draft.id,
+            version=draft.version,
+        )
+    return draft

@@ -1,0 +1,495 @@
+"""Typed template definitions (matrix and screening), as written in assessment_templates/*.yaml.
+
+Structure is checked by these models; cross-references (unknown keys, duplicates, cycles,
+scale consistency) by app.templates.validation. Use parse_template or load_template_file:
+both run every check, so a TemplateDefinition they return is consistent.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated, Any, NamedTuple
+
+from annotated_types import MinLen
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StringConstraints,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+LANGUAGES = ("fi", "sv", "en")
+ALL_GENDERS = "all"
+YES, NO = "yes", "no"
+_KEY = re.compile(r"[a-z0-9]+(?:[_-][a-z0-9]+)*")
+
+
+def _key(value: object) -> object:
+    if isinstance(value, bool):
+        raise PydanticCustomError(
+            "key_bool", "YAML reads yes/no/on/off as true/false: quote the key"
+        )
+    if isinstance(value, str) and not _KEY.fullmatch(value):
+        raise PydanticCustomError(
+            "key_pattern", f"{value!r} is not a key: use lowercase letters, digits, '_' and '-'"
+        )
+    return value
+
+
+def _answers(value: object) -> object:
+    # YAML 1.1 reads an unquoted yes/no as a boolean; in an answer it can only mean the answer.
+    items = value if isinstance(value, list | tuple) else [value]
+    return tuple(YES if item is True else NO if item is False else item for item in items)
+
+
+Key = Annotated[str, StringConstraints(strict=True, max_length=64), BeforeValidator(_key)]
+Text = Annotated[
+    str, StringConstraints(strict=True, strip_whitespace=True, min_length=1, max_length=4000)
+]
+Symbol = Annotated[
+    str, StringConstraints(strict=True, strip_whitespace=True, min_length=1, max_length=4)
+]
+Answers = Annotated[
+    tuple[Annotated[str, StringConstraints(strict=True)], ...], MinLen(1), BeforeValidator(_answers)
+]
+# question key -> accepted answers; every question must have one of its answers
+Match = Annotated[dict[str, Answers], MinLen(1)]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TemplateKind(StrEnum):
+    screening = "screening"
+    matrix = "matrix"
+
+
+class PublicationStatus(StrEnum):
+    draft = "draft"
+    published = "published"
+    retired = "retired"
+
+
+class Direction(StrEnum):
+    positive = "positive"
+    neutral = "neutral"
+    negative = "negative"
+
+
+class Outcome(StrEnum):
+    full = "full"
+    light = "light"
+    not_needed = "not_needed"
+
+
+class AnswerType(StrEnum):
+    yes_no = "yes_no"
+    choice = "choice"
+
+
+class QuestionTopic(StrEnum):
+    exemption = "exemption"
+    trigger = "trigger"
+    gender = "gender"
+
+
+class LocalizedText(_Frozen):
+    fi: Text
+    sv: Text
+    en: Text
+
+    @model_validator(mode="before")
+    @classmethod
+    def _every_language(cls, data: Any) -> Any:
+        if isinstance(data, LocalizedText):
+            return data
+        if not isinstance(data, Mapping):
+            raise PydanticCustomError("translations", "give the text in fi, sv and en")
+        missing = [
+            lang
+            for lang in LANGUAGES
+            if data.get(lang) is None
+            or (isinstance(data.get(lang), str) and not data[lang].strip())
+        ]
+        if missing:
+            plural = "s" if len(missing) > 1 else ""
+            raise PydanticCustomError(
+                "missing_translation", f"missing {', '.join(missing)} translation{plural}"
+            )
+        return data
+
+    def text(self, language: str) -> str:
+        """The text in `language` (fi, sv or en)."""
+        return str(getattr(self, language if language in LANGUAGES else "fi"))
+
+
+class Choice(_Frozen):
+    key: Key
+    name: LocalizedText
+    help: LocalizedText | None = None
+
+
+class AreaGroup(Choice):
+    pass
+
+
+class Horizon(Choice):
+    pass
+
+
+class Gender(Choice):
+    pass
+
+
+class Option(Choice):
+    pass
+
+
+class CertaintyLevel(Choice):
+    pass
+
+
+class PopulationGroup(Choice):
+    parent: Key | None = None
+
+
+class ImpactArea(_Frozen):
+    key: Key
+    area_group: Key
+    name: LocalizedText
+    help: LocalizedText
+    # population groups (leaf or parent) the area is assessed for; None means every leaf group
+    groups: tuple[Key, ...] | None = Field(default=None, min_length=1)
+
+
+class ScaleValue(_Frozen):
+    value: StrictInt
+    symbol: Symbol
+    direction: Direction
+    label: LocalizedText
+
+
+class CannotAssess(_Frozen):
+    symbol: Symbol = "?"
+    label: LocalizedText
+
+
+class Scale(_Frozen):
+    values: tuple[ScaleValue, ...] = Field(min_length=2)
+    neutral: StrictInt
+    cannot_assess: CannotAssess
+    justification_required_for_non_neutral: StrictBool = True
+
+
+class GenderBreakdown(_Frozen):
+    enabled: StrictBool = False
+    genders: tuple[Gender, ...] = ()
+    # the two genders compared for gender gaps; default women and men when both exist
+    gap_between: tuple[Key, Key] | None = None
+
+
+class CellFields(_Frozen):
+    certainty: StrictBool = False
+    evidence: StrictBool = False
+    mitigation: StrictBool = False
+
+
+def _holds(match: Mapping[str, tuple[str, ...]], answers: Mapping[str, str]) -> bool:
+    return all(answers.get(question) in accepted for question, accepted in match.items())
+
+
+class Question(_Frozen):
+    key: Key
+    text: LocalizedText
+    help: LocalizedText | None = None
+    topic: QuestionTopic = QuestionTopic.trigger
+    answer: AnswerType
+    options: tuple[Option, ...] = ()
+    ask_if: Match | None = None
+
+    def answer_keys(self) -> tuple[str, ...]:
+        """The answers this question accepts."""
+        if self.answer is AnswerType.yes_no:
+            return (YES, NO)
+        return tuple(option.key for option in self.options)
+
+
+class Rule(_Frozen):
+    key: Key
+    outcome: Outcome
+    reason: LocalizedText
+    when: Match | None = None
+    any: tuple[Match, ...] = ()
+    all: tuple[Match, ...] = ()
+
+    def matches(self, answers: Mapping[str, str]) -> bool:
+        """`when` holds, at least one `any` mapping holds and every `all` mapping holds."""
+        return (
+            (self.when is None or _holds(self.when, answers))
+            and (not self.any or any(_holds(m, answers) for m in self.any))
+            and all(_holds(m, answers) for m in self.all)
+        )
+
+
+class Screening(_Frozen):
+    questions: tuple[Question, ...] = Field(min_length=1)
+    rules: tuple[Rule, ...] = ()
+    default_outcome: Outcome
+    default_reason: LocalizedText
+
+
+class SuggestWhen(_Frozen):
+    outcomes: tuple[Outcome, ...] = ()
+    decision_bodies: tuple[Text, ...] = ()
+    decision_types: tuple[Text, ...] = ()
+    min_budget_eur: StrictInt | None = Field(default=None, ge=0)
+
+    def matches(
+        self,
+        *,
+        decision_body: str,
+        decision_type: str,
+        budget_eur: Decimal | int | None,
+        outcome: str | None,
+    ) -> bool:
+        """Every criterion given here holds (names compare case-insensitively)."""
+        if self.outcomes and outcome not in self.outcomes:
+            return False
+        if self.decision_bodies and not _named(decision_body, self.decision_bodies):
+            return False
+        if self.decision_types and not _named(decision_type, self.decision_types):
+            return False
+        return self.min_budget_eur is None or (
+            budget_eur is not None and budget_eur >= self.min_budget_eur
+        )
+
+
+def _named(value: str, names: Sequence[str]) -> bool:
+    return value.strip().casefold() in {name.casefold() for name in names}
+
+
+class CellKey(NamedTuple):
+    alternative: str
+    area: str
+    group: str
+    gender: str
+
+
+class ScreeningOutcome(NamedTuple):
+    outcome: Outcome
+    matched_rule: str | None
+
+
+class TemplateDefinition(_Frozen):
+    key: Key
+    version: StrictInt = Field(ge=1)
+    status: PublicationStatus
+    kind: TemplateKind
+    name: LocalizedText
+    description: LocalizedText
+    scale: Scale | None = None
+    area_groups: tuple[AreaGroup, ...] = ()
+    areas: tuple[ImpactArea, ...] = ()
+    population_groups: tuple[PopulationGroup, ...] = ()
+    gender_breakdown: GenderBreakdown = GenderBreakdown()
+    horizons: tuple[Horizon, ...] = ()
+    cell_fields: CellFields = CellFields()
+    certainty_levels: tuple[CertaintyLevel, ...] = ()
+    cumulative_threshold: StrictInt = Field(default=2, ge=1)
+    gender_gap_threshold: StrictInt = Field(default=2, ge=1)
+    screening: Screening | None = None
+    applicability: tuple[SuggestWhen, ...] = ()
+
+    @cached_property
+    def leaves_under(self) -> dict[str, tuple[str, ...]]:
+        """Each population group's leaf groups (a leaf maps to itself), in template order."""
+        parents = {group.key: group.parent for group in self.population_groups}
+        leaves = [key for key in parents if key not in set(parents.values())]
+        under: dict[str, list[str]] = {key: [] for key in parents}
+        for leaf in leaves:
+            node: str | None = leaf
+            seen: set[str] = set()
+            while node is not None and node in under and node not in seen:
+                under[node].append(leaf)
+                seen.add(node)
+                node = parents[node]
+        return {key: tuple(found) for key, found in under.items()}
+
+    def leaf_groups(self) -> tuple[PopulationGroup, ...]:
+        """The groups without subgroups: the matrix columns."""
+        parents = {group.parent for group in self.population_groups}
+        return tuple(group for group in self.population_groups if group.key not in parents)
+
+    def groups_for_area(self, area_key: str) -> tuple[str, ...]:
+        """The leaf groups assessed in an area (a listed parent stands for its leaves)."""
+        area = next((a for a in self.areas if a.key == area_key), None)
+        if area is None:
+            raise KeyError(f"unknown area '{area_key}'")
+        leaves = [group.key for group in self.leaf_groups()]
+        if area.groups is None:
+            return tuple(leaves)
+        chosen = {leaf for key in area.groups for leaf in self.leaves_under.get(key, ())}
+        return tuple(leaf for leaf in leaves if leaf in chosen)
+
+    def cell_genders(self) -> tuple[str, ...]:
+        """`all`, then the breakdown's genders when the breakdown is enabled."""
+        if not self.gender_breakdown.enabled:
+            return (ALL_GENDERS,)
+        return (ALL_GENDERS, *(gender.key for gender in self.gender_breakdown.genders))
+
+    def gender_gap_pair(self) -> tuple[str, str] | None:
+        """The two genders compared when looking for gender gaps, if any."""
+        keys = {gender.key for gender in self.gender_breakdown.genders}
+        if not self.gender_breakdown.enabled:
+            return None
+        if self.gender_breakdown.gap_between is not None:
+            return self.gender_breakdown.gap_between
+        return ("women", "men") if {"women", "men"} <= keys else None
+
+    def cell_keys(self, alternative_keys: Sequence[str]) -> list[CellKey]:
+        """Every (alternative, area, group, gender) cell, in display order."""
+        genders = self.cell_genders()
+        per_area = [(area.key, self.groups_for_area(area.key)) for area in self.areas]
+        return [
+            CellKey(alternative, area, group, gender)
+            for alternative in alternative_keys
+            for area, groups in per_area
+            for group in groups
+            for gender in genders
+        ]
+
+    def scale_value(self, value: int) -> ScaleValue:
+        """The scale entry for a numeric value; KeyError when it is not on the scale."""
+        for entry in self.scale.values if self.scale is not None else ():
+            if entry.value == value:
+                return entry
+        raise KeyError(f"{value} is not on the scale of {self.key} v{self.version}")
+
+    def _screening(self) -> Screening:
+        if self.screening is None:
+            raise ValueError(f"{self.key} v{self.version} is not a screening template")
+        return self.screening
+
+    def asked_answers(self, answers: Mapping[str, str]) -> dict[str, str]:
+        """The answers to questions that were asked (their `ask_if` holds), in question order."""
+        asked: dict[str, str] = {}
+        for question in self._screening().questions:
+            if question.key in answers and (
+                question.ask_if is None or _holds(question.ask_if, asked)
+            ):
+                asked[question.key] = answers[question.key]
+        return asked
+
+    def answer_problems(self, answers: Mapping[str, str]) -> dict[str, str]:
+        """Why answers do not fit the questions, by question key (empty when they fit)."""
+        questions = {question.key: question for question in self._screening().questions}
+        problems: dict[str, str] = {}
+        for key, answer in answers.items():
+            question = questions.get(key)
+            if question is None:
+                problems[key] = f"unknown question '{key}'"
+            elif answer not in question.answer_keys():
+                expected = ", ".join(question.answer_keys())
+                problems[key] = f"unknown answer '{answer}' (expected {expected})"
+        return problems
+
+    def evaluate_screening(self, answers: Mapping[str, str]) -> ScreeningOutcome:
+        """The outcome of the first rule that holds, else the default outcome."""
+        screening = self._screening()
+        asked = self.asked_answers(answers)
+        for rule in screening.rules:
+            if rule.matches(asked):
+                return ScreeningOutcome(rule.outcome, rule.key)
+        return ScreeningOutcome(screening.default_outcome, None)
+
+    def rule(self, key: str) -> Rule:
+        """A screening rule by key (its reason explains the outcome)."""
+        for rule in self._screening().rules:
+            if rule.key == key:
+                return rule
+        raise KeyError(f"unknown rule '{key}'")
+
+    def suggest(
+        self,
+        *,
+        decision_body: str,
+        decision_type: str,
+        budget_eur: Decimal | int | None,
+        outcome: str | None,
+    ) -> bool:
+        """Whether to suggest this matrix template for a draft (any applicability entry holds)."""
+        return any(
+            entry.matches(
+                decision_body=decision_body,
+                decision_type=decision_type,
+                budget_eur=budget_eur,
+                outcome=outcome,
+            )
+            for entry in self.applicability
+        )
+
+
+@dataclass(frozen=True)
+class TemplateIssue:
+    """One problem in a template: where (`areas[3].groups`, and the line in a file) and what.
+
+    Problems of the whole document (YAML syntax, file name) have an empty path and say where
+    they are in the message itself.
+    """
+
+    path: str
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        if not self.path:
+            return self.message
+        return (
+            f"line {self.line}: {self.path}: {self.message}"
+            if self.line
+            else f"{self.path}: {self.message}"
+        )
+
+
+class TemplateInvalid(ValueError):
+    """A template with problems; `issues` lists every one."""
+
+    def __init__(self, issues: Sequence[TemplateIssue], source: str = "template") -> None:
+        self.issues = list(issues)
+        super().__init__(f"{source} has {len(self.issues)} problem(s); first: {self.issues[0]}")
+
+
+# The three loaders below live in validation.py, which imports the models above.
+
+
+def parse_template(data: Mapping[str, Any]) -> TemplateDefinition:
+    """A checked definition from a mapping (parsed YAML or stored JSON); TemplateInvalid if not."""
+    from app.templates import validation
+
+    return validation.parse_template(data)
+
+
+def load_template_file(path: str | Path) -> TemplateDefinition:
+    """A checked definition from a YAML file; TemplateInvalid lists every problem."""
+    from app.templates import validation
+
+    return validation.load_template_file(path)
+
+
+def validate_template_file(path: str | Path) -> list[TemplateIssue]:
+    """Every problem in a YAML template file (syntax, structure, cross-references)."""
+    from app.templates import validation
+
+    return validation.validate_template_file(path)

@@ -1,0 +1,200 @@
+"""Templates API: list, read, import, edit drafts, publish, copy, retire, export YAML."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Response
+from fastapi.responses import PlainTextResponse
+
+from app.auth.dependencies import CurrentPrincipal, DbSession
+from app.core.errors import error_responses
+from app.core.idempotency import IDEMPOTENT
+from app.core.versioning import IfMatch, set_etag
+from app.templates import service
+from app.templates.models import TemplateStatus
+from app.templates.schemas import TemplateCreate, TemplateRead, TemplateSummary, TemplateUpdate
+
+router = APIRouter(prefix="/api/v1", tags=["templates"])
+
+
+class YamlResponse(PlainTextResponse):
+    media_type = "application/yaml"
+
+
+def _read(template: object, response: Response | None = None) -> TemplateRead:
+    read = TemplateRead.model_validate(template)
+    if response is not None:
+        set_etag(response, read.revision)
+    return read
+
+
+@router.get(
+    "/templates",
+    response_model=list[TemplateSummary],
+    summary="List templates",
+    responses=error_responses(401, 422),
+)
+def list_templates(
+    session: DbSession,
+    principal: CurrentPrincipal,
+    kind: Literal["screening", "matrix"] | None = None,
+    status: TemplateStatus | None = None,
+    key: Annotated[str | None, Query(max_length=80)] = None,
+) -> list[TemplateSummary]:
+    """Shipped templates, the caller's organisations' own and their regions' shared ones."""
+    items = service.list_templates(session, principal=principal, kind=kind, status=status, key=key)
+    return [TemplateSummary.model_validate(t) for t in items]
+
+
+@router.get(
+    "/templates/{template_id}",
+    response_model=TemplateRead,
+    summary="Get a template",
+    responses=error_responses(401, 403, 404),
+)
+def get_template(
+    template_id: str, session: DbSession, principal: CurrentPrincipal, response: Response
+) -> TemplateRead:
+    """The full definition; the ETag is the edit revision."""
+    template = service.visible_template(session, principal=principal, template_id=template_id)
+    return _read(template, response)
+
+
+@router.get(
+    "/templates/{template_id}/yaml",
+    response_class=YamlResponse,
+    summary="Export a template as YAML",
+    responses=error_responses(401, 404),
+)
+def export_template(
+    template_id: str, session: DbSession, principal: CurrentPrincipal
+) -> YamlResponse:
+    """The template as a YAML file for assessment_templates/."""
+    template = service.visible_template(session, principal=principal, template_id=template_id)
+    return YamlResponse(
+        service.export_yaml(template),
+        headers={
+            "Content-Disposition": f'attachment; filename="{template.key}.v{template.version}.yaml"'
+        },
+    )
+
+
+@router.post(
+    "/templates",
+    status_code=201,
+    response_model=TemplateRead,
+    summary="Create or import a template",
+    responses=error_responses(401, 403, 404, 409, 422),
+    dependencies=IDEMPOTENT,
+)
+def create_template(
+    data: TemplateCreate, session: DbSession, principal: CurrentPrincipal, response: Response
+) -> TemplateRead:
+    """A draft version of the organisation's own template, from JSON or YAML."""
+    template = service.create(
+        session,
+        principal=principal,
+        organisation_id=data.organisation_id,
+        definition=data.definition,
+        yaml_text=data.yaml,
+    )
+    return _read(template, response)
+
+
+@router.put(
+    "/templates/{template_id}",
+    response_model=TemplateRead,
+    summary="Edit a draft template",
+    responses=error_responses(401, 403, 404, 409, 412, 422, 428),
+)
+def update_template(
+    template_id: str,
+    data: TemplateUpdate,
+    session: DbSession,
+    principal: CurrentPrincipal,
+    if_match: IfMatch,
+    response: Response,
+) -> TemplateRead:
+    """Replace a draft's definition; published versions are immutable."""
+    template = service.update(
+        session,
+        principal=principal,
+        template_id=template_id,
+        expected_revision=if_match,
+        definition=data.definition,
+        yaml_text=data.yaml,
+    )
+    return _read(template, response)
+
+
+@router.post(
+    "/templates/{template_id}/publish",
+    response_model=TemplateRead,
+    summary="Publish a draft template",
+    responses=error_responses(401, 403, 404, 409, 412, 428),
+    dependencies=IDEMPOTENT,
+)
+def publish_template(
+    template_id: str,
+    session: DbSession,
+    principal: CurrentPrincipal,
+    if_match: IfMatch,
+    response: Response,
+) -> TemplateRead:
+    """Make the version usable and immutable."""
+    template = service.set_status(
+        session,
+        principal=principal,
+        template_id=template_id,
+        expected_revision=if_match,
+        status=TemplateStatus.published,
+    )
+    return _read(template, response)
+
+
+@router.post(
+    "/templates/{template_id}/retire",
+    response_model=TemplateRead,
+    summary="Retire a template version",
+    responses=error_responses(401, 403, 404, 409, 412, 428),
+    dependencies=IDEMPOTENT,
+)
+def retire_template(
+    template_id: str,
+    session: DbSession,
+    principal: CurrentPrincipal,
+    if_match: IfMatch,
+    response: Response,
+) -> TemplateRead:
+    """No new assessments start on it; pinned assessments keep it."""
+    template = service.set_status(
+        session,
+        principal=principal,
+        template_id=template_id,
+        expected_revision=if_match,
+        status=TemplateStatus.retired,
+    )
+    return _read(template, response)
+
+
+@router.post(
+    "/templates/{template_id}/copy",
+    status_code=201,
+    response_model=TemplateRead,
+    summary="Copy to a new draft version",
+    responses=error_responses(401, 403, 404, 409, 422),
+    dependencies=IDEMPOTENT,
+)
+def copy_template(
+    template_id: str,
+    session: DbSession,
+    principal: CurrentPrincipal,
+    response: Response,
+    organisation_id: Annotated[str, Query(max_length=36)],
+) -> TemplateRead:
+    """A new draft version owned by the organisation."""
+    template = service.copy(
+        session, principal=principal, template_id=template_id, organisation_id=organisation_id
+    )
+    return _read(template, response)

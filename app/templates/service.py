@@ -1,0 +1,414 @@
+"""Stored templates: shipped ones synced from assessment_templates/, organisations' own ones
+edited as drafts, published (immutable), copied to new versions and retired."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlmodel import Session
+
+from app.assessments.shape import Direction, MatrixShape, ScaleValue
+from app.audit import service as audit
+from app.audit.service import canonical_json
+from app.auth.permissions import MANAGE_TEMPLATES, ensure, ensure_visible
+from app.auth.principal import SYSTEM, Principal
+from app.core.config import PROJECT_ROOT
+from app.core.db import utcnow
+from app.core.errors import Conflict, InvalidState, NotFound, Unprocessable
+from app.core.versioning import check_version
+from app.drafts.models import DecisionDraft, DraftAlternative
+from app.organisations import repository as org_repo
+from app.templates import repository as repo
+from app.templates.definition import TemplateDefinition, TemplateInvalid, parse_template
+from app.templates.models import AssessmentTemplate, TemplateStatus
+
+SHIPPED_DIR = PROJECT_ROOT / "assessment_templates"
+
+
+def _hash(definition: dict[str, Any]) -> str:
+    return hashlib.sha256(canonical_json(definition).encode()).hexdigest()
+
+
+_DEFINITIONS: dict[tuple[str, str], TemplateDefinition] = {}
+_SHAPES: dict[tuple[str, str, tuple[str, ...], str], MatrixShape] = {}
+_CACHE_LIMIT = 2048
+
+
+def _remember(cache: dict[Any, Any], key: Any, value: Any) -> None:
+    if len(cache) >= _CACHE_LIMIT:
+        cache.clear()
+    cache[key] = value
+
+
+def definition_of(template: AssessmentTemplate) -> TemplateDefinition:
+    """The typed definition, parsed once per template content (the hash keys the cache)."""
+    key = (template.id, template.content_hash)
+    found = _DEFINITIONS.get(key)
+    if found is None:
+        found = parse_template(template.definition)
+        _remember(_DEFINITIONS, key, found)
+    return found
+
+
+def _checked(data: dict[str, Any]) -> TemplateDefinition:
+    try:
+        return parse_template(data)
+    except TemplateInvalid as exc:
+        raise Unprocessable(
+            "The template is not valid",
+            code="invalid_template",
+            details=[{"path": i.path, "message": i.message} for i in exc.issues],
+        ) from exc
+
+
+def _from_yaml(text: str) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise Unprocessable(
+            "The YAML cannot be read",
+            code="invalid_template",
+            details=[{"path": "", "message": str(exc)}],
+        ) from exc
+    if not isinstance(data, dict):
+        raise Unprocessable("The YAML must be a mapping", code="invalid_template")
+    return data
+
+
+def owners_visible_to(session: Session, principal: Principal) -> frozenset[str]:
+    """Shipped templates, the caller's organisations' own, and their regions' shared ones."""
+    owners = {repo.SHIPPED, *principal.organisation_ids}
+    for org_id in principal.organisation_ids:
+        org = org_repo.get_organisation(session, org_id)
+        if org is not None and org.parent_id:
+            owners.add(org.parent_id)
+    return frozenset(owners)
+
+
+def visible_template(
+    session: Session, *, principal: Principal, template_id: str
+) -> AssessmentTemplate:
+    template = repo.get(session, template_id)
+    if template is None or (
+        template.owner not in owners_visible_to(session, principal) and not principal.is_superuser
+    ):
+        raise NotFound("Template not found")
+    return template
+
+
+def get_any(session: Session, template_id: str) -> AssessmentTemplate:
+    """A template by id, for code that already checked access to what refers to it."""
+    template = repo.get(session, template_id)
+    if template is None:
+        raise NotFound("Template not found")
+    return template
+
+
+def usable(
+    session: Session, *, principal: Principal, template_id: str, organisation_id: str, kind: str
+) -> AssessmentTemplate:
+    """A published template of `kind` that the organisation may use."""
+    template = repo.get(session, template_id)
+    org = org_repo.get_organisation(session, organisation_id)
+    allowed = {repo.SHIPPED, organisation_id, *([org.parent_id] if org and org.parent_id else [])}
+    if template is None or template.owner not in allowed:
+        raise Unprocessable(
+            "Unknown template for this organisation", details={"template_id": template_id}
+        )
+    if template.kind != kind:
+        raise Unprocessable(f"The template is a {template.kind} template, not a {kind} template")
+    if template.status is not TemplateStatus.published:
+        raise InvalidState(
+            f"Only published templates are used; this one is {template.status.value}",
+            code="template_not_published",
+        )
+    del principal
+    return template
+
+
+def list_templates(
+    session: Session,
+    *,
+    principal: Principal,
+    kind: str | None,
+    status: TemplateStatus | None,
+    key: str | None,
+) -> Sequence[AssessmentTemplate]:
+    return repo.visible(
+        session, owners=owners_visible_to(session, principal), kind=kind, status=status, key=key
+    )
+
+
+def create(
+    session: Session,
+    *,
+    principal: Principal,
+    organisation_id: str,
+    definition: dict[str, Any] | None,
+    yaml_text: str | None,
+) -> AssessmentTemplate:
+    """An organisation's own template, as a draft version (import from JSON or YAML)."""
+    ensure_visible(principal, organisation_id, "Organisation")
+    ensure(principal, organisation_id, MANAGE_TEMPLATES, "manage templates")
+    data = definition if definition is not None else _from_yaml(yaml_text or "")
+    data = {**data, "status": TemplateStatus.draft.value}
+    parsed = _checked(data)
+    if repo.find(session, owner=organisation_id, key=parsed.key, version=parsed.version):
+        raise Conflict(
+            "This template version exists; copy it to make a new version",
+            details={"key": parsed.key, "version": parsed.version},
+        )
+    return _store(session, principal, organisation_id, parsed, data, yaml_text)
+
+
+def _store(
+    session: Session,
+    principal: Principal,
+    owner: str,
+    parsed: TemplateDefinition,
+    data: dict[str, Any],
+    yaml_text: str | None,
+) -> AssessmentTemplate:
+    template = AssessmentTemplate(
+        owner=owner,
+        organisation_id=owner or None,
+        key=parsed.key,
+        version=parsed.version,
+        kind=parsed.kind.value,
+        status=TemplateStatus(data["status"]),
+        name=parsed.name.fi,
+        definition=data,
+        content_hash=_hash(data),
+        source_yaml=yaml_text,
+    )
+    session.add(template)
+    session.flush()
+    audit.record(
+        session,
+        actor=principal,
+        action="template.created",
+        entity_type="template",
+        entity_id=template.id,
+        organisation_id=owner or None,
+        version=template.revision,
+        data={"key": template.key, "version": template.version, "hash": template.content_hash},
+    )
+    return template
+
+
+def _owned(session: Session, principal: Principal, template_id: str) -> AssessmentTemplate:
+    template = visible_template(session, principal=principal, template_id=template_id)
+    if not template.owner:
+        raise InvalidState(
+            "Templates shipped with Ennakko cannot be changed; copy one instead",
+            code="template_immutable",
+        )
+    ensure(principal, template.owner, MANAGE_TEMPLATES, "manage templates")
+    return template
+
+
+def update(
+    session: Session,
+    *,
+    principal: Principal,
+    template_id: str,
+    expected_revision: int,
+    definition: dict[str, Any] | None,
+    yaml_text: str | None,
+) -> AssessmentTemplate:
+    """Edit a draft template; a published version never changes."""
+    template = _owned(session, principal, template_id)
+    check_version(
+        expected=expected_revision, current=template.revision, changed_at=template.updated_at
+    )
+    if template.status is not TemplateStatus.draft:
+        raise InvalidState(
+            "Only draft templates can be edited; copy this version to change it",
+            code="template_immutable",
+        )
+    data = definition if definition is not None else _from_yaml(yaml_text or "")
+    data = {**data, "key": template.key, "version": template.version, "status": "draft"}
+    parsed = _checked(data)
+    template.definition, template.content_hash = data, _hash(data)
+    template.name, template.source_yaml = parsed.name.fi, yaml_text
+    return _touch(session, principal, template, "template.updated")
+
+
+def _touch(
+    session: Session, principal: Principal, template: AssessmentTemplate, action: str
+) -> AssessmentTemplate:
+    template.revision += 1
+    template.updated_at = utcnow()
+    session.add(template)
+    session.flush()
+    audit.record(
+        session,
+        actor=principal,
+        action=action,
+        entity_type="template",
+        entity_id=template.id,
+        organisation_id=template.owner or None,
+        version=template.revision,
+        data={
+            "key": template.key,
+            "version": template.version,
+            "status": template.status.value,
+            "hash": template.content_hash,
+        },
+    )
+    return template
+
+
+def set_status(
+    session: Session,
+    *,
+    principal: Principal,
+    template_id: str,
+    expected_revision: int,
+    status: TemplateStatus,
+) -> AssessmentTemplate:
+    """Publish a draft (it becomes immutable) or retire a published version."""
+    template = _owned(session, principal, template_id)
+    check_version(
+        expected=expected_revision, current=template.revision, changed_at=template.updated_at
+    )
+    allowed = {
+        TemplateStatus.published: TemplateStatus.draft,
+        TemplateStatus.retired: TemplateStatus.published,
+    }
+    if allowed.get(status) is not template.status:
+        raise InvalidState(
+            f"A {template.status.value} template cannot become {status.value}",
+            code="template_status",
+        )
+    template.definition = {**template.definition, "status": status.value}
+    template.content_hash = _hash(template.definition)
+    template.status = status
+    return _touch(session, principal, template, f"template.{status.value}")
+
+
+def copy(
+    session: Session, *, principal: Principal, template_id: str, organisation_id: str
+) -> AssessmentTemplate:
+    """A new draft version (of the organisation's own template, or of a shipped/regional one)."""
+    source = visible_template(session, principal=principal, template_id=template_id)
+    ensure_visible(principal, organisation_id, "Organisation")
+    ensure(principal, organisation_id, MANAGE_TEMPLATES, "manage templates")
+    version = (
+        max(repo.latest_version(session, owner=organisation_id, key=source.key), source.version) + 1
+    )
+    data = {**source.definition, "version": version, "status": TemplateStatus.draft.value}
+    return _store(session, principal, organisation_id, _checked(data), data, None)
+
+
+def export_yaml(template: AssessmentTemplate) -> str:
+    return template.source_yaml or yaml.safe_dump(
+        template.definition, allow_unicode=True, sort_keys=False, width=100
+    )
+
+
+def sync_shipped(session: Session, directory: Path = SHIPPED_DIR) -> list[str]:
+    """Load the shipped YAML templates; an existing version must be unchanged."""
+    loaded = []
+    for path in sorted(directory.glob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        data = _from_yaml(text)
+        parsed = _checked(data)
+        existing = repo.find(session, owner=repo.SHIPPED, key=parsed.key, version=parsed.version)
+        if existing is not None:
+            if existing.content_hash != _hash(data):
+                raise Conflict(
+                    f"{path.name}: published template {parsed.key} v{parsed.version} "
+                    "changed; give the change a new version number"
+                )
+            continue
+        _store(session, SYSTEM, repo.SHIPPED, parsed, data, text)
+        loaded.append(f"{parsed.key}@{parsed.version}")
+    return loaded
+
+
+def screening_answer_problems(
+    definition: TemplateDefinition, answers: dict[str, str]
+) -> list[dict[str, str]]:
+    """Answers to unknown questions and answers that are not options of their question."""
+    return [{"question": q, "message": m} for q, m in definition.answer_problems(answers).items()]
+
+
+def evaluate_screening(
+    definition: TemplateDefinition, answers: dict[str, str]
+) -> tuple[Any, str | None]:
+    """The outcome the template's rules give, and the rule that gave it."""
+    from app.assessments.models import ScreeningOutcome
+
+    result = definition.evaluate_screening(answers)
+    return ScreeningOutcome(result.outcome.value), result.matched_rule
+
+
+def suggestions(
+    session: Session, *, principal: Principal, draft: DecisionDraft, outcome: Any
+) -> list[AssessmentTemplate]:
+    """Published matrix templates whose applicability rules fit the draft and the outcome."""
+    org = org_repo.get_organisation(session, draft.organisation_id)
+    owners = frozenset(
+        {repo.SHIPPED, draft.organisation_id, *([org.parent_id] if org and org.parent_id else [])}
+    )
+    del principal
+    return [
+        t
+        for t in repo.visible(
+            session, owners=owners, kind="matrix", status=TemplateStatus.published
+        )
+        if definition_of(t).suggest(
+            decision_body=draft.decision_body,
+            decision_type=draft.decision_type,
+            budget_eur=draft.budget_eur,
+            outcome=str(getattr(outcome, "value", outcome)),
+        )
+    ]
+
+
+def shape_for(
+    template: AssessmentTemplate, alternatives: Sequence[DraftAlternative]
+) -> MatrixShape:
+    """The matrix this template gives for the draft's alternatives (cached per content)."""
+    keys = tuple(a.key for a in alternatives)
+    status_quo = next((a.key for a in alternatives if a.is_status_quo), "")
+    cache_key = (template.id, template.content_hash, keys, status_quo)
+    found = _SHAPES.get(cache_key)
+    if found is not None:
+        return found
+    shape = _build_shape(definition_of(template), keys, status_quo)
+    _remember(_SHAPES, cache_key, shape)
+    return shape
+
+
+def _build_shape(
+    d: TemplateDefinition, alternatives: tuple[str, ...], status_quo: str
+) -> MatrixShape:
+    if d.scale is None:
+        raise InvalidState("The template has no scale", code="not_a_matrix")
+    gap = d.gender_gap_pair()
+    return MatrixShape(
+        alternatives=alternatives,
+        status_quo=status_quo,
+        areas=tuple(a.key for a in d.areas),
+        groups_by_area={a.key: d.groups_for_area(a.key) for a in d.areas},
+        genders=d.cell_genders(),
+        scale={
+            v.value: ScaleValue(v.value, v.symbol, Direction(v.direction.value))
+            for v in d.scale.values
+        },
+        neutral=d.scale.neutral,
+        justification_required=d.scale.justification_required_for_non_neutral,
+        horizons=tuple(h.key for h in d.horizons),
+        certainties=tuple(c.key for c in d.certainty_levels) if d.cell_fields.certainty else (),
+        cumulative_threshold=d.cumulative_threshold,
+        gender_gap_threshold=d.gender_gap_threshold,
+        women=gap[0] if gap else None,
+        men=gap[1] if gap else None,
+        groups=tuple(g.key for g in d.leaf_groups()),
+    )

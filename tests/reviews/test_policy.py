@@ -1,0 +1,116 @@
+"""Policy validation and editing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.reviews.policy import DEFAULT_POLICY, problems
+from tests.factories import World
+
+
+def _policy(**changes: Any) -> dict[str, Any]:
+    return DEFAULT_POLICY.model_dump(mode="json") | changes
+
+
+def test_default_policy_is_sound() -> None:
+    assert problems(DEFAULT_POLICY) == []
+
+
+@pytest.mark.parametrize(
+    ("mutate", "message"),
+    [
+        (
+            lambda p: [t for t in p["transitions"] if t["name"] != "approve"],
+            "approved cannot be reached from draft",
+        ),
+        (
+            lambda p: [
+                t | {"roles": []} if t["name"] == "approve" else t for t in p["transitions"]
+            ],
+            "transition 'approve' has no role that may take it",
+        ),
+        (
+            lambda p: [
+                t | {"guards": ["not_own_draft"]} if t["name"] == "approve" else t
+                for t in p["transitions"]
+            ],
+            "transition 'approve' reaches approved without the signoffs_valid guard",
+        ),
+        (
+            lambda p: [*p["transitions"], p["transitions"][0]],
+            "transition 'submit_for_review' is defined twice",
+        ),
+    ],
+)
+def test_broken_policies_are_refused_with_clear_messages(
+    client: TestClient, world: World, mutate: Any, message: str
+) -> None:
+    policy = _policy()
+    policy["transitions"] = mutate(policy)
+    response = client.put(
+        f"/api/v1/organisations/{world.org}/policy",
+        json={"policy": policy},
+        headers=world.admin.headers | {"If-Match": '"v0"'},
+    )
+    assert response.status_code == 422
+    assert message in response.json()["error"]["details"]
+
+
+def test_unknown_state_or_guard_is_422(client: TestClient, world: World) -> None:
+    policy = _policy()
+    policy["transitions"][0] = policy["transitions"][0] | {"to": "limbo"}
+    response = client.put(
+        f"/api/v1/organisations/{world.org}/policy",
+        json={"policy": policy},
+        headers=world.admin.headers | {"If-Match": '"v0"'},
+    )
+    assert response.status_code == 422
+
+
+def test_policy_is_admin_only_and_versioned(client: TestClient, world: World) -> None:
+    url = f"/api/v1/organisations/{world.org}/policy"
+    current = client.get(url, headers=world.preparer.headers)
+    assert current.status_code == 200
+    assert current.json()["is_default"] is True
+    assert current.headers["etag"] == '"v0"'
+    body = {"policy": _policy(separation_of_duties=False)}
+    assert (
+        client.put(
+            url, json=body, headers=world.preparer.headers | {"If-Match": '"v0"'}
+        ).status_code
+        == 403
+    )
+    assert (
+        client.put(
+            url, json=body, headers=world.other_admin.headers | {"If-Match": '"v0"'}
+        ).status_code
+        == 404
+    )
+    assert client.put(url, json=body, headers=world.admin.headers).status_code == 428
+    saved = client.put(url, json=body, headers=world.admin.headers | {"If-Match": '"v0"'})
+    assert saved.status_code == 200
+    assert saved.json()["policy"]["separation_of_duties"] is False
+    assert (
+        client.put(url, json=body, headers=world.admin.headers | {"If-Match": '"v0"'}).status_code
+        == 412
+    )
+    assert client.get(url, headers=world.admin.headers).json()["version"] == 1
+
+
+def test_separation_of_duties_can_be_turned_off(client: TestClient, world: World) -> None:
+    from tests.reviews.helpers import in_review, sign, transition
+
+    client.put(
+        f"/api/v1/organisations/{world.org}/policy",
+        json={"policy": _policy(separation_of_duties=False)},
+        headers=world.admin.headers | {"If-Match": '"v0"'},
+    )
+    draft = in_review(client, world)
+    policy = _policy(separation_of_duties=False)
+    del policy
+    response = sign(client, world.preparer, draft["id"])
+    assert response.status_code == 403, "the preparer still lacks the expert role"
+    assert transition(client, world.expert, draft["id"], "approve").status_code == 409

@@ -33,6 +33,7 @@ check: $(STAMP) lint typecheck
 	$(BIN)/python -m app.devtools check-openapi
 	$(BIN)/python -m app.devtools check-migrations
 	$(BIN)/python -m app.devtools check-translations
+	$(BIN)/ennakko templates validate assessment_templates
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

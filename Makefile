@@ -21,7 +21,8 @@ run: $(STAMP)
 	$(BIN)/ennakko migrate
 	$(BIN)/ennakko demo-data
 	@echo "Ennakko on http://$(HOST):$(PORT)  (API docs: http://$(HOST):$(PORT)/docs)"
-	$(BIN)/ennakko serve --host $(HOST) --port $(PORT)
+	ENNAKKO_WEBHOOK_ALLOW_PRIVATE_TARGETS=$${ENNAKKO_WEBHOOK_ALLOW_PRIVATE_TARGETS:-true} \
+		$(BIN)/ennakko run-all --host $(HOST) --port $(PORT)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -m "not browser" -q

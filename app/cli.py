@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -50,6 +52,47 @@ def serve(
         proxy_headers=proxy_headers,
         log_config=None,
     )
+
+
+@app.command()
+def worker(
+    once: Annotated[bool, typer.Option(help="Run one round and exit")] = False,
+    batch: Annotated[int, typer.Option(min=1, max=1000, help="Deliveries claimed per round")] = 100,
+    poll_seconds: Annotated[
+        float | None, typer.Option(min=0.01, help="Idle wait between rounds")
+    ] = None,
+) -> None:
+    """Deliver webhooks and record pushes from the outbox (SIGTERM/Ctrl-C stops it)."""
+    from app.core.logging import configure_logging
+    from app.integrations.worker import run_worker
+
+    settings = get_settings()
+    configure_logging(settings.log_level)
+    done = run_worker(
+        settings,
+        once=once,
+        batch=batch,
+        poll_seconds=poll_seconds or settings.worker_poll_seconds,
+    )
+    if once:
+        typer.echo(f"{done} deliveries attempted")
+
+
+@app.command("run-all")
+def run_all(
+    host: Annotated[str, typer.Option(help="Address to bind")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
+) -> None:
+    """Serve the API and run the delivery worker beside it; Ctrl-C or SIGTERM stops both."""
+    worker_process = subprocess.Popen([sys.executable, "-m", "app.cli", "worker"])
+    try:
+        serve(host=host, port=port, workers=1, proxy_headers=False)
+    finally:
+        worker_process.terminate()
+        try:
+            worker_process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            worker_process.kill()
 
 
 @app.command()
@@ -204,3 +247,7 @@ def templates_sync() -> None:
     with transaction() as session:
         loaded = sync_shipped(session)
     typer.echo(f"templates loaded: {', '.join(loaded) if loaded else 'none new'}")
+
+
+if __name__ == "__main__":
+    app()

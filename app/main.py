@@ -8,6 +8,7 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from sqlalchemy.exc import IntegrityError
 
+from app.annexes.router import router as annexes_router
 from app.assessments.router import router as assessments_router
 from app.audit.router import router as audit_router
 from app.auth.router import router as auth_router
@@ -17,8 +18,12 @@ from app.core.errors import error_response, install_error_handlers
 from app.core.idempotency import IdempotencyMiddleware
 from app.core.logging import configure_logging
 from app.core.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
+from app.core.ratelimit import ClientRateLimitMiddleware
 from app.drafts.router import router as drafts_router
 from app.health.router import router as health_router
+from app.integrations.case_router import router as case_system_router
+from app.integrations.router import router as integrations_router
+from app.meetings.router import router as meetings_router
 from app.organisations.router import router as organisations_router
 from app.reviews.router import router as reviews_router
 from app.templates.router import router as templates_router
@@ -29,8 +34,12 @@ API_ROUTERS = (
     drafts_router,
     assessments_router,
     reviews_router,
+    annexes_router,
+    meetings_router,
     templates_router,
     audit_router,
+    integrations_router,
+    case_system_router,
 )
 
 
@@ -50,7 +59,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description=(
             "Decision drafts, screening, impact matrices by population group and gender, "
             "reviews and sign-offs, and the assessment annex. Every error has the body "
-            '`{"error": {"code", "message", "details"}}`.'
+            '`{"error": {"code", "message", "details"}}`.\n\n'
+            "Any route can also answer **413** (request body over the size limit) and **429** "
+            "(an API client over its rate limit: a token bucket per client, see `Retry-After`). "
+            "Creating and state-changing POSTs accept `Idempotency-Key`."
         ),
         generate_unique_id_function=_operation_id,
     )
@@ -66,6 +78,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in API_ROUTERS:
         app.include_router(router)
     app.add_middleware(IdempotencyMiddleware, ttl=timedelta(hours=settings.idempotency_hours))
+    app.add_middleware(ClientRateLimitMiddleware, rate_per_minute=settings.client_rate_per_minute)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_request_bytes)
     app.add_middleware(RequestContextMiddleware)
     return app

@@ -1,27 +1,34 @@
 """Every table model, imported so that the metadata (and Alembic) knows them all."""
 
+from app.annexes.models import Annex, AnnexFile
 from app.assessments.models import Assessment, AssessmentCell, Screening
 from app.audit.models import AuditEntry, AuditHead
 from app.auth.models import LoginThrottle
 from app.core.idempotency_models import IdempotencyRecord
 from app.drafts.models import DecisionDraft, DraftAlternative, DraftRevision
 from app.integrations.models import (
+    CaseSystemEndpoint,
     DeliveryAttempt,
     OutboxEvent,
+    RecordPush,
     WebhookDelivery,
     WebhookSubscription,
 )
+from app.meetings.models import MeetingItem
 from app.organisations.models import ApiClient, Membership, Organisation, User
 from app.reviews.models import Comment, PolicyRecord, SignOff
 from app.templates.models import AssessmentTemplate
 
 __all__ = [
+    "Annex",
+    "AnnexFile",
     "ApiClient",
     "Assessment",
     "AssessmentCell",
     "AssessmentTemplate",
     "AuditEntry",
     "AuditHead",
+    "CaseSystemEndpoint",
     "Comment",
     "DecisionDraft",
     "DeliveryAttempt",
@@ -29,10 +36,12 @@ __all__ = [
     "DraftRevision",
     "IdempotencyRecord",
     "LoginThrottle",
+    "MeetingItem",
     "Membership",
     "Organisation",
     "OutboxEvent",
     "PolicyRecord",
+    "RecordPush",
     "Screening",
     "SignOff",
     "User",

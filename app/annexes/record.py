@@ -95,7 +95,9 @@ class RecordsManagement(_Model):
 
 class ScreeningAnswer(_Model):
     question: Text
-    answer: Literal["yes", "no", "unknown"]
+    answer: Literal["yes", "no", "unknown"] = Field(
+        description="The chosen option, if any, is in note"
+    )
     note: LongText | None = None
 
 

@@ -20,7 +20,7 @@ from app.assessments.schemas import AssessmentTexts, CellWrite, ScreeningIn
 from app.assessments.shape import MatrixShape
 from app.assessments.summary import CellState, Summary, summarise
 from app.audit import service as audit
-from app.auth.permissions import SCORE_CELLS, SCREEN_DRAFTS, WRITE_DRAFTS, ensure
+from app.auth.permissions import WRITE_DRAFTS, ensure
 from app.auth.principal import Principal
 from app.core.db import utcnow
 from app.core.errors import InvalidState, NotFound, Unprocessable
@@ -30,18 +30,10 @@ from app.drafts import repository as draft_repo
 from app.drafts import service as drafts
 from app.drafts.models import DecisionDraft, DraftStatus
 from app.integrations import events
+from app.reviews import workflow
+from app.reviews.policy import Part
 from app.templates import service as templates
 from app.templates.models import AssessmentTemplate
-
-ASSESSABLE = frozenset(
-    {
-        DraftStatus.draft,
-        DraftStatus.screening,
-        DraftStatus.assessment,
-        DraftStatus.in_review,
-        DraftStatus.changes_requested,
-    }
-)
 
 
 @dataclass(frozen=True)
@@ -69,11 +61,7 @@ def record_screening(
 ) -> ScreeningResult:
     """Answer the screening questions; the outcome and its reason are recorded."""
     draft = drafts.visible_draft(session, principal=principal, draft_id=draft_id)
-    ensure(principal, draft.organisation_id, SCREEN_DRAFTS, "screen drafts")
-    if draft.status not in ASSESSABLE:
-        raise InvalidState(
-            f"A draft in state '{draft.status.value}' cannot be screened", code="draft_not_editable"
-        )
+    workflow.ensure_can_edit(session, principal, draft, "screening")
     template = templates.usable(
         session,
         principal=principal,
@@ -143,7 +131,7 @@ def get_screening(session: Session, *, principal: Principal, draft_id: str) -> S
     return ScreeningResult(screening, matched, suggestions)
 
 
-def _view(session: Session, draft: DecisionDraft, assessment: Assessment) -> AssessmentView:
+def view_of(session: Session, draft: DecisionDraft, assessment: Assessment) -> AssessmentView:
     template = templates.get_any(session, assessment.template_id)
     shape = templates.shape_for(template, draft_repo.alternatives(session, draft.id))
     valid = set(shape.cell_keys())
@@ -202,7 +190,7 @@ def start_assessment(
         version=assessment.version,
         data={"draft_id": draft.id, "template": f"{template.key}@{template.version}"},
     )
-    return _view(session, draft, assessment)
+    return view_of(session, draft, assessment)
 
 
 def _active(session: Session, draft: DecisionDraft) -> Assessment:
@@ -214,7 +202,7 @@ def _active(session: Session, draft: DecisionDraft) -> Assessment:
 
 def get_assessment(session: Session, *, principal: Principal, draft_id: str) -> AssessmentView:
     draft = drafts.visible_draft(session, principal=principal, draft_id=draft_id)
-    return _view(session, draft, _active(session, draft))
+    return view_of(session, draft, _active(session, draft))
 
 
 def active_version(session: Session, *, principal: Principal, draft_id: str) -> int:
@@ -243,14 +231,10 @@ def _claim(session: Session, assessment: Assessment, expected: int, principal: P
 
 
 def _editable(
-    session: Session, principal: Principal, draft_id: str
+    session: Session, principal: Principal, draft_id: str, part: Part = "cells"
 ) -> tuple[DecisionDraft, Assessment]:
     draft = drafts.visible_draft(session, principal=principal, draft_id=draft_id)
-    ensure(principal, draft.organisation_id, SCORE_CELLS, "score cells")
-    if draft.status not in ASSESSABLE:
-        raise InvalidState(
-            f"A draft in state '{draft.status.value}' cannot be assessed", code="draft_not_editable"
-        )
+    workflow.ensure_can_edit(session, principal, draft, part)
     return draft, _active(session, draft)
 
 
@@ -295,7 +279,7 @@ def write_cells(
 ) -> AssessmentView:
     """Write many cells atomically, guarded by the assessment's version."""
     draft, assessment = _editable(session, principal, draft_id)
-    view = _view(session, draft, assessment)
+    view = view_of(session, draft, assessment)
     problems = cell_problems(view.shape, writes)
     if problems:
         raise Unprocessable(
@@ -352,7 +336,7 @@ def write_cells(
         version=assessment.version,
     )
     refresh_staleness(session, draft=draft, actor=principal)
-    return _view(session, draft, assessment)
+    return view_of(session, draft, assessment)
 
 
 def update_texts(
@@ -364,7 +348,7 @@ def update_texts(
     data: AssessmentTexts,
 ) -> AssessmentView:
     """Mitigation, participation and statements, sources and follow-up indicators."""
-    draft, assessment = _editable(session, principal, draft_id)
+    draft, assessment = _editable(session, principal, draft_id, "texts")
     changes = data.model_dump(mode="json", exclude_unset=True)
     if (
         "recommended_alternative" in changes
@@ -392,7 +376,7 @@ def update_texts(
         )
     else:
         check_version(expected=expected_version, current=assessment.version)
-    return _view(session, draft, assessment)
+    return view_of(session, draft, assessment)
 
 
 def summary_of(view: AssessmentView) -> Summary:
@@ -462,7 +446,7 @@ def migrate(
     assessment.template_id = target.id
     session.add(assessment)
     session.flush()
-    view = _view(session, draft, assessment)
+    view = view_of(session, draft, assessment)
     audit.record(
         session,
         actor=principal,
@@ -508,7 +492,7 @@ def rendered_assessment(
     key = (assessment.id, assessment.version)
     body = _RENDERED.get(key)
     if body is None:
-        body = render(_view(session, draft, assessment))
+        body = render(view_of(session, draft, assessment))
         if len(_RENDERED) > 256:
             _RENDERED.clear()
         _RENDERED[key] = body

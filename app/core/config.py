@@ -47,7 +47,13 @@ class Settings(BaseSettings):
 
     webhook_allow_private_targets: bool = False
     webhook_timeout_seconds: float = 10.0
-    webhook_max_attempts: int = 12
+    webhook_max_attempts: int = Field(default=12, ge=1)
+    # Retry delays grow as base * 2^attempt up to the cap, each drawn at random below that.
+    webhook_backoff_base_seconds: float = Field(default=5.0, gt=0)
+    webhook_backoff_cap_seconds: float = Field(default=3600.0, gt=0)
+    # How long a claimed delivery belongs to one worker; kept well above the timeout.
+    webhook_lease_seconds: float = Field(default=60.0, gt=0)
+    worker_poll_seconds: float = Field(default=0.5, gt=0)
 
     web_session_secret: str = "development"  # noqa: S105 (refused in production)
 

@@ -40,6 +40,21 @@ def _if_match_version(
 IfMatch = Annotated[int, Depends(_if_match_version)]
 
 
+def _optional_if_match_version(
+    if_match: Annotated[
+        str | None,
+        Header(description='The ETag you read, e.g. "v3". Required when the resource exists.'),
+    ] = None,
+) -> int | None:
+    if if_match is None or not if_match.strip():
+        return None
+    return _if_match_version(if_match)
+
+
+# For create-or-replace (PUT) routes: absent when creating, required when replacing.
+OptionalIfMatch = Annotated[int | None, Depends(_optional_if_match_version)]
+
+
 def check_version(
     *,
     expected: int,

@@ -10,9 +10,9 @@ from fastapi import APIRouter, Query, Response
 from app.auth.dependencies import CurrentPrincipal, DbSession
 from app.core.errors import error_responses
 from app.core.idempotency import IDEMPOTENT
-from app.core.versioning import IfMatch, set_etag
+from app.core.versioning import IfMatch, OptionalIfMatch, set_etag
+from app.drafts import by_case, service
 from app.drafts import repository as repo
-from app.drafts import service
 from app.drafts.models import DecisionDraft, DraftStatus
 from app.drafts.schemas import (
     AlternativeRead,
@@ -26,6 +26,15 @@ from app.drafts.schemas import (
 )
 
 router = APIRouter(prefix="/api/v1", tags=["drafts"])
+CaseSystem = Annotated[str, Query(min_length=1, max_length=80, description="Case system name")]
+CaseId = Annotated[
+    str,
+    Query(
+        min_length=1,
+        max_length=120,
+        description='The system\'s own case id, e.g. "HEL 2021-011830" or "47/00.02/2016"',
+    ),
+]
 
 
 def _ref(draft: DecisionDraft) -> ExternalRefRead | None:
@@ -136,6 +145,65 @@ def list_drafts(
         for d in rows
     ]
     return DraftList(items=items, next_cursor=next_cursor)
+
+
+@router.get(
+    "/drafts/by-case",
+    response_model=DraftRead,
+    summary="Find a draft by case id",
+    responses=error_responses(401, 403, 404, 422),
+)
+def get_draft_by_case(
+    system: CaseSystem,
+    case_id: CaseId,
+    session: DbSession,
+    principal: CurrentPrincipal,
+    response: Response,
+    organisation_id: Annotated[str | None, Query(max_length=36)] = None,
+) -> DraftRead:
+    """The draft linked to a case-management system's case; 404 when none is."""
+    view = by_case.get(
+        session,
+        principal=principal,
+        system=system,
+        case_id=case_id,
+        organisation_id=organisation_id,
+    )
+    set_etag(response, view.draft.version)
+    return to_read(view)
+
+
+@router.put(
+    "/drafts/by-case",
+    response_model=DraftRead,
+    summary="Create or update a draft by case id",
+    responses={
+        201: {"model": DraftRead, "description": "Created and linked to the case"},
+        **error_responses(401, 403, 404, 409, 412, 422, 428),
+    },
+)
+def put_draft_by_case(
+    system: CaseSystem,
+    case_id: CaseId,
+    data: DraftCreate,
+    session: DbSession,
+    principal: CurrentPrincipal,
+    if_match: OptionalIfMatch,
+    response: Response,
+) -> DraftRead:
+    """Create the case's draft (201) or save the fields sent to it (200, If-Match required)."""
+    view, created = by_case.put(
+        session,
+        principal=principal,
+        system=system,
+        case_id=case_id,
+        data=data,
+        expected_version=if_match,
+    )
+    response.status_code = 201 if created else 200
+    set_etag(response, view.draft.version)
+    response.headers["Location"] = f"/api/v1/drafts/{view.draft.id}"
+    return to_read(view)
 
 
 @router.get(

@@ -22,20 +22,10 @@ from app.core.errors import Conflict, InvalidState, NotFound, Unprocessable
 from app.core.repository import claim_version
 from app.core.versioning import check_version
 from app.drafts import repository as repo
-from app.drafts.models import DecisionDraft, DraftAlternative, DraftRevision, DraftStatus
+from app.drafts.models import DecisionDraft, DraftAlternative, DraftRevision
 from app.drafts.schemas import STATUS_QUO_KEY, AlternativeIn, DraftCreate, DraftUpdate
 from app.integrations import events
-
-# States in which the draft's own text may still change.
-EDITABLE = frozenset(
-    {
-        DraftStatus.draft,
-        DraftStatus.screening,
-        DraftStatus.assessment,
-        DraftStatus.in_review,
-        DraftStatus.changes_requested,
-    }
-)
+from app.reviews import workflow
 
 
 @dataclass(frozen=True)
@@ -230,17 +220,13 @@ def update(
 ) -> DraftView:
     """Save changes as a new revision; a save that changes nothing keeps the version."""
     draft = visible_draft(session, principal=principal, draft_id=draft_id)
-    ensure(principal, draft.organisation_id, WRITE_DRAFTS, "edit drafts")
+    workflow.ensure_can_edit(session, principal, draft, "draft")
     check_version(
         expected=expected_version,
         current=draft.version,
         changed_by=draft.updated_by,
         changed_at=draft.updated_at,
     )
-    if draft.status not in EDITABLE:
-        raise InvalidState(
-            f"A draft in state '{draft.status.value}' cannot be edited", code="draft_not_editable"
-        )
     old_alternatives = repo.alternatives(session, draft.id)
     before = content_of(draft, old_alternatives)
     changes = _scalar_fields(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import JSON, Column, Index, Text
 from sqlmodel import Field, SQLModel
@@ -62,6 +63,9 @@ class WebhookDelivery(SQLModel, table=True):
     status: DeliveryStatus = enum_field(DeliveryStatus, default=DeliveryStatus.pending)
     attempts: int = 0
     next_attempt_at: datetime = created_at_field()
+    # The worker holding the lease; its outcome is only recorded while it still holds it.
+    leased_by: str | None = Field(default=None, max_length=100)
+    last_status_code: int | None = None
     delivered_at: datetime | None = timestamp_field(nullable=True)
     last_error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     created_at: datetime = created_at_field()
@@ -77,3 +81,56 @@ class DeliveryAttempt(SQLModel, table=True):
     latency_ms: float
     error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     worker: str = Field(default="", max_length=100)
+
+
+class CaseSystemEndpoint(SQLModel, table=True):
+    """Where an organisation's case-management system takes records (Ahjo-style push)."""
+
+    __tablename__ = "case_system_endpoint"
+
+    id: str = id_field()
+    organisation_id: str = Field(
+        foreign_key="organisation.id", ondelete="CASCADE", unique=True, max_length=36
+    )
+    url: str = Field(max_length=2000)
+    # Sent as a bearer token to the case system; the secret signs each push like a webhook.
+    auth_token: str | None = Field(default=None, max_length=2000)
+    secret: str = Field(max_length=200)
+    record_type: str = Field(max_length=100)
+    is_active: bool = Field(default=True, nullable=False)
+    version: int = Field(default=1, nullable=False)
+    created_at: datetime = created_at_field()
+    updated_at: datetime = created_at_field()
+
+
+class PushStatus(StrEnum):
+    pending = "pending"
+    sent = "sent"
+    acknowledged = "acknowledged"
+    rejected = "rejected"
+    failed = "failed"
+
+
+class RecordPush(SQLModel, table=True):
+    """One annex record sent to a case system, and what the case system answered."""
+
+    __tablename__ = "record_push"
+    __table_args__ = (Index("ix_record_push_due", "status", "next_attempt_at"),)
+
+    id: str = id_field()
+    organisation_id: str = fk("organisation.id", cascade=True)
+    endpoint_id: str = fk("case_system_endpoint.id", cascade=True)
+    annex_id: str = Field(max_length=36, index=True)
+    draft_id: str = Field(max_length=36)
+    payload: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    status: PushStatus = enum_field(PushStatus, default=PushStatus.pending)
+    attempts: int = 0
+    next_attempt_at: datetime = created_at_field()
+    leased_by: str | None = Field(default=None, max_length=100)
+    last_status_code: int | None = None
+    last_error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    external_record_id: str | None = Field(default=None, max_length=200)
+    callback_message: str | None = Field(default=None, max_length=2000)
+    created_at: datetime = created_at_field()
+    sent_at: datetime | None = timestamp_field(nullable=True)
+    acknowledged_at: datetime | None = timestamp_field(nullable=True)

@@ -66,3 +66,23 @@ def sign(
         json={"requirement": key, "decision": decision, "content_hash": digest, "comment": comment},
         headers=person.headers,
     )
+
+
+def approved(client: TestClient, world: World, key: str = "kuntaliitto") -> dict[str, Any]:
+    """A draft through review and approval."""
+    draft = in_review(client, world, key)
+    assert sign(client, world.expert, draft["id"]).status_code == 201
+    response = transition(client, world.expert, draft["id"], "approve")
+    assert response.status_code == 200, response.text
+    return draft
+
+
+def issued(
+    client: TestClient, world: World, key: str = "kuntaliitto"
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    draft = approved(client, world, key)
+    response = client.post(
+        f"/api/v1/drafts/{draft['id']}/annexes", json={}, headers=world.secretary.headers
+    )
+    assert response.status_code == 201, response.text
+    return draft, list(response.json())

@@ -55,11 +55,13 @@ def render_bundle(record: AnnexRecord, lang: str | None = None) -> bytes:
     """A deterministic zip of the PDF/A, HTML and JSON annex plus a sha256 manifest."""
     view = build_view(record, lang)
     raw, _ = layout(view)
-    files = {
-        "annex.pdf": make_pdfa(raw, document_info(view)),
-        "annex.html": html_from_view(view).encode("utf-8"),
-        "annex.json": record_json(record),
-    }
+    pdf = make_pdfa(raw, document_info(view))
+    return bundle_of(record, pdf=pdf, html=html_from_view(view).encode("utf-8"))
+
+
+def bundle_of(record: AnnexRecord, *, pdf: bytes, html: bytes) -> bytes:
+    """The bundle of already rendered files, so its members equal the files stored beside it."""
+    files = {"annex.pdf": pdf, "annex.html": html, "annex.json": record_json(record)}
     files[MANIFEST] = manifest(record, files)
     buffer = BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:

@@ -1,0 +1,219 @@
+"""Issuing annexes for an approved draft, serving them, and proving which one was approved."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from app.annexes import repository as repo
+from app.annexes.builder import AnnexSources, build_record
+from app.annexes.models import Annex, AnnexFile
+from app.annexes.render import render_html, render_pdf
+from app.annexes.render.bundle import bundle_of, record_json
+from app.assessments import repository as assessment_repo
+from app.assessments import service as assessments
+from app.audit import service as audit
+from app.auth.permissions import ISSUE_ANNEXES, READ_ANNEXES, ensure, ensure_visible
+from app.auth.principal import Principal
+from app.core.db import utcnow
+from app.core.errors import InvalidState, NotFound, Unprocessable
+from app.drafts import repository as draft_repo
+from app.drafts import service as drafts
+from app.drafts.models import DecisionDraft, DraftStatus
+from app.integrations import events
+from app.organisations import repository as org_repo
+from app.reviews import service as reviews
+from app.reviews import workflow
+from app.templates import service as templates
+
+MEDIA_TYPES = {
+    "pdf": "application/pdf",
+    "html": "text/html; charset=utf-8",
+    "json": "application/json",
+    "zip": "application/zip",
+}
+FORMAT_NAMES = {"pdf": "PDF/A-2b", "html": "HTML", "json": "JSON", "zip": "ZIP"}
+
+
+def _sources(session: Session, draft: DecisionDraft) -> AnnexSources:
+    org = org_repo.get_organisation(session, draft.organisation_id)
+    screening = assessment_repo.screening_of(session, draft.id)
+    if org is None or screening is None:
+        raise InvalidState("The draft has no screening", code="screening_required")
+    assessment = assessment_repo.active_assessment(session, draft.id)
+    view = assessments.view_of(session, draft, assessment) if assessment else None
+    preparer = org_repo.get_user(session, draft.preparer_id) if draft.preparer_id else None
+    policy = workflow.policy_for(session, draft.organisation_id)
+    return AnnexSources(
+        organisation=org,
+        draft=draft,
+        alternatives=draft_repo.alternatives(session, draft.id),
+        preparer_name=preparer.full_name if preparer else draft.updated_by,
+        screening=screening,
+        screening_template=templates.definition_of(
+            templates.get_any(session, screening.template_id)
+        ),
+        assessment=assessment,
+        template=templates.definition_of(view.template) if view else None,
+        shape=view.shape if view else None,
+        cells=view.cells if view else [],
+        summary=assessments.summary_of(view) if view else None,
+        requirements=reviews.requirement_states(session, draft, policy),
+        issued_at=utcnow(),
+    )
+
+
+def _safe(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("_")[:80] or "annex"
+
+
+def file_name(draft: DecisionDraft, number: int, lang: str, fmt: str) -> str:
+    """A name built from the case id: HEL_2021-011830_eva_1_fi.pdf."""
+    return f"{_safe(draft.external_case_id or draft.id)}_eva_{number}_{lang}.{fmt}"
+
+
+def _files(
+    draft: DecisionDraft, annex: Annex, record_json: bytes, pdf: bytes, html: bytes, bundle: bytes
+) -> list[AnnexFile]:
+    contents = {"pdf": pdf, "html": html, "json": record_json, "zip": bundle}
+    return [
+        AnnexFile(
+            annex_id=annex.id,
+            format=fmt,
+            media_type=MEDIA_TYPES[fmt],
+            file_name=file_name(draft, annex.number, annex.language, fmt),
+            sha256=hashlib.sha256(data).hexdigest(),
+            size=len(data),
+            content=data,
+        )
+        for fmt, data in contents.items()
+    ]
+
+
+def issue(
+    session: Session, *, principal: Principal, draft_id: str, languages: Sequence[str] | None
+) -> list[tuple[Annex, list[AnnexFile]]]:
+    """Render and store the annex in each language; earlier issues are never overwritten."""
+    draft = drafts.visible_draft(session, principal=principal, draft_id=draft_id)
+    ensure(principal, draft.organisation_id, ISSUE_ANNEXES, "issue annexes")
+    draft_repo.lock(session, draft.id)
+    session.refresh(draft)
+    if draft.status not in (DraftStatus.approved, DraftStatus.annex_issued):
+        raise InvalidState(
+            "An annex is issued once the assessment is approved", code="not_approved"
+        )
+    org = org_repo.get_organisation(session, draft.organisation_id)
+    langs = list(dict.fromkeys(languages or (org.languages if org else ["fi"])))
+    if not langs or not set(langs) <= {"fi", "sv", "en"}:
+        raise Unprocessable("languages are fi, sv and en")
+    sources = _sources(session, draft)
+    number = repo.last_number(session, draft.id) + 1
+    issued = []
+    for lang in langs:
+        record = build_record(sources, lang)
+        annex = Annex(
+            draft_id=draft.id,
+            organisation_id=draft.organisation_id,
+            assessment_id=sources.assessment.id if sources.assessment else None,
+            number=number,
+            language=lang,
+            draft_version=draft.version,
+            content_hash=draft.content_hash,
+            approvals=[a.model_dump(mode="json") for a in record.approvals],
+            issued_at=sources.issued_at,
+            issued_by=principal.name,
+        )
+        session.add(annex)
+        session.flush()
+        pdf, html = render_pdf(record), render_html(record).encode()
+        files = _files(
+            draft, annex, record_json(record), pdf, html, bundle_of(record, pdf=pdf, html=html)
+        )
+        session.add_all(files)
+        issued.append((annex, files))
+    session.flush()
+    workflow.take(
+        session,
+        principal=principal,
+        draft=draft,
+        name="issue_annex",
+        data={
+            "annexes": [
+                {"id": a.id, "language": a.language, "sha256": {f.format: f.sha256 for f in fs}}
+                for a, fs in issued
+            ]
+        },
+    )
+    for annex, files in issued:
+        audit.record(
+            session,
+            actor=principal,
+            action="annex.issued",
+            entity_type="annex",
+            entity_id=annex.id,
+            organisation_id=draft.organisation_id,
+            version=draft.version,
+            data={
+                "draft_id": draft.id,
+                "number": number,
+                "language": annex.language,
+                "files": {f.format: {"sha256": f.sha256, "size": f.size} for f in files},
+            },
+        )
+        events.emit(
+            session,
+            organisation_id=draft.organisation_id,
+            event="annex.issued",
+            resource="annex",
+            resource_id=annex.id,
+            version=annex.number,
+        )
+    return issued
+
+
+def visible_annex(session: Session, *, principal: Principal, annex_id: str) -> Annex:
+    annex = repo.get(session, annex_id)
+    if annex is None:
+        raise NotFound("Annex not found")
+    ensure_visible(principal, annex.organisation_id, "Annex")
+    ensure(principal, annex.organisation_id, READ_ANNEXES, "read annexes")
+    return annex
+
+
+def annex_file(session: Session, *, principal: Principal, annex_id: str, fmt: str) -> AnnexFile:
+    annex = visible_annex(session, principal=principal, annex_id=annex_id)
+    found = repo.file(session, annex.id, fmt)
+    if found is None:
+        raise NotFound(f"No {fmt} file for this annex")
+    return found
+
+
+def list_for_draft(
+    session: Session, *, principal: Principal, draft_id: str
+) -> list[tuple[Annex, Sequence[AnnexFile]]]:
+    draft = drafts.visible_draft(session, principal=principal, draft_id=draft_id)
+    ensure(principal, draft.organisation_id, READ_ANNEXES, "read annexes")
+    annexes = repo.of_draft(session, draft.id)
+    files = repo.files_of(session, [a.id for a in annexes])
+    return [(a, [f for f in files if f.annex_id == a.id]) for a in annexes]
+
+
+@dataclass(frozen=True)
+class Verification:
+    file: AnnexFile
+    annex: Annex
+
+
+def verify(session: Session, *, principal: Principal, sha256: str) -> list[Verification]:
+    """Which issued annex files, among those the caller may read, have this sha256."""
+    found = []
+    for file, annex in repo.by_sha256(session, sha256.lower()):
+        if principal.sees(annex.organisation_id) and principal.may(
+            annex.organisation_id, READ_ANNEXES
+        ):
+            found.append(Verification(file, annex))
+    return found

@@ -1,0 +1,66 @@
+"""Drafts addressed by a case system's own case id (kept beside service.py, which it reuses)."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from app.auth.permissions import READ_DRAFTS, ensure
+from app.auth.principal import Principal
+from app.core.errors import NotFound, PreconditionFailed, PreconditionRequired, Unprocessable
+from app.drafts import repository as repo
+from app.drafts.schemas import DraftCreate, DraftUpdate, ExternalRef
+from app.drafts.service import DraftView, _target_organisation, create, update
+
+
+def get(
+    session: Session,
+    *,
+    principal: Principal,
+    system: str,
+    case_id: str,
+    organisation_id: str | None,
+) -> DraftView:
+    """The draft linked to the case in the caller's organisation (404 when there is none)."""
+    org = _target_organisation(principal, organisation_id)
+    ensure(principal, org, READ_DRAFTS, "read drafts")
+    draft = repo.by_external_case(session, organisation_id=org, system=system, case_id=case_id)
+    if draft is None:
+        raise NotFound("No draft is linked to this case")
+    return DraftView(draft, repo.alternatives(session, draft.id))
+
+
+def put(
+    session: Session,
+    *,
+    principal: Principal,
+    system: str,
+    case_id: str,
+    data: DraftCreate,
+    expected_version: int | None,
+) -> tuple[DraftView, bool]:
+    """Create the case's draft, or save the given fields to it (If-Match); True if created."""
+    ref = data.external_ref
+    if ref is not None and (ref.system, ref.case_id) != (system, case_id):
+        raise Unprocessable("external_ref must name the case given in the query")
+    linked = ExternalRef(system=system, case_id=case_id, label=ref.label if ref else None)
+    org = _target_organisation(principal, data.organisation_id)
+    draft = repo.by_external_case(session, organisation_id=org, system=system, case_id=case_id)
+    if draft is None:
+        if expected_version is not None:
+            raise PreconditionFailed("No draft is linked to this case yet; omit If-Match")
+        full = data.model_copy(update={"organisation_id": org, "external_ref": linked})
+        return create(session, principal=principal, data=full), True
+    if expected_version is None:
+        raise PreconditionRequired("The case's draft exists: updating it needs If-Match")
+    fields = data.model_dump(exclude_unset=True, exclude={"organisation_id", "external_ref"})
+    if ref is not None:
+        fields["external_ref"] = linked.model_dump()
+    changes = DraftUpdate.model_validate(fields)
+    view = update(
+        session,
+        principal=principal,
+        draft_id=draft.id,
+        expected_version=expected_version,
+        data=changes,
+    )
+    return view, False

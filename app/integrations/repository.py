@@ -1,0 +1,138 @@
+"""Every query about webhooks, deliveries, case-system endpoints and record pushes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col, select
+
+from app.integrations.models import (
+    CaseSystemEndpoint,
+    DeliveryAttempt,
+    DeliveryStatus,
+    OutboxEvent,
+    PushStatus,
+    RecordPush,
+    WebhookDelivery,
+    WebhookSubscription,
+)
+
+
+def subscription(session: Session, subscription_id: str) -> WebhookSubscription | None:
+    return session.get(WebhookSubscription, subscription_id)
+
+
+def subscriptions_of(
+    session: Session, organisation_id: str, *, limit: int, offset: int
+) -> Sequence[WebhookSubscription]:
+    return session.exec(
+        select(WebhookSubscription)
+        .where(WebhookSubscription.organisation_id == organisation_id)
+        .order_by(col(WebhookSubscription.created_at), col(WebhookSubscription.id))
+        .limit(limit)
+        .offset(offset)
+    ).all()
+
+
+def delivery(session: Session, delivery_id: str, *, lock: bool = False) -> WebhookDelivery | None:
+    return session.get(WebhookDelivery, delivery_id, with_for_update=lock)
+
+
+def deliveries_of(
+    session: Session,
+    subscription_id: str,
+    *,
+    status: DeliveryStatus | None,
+    limit: int,
+    offset: int,
+) -> Sequence[tuple[WebhookDelivery, OutboxEvent]]:
+    """Newest first, with the event each one carries."""
+    query = (
+        select(WebhookDelivery, OutboxEvent)
+        .join(OutboxEvent, col(OutboxEvent.id) == col(WebhookDelivery.event_id))
+        .where(WebhookDelivery.subscription_id == subscription_id)
+    )
+    if status is not None:
+        query = query.where(WebhookDelivery.status == status)
+    return session.exec(
+        query.order_by(col(WebhookDelivery.seq).desc()).limit(limit).offset(offset)
+    ).all()
+
+
+def attempts_of(session: Session, delivery_id: str) -> Sequence[DeliveryAttempt]:
+    return session.exec(
+        select(DeliveryAttempt)
+        .where(DeliveryAttempt.delivery_id == delivery_id)
+        .order_by(col(DeliveryAttempt.attempted_at), col(DeliveryAttempt.id))
+    ).all()
+
+
+def due_deliveries(
+    session: Session, *, now: datetime, limit: int, skip_locked: bool
+) -> Sequence[tuple[WebhookDelivery, WebhookSubscription, OutboxEvent]]:
+    """Due pending deliveries with no earlier pending one for the same subscription+resource.
+
+    With `skip_locked` (PostgreSQL) the rows are locked, and rows another worker is
+    claiming right now are passed over instead of waited for.
+    """
+    earlier = aliased(WebhookDelivery)
+    blocked = (
+        select(earlier.id)
+        .where(
+            earlier.subscription_id == WebhookDelivery.subscription_id,
+            earlier.resource_id == WebhookDelivery.resource_id,
+            earlier.status == DeliveryStatus.pending,
+            earlier.seq < WebhookDelivery.seq,
+        )
+        .exists()
+    )
+    query: Any = (
+        select(WebhookDelivery, WebhookSubscription, OutboxEvent)
+        .join(
+            WebhookSubscription, col(WebhookSubscription.id) == col(WebhookDelivery.subscription_id)
+        )
+        .join(OutboxEvent, col(OutboxEvent.id) == col(WebhookDelivery.event_id))
+        .where(
+            WebhookDelivery.status == DeliveryStatus.pending,
+            col(WebhookDelivery.next_attempt_at) <= now,
+            WebhookSubscription.is_active == True,  # noqa: E712
+            ~blocked,
+        )
+        .order_by(col(WebhookDelivery.seq))
+        .limit(limit)
+    )
+    if skip_locked:
+        query = query.with_for_update(skip_locked=True, of=WebhookDelivery)
+    return session.exec(query).all()  # type: ignore[no-any-return]
+
+
+def due_pushes(
+    session: Session, *, now: datetime, limit: int, skip_locked: bool
+) -> Sequence[tuple[RecordPush, CaseSystemEndpoint]]:
+    query: Any = (
+        select(RecordPush, CaseSystemEndpoint)
+        .join(CaseSystemEndpoint, col(CaseSystemEndpoint.id) == col(RecordPush.endpoint_id))
+        .where(
+            RecordPush.status == PushStatus.pending,
+            col(RecordPush.next_attempt_at) <= now,
+            CaseSystemEndpoint.is_active == True,  # noqa: E712
+        )
+        .order_by(col(RecordPush.created_at))
+        .limit(limit)
+    )
+    if skip_locked:
+        query = query.with_for_update(skip_locked=True, of=RecordPush)
+    return session.exec(query).all()  # type: ignore[no-any-return]
+
+
+def endpoint_of(session: Session, organisation_id: str) -> CaseSystemEndpoint | None:
+    return session.exec(
+        select(CaseSystemEndpoint).where(CaseSystemEndpoint.organisation_id == organisation_id)
+    ).first()
+
+
+def push(session: Session, push_id: str, *, lock: bool = False) -> RecordPush | None:
+    return session.get(RecordPush, push_id, with_for_update=lock)

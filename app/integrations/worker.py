@@ -1,0 +1,313 @@
+"""The delivery worker: webhooks and record pushes, at least once, in order per resource.
+
+One round: claim due rows and lease them (short transaction, committed) → send over HTTP
+with no transaction open → record each attempt and its outcome (a new transaction). A
+worker killed while sending leaves leased rows that any worker picks up once the lease
+expires. On PostgreSQL the claim uses FOR UPDATE SKIP LOCKED, so any number of workers
+share the queue; on SQLite the write lock serialises claims and one worker is the design.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import random
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import httpx
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session
+
+from app.core.config import Settings
+from app.core.db import get_engine, utcnow
+from app.integrations import repository as repo
+from app.integrations import signing, ssrf
+from app.integrations.models import (
+    DeliveryAttempt,
+    DeliveryStatus,
+    PushStatus,
+    RecordPush,
+    WebhookDelivery,
+)
+
+log = logging.getLogger("ennakko.worker")
+MAX_RESPONSE_BYTES = 64 * 1024
+PUSH_EVENT = "record.push"
+
+
+@dataclass(frozen=True)
+class Job:
+    kind: str  # "delivery" or "push"
+    id: str
+    attempt: int
+    url: str
+    body: bytes
+    headers: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    job: Job
+    status_code: int | None
+    latency_ms: float
+    error: str | None
+
+    @property
+    def ok(self) -> bool:
+        return self.status_code is not None and 200 <= self.status_code < 300
+
+
+def backoff_seconds(attempt: int, *, base: float, cap: float) -> float:
+    """Exponential backoff with full jitter: uniform in [0, min(cap, base * 2^(attempt-1))]."""
+    ceiling = min(cap, base * 2 ** min(attempt - 1, 40))
+    return random.uniform(0, ceiling)  # noqa: S311 (jitter, not secrecy)
+
+
+def default_worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+@contextmanager
+def _transaction(engine: Engine) -> Iterator[Session]:
+    with Session(engine, expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+class Worker:
+    """Claims, sends and records deliveries; `run` loops until `stop` is set."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        worker_id: str | None = None,
+        batch: int = 100,
+        concurrency: int = 8,
+        engine: Engine | None = None,
+    ) -> None:
+        self.settings = settings
+        self.worker_id = worker_id or default_worker_id()
+        self.batch = batch
+        self.engine = engine or get_engine()
+        self.skip_locked = self.engine.dialect.name == "postgresql"
+        self.lease = timedelta(
+            seconds=max(settings.webhook_lease_seconds, 3 * settings.webhook_timeout_seconds)
+        )
+        timeout = httpx.Timeout(
+            settings.webhook_timeout_seconds, connect=min(5.0, settings.webhook_timeout_seconds)
+        )
+        self.http = httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False)
+        self.pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="webhook")
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True)
+        self.http.close()
+
+    def run_once(self) -> int:
+        """One round; the number of deliveries and pushes attempted."""
+        with _transaction(self.engine) as session:
+            jobs = self._claim(session, utcnow())
+        if not jobs:
+            return 0
+        outcomes = list(self.pool.map(self._send, jobs))
+        with _transaction(self.engine) as session:
+            for outcome in outcomes:
+                self._record(session, outcome, utcnow())
+        return len(jobs)
+
+    def run(self, stop: threading.Event, *, poll_seconds: float | None = None) -> None:
+        """Deliver until `stop` is set; a database error only costs one round."""
+        poll = poll_seconds if poll_seconds is not None else self.settings.worker_poll_seconds
+        log.info("worker started", extra={"worker": self.worker_id, "batch": self.batch})
+        while not stop.is_set():
+            try:
+                done = self.run_once()
+            except SQLAlchemyError:
+                log.exception("worker round failed", extra={"worker": self.worker_id})
+                done = 0
+            if done < self.batch:
+                stop.wait(poll)
+        log.info("worker stopped", extra={"worker": self.worker_id})
+
+    def _claim(self, session: Session, now: datetime) -> list[Job]:
+        lease_until = now + self.lease
+        stamp = int(now.timestamp())
+        jobs = []
+        for delivery, sub, event in repo.due_deliveries(
+            session, now=now, limit=self.batch, skip_locked=self.skip_locked
+        ):
+            self._lease(session, delivery, lease_until)
+            body = signing.canonical_body(signing.event_payload(event))
+            headers = signing.signed_headers(
+                secret=sub.secret, event_id=event.id, event=event.event, body=body, timestamp=stamp
+            )
+            jobs.append(Job("delivery", delivery.id, delivery.attempts, sub.url, body, headers))
+        for push, endpoint in repo.due_pushes(
+            session, now=now, limit=self.batch, skip_locked=self.skip_locked
+        ):
+            self._lease(session, push, lease_until)
+            body = signing.canonical_body(push.payload | {"EnnakkoPushId": push.id})
+            headers = signing.signed_headers(
+                secret=endpoint.secret,
+                event_id=push.id,
+                event=PUSH_EVENT,
+                body=body,
+                timestamp=stamp,
+            )
+            if endpoint.auth_token:
+                headers["Authorization"] = f"Bearer {endpoint.auth_token}"
+            jobs.append(Job("push", push.id, push.attempts, endpoint.url, body, headers))
+        return jobs
+
+    def _lease(self, session: Session, row: WebhookDelivery | RecordPush, until: datetime) -> None:
+        row.attempts += 1
+        row.next_attempt_at, row.leased_by = until, self.worker_id
+        session.add(row)
+
+    def _send(self, job: Job) -> Outcome:
+        started = time.perf_counter()
+        status, error = None, None
+        try:
+            target = ssrf.safe_target(
+                job.url, allow_private=self.settings.webhook_allow_private_targets
+            )
+            with self.http.stream(
+                "POST",
+                target.url,
+                content=job.body,
+                headers=job.headers | target.headers,
+                extensions=target.extensions,
+            ) as response:
+                status = response.status_code
+                _drain(response)
+            error = None if 200 <= status < 300 else f"HTTP {status}"
+        except ssrf.UnsafeTarget as exc:
+            error = f"refused: {exc}"
+        except httpx.HTTPError as exc:
+            error = f"{type(exc).__name__}: {exc}"[:2000]
+        latency = round((time.perf_counter() - started) * 1000, 2)
+        return Outcome(job, status, latency, error)
+
+    def _record(self, session: Session, outcome: Outcome, now: datetime) -> None:
+        if outcome.job.kind == "delivery":
+            self._record_delivery(session, outcome, now)
+        else:
+            self._record_push(session, outcome, now)
+
+    def _record_delivery(self, session: Session, outcome: Outcome, now: datetime) -> None:
+        job = outcome.job
+        session.add(
+            DeliveryAttempt(
+                delivery_id=job.id,
+                attempted_at=now,
+                status_code=outcome.status_code,
+                latency_ms=outcome.latency_ms,
+                error=outcome.error,
+                worker=self.worker_id,
+            )
+        )
+        delivery = repo.delivery(session, job.id, lock=True)
+        if delivery is None or not self._still_ours(delivery, job):
+            return
+        delivery.last_status_code, delivery.last_error = outcome.status_code, outcome.error
+        if outcome.ok:
+            delivery.status, delivery.delivered_at = DeliveryStatus.delivered, now
+        else:
+            self._retry_or_fail(delivery, now, DeliveryStatus.failed)
+        delivery.leased_by = None
+        session.add(delivery)
+        self._log(outcome, final=delivery.status)
+
+    def _record_push(self, session: Session, outcome: Outcome, now: datetime) -> None:
+        push = repo.push(session, outcome.job.id, lock=True)
+        if push is None or not self._still_ours(push, outcome.job):
+            return
+        push.last_status_code, push.last_error = outcome.status_code, outcome.error
+        if outcome.ok:
+            push.status, push.sent_at = PushStatus.sent, now
+        else:
+            self._retry_or_fail(push, now, PushStatus.failed)
+        push.leased_by = None
+        session.add(push)
+        self._log(outcome, final=push.status)
+
+    def _still_ours(self, row: WebhookDelivery | RecordPush, job: Job) -> bool:
+        """False when the lease ran out and another worker (or a redelivery) took the row."""
+        ours = row.leased_by == self.worker_id and row.attempts == job.attempt
+        if not ours or row.status != "pending":
+            log.warning(
+                "outcome after losing the lease",
+                extra={"kind": job.kind, "id": job.id, "worker": self.worker_id},
+            )
+            return False
+        return True
+
+    def _retry_or_fail(
+        self, row: WebhookDelivery | RecordPush, now: datetime, failed: DeliveryStatus | PushStatus
+    ) -> None:
+        if row.attempts >= self.settings.webhook_max_attempts:
+            row.status = failed
+            return
+        delay = backoff_seconds(
+            row.attempts,
+            base=self.settings.webhook_backoff_base_seconds,
+            cap=self.settings.webhook_backoff_cap_seconds,
+        )
+        row.next_attempt_at = now + timedelta(seconds=delay)
+
+    def _log(self, outcome: Outcome, *, final: str) -> None:
+        job = outcome.job
+        log.log(
+            logging.INFO if outcome.ok else logging.WARNING,
+            "delivery attempt",
+            extra={
+                "kind": job.kind,
+                "id": job.id,
+                "attempt": job.attempt,
+                "status_code": outcome.status_code,
+                "latency_ms": outcome.latency_ms,
+                "error": outcome.error,
+                "outcome": str(final),
+                "worker": self.worker_id,
+            },
+        )
+
+
+def _drain(response: httpx.Response) -> None:
+    """Read a small answer so the connection is reused; drop a large one with its connection."""
+    received = 0
+    for chunk in response.iter_raw():
+        received += len(chunk)
+        if received > MAX_RESPONSE_BYTES:
+            break
+
+
+def run_worker(settings: Settings, *, once: bool, batch: int, poll_seconds: float) -> int:
+    """The `ennakko worker` loop; SIGINT and SIGTERM finish the current round, then stop."""
+    import signal
+
+    worker = Worker(settings, batch=batch)
+    try:
+        if once:
+            return worker.run_once()
+        stop = threading.Event()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, lambda *_: stop.set())
+        worker.run(stop, poll_seconds=poll_seconds)
+        return 0
+    finally:
+        worker.close()

@@ -1,0 +1,85 @@
+"""Meetings API for secretaries."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response
+
+from app.auth.dependencies import CurrentPrincipal, DbSession
+from app.core.errors import error_responses
+from app.core.idempotency import IDEMPOTENT
+from app.core.versioning import IfMatch, set_etag
+from app.drafts import repository as draft_repo
+from app.meetings import service
+from app.meetings.schemas import MeetingAttach, MeetingRead, OutcomeRecord
+
+router = APIRouter(prefix="/api/v1/drafts/{draft_id}", tags=["meetings"])
+WRITE_ERRORS = error_responses(401, 403, 404, 409, 412, 422, 428)
+
+
+def _etag(response: Response, session: DbSession, draft_id: str) -> None:
+    draft = draft_repo.get(session, draft_id)
+    if draft is not None:
+        set_etag(response, draft.version)
+
+
+@router.get(
+    "/meetings",
+    response_model=list[MeetingRead],
+    summary="List a draft's meeting items",
+    responses=error_responses(401, 403, 404),
+)
+def list_meetings(
+    draft_id: str, session: DbSession, principal: CurrentPrincipal
+) -> list[MeetingRead]:
+    """Agenda items the annex was attached to, with their outcomes."""
+    return [
+        MeetingRead.model_validate(i)
+        for i in service.list_items(session, principal=principal, draft_id=draft_id)
+    ]
+
+
+@router.post(
+    "/meetings",
+    status_code=201,
+    response_model=MeetingRead,
+    summary="Attach the annex to a meeting",
+    responses=WRITE_ERRORS,
+    dependencies=IDEMPOTENT,
+)
+def attach(
+    draft_id: str,
+    data: MeetingAttach,
+    session: DbSession,
+    principal: CurrentPrincipal,
+    if_match: IfMatch,
+    response: Response,
+) -> MeetingRead:
+    """The secretary puts the issued annex on an agenda item (If-Match: the draft ETag)."""
+    item = service.attach(
+        session, principal=principal, draft_id=draft_id, expected_version=if_match, data=data
+    )
+    _etag(response, session, draft_id)
+    return MeetingRead.model_validate(item)
+
+
+@router.post(
+    "/outcome",
+    response_model=MeetingRead,
+    summary="Record the meeting outcome",
+    responses=WRITE_ERRORS,
+    dependencies=IDEMPOTENT,
+)
+def record_outcome(
+    draft_id: str,
+    data: OutcomeRecord,
+    session: DbSession,
+    principal: CurrentPrincipal,
+    if_match: IfMatch,
+    response: Response,
+) -> MeetingRead:
+    """Passed, rejected, noted, returned to preparation (new cycle), tabled (version frozen) …"""
+    item = service.record_outcome(
+        session, principal=principal, draft_id=draft_id, expected_version=if_match, data=data
+    )
+    _etag(response, session, draft_id)
+    return MeetingRead.model_validate(item)

@@ -1,0 +1,182 @@
+"""The secretary's part: attach the issued annex to a meeting item and record the outcome."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlmodel import Session, col, select
+
+from app.annexes import repository as annex_repo
+from app.assessments import repository as assessment_repo
+from app.assessments.models import Assessment, AssessmentCell, AssessmentState
+from app.audit import service as audit
+from app.auth.permissions import RECORD_MEETING, ensure
+from app.auth.principal import Principal
+from app.core.db import utcnow
+from app.core.errors import InvalidState
+from app.drafts import service as drafts
+from app.drafts.models import DecisionDraft, DraftStatus
+from app.integrations import events
+from app.meetings.models import MeetingItem, Outcome
+from app.meetings.schemas import MeetingAttach, OutcomeRecord
+from app.reviews import workflow
+
+
+def _items(session: Session, draft_id: str) -> Sequence[MeetingItem]:
+    return session.exec(
+        select(MeetingItem)
+        .where(MeetingItem.draft_id == draft_id)
+        .order_by(col(MeetingItem.attached_at))
+    ).all()
+
+
+def list_items(session: Session, *, principal: Principal, draft_id: str) -> Sequence[MeetingItem]:
+    draft = drafts.visible_draft(session, principal=principal, draft_id=draft_id)
+    return _items(session, draft.id)
+
+
+def attach(
+    session: Session,
+    *,
+    principal: Principal,
+    draft_id: str,
+    expected_version: int,
+    data: MeetingAttach,
+) -> MeetingItem:
+    """Put the latest issued annex on a meeting's agenda item."""
+    draft = drafts.visible_draft(session, principal=principal, draft_id=draft_id)
+    ensure(principal, draft.organisation_id, RECORD_MEETING, "attach annexes to meetings")
+    number = annex_repo.last_number(session, draft.id)
+    if number == 0:
+        raise InvalidState(
+            "Issue the annex before attaching it to a meeting", code="annex_required"
+        )
+    drafts.claim(session, draft, expected_version, principal)
+    workflow.take(
+        session,
+        principal=principal,
+        draft=draft,
+        name="attach_to_meeting",
+        data={"meeting_id": data.meeting_id, "item_number": data.item_number},
+    )
+    item = MeetingItem(
+        draft_id=draft.id,
+        organisation_id=draft.organisation_id,
+        annex_number=number,
+        attached_by=principal.name,
+        **data.model_dump(),
+    )
+    session.add(item)
+    session.flush()
+    return item
+
+
+def _open_item(session: Session, draft: DecisionDraft) -> MeetingItem:
+    open_items = [i for i in _items(session, draft.id) if i.outcome is None]
+    if not open_items:
+        raise InvalidState("The draft is not on a meeting agenda", code="not_attached")
+    return open_items[-1]
+
+
+def record_outcome(
+    session: Session,
+    *,
+    principal: Principal,
+    draft_id: str,
+    expected_version: int,
+    data: OutcomeRecord,
+) -> MeetingItem:
+    """Record the decision; the issued annex is never rewritten, differences go to an addendum."""
+    draft = drafts.visible_draft(session, principal=principal, draft_id=draft_id)
+    ensure(principal, draft.organisation_id, RECORD_MEETING, "record meeting outcomes")
+    if draft.status is not DraftStatus.attached:
+        raise InvalidState("Record an outcome for a draft on a meeting agenda", code="not_attached")
+    item = _open_item(session, draft)
+    drafts.claim(session, draft, expected_version, principal)
+    item.outcome, item.addendum, item.vote_result = (
+        data.outcome.value,
+        data.addendum,
+        data.vote_result,
+    )
+    item.recorded_by, item.recorded_at = principal.name, utcnow()
+    if data.outcome is Outcome.tabled:
+        item.draft_version_frozen = draft.version
+        audit.record(
+            session,
+            actor=principal,
+            action="meeting.tabled",
+            entity_type="draft",
+            entity_id=draft.id,
+            organisation_id=draft.organisation_id,
+            version=draft.version,
+            data={"meeting_id": item.meeting_id, "item_number": item.item_number},
+        )
+    else:
+        workflow.take(
+            session,
+            principal=principal,
+            draft=draft,
+            name="record_outcome",
+            data={
+                "outcome": data.outcome.value,
+                "meeting_id": item.meeting_id,
+                "addendum": data.addendum,
+            },
+        )
+        if data.outcome is Outcome.returned_to_preparation:
+            _new_cycle(session, draft, principal)
+    session.add(item)
+    session.flush()
+    events.emit(
+        session,
+        organisation_id=draft.organisation_id,
+        event="meeting.outcome_recorded",
+        resource="draft",
+        resource_id=draft.id,
+        version=draft.version,
+    )
+    return item
+
+
+def _new_cycle(session: Session, draft: DecisionDraft, principal: Principal) -> None:
+    """Returned to preparation: keep the assessment as the previous one and start a new cycle."""
+    previous = assessment_repo.active_assessment(session, draft.id)
+    draft.status = DraftStatus.assessment if previous else DraftStatus.screening
+    session.add(draft)
+    if previous is None:
+        return
+    previous.state = AssessmentState.previous
+    session.add(previous)
+    session.flush()
+    fresh = Assessment(
+        draft_id=draft.id,
+        organisation_id=draft.organisation_id,
+        template_id=previous.template_id,
+        cycle=previous.cycle + 1,
+        mitigation=previous.mitigation,
+        comparison=previous.comparison,
+        recommended_alternative=previous.recommended_alternative,
+        participation=previous.participation,
+        statements=previous.statements,
+        sources=previous.sources,
+        indicators=previous.indicators,
+        updated_by=principal.name,
+    )
+    session.add(fresh)
+    session.flush()
+    for cell in assessment_repo.cells(session, previous.id):
+        session.add(
+            AssessmentCell(
+                **cell.model_dump(exclude={"id", "assessment_id"}), assessment_id=fresh.id
+            )
+        )
+    audit.record(
+        session,
+        actor=principal,
+        action="assessment.new_cycle",
+        entity_type="assessment",
+        entity_id=fresh.id,
+        organisation_id=draft.organisation_id,
+        version=fresh.version,
+        data={"draft_id": draft.id, "previous_assessment_id": previous.id, "cycle": fresh.cycle},
+    )

@@ -1,0 +1,175 @@
+"""The assessment: start it on a matrix template, then the matrix editor and its summary."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+
+from app.assessments import service as assessments
+from app.assessments.models import ScreeningOutcome
+from app.auth.permissions import SCORE_CELLS, WRITE_DRAFTS
+from app.core.errors import NotFound, Unprocessable
+from app.drafts import service as drafts
+from app.drafts.service import DraftView
+from app.templates import service as templates
+from app.templates.models import TemplateStatus
+from app.web.draft_pages import FORM_ERRORS, flash, redirect, service_errors
+from app.web.errors import WebRoute, abandon
+from app.web.forms import Errors, form_int, form_text
+from app.web.matrix import CellKey, build_matrix, cell_writes, labels_for, posted_overrides
+from app.web.matrix import problem_errors as cell_problem_errors
+from app.web.rendering import render, translator, url_with
+from app.web.screening_pages import router as screening_router
+from app.web.session import PostedForm, Web, WebContext, require_csrf
+from app.web.summary import summary_view
+from app.web.template_view import template_name
+
+router = APIRouter(include_in_schema=False, route_class=WebRoute)
+router.include_router(screening_router)
+
+
+def _assessment(web: WebContext, draft_id: str) -> assessments.AssessmentView | None:
+    try:
+        return assessments.get_assessment(web.session, principal=web.principal, draft_id=draft_id)
+    except NotFound:
+        return None
+
+
+def _start_context(web: WebContext, view: DraftView) -> dict[str, object]:
+    """What the start form needs: the screening, and the templates (suggested ones first)."""
+    try:
+        screening = assessments.get_screening(
+            web.session, principal=web.principal, draft_id=view.draft.id
+        )
+    except NotFound:
+        screening = None
+    suggested = [t.id for t in screening.suggestions] if screening else []
+    available = templates.list_templates(
+        web.session,
+        principal=web.principal,
+        kind="matrix",
+        status=TemplateStatus.published,
+        key=None,
+    )
+    ordered = sorted(available, key=lambda t: (t.id not in suggested, t.name, t.version))
+    return {
+        "screening": screening,
+        "needed": screening is not None
+        and screening.screening.outcome is not ScreeningOutcome.not_needed,
+        "template_options": [
+            (t.id, template_name(templates.definition_of(t), web.lang), t.version, t.id in suggested)
+            for t in ordered
+        ],
+        "can_start": web.principal.may(view.draft.organisation_id, WRITE_DRAFTS),
+    }
+
+
+@dataclass(frozen=True)
+class MatrixState:
+    """What the matrix form showed or was sent: the alternative, the version, the inputs."""
+
+    alternative: str | None = None
+    version: int | None = None
+    overrides: Mapping[CellKey, tuple[str, str]] = field(default_factory=dict)
+    errors: Errors = field(default_factory=dict)
+
+
+def _matrix_context(
+    web: WebContext, view: DraftView, av: assessments.AssessmentView, state: MatrixState
+) -> dict[str, object]:
+    definition = templates.definition_of(av.template)
+    labels = labels_for(definition, view.alternatives, web.lang, translator(web.lang))
+    summary = assessments.summary_of(av)
+    matrix = build_matrix(av, labels, missing=set(summary.missing_justification),
+                          only=state.alternative, overrides=state.overrides, errors=state.errors)
+    women = labels.genders.get(av.shape.women or "", "")
+    men = labels.genders.get(av.shape.men or "", "")
+    return {
+        "assessment": av.assessment,
+        "template_name": template_name(definition, web.lang),
+        "template_version": av.template.version,
+        "matrix": matrix,
+        "summary": summary_view(summary, matrix, women, men),
+        "version": av.assessment.version if state.version is None else state.version,
+        "can_score": web.principal.may(view.draft.organisation_id, SCORE_CELLS)
+        and view.draft.status in assessments.ASSESSABLE,
+    }
+
+
+def assessment_page(
+    web: WebContext, draft_id: str, state: MatrixState | None = None, status: int = 200
+) -> Response:
+    """The start form, or the matrix editor with the summary on the same page."""
+    state = state or MatrixState()
+    view = drafts.get_view(web.session, principal=web.principal, draft_id=draft_id)
+    av = _assessment(web, draft_id)
+    context: dict[str, object] = {
+        "draft": view.draft,
+        "errors": state.errors,
+        "msg": flash(web.request.query_params.get("msg")),
+        "nav": "drafts",
+        "tab": "assessment",
+        "started": av is not None,
+    }
+    if av is None:
+        context |= _start_context(web, view)
+    else:
+        context |= _matrix_context(web, view, av, state)
+    page_url = url_with(f"/drafts/{draft_id}/assessment", alternative=state.alternative)
+    return render(web.request, "web/assessment.html.j2", context, status=status,
+                  page_url=page_url)
+
+
+@router.get("/drafts/{draft_id}/assessment")
+def show_assessment(
+    draft_id: str, web: Web, alternative: Annotated[str | None, Query(max_length=40)] = None
+) -> Response:
+    """The matrix editor of one alternative and the summary of all (or the start form)."""
+    return assessment_page(web, draft_id, MatrixState(alternative=alternative))
+
+
+@router.post("/drafts/{draft_id}/assessment/start")
+def start_assessment(draft_id: str, web: Web, posted: PostedForm) -> Response:
+    """Start the assessment on the chosen matrix template."""
+    require_csrf(web, posted)
+    try:
+        assessments.start_assessment(web.session, principal=web.principal, draft_id=draft_id,
+                                     template_id=form_text(posted, "template_id"))
+    except FORM_ERRORS as exc:
+        abandon(web.session, exc)
+        return assessment_page(web, draft_id, MatrixState(errors=service_errors(exc)), exc.status)
+    return redirect(f"/drafts/{draft_id}/assessment?msg=started")
+
+
+def _back(draft_id: str, state: MatrixState, message: str) -> str:
+    return url_with(f"/drafts/{draft_id}/assessment", alternative=state.alternative, msg=message)
+
+
+@router.post("/drafts/{draft_id}/assessment")
+def save_cells(draft_id: str, web: Web, posted: PostedForm) -> Response:
+    """Save every changed cell in one write, guarded by the version the form showed."""
+    require_csrf(web, posted)
+    av = assessments.get_assessment(web.session, principal=web.principal, draft_id=draft_id)
+    state = MatrixState(form_text(posted, "alternative") or None, form_int(posted, "version"),
+                        posted_overrides(av.shape, posted))
+    writes, errors = cell_writes(av, state.overrides)
+    if errors:
+        return assessment_page(web, draft_id, replace(state, errors=errors), 422)
+    if not writes:
+        return redirect(_back(draft_id, state, "cells_unchanged"))
+    try:
+        assessments.write_cells(web.session, principal=web.principal, draft_id=draft_id,
+                                expected_version=state.version or 0, writes=writes)
+    except Unprocessable as exc:
+        abandon(web.session, exc)
+        found = cell_problem_errors(exc.details, writes) or service_errors(exc)
+        return assessment_page(web, draft_id, replace(state, errors=found), 422)
+    except FORM_ERRORS as exc:
+        abandon(web.session, exc)
+        return assessment_page(web, draft_id, replace(state, errors=service_errors(exc)),
+                               exc.status)
+    return redirect(_back(draft_id, state, "cells_saved"))

@@ -1,0 +1,129 @@
+"""Errors as pages: AppError → a friendly page with the right status, 401 → the login page.
+
+The route class catches errors inside FastAPI's function-scoped dependency stack, that is
+before `get_session` sees them; so it applies `get_session`'s own rule first (roll back,
+unless the error says its changes must stand) and only then renders the page.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import RedirectResponse, Response
+from fastapi.routing import APIRoute
+from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app.core.errors import AppError, Unauthorized, Unprocessable
+from app.web.rendering import SECURITY_HEADERS, render, url_with
+from app.web.session import clear_session_cookie
+
+log = logging.getLogger("ennakko.web")
+
+# Statuses with their own explanation; others fall back to the generic one.
+EXPLAINED = frozenset({400, 403, 404, 409, 412, 413, 422, 428, 429, 500})
+
+
+def _session(request: Request) -> Session | None:
+    session = getattr(request.state, "web_db", None)
+    return session if isinstance(session, Session) else None
+
+
+def abandon(session: Session, exc: BaseException) -> None:
+    """The request-session rule for an error handled inside a route: keep or roll back."""
+    if isinstance(exc, AppError) and exc.keep_changes:
+        return
+    session.rollback()
+
+
+async def _settle(request: Request, exc: BaseException) -> None:
+    session = _session(request)
+    if session is not None:
+        await run_in_threadpool(abandon, session, exc)
+
+
+def detail_messages(details: Any) -> list[str]:
+    """Service error details as plain lines (each item's message, with what it is about)."""
+    if details is None:
+        return []
+    items = details if isinstance(details, list) else [details]
+    lines = []
+    for item in items:
+        if isinstance(item, dict):
+            message = item.get("message") or item.get("msg") or item.get("reason")
+            subject = item.get("question") or item.get("path") or item.get("field")
+            if message is None:
+                lines.append(", ".join(f"{k}: {v}" for k, v in item.items()))
+            else:
+                lines.append(f"{subject}: {message}" if subject else str(message))
+        else:
+            lines.append(str(item))
+    return lines[:50]
+
+
+def error_page(request: Request, exc: AppError) -> Response:
+    """The page for a service error."""
+    details = exc.details if isinstance(exc.details, dict) else {}
+    headers = {k: v for k, v in exc.headers.items() if k.lower() != "www-authenticate"}
+    context = {
+        "status": exc.status,
+        "key": str(exc.status) if exc.status in EXPLAINED else "other",
+        "message": exc.message,
+        "lines": [] if exc.status == 412 else detail_messages(exc.details),
+        "changed_by": details.get("changed_by") if exc.status == 412 else None,
+        "reload_url": request.url.path if request.method == "POST" else None,
+    }
+    return render(request, "web/error.html.j2", context, status=exc.status, headers=headers)
+
+
+def login_redirect(request: Request) -> Response:
+    """Back to the login page, remembering where the person was going (GET only)."""
+    target = request.url.path
+    if request.url.query:
+        target += f"?{request.url.query}"
+    next_url = target if request.method == "GET" and target != "/" else None
+    response = RedirectResponse(url_with("/login", next=next_url), status_code=303)
+    response.headers.update(SECURITY_HEADERS)
+    clear_session_cookie(request, response)
+    return response
+
+
+async def _handle(request: Request, exc: Exception) -> Response:
+    await _settle(request, exc)
+    if isinstance(exc, Unauthorized):
+        return login_redirect(request)
+    if isinstance(exc, AppError):
+        return error_page(request, exc)
+    if isinstance(exc, RequestValidationError):
+        lines = [
+            f"{'.'.join(map(str, e.get('loc', ())))}: {e.get('msg', '')}" for e in exc.errors()
+        ]
+        return error_page(request, Unprocessable("The request is not valid", details=lines[:20]))
+    if isinstance(exc, StarletteHTTPException):
+        failure = AppError(str(exc.detail))
+        failure.status = exc.status_code
+        return error_page(request, failure)
+    log.exception("unhandled error in a web page", exc_info=exc)
+    failure = AppError("Internal server error")
+    failure.status = 500
+    return error_page(request, failure)
+
+
+class WebRoute(APIRoute):
+    """A route whose errors become HTML pages instead of the API's JSON bodies."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        original = super().get_route_handler()
+
+        async def handler(request: Request) -> Response:
+            try:
+                return await original(request)
+            except Exception as exc:  # noqa: BLE001 (every error becomes a page)
+                return await _handle(request, exc)
+
+        return handler

@@ -1,0 +1,124 @@
+"""The web UI's one Jinja2 environment, its language choice and HTML responses."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from app.core.i18n import LANGUAGES, format_day, format_moment, format_number, translate
+
+FRONTEND_DIR = Path(__file__).resolve().parents[2] / "frontend"
+TEMPLATE_DIR = FRONTEND_DIR / "templates"
+STATIC_DIR = FRONTEND_DIR / "static"
+LANG_COOKIE = "lang"
+DEFAULT_LANG = "fi"
+KEY_PREFIX = "web."
+
+# Pages carry no third-party content: everything comes from this origin, nothing frames them.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Cache-Control": "no-store",
+}
+
+ENV = Environment(
+    loader=FileSystemLoader(TEMPLATE_DIR),
+    autoescape=True,
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    auto_reload=False,
+)
+
+
+def requested_lang(request: Request) -> str | None:
+    """The language asked for with ?lang=, when it is one we speak."""
+    value = request.query_params.get("lang")
+    return value if value in LANGUAGES else None
+
+
+def page_lang(request: Request) -> str:
+    """?lang= first, then the lang cookie, then Finnish."""
+    cookie = request.cookies.get(LANG_COOKIE)
+    return requested_lang(request) or (cookie if cookie in LANGUAGES else DEFAULT_LANG)
+
+
+def translator(lang: str) -> Callable[..., str]:
+    def t(key: str, **params: object) -> str:
+        return translate(lang, KEY_PREFIX + key, **params)
+
+    return t
+
+
+def url_with(path: str, **params: object) -> str:
+    """`path` with the non-empty query parameters given."""
+    query = {k: str(v) for k, v in params.items() if v is not None and v != ""}
+    return f"{path}?{urlencode(query)}" if query else path
+
+
+def _lang_links(page_url: str) -> list[dict[str, str]]:
+    path, _, query = page_url.partition("?")
+    kept = [p for p in query.split("&") if p and not p.startswith("lang=")]
+    return [
+        {"lang": code, "href": f"{path}?{'&'.join([*kept, f'lang={code}'])}"} for code in LANGUAGES
+    ]
+
+
+def render(
+    request: Request,
+    template: str,
+    context: Mapping[str, Any],
+    *,
+    status: int = 200,
+    headers: Mapping[str, str] | None = None,
+    page_url: str | None = None,
+) -> HTMLResponse:
+    """A full HTML page in the request's language, with the security headers."""
+    lang = page_lang(request)
+    if page_url is None:
+        page_url = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    html = ENV.get_template(template).render(
+        {
+            "lang": lang,
+            "t": translator(lang),
+            "day": lambda value: format_day(value, lang),
+            "moment": lambda value: format_moment(value, lang),
+            "number": lambda value: format_number(value, lang),
+            "url_with": url_with,
+            "lang_links": _lang_links(page_url),
+            "principal": getattr(request.state, "principal", None),
+            "csrf_token": getattr(request.state, "csrf_token", ""),
+            "nav": None,
+            **context,
+        }
+    )
+    response = HTMLResponse(
+        html, status_code=status, headers={**SECURITY_HEADERS, **(headers or {})}
+    )
+    remember_lang(request, response)
+    return response
+
+
+def remember_lang(request: Request, response: Any) -> None:
+    """Keep a ?lang= choice in a cookie so the next pages use it too."""
+    chosen = requested_lang(request)
+    if chosen is not None and request.cookies.get(LANG_COOKIE) != chosen:
+        response.set_cookie(
+            LANG_COOKIE,
+            chosen,
+            max_age=365 * 24 * 3600,
+            httponly=True,
+            samesite="lax",
+            secure=request.url.scheme == "https",
+        )

@@ -1,0 +1,219 @@
+"""The server-rendered web UI: sign-in, the drafts list, and the per-draft pages."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from app.auth.service import password_login
+from app.core.errors import TooManyRequests, Unauthorized
+from app.drafts import repository as draft_repo
+from app.drafts import service as drafts
+from app.drafts.models import DraftStatus
+from app.organisations import service as organisations
+from app.web.assessment_pages import router as assessment_router
+from app.web.draft_pages import router as draft_router
+from app.web.errors import WebRoute, abandon
+from app.web.forms import Errors, FieldError, form_text
+from app.web.rendering import SECURITY_HEADERS, render, url_with
+from app.web.session import (
+    CSRF_FIELD,
+    PostedForm,
+    Security,
+    Web,
+    WebContext,
+    WebDb,
+    clear_session_cookie,
+    login_nonce,
+    login_token_for,
+    optional_principal,
+    remember_login_nonce,
+    require_csrf,
+    set_session_cookie,
+    tokens_match,
+)
+
+router = APIRouter(include_in_schema=False, route_class=WebRoute)
+PAGE_SIZE = 25
+ShortQuery = Annotated[str, Query(max_length=200)]
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path on this site: never another origin (open redirect)."""
+    if (
+        not target
+        or not target.startswith("/")
+        or target.startswith(("//", "/\\"))
+        or any(c in target for c in "\r\n\\")
+    ):
+        return "/"
+    return target
+
+
+def redirect(url: str) -> RedirectResponse:
+    response = RedirectResponse(url, status_code=303)
+    response.headers.update(SECURITY_HEADERS)
+    return response
+
+
+def _login_page(
+    request: Request,
+    ctx: Security,
+    *,
+    next_url: str,
+    email: str = "",
+    error: str | None = None,
+    status: int = 200,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    nonce = login_nonce(request)
+    context = {
+        "login_token": login_token_for(ctx.settings.web_session_secret, nonce),
+        "next_url": next_url,
+        "email": email,
+        "error": error,
+        "retry_minutes": -(-int((headers or {}).get("Retry-After", "60")) // 60),
+    }
+    response = render(request, "web/login.html.j2", context, status=status, headers=headers)
+    remember_login_nonce(request, response, nonce)
+    return response
+
+
+@router.get("/login")
+def login_form(request: Request, session: WebDb, ctx: Security, next: ShortQuery = "/") -> Response:
+    """The sign-in form (straight on to the page asked for when already signed in)."""
+    if optional_principal(request, session, ctx):
+        return redirect(safe_next(next))
+    return _login_page(request, ctx, next_url=safe_next(next))
+
+
+@router.post("/login")
+def login(request: Request, session: WebDb, ctx: Security, form: PostedForm) -> Response:
+    """Check e-mail and password with the API's password grant; keep the token in a cookie."""
+    next_url = safe_next(form_text(form, "next"))
+    email = form_text(form, "email").strip()[:254]
+    password = form_text(form, "password")[:200]
+    nonce = request.cookies.get("ennakko_login", "")
+    expected = login_token_for(ctx.settings.web_session_secret, nonce)
+    if not nonce or not tokens_match(expected, form.get(CSRF_FIELD)):
+        return _login_page(
+            request, ctx, next_url=next_url, email=email, error="expired", status=403
+        )
+    if not email or not password:
+        return _login_page(
+            request, ctx, next_url=next_url, email=email, error="missing", status=422
+        )
+    client_ip = request.client.host if request.client else "unknown"
+    try:
+        issued = password_login(
+            session, ctx, username=email, password=password, client_ip=client_ip
+        )
+    except TooManyRequests as exc:
+        abandon(session, exc)
+        return _login_page(
+            request,
+            ctx,
+            next_url=next_url,
+            email=email,
+            error="throttled",
+            status=429,
+            headers=exc.headers,
+        )
+    except Unauthorized as exc:
+        abandon(session, exc)
+        return _login_page(request, ctx, next_url=next_url, email=email, error="wrong", status=401)
+    response = redirect(next_url)
+    set_session_cookie(request, response, issued.access_token, issued.expires_in)
+    return response
+
+
+@router.post("/logout")
+def logout(web: Web, form: PostedForm) -> Response:
+    """Forget the session cookie (the token itself lapses at its expiry)."""
+    require_csrf(web, form)
+    response = redirect("/login")
+    clear_session_cookie(web.request, response)
+    return response
+
+
+def _date_filter(value: str, name: str, errors: Errors) -> date | None:
+    if not value.strip():
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        errors[name] = [FieldError("date")]
+        return None
+
+
+def _status_filter(value: str, errors: Errors) -> DraftStatus | None:
+    if not value:
+        return None
+    try:
+        return DraftStatus(value)
+    except ValueError:
+        errors["status"] = [FieldError("choice")]
+        return None
+
+
+def _organisation_names(web: WebContext, ids: set[str]) -> dict[str, str]:
+    names = {}
+    for org_id in sorted(ids):
+        org = organisations.visible_organisation(
+            web.session, principal=web.principal, organisation_id=org_id
+        )
+        names[org_id] = org.name_sv if web.lang == "sv" and org.name_sv else org.name
+    return names
+
+
+@router.get("/")
+def drafts_list(
+    web: Web,
+    q: ShortQuery = "",
+    status: Annotated[str, Query(max_length=40)] = "",
+    decision_body: ShortQuery = "",
+    meeting_from: Annotated[str, Query(max_length=20)] = "",
+    meeting_to: Annotated[str, Query(max_length=20)] = "",
+    cursor: Annotated[str, Query(max_length=500)] = "",
+) -> Response:
+    """The drafts the caller may read, newest first, with search and a cursor to the next page."""
+    errors: Errors = {}
+    flt = draft_repo.DraftFilter(
+        organisation_ids=frozenset(),
+        status=_status_filter(status, errors),
+        decision_body=decision_body.strip() or None,
+        meeting_from=_date_filter(meeting_from, "meeting_from", errors),
+        meeting_to=_date_filter(meeting_to, "meeting_to", errors),
+        text=q.strip() or None,
+    )
+    rows, next_cursor = ([], None)
+    if not errors:
+        rows, next_cursor = drafts.list_drafts(
+            web.session, principal=web.principal, flt=flt, limit=PAGE_SIZE, cursor=cursor or None
+        )
+    filters = {
+        "q": q,
+        "status": status,
+        "decision_body": decision_body,
+        "meeting_from": meeting_from,
+        "meeting_to": meeting_to,
+    }
+    many = len(web.principal.organisation_ids) > 1
+    context = {
+        "drafts": rows,
+        "filters": filters,
+        "errors": errors,
+        "statuses": [s.value for s in DraftStatus],
+        "next_url": url_with("/", **filters, cursor=next_cursor) if next_cursor else None,
+        "first_url": url_with("/", **filters) if cursor else None,
+        "org_names": _organisation_names(web, {d.organisation_id for d in rows}) if many else {},
+        "nav": "drafts",
+    }
+    return render(web.request, "web/drafts_list.html.j2", context, status=422 if errors else 200)
+
+
+router.include_router(draft_router)
+router.include_router(assessment_router)

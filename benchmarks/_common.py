@@ -1,0 +1,469 @@
+"""Shared benchmark machinery: scratch database, a real uvicorn server, load generators.
+
+Every scenario builds its data in a fresh scratch database (a temp SQLite file, or a
+PostgreSQL database created with CREATE DATABASE and dropped afterwards), starts the
+server as a separate process with one worker, and drives it over keep-alive HTTP/1.1
+connections: with `wrk` when it is installed, otherwise with the asyncio client below.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS_DIR = ROOT / "benchmarks" / "results"
+BIN = Path(sys.executable).parent
+SQLITE = "sqlite"
+
+
+# ---------------------------------------------------------------- scratch database
+
+
+def _reset_app_caches() -> None:
+    from app.core import config, db
+
+    with contextlib.suppress(Exception):
+        if db.get_engine.cache_info().currsize:
+            db.get_engine().dispose()
+    db.get_read_engine.cache_clear()
+    db.get_engine.cache_clear()
+    config.get_settings.cache_clear()
+
+
+@dataclass
+class Scratch:
+    url: str
+    data_dir: Path
+    env: dict[str, str]
+
+    @property
+    def backend(self) -> str:
+        return "postgresql" if self.url.startswith("postgresql") else SQLITE
+
+
+@contextlib.contextmanager
+def scratch_database(base_url: str | None) -> Iterator[Scratch]:
+    """A fresh database migrated to head with the shipped templates, and a data dir for keys."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    tmp = Path(tempfile.mkdtemp(prefix="ennakko-bench-"))
+    admin = None
+    if base_url and not base_url.startswith(SQLITE):
+        name = f"ennakko_bench_{uuid.uuid4().hex[:10]}"
+        admin = create_engine(base_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        url = make_url(base_url).set(database=name).render_as_string(hide_password=False)
+    else:
+        url, name = f"sqlite:///{tmp / 'bench.db'}", ""
+    env = {
+        "ENNAKKO_DATABASE_URL": url,
+        "ENNAKKO_DATA_DIR": str(tmp),
+        "ENNAKKO_ENVIRONMENT": "development",
+        "ENNAKKO_LOG_LEVEL": "WARNING",
+        "ENNAKKO_CLIENT_RATE_PER_MINUTE": "100000000",
+    }
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    _reset_app_caches()
+    try:
+        from app.core.db import transaction
+        from app.core.migrations import upgrade
+        from app.templates.service import sync_shipped
+
+        upgrade(url)
+        with transaction() as session:
+            sync_shipped(session)
+        yield Scratch(url, tmp, env)
+    finally:
+        _reset_app_caches()
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        if admin is not None:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            admin.dispose()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def mint_token(subject: str, lifetime_s: int = 4 * 3600) -> str:
+    """A bearer token signed with the key the server loads from the shared data dir."""
+    from app.core.config import get_settings
+    from app.core.tokens import issue_token, settings_signer
+
+    settings = get_settings()
+    return issue_token(
+        settings_signer(settings),
+        subject=subject,
+        issuer=settings.jwt_issuer,
+        audience=settings.jwt_audience,
+        lifetime_s=lifetime_s,
+    )
+
+
+# ---------------------------------------------------------------- the server
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Server:
+    port: int
+    process: subprocess.Popen[bytes]
+    log_path: Path
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def log_count(self, needle: str) -> int:
+        return self.log_path.read_text(encoding="utf-8", errors="replace").count(needle)
+
+
+def _profiler(profile: Path | None) -> list[str]:
+    if profile is None:
+        return []
+    py_spy = os.environ.get("PY_SPY") or shutil.which("py-spy")
+    if py_spy is None:
+        raise RuntimeError("--profile needs py-spy (pip install py-spy) on PATH or in $PY_SPY")
+    fmt = "flamegraph" if profile.suffix == ".svg" else "raw"
+    return [py_spy, "record", "--rate", "250", "--format", fmt, "--output", str(profile), "--"]
+
+
+@contextlib.contextmanager
+def serve(scratch: Scratch, *, profile: Path | None = None) -> Iterator[Server]:
+    """uvicorn with one worker in its own process; stopped (by its pid) on exit.
+
+    With `profile`, the server runs under `py-spy record` (PATH or $PY_SPY) and its
+    samples (an SVG flame graph, or collapsed stacks for any other suffix) are written
+    there when the server stops.
+    """
+    port = _free_port()
+    log_path = scratch.data_dir / f"server-{port}.log"
+    command = _profiler(profile) + [
+        str(BIN / "uvicorn"),
+        "--factory",
+        "app.main:create_app",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        "1",
+        "--no-access-log",
+    ]
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            command, cwd=ROOT, env={**os.environ, **scratch.env}, stdout=log, stderr=log
+        )
+    server = Server(port, process, log_path)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"server exited: {log_path.read_text()[-2000:]}")
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1):
+                break
+            if time.monotonic() > deadline:
+                raise RuntimeError("server did not start in 60 s")
+            time.sleep(0.1)
+        yield server
+    finally:
+        process.send_signal(signal.SIGINT if profile else signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+# ---------------------------------------------------------------- Python load generator
+
+
+class Conn:
+    """One keep-alive HTTP/1.1 connection on raw asyncio streams (minimal parsing)."""
+
+    def __init__(self, port: int, headers: dict[str, str]) -> None:
+        self.port = port
+        self.base_headers = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        body: bytes = b"",
+        headers: dict[str, str] | None = None,
+    ) -> tuple[int, dict[str, str], bytes]:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
+        assert self.reader is not None
+        extra = "".join(f"{k}: {v}\r\n" for k, v in (headers or {}).items())
+        head = f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{self.base_headers}{extra}"
+        if body or method in ("POST", "PUT", "PATCH"):
+            head += f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+        self.writer.write(head.encode() + b"\r\n" + body)
+        raw = await self.reader.readuntil(b"\r\n\r\n")
+        lines = raw.decode("latin-1").split("\r\n")
+        status = int(lines[0].split(" ", 2)[1])
+        hdrs = {}
+        for line in lines[1:]:
+            if ":" in line:
+                name, _, value = line.partition(":")
+                hdrs[name.strip().lower()] = value.strip()
+        if "content-length" in hdrs:
+            data = await self.reader.readexactly(int(hdrs["content-length"]))
+        elif hdrs.get("transfer-encoding") == "chunked":
+            chunks = []
+            while size := int((await self.reader.readuntil(b"\r\n")).strip(), 16):
+                chunks.append(await self.reader.readexactly(size + 2))
+            await self.reader.readuntil(b"\r\n")
+            data = b"".join(c[:-2] for c in chunks)
+        else:
+            data = b""
+        return status, hdrs, data
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+
+
+Step = Callable[[Conn, int], Awaitable[int]]
+
+
+@dataclass
+class LoadResult:
+    generator: str
+    clients: int
+    seconds: float
+    latencies_ms: list[float] = field(default_factory=list)
+    statuses: dict[int, int] = field(default_factory=dict)
+    errors: int = 0
+
+    @property
+    def requests(self) -> int:
+        return len(self.latencies_ms)
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "generator": self.generator,
+            "clients": self.clients,
+            "seconds": round(self.seconds, 2),
+            "requests": self.requests,
+            "rps": round(self.requests / self.seconds, 1) if self.seconds else 0.0,
+            **latency_stats(self.latencies_ms),
+            "statuses": {str(k): v for k, v in sorted(self.statuses.items())},
+            "errors": self.errors,
+        }
+
+
+async def _closed_loop(
+    port: int, headers: dict[str, str], clients: int, warmup: float, duration: float, step: Step
+) -> LoadResult:
+    start = time.perf_counter()
+    measure_from, stop_at = start + warmup, start + warmup + duration
+    result = LoadResult("python-asyncio", clients, duration)
+
+    async def client(index: int) -> None:
+        conn = Conn(port, headers)
+        try:
+            while (t0 := time.perf_counter()) < stop_at:
+                try:
+                    status = await step(conn, index)
+                except (OSError, asyncio.IncompleteReadError, ValueError):
+                    result.errors += 1
+                    conn.close()
+                    conn = Conn(port, headers)
+                    continue
+                if t0 >= measure_from:
+                    result.latencies_ms.append((time.perf_counter() - t0) * 1000)
+                    result.statuses[status] = result.statuses.get(status, 0) + 1
+        finally:
+            conn.close()
+
+    await asyncio.gather(*(client(i) for i in range(clients)))
+    return result
+
+
+def closed_loop(
+    port: int,
+    headers: dict[str, str],
+    *,
+    clients: int,
+    warmup: float,
+    duration: float,
+    step: Step,
+) -> LoadResult:
+    """`clients` keep-alive connections each running `step` back to back; stats after warm-up."""
+    with contextlib.suppress(ImportError):
+        import uvloop
+
+        return uvloop.run(_closed_loop(port, headers, clients, warmup, duration, step))
+    return asyncio.run(_closed_loop(port, headers, clients, warmup, duration, step))
+
+
+def get_step(path: str, headers: dict[str, str] | None = None) -> Step:
+    async def step(conn: Conn, _index: int) -> int:
+        status, _, _ = await conn.request("GET", path, headers=headers)
+        return status
+
+    return step
+
+
+# ---------------------------------------------------------------- wrk
+
+
+WRK_LUA = """
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    'WRKJSON {"requests":%d,"duration_us":%d,"status_errors":%d,"socket_errors":%d,'
+    .. '"p50_us":%d,"p90_us":%d,"p99_us":%d,"max_us":%d,"mean_us":%.1f}\\n',
+    summary.requests, summary.duration, e.status, e.connect + e.read + e.write + e.timeout,
+    latency:percentile(50), latency:percentile(90), latency:percentile(99),
+    latency.max, latency.mean))
+end
+"""
+
+
+def wrk_available() -> bool:
+    return shutil.which("wrk") is not None
+
+
+def wrk_get(
+    url: str, headers: dict[str, str], *, clients: int, duration: float, threads: int = 1
+) -> dict[str, Any]:
+    """Run wrk against a GET url and return its figures in our summary format."""
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(WRK_LUA)
+    command = ["wrk", f"-t{threads}", f"-c{clients}", f"-d{max(1, round(duration))}s"]
+    command += ["-s", script.name, "--timeout", "10s"]
+    for name, value in headers.items():
+        command += ["-H", f"{name}: {value}"]
+    try:
+        out = subprocess.run(
+            [*command, url], check=True, capture_output=True, text=True, timeout=duration + 60
+        ).stdout
+    finally:
+        os.unlink(script.name)
+    match = re.search(r"WRKJSON (\{.*\})", out)
+    if match is None:
+        raise RuntimeError(f"wrk printed no summary: {out}")
+    raw = json.loads(match.group(1))
+    seconds = raw["duration_us"] / 1e6
+    return {
+        "generator": "wrk",
+        "clients": clients,
+        "seconds": round(seconds, 2),
+        "requests": raw["requests"],
+        "rps": round(raw["requests"] / seconds, 1),
+        "p50_ms": raw["p50_us"] / 1000,
+        "p90_ms": raw["p90_us"] / 1000,
+        "p99_ms": raw["p99_us"] / 1000,
+        "max_ms": raw["max_us"] / 1000,
+        "mean_ms": round(raw["mean_us"] / 1000, 3),
+        "non_2xx_3xx": raw["status_errors"],
+        "errors": raw["socket_errors"],
+    }
+
+
+# ---------------------------------------------------------------- figures and results
+
+
+def percentile(sorted_values: list[float], p: float) -> float:
+    if not sorted_values:
+        return float("nan")
+    index = min(len(sorted_values) - 1, max(0, round(p / 100 * (len(sorted_values) - 1))))
+    return sorted_values[index]
+
+
+def latency_stats(samples: list[float]) -> dict[str, float]:
+    values = sorted(samples)
+    if not values:
+        return {"p50_ms": float("nan"), "p99_ms": float("nan")}
+    return {
+        "p50_ms": round(statistics.median(values), 3),
+        "p90_ms": round(percentile(values, 90), 3),
+        "p99_ms": round(percentile(values, 99), 3),
+        "max_ms": round(values[-1], 3),
+        "mean_ms": round(statistics.fmean(values), 3),
+    }
+
+
+def budget(name: str, measured: float, target: float, *, higher_is_better: bool) -> dict[str, Any]:
+    met = measured >= target if higher_is_better else measured <= target
+    op = "≥" if higher_is_better else "≤"
+    return {"name": name, "measured": round(measured, 3), "target": f"{op} {target}", "met": met}
+
+
+def environment(scratch: Scratch, generator: str) -> dict[str, Any]:
+    return {
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+        "cpus": os.cpu_count(),
+        "database": scratch.backend,
+        "load_generator": generator,
+        "server": "uvicorn --workers 1 (separate process)",
+    }
+
+
+def write_results(name: str, data: dict[str, Any], budgets: list[dict[str, Any]]) -> Path:
+    """benchmarks/results/<name>.json with the budgets also as {"met": {name: bool}}."""
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    path = RESULTS_DIR / f"{name}.json"
+    body = {
+        "scenario": name,
+        "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        **data,
+        "budgets": budgets,
+        "met": {b["name"]: b["met"] for b in budgets},
+    }
+    path.write_text(json.dumps(body, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path
+
+
+def print_table(title: str, rows: list[dict[str, Any]], columns: list[str]) -> None:
+    print(f"\n== {title}")
+    widths = [max(len(c), *(len(_fmt(r.get(c))) for r in rows)) for c in columns]
+    print("  ".join(c.rjust(w) for c, w in zip(columns, widths, strict=True)))
+    for row in rows:
+        print("  ".join(_fmt(row.get(c)).rjust(w) for c, w in zip(columns, widths, strict=True)))
+
+
+def print_budgets(budgets: list[dict[str, Any]]) -> None:
+    for b in budgets:
+        verdict = "PASS" if b["met"] else "MISS"
+        print(f"  {verdict}  {b['name']}: {b['measured']} (budget {b['target']})")
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    return "-" if value is None else str(value)

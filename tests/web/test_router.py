@@ -1,0 +1,533 @@
+"""Web UI routes over TestClient: sign-in, redirects, CSRF, tenants, escaping, languages, flows."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from app.core.i18n import LOCALES_DIR
+from app.main import create_app
+from app.web import mount_static
+from app.web import router as web_router
+from app.web.rendering import TEMPLATE_DIR
+from tests.factories import Person, World, build_world
+from tests.flows import FULL_ANSWERS
+
+PASSWORD = "web-tests-password-2026"
+
+
+def with_web(app: FastAPI) -> FastAPI:
+    """The app with the web UI, whether or not create_app() already includes it."""
+    included = any(
+        getattr(r, "original_router", None) is web_router or getattr(r, "path", None) == "/login"
+        for r in app.router.routes
+    )
+    if not included:
+        app.include_router(web_router)
+    mount_static(app)
+    return app
+
+
+@pytest.fixture(scope="module")
+def web_app(database: str) -> FastAPI:
+    return with_web(create_app())
+
+
+@pytest.fixture(scope="module")
+def people(web_app: FastAPI) -> World:
+    """Tenants whose people can sign in with PASSWORD (argon2 makes this worth sharing)."""
+    return build_world(web_app, password=PASSWORD)
+
+
+@pytest.fixture
+def browser(web_app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(web_app, raise_server_exceptions=False, follow_redirects=False) as client:
+        yield client
+
+
+def hidden(page: str, name: str) -> str:
+    """The value of the (first) input called `name`."""
+    tag = re.search(rf'<input[^>]*\bname="{re.escape(name)}"[^>]*>', page)
+    assert tag, f"no input {name}"
+    value = re.search(r'\bvalue="([^"]*)"', tag.group(0))
+    return html.unescape(value.group(1)) if value else ""
+
+
+def listed(client: TestClient, **params: str) -> list[str]:
+    """Titles in the drafts list for a search (as the page shows them, unescaped)."""
+    page = client.get("/", params=params).text
+    return [
+        html.unescape(t) for t in re.findall(r'<a href="/drafts/[0-9a-f-]{36}">([^<]*)</a>', page)
+    ]
+
+
+def sign_in(client: TestClient, person: Person) -> None:
+    page = client.get("/login").text
+    response = client.post(
+        "/login",
+        data={
+            "email": person.email,
+            "password": PASSWORD,
+            "csrf_token": hidden(page, "csrf_token"),
+        },
+    )
+    assert response.status_code == 303, response.text
+    assert client.cookies.get("ennakko_session")
+
+
+def new_draft(client: TestClient, title: str = "Koulukuljetukset 2027", **extra: str) -> str:
+    """Create a draft through the form; returns its id."""
+    page = client.get("/drafts/new").text
+    data = {
+        "csrf_token": hidden(page, "csrf_token"),
+        "organisation_id": hidden(page, "organisation_id"),
+        "title": title,
+        "proposal": "Lautakunta päättää uudistaa koulukuljetukset.",
+        "decision_body": "Sivistyslautakunta",
+        "budget_eur": "250 000,50",
+        "languages": ["fi", "sv"],
+        "alt_count": "3",
+        "alt-0-key": "status_quo",
+        "alt-0-sq": "1",
+        "alt-0-name": "Nykytila",
+        "alt-1-name": "Uudistus",
+        "alt-2-name": "Osittainen uudistus",
+        "action": "save",
+        **extra,
+    }
+    response = client.post("/drafts/new", data=data)
+    assert response.status_code == 303, response.text
+    match = re.fullmatch(r"/drafts/([0-9a-f-]{36})\?msg=created", response.headers["location"])
+    assert match
+    return match.group(1)
+
+
+def test_pages_redirect_to_login_without_a_session(browser: TestClient) -> None:
+    for path in ("/", "/drafts/new", "/drafts/x", "/drafts/x/assessment"):
+        response = browser.get(path)
+        assert response.status_code == 303
+        assert response.headers["location"].startswith("/login")
+    assert (
+        browser.get("/drafts/abc?q=1").headers["location"] == "/login?next=%2Fdrafts%2Fabc%3Fq%3D1"
+    )
+    browser.cookies.set("ennakko_session", "not-a-token")
+    forged = browser.get("/")
+    assert forged.status_code == 303
+    assert 'ennakko_session=""' in forged.headers["set-cookie"]
+
+
+def test_login_sets_a_strict_cookie_and_logout_clears_it(
+    browser: TestClient, people: World
+) -> None:
+    login_page = browser.get("/login")
+    assert login_page.status_code == 200
+    assert '<label for="f-email">' in login_page.text
+    assert login_page.headers["content-security-policy"].startswith("default-src 'self'")
+    response = browser.post(
+        "/login",
+        data={
+            "email": people.preparer.email,
+            "password": PASSWORD,
+            "csrf_token": hidden(login_page.text, "csrf_token"),
+            "next": "/drafts/new",
+        },
+    )
+    assert response.status_code == 303
+    assert response.headers["location"] == "/drafts/new"
+    cookie = response.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=lax" in cookie and "secure" not in cookie
+    front = browser.get("/")
+    assert front.status_code == 200
+    assert "Preparer" in front.text
+    logout_page = browser.post("/logout", data={"csrf_token": hidden(front.text, "csrf_token")})
+    assert logout_page.status_code == 303
+    assert browser.get("/").status_code == 303
+
+
+def test_login_refuses_wrong_password_forged_form_and_open_redirect(
+    browser: TestClient, people: World
+) -> None:
+    page = browser.get("/login").text
+    token = hidden(page, "csrf_token")
+    wrong = browser.post(
+        "/login", data={"email": people.expert.email, "password": "nope-nope", "csrf_token": token}
+    )
+    assert wrong.status_code == 401
+    assert "Sähköpostiosoite tai salasana on väärin." in wrong.text
+    assert "ennakko_session" not in wrong.headers.get("set-cookie", "")
+    forged = browser.post(
+        "/login", data={"email": people.expert.email, "password": PASSWORD, "csrf_token": "forged"}
+    )
+    assert forged.status_code == 403
+    assert "ennakko_session" not in forged.headers.get("set-cookie", "")
+    outside = browser.post(
+        "/login",
+        data={
+            "email": people.expert.email,
+            "password": PASSWORD,
+            "csrf_token": token,
+            "next": "//evil.example/x",
+        },
+    )
+    assert outside.status_code == 303
+    assert outside.headers["location"] == "/"
+
+
+def test_repeated_failures_are_throttled_and_shown(browser: TestClient, web_app: FastAPI) -> None:
+    world = build_world(web_app, password=PASSWORD)
+    token = hidden(browser.get("/login").text, "csrf_token")
+    statuses = [
+        browser.post(
+            "/login",
+            data={"email": world.secretary.email, "password": "wrong-one", "csrf_token": token},
+        ).status_code
+        for _ in range(5)
+    ]
+    assert statuses == [401] * 5
+    locked = browser.post(
+        "/login", data={"email": world.secretary.email, "password": PASSWORD, "csrf_token": token}
+    )
+    assert locked.status_code == 429
+    assert int(locked.headers["retry-after"]) > 0
+    assert "Liian monta epäonnistunutta kirjautumisyritystä" in locked.text
+
+
+def test_posts_without_the_csrf_token_are_refused(browser: TestClient, people: World) -> None:
+    sign_in(browser, people.preparer)
+    response = browser.post(
+        "/drafts/new",
+        data={"title": "CSRF-testi", "proposal": "x", "alt_count": "0", "languages": "fi"},
+    )
+    assert response.status_code == 403
+    assert "Ei käyttöoikeutta" in response.text
+    assert listed(browser, q="CSRF-testi") == []
+    assert browser.post("/logout", data={"csrf_token": "wrong"}).status_code == 403
+
+
+def test_create_escapes_user_text_and_lists_the_draft(browser: TestClient, people: World) -> None:
+    sign_in(browser, people.preparer)
+    title = '<script>alert("x")</script> & "Koulut"'
+    draft_id = new_draft(browser, title=title)
+    page = browser.get(f"/drafts/{draft_id}", params={"msg": "created"})
+    assert page.status_code == 200
+    assert "<script>alert" not in page.text
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &#34;Koulut&#34;" in page.text
+    assert hidden(page.text, "alt-1-name") == "Uudistus"
+    assert hidden(page.text, "budget_eur") == "250000.50"
+    assert "Luonnos luotiin." in page.text
+    listing = browser.get("/", params={"q": "<script>"})
+    assert f'href="/drafts/{draft_id}"' in listing.text
+    assert "<script>" not in listing.text
+    assert title in listed(browser, q="<script>")
+
+
+def test_other_organisation_gets_404_everywhere(web_app: FastAPI, people: World) -> None:
+    with (
+        TestClient(web_app, follow_redirects=False) as owner,
+        TestClient(web_app, follow_redirects=False) as outsider,
+    ):
+        sign_in(owner, people.preparer)
+        draft_id = new_draft(owner, title="Naapurin luonnos")
+        sign_in(outsider, people.other_preparer)
+        csrf = hidden(outsider.get("/").text, "csrf_token")
+        for path in ("", "/screening", "/assessment"):
+            response = outsider.get(f"/drafts/{draft_id}{path}")
+            assert response.status_code == 404, path
+            assert "Naapurin luonnos" not in response.text
+        posted = outsider.post(
+            f"/drafts/{draft_id}",
+            data={"csrf_token": csrf, "version": "1", "title": "Kaapattu", "proposal": "x"},
+        )
+        assert posted.status_code == 404
+        assert listed(outsider, q="Naapurin") == []
+        assert listed(owner, q="Naapurin") == ["Naapurin luonnos"]
+        assert owner.get(f"/drafts/{draft_id}").status_code == 200
+
+
+def test_invalid_form_shows_field_messages_and_keeps_input(
+    browser: TestClient, people: World
+) -> None:
+    sign_in(browser, people.preparer)
+    page = browser.get("/drafts/new").text
+    response = browser.post(
+        "/drafts/new",
+        data={
+            "csrf_token": hidden(page, "csrf_token"),
+            "organisation_id": hidden(page, "organisation_id"),
+            "title": "",
+            "proposal": "Ehdotus säilyy",
+            "meeting_date": "31.2.2027",
+            "budget_eur": "paljon",
+            "alt_count": "1",
+            "alt-0-sq": "1",
+            "alt-0-name": "Nykytila",
+            "alt-0-key": "status_quo",
+            "action": "save",
+        },
+    )
+    assert response.status_code == 422
+    assert "Korjaa seuraavat kohdat" in response.text
+    assert "Tämä tieto on pakollinen." in response.text
+    assert "Anna päivämäärä muodossa vvvv-kk-pp." in response.text
+    assert "Anna luku" in response.text
+    assert "Valitse vähintään yksi." in response.text
+    assert "Ehdotus säilyy" in response.text
+    assert 'aria-invalid="true"' in response.text
+
+
+def test_add_row_shows_one_more_alternative_without_saving(
+    browser: TestClient, people: World
+) -> None:
+    sign_in(browser, people.preparer)
+    page = browser.get("/drafts/new").text
+    response = browser.post(
+        "/drafts/new",
+        data={
+            "csrf_token": hidden(page, "csrf_token"),
+            "title": "Rivi lisää",
+            "proposal": "x",
+            "alt_count": "3",
+            "alt-0-sq": "1",
+            "alt-0-name": "Nykytila",
+            "alt-0-key": "status_quo",
+            "action": "add_row",
+        },
+    )
+    assert response.status_code == 200
+    assert hidden(response.text, "alt_count") == "4"
+    assert 'id="f-alt-3-name"' in response.text
+    assert listed(browser, q="Rivi lisää") == []
+
+
+def test_stale_version_is_refused_with_who_changed_it(web_app: FastAPI, people: World) -> None:
+    with (
+        TestClient(web_app, follow_redirects=False) as first,
+        TestClient(web_app, follow_redirects=False) as second,
+    ):
+        sign_in(first, people.preparer)
+        sign_in(second, people.preparer2)
+        draft_id = new_draft(first, title="Kilpailu")
+        mine, theirs = first.get(f"/drafts/{draft_id}").text, second.get(f"/drafts/{draft_id}").text
+
+        def edit(client: TestClient, page: str, title: str) -> int:
+            data = {
+                "csrf_token": hidden(page, "csrf_token"),
+                "version": hidden(page, "version"),
+                "title": title,
+                "proposal": "P",
+                "languages": "fi",
+                "alt_count": "1",
+                "alt-0-key": "status_quo",
+                "alt-0-sq": "1",
+                "alt-0-name": "Nykytila",
+                "action": "save",
+            }
+            return client.post(f"/drafts/{draft_id}", data=data).status_code
+
+        assert edit(second, theirs, "Toisen muutos") == 303
+        refused = first.post(
+            f"/drafts/{draft_id}",
+            data={
+                "csrf_token": hidden(mine, "csrf_token"),
+                "version": hidden(mine, "version"),
+                "title": "Ensimmäisen muutos",
+                "proposal": "P",
+                "languages": "fi",
+                "alt_count": "1",
+                "alt-0-key": "status_quo",
+                "alt-0-sq": "1",
+                "alt-0-name": "Nykytila",
+            },
+        )
+        assert refused.status_code == 412
+        assert "Joku muu muutti tätä" in refused.text
+        assert "Preparer2" in refused.text
+        shown = first.get(f"/drafts/{draft_id}").text
+        assert hidden(shown, "title") == "Toisen muutos"
+        assert "Ensimmäisen muutos" not in shown
+
+
+def test_status_quo_is_kept_when_its_row_is_removed(browser: TestClient, people: World) -> None:
+    sign_in(browser, people.preparer)
+    draft_id = new_draft(browser, title="Nollavaihtoehto")
+    page = browser.get(f"/drafts/{draft_id}").text
+    assert 'name="alt-0-remove"' not in page
+    assert 'name="alt-1-remove"' in page
+    data = {
+        "csrf_token": hidden(page, "csrf_token"),
+        "version": hidden(page, "version"),
+        "title": "Nollavaihtoehto",
+        "proposal": "P",
+        "languages": "fi",
+        "alt_count": "3",
+        "alt-0-key": "status_quo",
+        "alt-0-sq": "1",
+        "alt-0-name": "Nykytila nimetty",
+        "alt-0-remove": "1",
+        "alt-1-key": hidden(page, "alt-1-key"),
+        "alt-1-name": "Uudistus",
+        "alt-1-remove": "1",
+        "alt-2-key": hidden(page, "alt-2-key"),
+        "alt-2-name": "Osittainen",
+        "action": "save",
+    }
+    response = browser.post(f"/drafts/{draft_id}", data=data)
+    assert response.status_code == 303
+    assert response.headers["location"] == f"/drafts/{draft_id}?msg=saved"
+    saved = browser.get(response.headers["location"]).text
+    assert hidden(saved, "alt-0-name") == "Nykytila nimetty"
+    assert hidden(saved, "alt-1-name") == "Osittainen"
+    assert "Uudistus" not in saved
+    assert "Muutokset tallennettiin uutena versiona." in saved
+
+
+def test_readers_see_the_draft_without_a_form(web_app: FastAPI, people: World) -> None:
+    with (
+        TestClient(web_app, follow_redirects=False) as owner,
+        TestClient(web_app, follow_redirects=False) as expert,
+    ):
+        sign_in(owner, people.preparer)
+        draft_id = new_draft(owner, title="Asiantuntijan luettava")
+        sign_in(expert, people.region_expert)
+        page = expert.get(f"/drafts/{draft_id}")
+        assert page.status_code == 200
+        assert "Roolisi sallii luonnoksen lukemisen mutta ei muokkaamista." in page.text
+        assert f'action="/drafts/{draft_id}"' not in page.text
+        assert expert.get("/drafts/new").status_code == 403
+
+
+def test_language_switch_is_remembered(browser: TestClient, people: World) -> None:
+    sign_in(browser, people.preparer)
+    swedish = browser.get("/", params={"lang": "sv"})
+    assert '<html lang="sv">' in swedish.text
+    assert "Beslutsförslag" in swedish.text
+    assert "lang=sv" in swedish.headers["set-cookie"]
+    assert "Nytt beslutsförslag" in browser.get("/").text
+    english = browser.get("/drafts/new", params={"lang": "en"})
+    assert "New decision draft" in english.text
+    assert "Päätösluonnokset" not in english.text
+
+
+def test_search_filters_and_bad_dates(browser: TestClient, people: World) -> None:
+    sign_in(browser, people.preparer)
+    new_draft(browser, title="Hakutesti uimahalli", meeting_date="2027-03-15")
+    new_draft(browser, title="Hakutesti kirjasto", meeting_date="2027-09-01")
+    assert listed(browser, q="Hakutesti", meeting_from="2027-06-01") == ["Hakutesti kirjasto"]
+    assert listed(browser, q="hakutesti") == ["Hakutesti kirjasto", "Hakutesti uimahalli"]
+    bad = browser.get("/", params={"meeting_to": "ensi viikolla"})
+    assert bad.status_code == 422
+    assert "Anna päivämäärä muodossa vvvv-kk-pp." in bad.text
+
+
+def test_cursor_pages_through_the_list(browser: TestClient, web_app: FastAPI) -> None:
+    world = build_world(web_app, password=PASSWORD)
+    sign_in(browser, world.preparer)
+    for n in range(27):
+        new_draft(browser, title=f"Sivutus {n:02d}")
+    first = browser.get("/").text
+    assert first.count('href="/drafts/') - first.count('href="/drafts/new"') == 25
+    next_url = html.unescape(re.search(r'href="([^"]*cursor=[^"]*)" rel="next"', first).group(1))
+    second = browser.get(next_url).text
+    assert "Sivutus 00" in second and "Sivutus 01" in second and "Sivutus 26" not in second
+    assert 'rel="next"' not in second
+
+
+def test_screening_and_matrix_through_the_forms(browser: TestClient, people: World) -> None:
+    sign_in(browser, people.preparer)
+    draft_id = new_draft(browser, title="Arvioitava")
+    page = browser.get(f"/drafts/{draft_id}/screening").text
+    answers = {f"answer-{k}": v for k, v in FULL_ANSWERS.items()}
+    base = {
+        "csrf_token": hidden(page, "csrf_token"),
+        "version": hidden(page, "version"),
+        "template_id": hidden(page, "template_id"),
+        **answers,
+    }
+    preview = browser.post(f"/drafts/{draft_id}/screening", data=base | {"action": "preview"})
+    assert preview.status_code == 200
+    assert "Vastausten perusteella tulos on" in preview.text and "Laaja arviointi" in preview.text
+    short = browser.post(f"/drafts/{draft_id}/screening", data=base | {"reason": "x"})
+    assert short.status_code == 422
+    assert "Kirjoita vähintään 3 merkkiä." in short.text
+    saved = browser.post(
+        f"/drafts/{draft_id}/screening",
+        data=base | {"reason": "Koskee lapsia ja perheitä.", "action": "save"},
+    )
+    assert saved.status_code == 303
+    assessment = browser.get(f"/drafts/{draft_id}/assessment").text
+    assert "ehdotettu" in assessment
+    template_id = re.search(r'name="template_id" value="([^"]+)" checked', assessment).group(1)
+    started = browser.post(
+        f"/drafts/{draft_id}/assessment/start",
+        data={"csrf_token": hidden(assessment, "csrf_token"), "template_id": template_id},
+    )
+    assert started.status_code == 303
+    matrix = browser.get(f"/drafts/{draft_id}/assessment").text
+    cell = "status_quo|wellbeing_distribution|children_0_6|women"
+    assert f'name="v|{cell}"' in matrix
+    selects = set(re.findall(r'<select id="(c-[\d-]+)"', matrix))
+    assert len(selects) > 100
+    assert selects == set(re.findall(r'<label for="(c-[\d-]+)"', matrix))
+    assert len(re.findall(r'<textarea id="c-[\d-]+-j"', matrix)) == len(selects)
+    version = hidden(matrix, "version")
+    missing = browser.post(
+        f"/drafts/{draft_id}/assessment",
+        data={
+            "csrf_token": hidden(matrix, "csrf_token"),
+            "version": version,
+            f"v|{cell}": "",
+            f"j|{cell}": "Perustelu ilman arviota",
+        },
+    )
+    assert missing.status_code == 422
+    assert "Valitse solulle arvio ennen perustelua." in missing.text
+    written = browser.post(
+        f"/drafts/{draft_id}/assessment",
+        data={
+            "csrf_token": hidden(matrix, "csrf_token"),
+            "version": version,
+            f"v|{cell}": "-2",
+            f"j|{cell}": "Kuljetusmatka pitenee.",
+            "v|status_quo|mental_health|children_0_6|women": "-1",
+            "v|status_quo|housing_mobility|children_0_6|men": "ca",
+        },
+    )
+    assert written.status_code == 303
+    assert written.headers["location"].endswith("msg=cells_saved")
+    summary = browser.get(written.headers["location"]).text
+    assert "Solujen muutokset tallennettiin." in summary
+    assert "kielteinen vaikutus 2 solussa" in summary
+    assert summary.count('class="flag-item"') >= 2
+    again = browser.post(
+        f"/drafts/{draft_id}/assessment",
+        data={
+            "csrf_token": hidden(matrix, "csrf_token"),
+            "version": version,
+            f"v|{cell}": "1",
+            f"j|{cell}": "Myöhästynyt muutos",
+        },
+    )
+    assert again.status_code == 412
+
+
+def test_translation_catalogues_match_and_cover_the_templates() -> None:
+    catalogues = {
+        lang: json.loads((LOCALES_DIR / lang / "web.json").read_text(encoding="utf-8"))
+        for lang in ("fi", "sv", "en")
+    }
+    assert set(catalogues["fi"]) == set(catalogues["sv"]) == set(catalogues["en"])
+    assert all(v.strip() for c in catalogues.values() for v in c.values())
+    used = set()
+    sources = [*Path(TEMPLATE_DIR / "web").glob("*.j2"), *Path("app/web").glob("*.py")]
+    for path in sources:
+        found = re.findall(r"""\bt\(["']([a-z_]+\.[a-z_.]+)["']""", path.read_text())
+        used |= {key for key in found if not key.endswith(".")}
+    assert used, "no literal keys found"
+    assert used <= set(catalogues["fi"]), used - set(catalogues["fi"])

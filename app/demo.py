@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from decimal import Decimal
+
 from sqlmodel import Session
 
-from app.auth.principal import SYSTEM
+from app.auth.principal import SYSTEM, Principal
 from app.core.passwords import hash_secret
 from app.organisations import repository as org_repo
 from app.organisations import service as org_service
@@ -80,6 +82,8 @@ def load_demo_data(session: Session) -> DemoSummary:
     summary = DemoSummary(created=org_repo.organisation_by_slug(session, "vaasa") is None)
     if summary.created:
         _create(session)
+        session.flush()
+        _demo_drafts(session)
     for email, _name, slug, roles, _op in USERS:
         summary.logins.append(
             (email, DEMO_PASSWORD, f"{slug}: {', '.join(r.value for r in roles)}")
@@ -130,3 +134,123 @@ def _create(session: Session) -> None:
     # A fixed, printed secret so the README's curl examples work against the demo.
     issued.client.secret_hash = hash_secret(DEMO_CLIENT_SECRET)
     session.flush()
+
+
+def _demo_drafts(session: Session) -> None:
+    """Two drafts in Vaasa: one being assessed on the IVA matrix, one approved with its annex."""
+    from app.annexes import service as annexes
+    from app.assessments import service as assessments
+    from app.assessments.schemas import CellWrite, ScreeningIn
+    from app.auth.service import user_principal
+    from app.drafts import service as drafts
+    from app.drafts.schemas import AlternativeIn, DraftCreate, ExternalRef
+    from app.reviews import service as reviews
+    from app.reviews.models import Decision
+    from app.templates import repository as template_repo
+
+    def person(email: str) -> Principal:
+        user = org_repo.user_by_email(session, email)
+        assert user is not None
+        return user_principal(session, user.id)
+
+    preparer, expert = person(USERS[2][0]), person(USERS[3][0])
+    screening = template_repo.find(session, owner="", key="eva-screening", version=1)
+    assert screening is not None
+    answers = {
+        "exemption": "none",
+        "affects_residents": "yes",
+        "affects_staff": "yes",
+        "budget_over_threshold": "yes",
+        "affects_businesses": "no",
+        "service_network": "yes",
+        "strategy": "no",
+        "significant_impacts": "yes",
+        "concerns_people": "yes",
+        "gender_situations_differ": "yes",
+    }
+    for title, case, key, finish in (
+        ("Kouluverkon uudistaminen 2027–2030", "VAA 2026-001245", "iva", False),
+        ("Kirjastoautopalvelun lakkauttaminen", "VAA 2026-000987", "kuntaliitto", True),
+    ):
+        view = drafts.create(
+            session,
+            principal=preparer,
+            data=DraftCreate(
+                title=title,
+                proposal=f"Kasvatus- ja opetuslautakunta esittää: {title.lower()}.",
+                background="Oppilasmäärät laskevat alueella; palveluverkkoa sopeutetaan.",
+                decision_body="Kasvatus- ja opetuslautakunta",
+                decision_type="service_network",
+                budget_eur=Decimal("450000.00"),
+                languages=[Language.fi, Language.sv],
+                external_ref=ExternalRef(system="ahjo", case_id=case, label=case),
+                alternatives=[
+                    AlternativeIn(key="reform", name="Uudistus esityksen mukaan"),
+                    AlternativeIn(key="phased", name="Vaiheittainen toteutus"),
+                ],
+            ),
+        )
+        draft = view.draft
+        assessments.record_screening(
+            session,
+            principal=preparer,
+            draft_id=draft.id,
+            expected_version=draft.version,
+            data=ScreeningIn(
+                template_id=screening.id,
+                answers=answers,
+                reason="Muuttaa palveluverkkoa ja koskee lapsiperheitä.",
+            ),
+        )
+        template = template_repo.find(session, owner="", key=key, version=1)
+        assert template is not None
+        started = assessments.start_assessment(
+            session, principal=preparer, draft_id=draft.id, template_id=template.id
+        )
+        keys = started.shape.cell_keys() if finish else started.shape.cell_keys()[:40]
+        writes = [
+            CellWrite(
+                alternative=a,
+                area=ar,
+                group=g,
+                gender=ge,
+                value=(-1 if a == "reform" and i % 7 == 0 else 0),
+                justification="Matkat pitenevät osalla oppilaista."
+                if a == "reform" and i % 7 == 0
+                else "",
+            )
+            for i, (a, ar, g, ge) in enumerate(keys)
+        ]
+        assessments.write_cells(
+            session,
+            principal=expert,
+            draft_id=draft.id,
+            expected_version=started.assessment.version,
+            writes=writes,
+        )
+        if finish:
+            reviews.transition(
+                session,
+                principal=preparer,
+                draft_id=draft.id,
+                name="submit_for_review",
+                expected_version=draft.version,
+            )
+            _, states = reviews.status(session, principal=expert, draft_id=draft.id)
+            reviews.sign(
+                session,
+                principal=expert,
+                draft_id=draft.id,
+                requirement_key=states[0].requirement.key,
+                decision=Decision.approved,
+                comment="Arvio on riittävä.",
+                content_hash=states[0].content_hash,
+            )
+            reviews.transition(
+                session,
+                principal=expert,
+                draft_id=draft.id,
+                name="approve",
+                expected_version=draft.version,
+            )
+            annexes.issue(session, principal=person(USERS[4][0]), draft_id=draft.id, languages=None)

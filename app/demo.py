@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-
 from decimal import Decimal
 
 from sqlmodel import Session

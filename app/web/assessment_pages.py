@@ -11,13 +11,14 @@ from fastapi.responses import Response
 
 from app.assessments import service as assessments
 from app.assessments.models import ScreeningOutcome
-from app.auth.permissions import SCORE_CELLS, WRITE_DRAFTS
+from app.auth.permissions import WRITE_DRAFTS
 from app.core.errors import NotFound, Unprocessable
 from app.drafts import service as drafts
 from app.drafts.service import DraftView
 from app.templates import service as templates
 from app.templates.models import TemplateStatus
 from app.web.draft_pages import FORM_ERRORS, flash, redirect, service_errors
+from app.web.access import may_edit
 from app.web.errors import WebRoute, abandon
 from app.web.forms import Errors, form_int, form_text
 from app.web.matrix import CellKey, build_matrix, cell_writes, labels_for, posted_overrides
@@ -95,8 +96,7 @@ def _matrix_context(
         "matrix": matrix,
         "summary": summary_view(summary, matrix, women, men),
         "version": av.assessment.version if state.version is None else state.version,
-        "can_score": web.principal.may(view.draft.organisation_id, SCORE_CELLS)
-        and view.draft.status in assessments.ASSESSABLE,
+        "can_score": may_edit(web.session, web.principal, view.draft, "cells"),
     }
 
 

@@ -11,6 +11,7 @@ from app.auth.permissions import WRITE_DRAFTS
 from app.core.errors import AppError, Conflict, Forbidden, InvalidState, Unprocessable
 from app.drafts import service as drafts
 from app.organisations import service as organisations
+from app.web.access import may_edit
 from app.web.errors import WebRoute, abandon, detail_messages
 from app.web.forms import (
     DraftForm,
@@ -139,9 +140,7 @@ def draft_page(
     """The draft's page: its form (or read-only text), revisions and what comes next."""
     view = drafts.get_view(web.session, principal=web.principal, draft_id=draft_id)
     draft = view.draft
-    can_edit = (
-        web.principal.may(draft.organisation_id, WRITE_DRAFTS) and draft.status in drafts.EDITABLE
-    )
+    can_edit = may_edit(web.session, web.principal, draft, "draft")
     context = {
         "draft": draft,
         "alternatives": view.alternatives,

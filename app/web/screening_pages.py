@@ -12,13 +12,13 @@ from pydantic import ValidationError
 from app.assessments import service as assessments
 from app.assessments.models import ScreeningOutcome
 from app.assessments.schemas import ScreeningIn
-from app.auth.permissions import SCREEN_DRAFTS
 from app.core.errors import NotFound, Unprocessable
 from app.drafts import service as drafts
 from app.templates import service as templates
 from app.templates.definition import TemplateDefinition
 from app.templates.models import AssessmentTemplate, TemplateStatus
 from app.web.draft_pages import FORM_ERRORS, flash, redirect, service_errors
+from app.web.access import may_edit
 from app.web.errors import WebRoute, abandon
 from app.web.forms import Errors, FieldError, field_errors, form_int, form_text
 from app.web.rendering import render, translator
@@ -113,8 +113,7 @@ def screening_page(
         "errors": errors or {},
         "preview": preview,
         "outcomes": OUTCOMES,
-        "can_screen": web.principal.may(draft.organisation_id, SCREEN_DRAFTS)
-        and draft.status in assessments.ASSESSABLE,
+        "can_screen": may_edit(web.session, web.principal, draft, "screening"),
         "msg": flash(web.request.query_params.get("msg")),
         "nav": "drafts",
         "tab": "screening",

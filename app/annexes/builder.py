@@ -71,13 +71,13 @@ def _screening(src: AnnexSources, lang: str) -> r.Screening:
         answers.append(
             r.ScreeningAnswer(
                 question=_text(question.text.text(lang)),
-                answer=answer,  # type: ignore[arg-type]
+                answer=answer,
                 note=option.name.text(lang) if noted and option else None,
             )
         )
     return r.Screening(
         outcome=src.screening.outcome.value,
-        reason=_text(src.screening.reason),  # type: ignore[arg-type]
+        reason=_text(src.screening.reason),
         answers=answers,
     )
 
@@ -125,7 +125,7 @@ def _scale(template: TemplateDefinition | None, lang: str) -> r.Scale:
                 r.ScaleValue(
                     value=v,
                     symbol=s,
-                    direction=d,  # type: ignore[arg-type]
+                    direction=d,
                     label=translate(lang, f"annex.direction.{d}"),
                 )
                 for v, s, d in labels
@@ -136,7 +136,7 @@ def _scale(template: TemplateDefinition | None, lang: str) -> r.Scale:
             r.ScaleValue(
                 value=v.value,
                 symbol=v.symbol,
-                direction=v.direction.value,  # type: ignore[arg-type]
+                direction=v.direction.value,
                 label=_text(v.label.text(lang)),
             )
             for v in template.scale.values
@@ -178,7 +178,7 @@ def _cell(c: AssessmentCell) -> r.Cell:
         status=status,
         value=c.value if status == "assessed" else None,
         horizon=c.horizon,
-        certainty=c.certainty,  # type: ignore[arg-type]
+        certainty=c.certainty,
         justification=_long(c.justification),
         evidence=_long(c.evidence),
         mitigation=_long(c.mitigation),
@@ -255,7 +255,7 @@ def approvals(requirements: Sequence[RequirementState]) -> list[r.Approval]:
         r.Approval(
             reviewer_name=_text(s.reviewer_name),
             role=_text(s.role),
-            decision=s.decision.value,  # type: ignore[arg-type]
+            decision=s.decision.value,
             decided_at=s.created_at,
             content_hash=s.content_hash,
             stale=s.content_hash != req.content_hash,
@@ -270,7 +270,7 @@ def build_record(src: AnnexSources, lang: str) -> r.AnnexRecord:
     """The annex record in `lang` (names from the templates, the organisation's name in sv)."""
     return r.AnnexRecord(
         schema_version=r.SCHEMA_ID,
-        language=lang,  # type: ignore[arg-type]
+        language=lang,
         identification=_identification(src, lang),
         records_management=_records(src.organisation),
         draft_version=src.draft.version,

@@ -47,7 +47,7 @@ def files_of(session: Session, annex_ids: Sequence[str]) -> Sequence[AnnexFile]:
 
 
 def by_sha256(session: Session, sha256: str) -> Sequence[tuple[AnnexFile, Annex]]:
-    return session.exec(  # type: ignore[return-value]
+    return session.exec(
         select(AnnexFile, Annex)
         .join(Annex, col(Annex.id) == col(AnnexFile.annex_id))
         .where(AnnexFile.sha256 == sha256)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Header, Query, Request, Response
 
@@ -16,7 +16,7 @@ from app.core.idempotency import IDEMPOTENT
 
 router = APIRouter(prefix="/api/v1", tags=["annexes"])
 Format = Literal["pdf", "html", "json", "zip"]
-FILE_RESPONSES = {
+FILE_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
         "content": {t.split(";")[0]: {} for t in service.MEDIA_TYPES.values()},
         "description": "The file",

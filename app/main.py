@@ -6,7 +6,8 @@ from datetime import timedelta
 
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
+from starlette.middleware.gzip import GZipMiddleware
 
 from app.annexes.router import router as annexes_router
 from app.assessments.router import router as assessments_router
@@ -27,6 +28,8 @@ from app.meetings.router import router as meetings_router
 from app.organisations.router import router as organisations_router
 from app.reviews.router import router as reviews_router
 from app.templates.router import router as templates_router
+from app.web import mount_static
+from app.web import router as web_router
 
 API_ROUTERS = (
     auth_router,
@@ -74,9 +77,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def _integrity(_req: object, _exc: IntegrityError) -> object:
         return error_response(409, "conflict", "The change conflicts with existing data")
 
+    # PostgreSQL refuses some values SQLite stores (NUL in text): the input's fault, not ours.
+    @app.exception_handler(DataError)
+    async def _data(_req: object, _exc: DataError) -> object:
+        return error_response(422, "validation_error", "A value cannot be stored (NUL character?)")
+
     app.include_router(health_router)
     for router in API_ROUTERS:
         app.include_router(router)
+    app.include_router(web_router)
+    mount_static(app)
+    app.add_middleware(GZipMiddleware, minimum_size=2048)
     app.add_middleware(IdempotencyMiddleware, ttl=timedelta(hours=settings.idempotency_hours))
     app.add_middleware(ClientRateLimitMiddleware, rate_per_minute=settings.client_rate_per_minute)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_request_bytes)

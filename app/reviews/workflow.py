@@ -33,6 +33,12 @@ def policy_for(session: Session, organisation_id: str) -> WorkflowPolicy:
     return DEFAULT_POLICY if record is None else WorkflowPolicy.model_validate(record.policy)
 
 
+def may_edit(session: Session, principal: Principal, draft: DecisionDraft, part: Part) -> bool:
+    """Whether the caller's roles may edit `part` in the draft's current state."""
+    policy = policy_for(session, draft.organisation_id)
+    return policy.may_edit(draft.status, part, effective_roles(principal, draft.organisation_id))
+
+
 def ensure_can_edit(
     session: Session, principal: Principal, draft: DecisionDraft, part: Part
 ) -> None:

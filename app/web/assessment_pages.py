@@ -17,13 +17,13 @@ from app.drafts import service as drafts
 from app.drafts.service import DraftView
 from app.templates import service as templates
 from app.templates.models import TemplateStatus
-from app.web.draft_pages import FORM_ERRORS, flash, redirect, service_errors
 from app.web.access import may_edit
+from app.web.draft_pages import FORM_ERRORS, flash, service_errors
 from app.web.errors import WebRoute, abandon
 from app.web.forms import Errors, form_int, form_text
 from app.web.matrix import CellKey, build_matrix, cell_writes, labels_for, posted_overrides
 from app.web.matrix import problem_errors as cell_problem_errors
-from app.web.rendering import render, translator, url_with
+from app.web.rendering import redirect, render, translator, url_with
 from app.web.screening_pages import router as screening_router
 from app.web.session import PostedForm, Web, WebContext, require_csrf
 from app.web.summary import summary_view
@@ -62,7 +62,12 @@ def _start_context(web: WebContext, view: DraftView) -> dict[str, object]:
         "needed": screening is not None
         and screening.screening.outcome is not ScreeningOutcome.not_needed,
         "template_options": [
-            (t.id, template_name(templates.definition_of(t), web.lang), t.version, t.id in suggested)
+            (
+                t.id,
+                template_name(templates.definition_of(t), web.lang),
+                t.version,
+                t.id in suggested,
+            )
             for t in ordered
         ],
         "can_start": web.principal.may(view.draft.organisation_id, WRITE_DRAFTS),
@@ -85,8 +90,14 @@ def _matrix_context(
     definition = templates.definition_of(av.template)
     labels = labels_for(definition, view.alternatives, web.lang, translator(web.lang))
     summary = assessments.summary_of(av)
-    matrix = build_matrix(av, labels, missing=set(summary.missing_justification),
-                          only=state.alternative, overrides=state.overrides, errors=state.errors)
+    matrix = build_matrix(
+        av,
+        labels,
+        missing=set(summary.missing_justification),
+        only=state.alternative,
+        overrides=state.overrides,
+        errors=state.errors,
+    )
     women = labels.genders.get(av.shape.women or "", "")
     men = labels.genders.get(av.shape.men or "", "")
     return {
@@ -120,8 +131,7 @@ def assessment_page(
     else:
         context |= _matrix_context(web, view, av, state)
     page_url = url_with(f"/drafts/{draft_id}/assessment", alternative=state.alternative)
-    return render(web.request, "web/assessment.html.j2", context, status=status,
-                  page_url=page_url)
+    return render(web.request, "web/assessment.html.j2", context, status=status, page_url=page_url)
 
 
 @router.get("/drafts/{draft_id}/assessment")
@@ -137,8 +147,12 @@ def start_assessment(draft_id: str, web: Web, posted: PostedForm) -> Response:
     """Start the assessment on the chosen matrix template."""
     require_csrf(web, posted)
     try:
-        assessments.start_assessment(web.session, principal=web.principal, draft_id=draft_id,
-                                     template_id=form_text(posted, "template_id"))
+        assessments.start_assessment(
+            web.session,
+            principal=web.principal,
+            draft_id=draft_id,
+            template_id=form_text(posted, "template_id"),
+        )
     except FORM_ERRORS as exc:
         abandon(web.session, exc)
         return assessment_page(web, draft_id, MatrixState(errors=service_errors(exc)), exc.status)
@@ -154,22 +168,31 @@ def save_cells(draft_id: str, web: Web, posted: PostedForm) -> Response:
     """Save every changed cell in one write, guarded by the version the form showed."""
     require_csrf(web, posted)
     av = assessments.get_assessment(web.session, principal=web.principal, draft_id=draft_id)
-    state = MatrixState(form_text(posted, "alternative") or None, form_int(posted, "version"),
-                        posted_overrides(av.shape, posted))
+    state = MatrixState(
+        form_text(posted, "alternative") or None,
+        form_int(posted, "version"),
+        posted_overrides(av.shape, posted),
+    )
     writes, errors = cell_writes(av, state.overrides)
     if errors:
         return assessment_page(web, draft_id, replace(state, errors=errors), 422)
     if not writes:
         return redirect(_back(draft_id, state, "cells_unchanged"))
     try:
-        assessments.write_cells(web.session, principal=web.principal, draft_id=draft_id,
-                                expected_version=state.version or 0, writes=writes)
+        assessments.write_cells(
+            web.session,
+            principal=web.principal,
+            draft_id=draft_id,
+            expected_version=state.version or 0,
+            writes=writes,
+        )
     except Unprocessable as exc:
         abandon(web.session, exc)
         found = cell_problem_errors(exc.details, writes) or service_errors(exc)
         return assessment_page(web, draft_id, replace(state, errors=found), 422)
     except FORM_ERRORS as exc:
         abandon(web.session, exc)
-        return assessment_page(web, draft_id, replace(state, errors=service_errors(exc)),
-                               exc.status)
+        return assessment_page(
+            web, draft_id, replace(state, errors=service_errors(exc)), exc.status
+        )
     return redirect(_back(draft_id, state, "cells_saved"))

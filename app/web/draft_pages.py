@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fastapi import APIRouter
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 
 from app.auth.permissions import WRITE_DRAFTS
 from app.core.errors import AppError, Conflict, Forbidden, InvalidState, Unprocessable
@@ -19,13 +19,14 @@ from app.web.forms import (
     FieldError,
     FormInvalid,
     draft_create,
+    draft_field_names,
     draft_form_of,
     draft_update,
     empty_draft_form,
     form_text,
     posted_draft_form,
 )
-from app.web.rendering import SECURITY_HEADERS, render, translator
+from app.web.rendering import redirect, render, translator
 from app.web.session import PostedForm, Web, WebContext, require_csrf
 
 router = APIRouter(include_in_schema=False, route_class=WebRoute)
@@ -46,12 +47,6 @@ KNOWN_CODES = frozenset(
     }
 )
 FORM_ERRORS = (Unprocessable, InvalidState, Conflict)
-
-
-def redirect(url: str) -> RedirectResponse:
-    response = RedirectResponse(url, status_code=303)
-    response.headers.update(SECURITY_HEADERS)
-    return response
 
 
 def service_errors(exc: AppError) -> Errors:
@@ -93,7 +88,8 @@ def writable_organisations(web: WebContext) -> list[OrgChoice]:
 def _new_page(
     web: WebContext, form: DraftForm, orgs: list[OrgChoice], errors: Errors, status: int = 200
 ) -> Response:
-    context = {"form": form, "orgs": orgs, "errors": errors, "nav": "new"}
+    names = draft_field_names(form, translator(web.lang))
+    context = {"form": form, "orgs": orgs, "errors": errors, "names": names, "nav": "new"}
     return render(
         web.request, "web/draft_new.html.j2", context, status=status, page_url="/drafts/new"
     )
@@ -141,12 +137,15 @@ def draft_page(
     view = drafts.get_view(web.session, principal=web.principal, draft_id=draft_id)
     draft = view.draft
     can_edit = may_edit(web.session, web.principal, draft, "draft")
+    shown = form or draft_form_of(draft, view.alternatives)
     context = {
         "draft": draft,
         "alternatives": view.alternatives,
-        "form": form or draft_form_of(draft, view.alternatives),
+        "form": shown,
+        "names": draft_field_names(shown, translator(web.lang)),
         "errors": errors or {},
         "can_edit": can_edit,
+        "writer": web.principal.may(draft.organisation_id, WRITE_DRAFTS),
         "revisions": list(
             reversed(drafts.revisions(web.session, principal=web.principal, draft_id=draft_id))
         ),

@@ -13,14 +13,14 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from fastapi.routing import APIRoute
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.core.errors import AppError, Unauthorized, Unprocessable
-from app.web.rendering import SECURITY_HEADERS, render, url_with
+from app.web.rendering import redirect, render, url_with
 from app.web.session import clear_session_cookie
 
 log = logging.getLogger("ennakko.web")
@@ -82,13 +82,17 @@ def error_page(request: Request, exc: AppError) -> Response:
 
 
 def login_redirect(request: Request) -> Response:
-    """Back to the login page, remembering where the person was going (GET only)."""
+    """Back to the login page, remembering the page the person was on.
+
+    A form posted after the session lapsed is not replayed: its page is shown again.
+    """
     target = request.url.path
-    if request.url.query:
+    if request.method == "GET" and request.url.query:
         target += f"?{request.url.query}"
-    next_url = target if request.method == "GET" and target != "/" else None
-    response = RedirectResponse(url_with("/login", next=next_url), status_code=303)
-    response.headers.update(SECURITY_HEADERS)
+    elif request.method != "GET":
+        target = target.removesuffix("/start") if target.startswith("/drafts/") else "/"
+    next_url = target if target != "/" else None
+    response = redirect(url_with("/login", next=next_url))
     clear_session_cookie(request, response)
     return response
 
@@ -123,7 +127,7 @@ class WebRoute(APIRoute):
         async def handler(request: Request) -> Response:
             try:
                 return await original(request)
-            except Exception as exc:  # noqa: BLE001 (every error becomes a page)
+            except Exception as exc:
                 return await _handle(request, exc)
 
         return handler

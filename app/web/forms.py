@@ -125,17 +125,44 @@ class DraftForm:
             self.alternatives.append(AltRow("", "", "", is_status_quo=False))
 
 
+_FIELD_LABELS = {
+    "title": "field.title",
+    "proposal": "field.proposal",
+    "background": "field.background",
+    "decision_body": "field.decision_body",
+    "decision_type": "field.decision_type",
+    "meeting_date": "field.meeting_date",
+    "presenting_official": "field.presenting_official",
+    "budget_eur": "field.budget_eur",
+    "languages": "field.languages",
+    "ext_system": "field.ext_system",
+    "ext_case_id": "field.case_id",
+    "ext_label": "field.ext_label",
+    "organisation_id": "field.organisation",
+    "alternatives": "draft.section.alternatives",
+}
+
+
+def draft_field_names(form: DraftForm, t: Callable[..., str]) -> dict[str, str]:
+    """Each field's label, so the error summary can say which field a message is about."""
+    names = {field_name: t(key) for field_name, key in _FIELD_LABELS.items()}
+    for index in range(len(form.alternatives)):
+        names[f"alt-{index}-name"] = t("alt.name", n=index + 1)
+        names[f"alt-{index}-description"] = t("alt.description", n=index + 1)
+    return names
+
+
 def empty_draft_form(status_quo_name: str, languages: Sequence[str]) -> DraftForm:
     """A new draft: the status quo plus two empty alternatives."""
     rows = [AltRow(STATUS_QUO_KEY, status_quo_name, "", is_status_quo=True)]
-    form = DraftForm({name: "" for name in TEXT_FIELDS}, list(languages) or ["fi"], rows)
+    form = DraftForm(dict.fromkeys(TEXT_FIELDS, ""), list(languages) or ["fi"], rows)
     form.add_blank_row()
     form.add_blank_row()
     return form
 
 
 def draft_form_of(draft: DecisionDraft, alternatives: Sequence[DraftAlternative]) -> DraftForm:
-    values = {name: "" for name in TEXT_FIELDS}
+    values = dict.fromkeys(TEXT_FIELDS, "")
     for name in ("title", "proposal", "background", "decision_body", "decision_type"):
         values[name] = str(getattr(draft, name) or "")
     values["presenting_official"] = draft.presenting_official

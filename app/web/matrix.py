@@ -117,8 +117,9 @@ class CellView:
     @property
     def in_focus(self) -> bool:
         """Assessed, justified or flagged: its justification is shown without extra clicks."""
-        return bool(self.selected or self.justification or self.missing_justification
-                    or self.errors)
+        return bool(
+            self.selected or self.justification or self.missing_justification or self.errors
+        )
 
     @property
     def value_name(self) -> str:
@@ -206,9 +207,17 @@ class _Builder:
         problems = self.errors.get(value_field(key), []) + self.errors.get(
             justification_field(key), []
         )
-        return CellView(self.ids[key], key, selected, text, _direction(self.view.shape, selected),
-                        self.labels.cell(key), self.labels.short(key), key in self.missing,
-                        problems)
+        return CellView(
+            self.ids[key],
+            key,
+            selected,
+            text,
+            _direction(self.view.shape, selected),
+            self.labels.cell(key),
+            self.labels.short(key),
+            key in self.missing,
+            problems,
+        )
 
     def table(self, alternative: str, columns: Sequence[tuple[str, str]]) -> TableView:
         shape = self.view.shape
@@ -216,13 +225,17 @@ class _Builder:
         rows = []
         for area in shape.areas:
             cells: list[CellView | None] = [
-                self.cell((alternative, area, group, gender),
-                          stored.get((alternative, area, group, gender)))
-                if group in shape.groups_by_area[area] else None
+                self.cell(
+                    (alternative, area, group, gender),
+                    stored.get((alternative, area, group, gender)),
+                )
+                if group in shape.groups_by_area[area]
+                else None
                 for group, gender in columns
             ]
-            rows.append(RowView(area, self.labels.areas[area],
-                                self.labels.area_help.get(area, ""), cells))
+            rows.append(
+                RowView(area, self.labels.areas[area], self.labels.area_help.get(area, ""), cells)
+            )
         name = self.labels.alternatives.get(alternative, alternative)
         return TableView(alternative, name, alternative == shape.status_quo, rows)
 

@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from app.core.i18n import LANGUAGES, format_day, format_moment, format_number, translate
@@ -122,3 +122,10 @@ def remember_lang(request: Request, response: Any) -> None:
             samesite="lax",
             secure=request.url.scheme == "https",
         )
+
+
+def redirect(url: str) -> RedirectResponse:
+    """303 See Other: after a successful POST, and for pages that send the browser on."""
+    response = RedirectResponse(url, status_code=303)
+    response.headers.update(SECURITY_HEADERS)
+    return response

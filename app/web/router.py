@@ -2,25 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 
 from app.auth.service import password_login
 from app.core.errors import TooManyRequests, Unauthorized
 from app.drafts import repository as draft_repo
 from app.drafts import service as drafts
-from app.drafts.models import DraftStatus
+from app.drafts.models import DecisionDraft, DraftStatus
 from app.organisations import service as organisations
 from app.web.assessment_pages import router as assessment_router
 from app.web.draft_pages import router as draft_router
 from app.web.errors import WebRoute, abandon
 from app.web.forms import Errors, FieldError, form_text
-from app.web.rendering import SECURITY_HEADERS, render, url_with
+from app.web.rendering import redirect, render, url_with
 from app.web.session import (
     CSRF_FIELD,
+    LOGIN_NONCE_COOKIE,
     PostedForm,
     Security,
     Web,
@@ -51,12 +53,6 @@ def safe_next(target: str | None) -> str:
     ):
         return "/"
     return target
-
-
-def redirect(url: str) -> RedirectResponse:
-    response = RedirectResponse(url, status_code=303)
-    response.headers.update(SECURITY_HEADERS)
-    return response
 
 
 def _login_page(
@@ -94,15 +90,15 @@ def login_form(request: Request, session: WebDb, ctx: Security, next: ShortQuery
 def login(request: Request, session: WebDb, ctx: Security, form: PostedForm) -> Response:
     """Check e-mail and password with the API's password grant; keep the token in a cookie."""
     next_url = safe_next(form_text(form, "next"))
-    email = form_text(form, "email").strip()[:254]
-    password = form_text(form, "password")[:200]
-    nonce = request.cookies.get("ennakko_login", "")
+    email = form_text(form, "email").strip()
+    password = form_text(form, "password")
+    nonce = request.cookies.get(LOGIN_NONCE_COOKIE, "")
     expected = login_token_for(ctx.settings.web_session_secret, nonce)
     if not nonce or not tokens_match(expected, form.get(CSRF_FIELD)):
         return _login_page(
             request, ctx, next_url=next_url, email=email, error="expired", status=403
         )
-    if not email or not password:
+    if not email or not password or len(email) > 254 or len(password) > 200:
         return _login_page(
             request, ctx, next_url=next_url, email=email, error="missing", status=422
         )
@@ -189,7 +185,8 @@ def drafts_list(
         meeting_to=_date_filter(meeting_to, "meeting_to", errors),
         text=q.strip() or None,
     )
-    rows, next_cursor = ([], None)
+    rows: Sequence[DecisionDraft] = []
+    next_cursor: str | None = None
     if not errors:
         rows, next_cursor = drafts.list_drafts(
             web.session, principal=web.principal, flt=flt, limit=PAGE_SIZE, cursor=cursor or None

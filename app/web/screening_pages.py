@@ -17,11 +17,11 @@ from app.drafts import service as drafts
 from app.templates import service as templates
 from app.templates.definition import TemplateDefinition
 from app.templates.models import AssessmentTemplate, TemplateStatus
-from app.web.draft_pages import FORM_ERRORS, flash, redirect, service_errors
 from app.web.access import may_edit
+from app.web.draft_pages import FORM_ERRORS, flash, service_errors
 from app.web.errors import WebRoute, abandon
 from app.web.forms import Errors, FieldError, field_errors, form_int, form_text
-from app.web.rendering import render, translator
+from app.web.rendering import redirect, render, translator
 from app.web.session import PostedForm, Web, WebContext, require_csrf
 from app.web.template_view import (
     Outcome,
@@ -100,15 +100,13 @@ def screening_page(
     definition = templates.definition_of(chosen) if chosen else None
     if form is None and chosen is not None:
         form = _first_form(existing, chosen, draft.version)
-    t = translator(web.lang)
     context = {
         "draft": draft,
         "existing": existing,
         **(_existing_context(web, existing) if existing else {}),
         "options": [(o.id, _name(o, web.lang)) for o in options],
         "chosen": chosen,
-        "description": template_description(definition, web.lang) if definition else "",
-        "questions": questions(definition, web.lang, t) if definition else [],
+        **_questionnaire(definition, web.lang),
         "form": form,
         "errors": errors or {},
         "preview": preview,
@@ -125,6 +123,21 @@ def screening_page(
         status=status,
         page_url=f"/drafts/{draft_id}/screening",
     )
+
+
+def _questionnaire(definition: TemplateDefinition | None, lang: str) -> dict[str, Any]:
+    """The questions, and the names the error summary gives each answer field."""
+    if definition is None:
+        return {"description": "", "questions": [], "names": {}}
+    t = translator(lang)
+    shown = questions(definition, lang, t)
+    names = {f"answer-{q.key}": t("screening.question_n", n=q.number) for q in shown}
+    names |= {"reason": t("screening.reason"), "outcome": t("screening.outcome_choice")}
+    return {
+        "description": template_description(definition, lang),
+        "questions": shown,
+        "names": names,
+    }
 
 
 def _name(template: AssessmentTemplate, lang: str) -> str:
@@ -155,8 +168,12 @@ def _posted(
     web: WebContext, posted: PostedForm
 ) -> tuple[ScreeningForm, Errors, TemplateDefinition | None]:
     """The form as posted, the answers' problems, and the chosen template's definition."""
-    form = ScreeningForm(form_text(posted, "template_id"), form_int(posted, "version"),
-                         outcome=form_text(posted, "outcome"), reason=form_text(posted, "reason"))
+    form = ScreeningForm(
+        form_text(posted, "template_id"),
+        form_int(posted, "version"),
+        outcome=form_text(posted, "outcome"),
+        reason=form_text(posted, "reason"),
+    )
     chosen = next((o for o in _options(web) if o.id == form.template_id), None)
     if chosen is None:
         return form, {"_form": [FieldError("template")]}, None
@@ -212,7 +229,7 @@ def save_screening(draft_id: str, web: Web, posted: PostedForm) -> Response:
     try:
         data = _screening_in(form)
     except _Invalid as exc:
-        errors = exc.errors | errors
+        errors = errors | exc.errors
     if errors:
         return screening_page(web, draft_id, form=form, errors=errors, status=422)
     try:

@@ -29,7 +29,9 @@ def _options(question: Question, lang: str, t: Callable[..., str]) -> list[tuple
     return [(option.key, option.name.text(lang)) for option in question.options]
 
 
-def questions(definition: TemplateDefinition, lang: str, t: Callable[..., str]) -> list[QuestionView]:
+def questions(
+    definition: TemplateDefinition, lang: str, t: Callable[..., str]
+) -> list[QuestionView]:
     """The screening questions with their answer options, and when a question applies."""
     if definition.screening is None:
         return []
@@ -41,13 +43,24 @@ def questions(definition: TemplateDefinition, lang: str, t: Callable[..., str]) 
         condition = ""
         if q.ask_if:
             parts = [
-                t("screening.ask_if_part", number=numbers.get(key, "?"),
-                  answers=" / ".join(labels.get(key, {}).get(a, a) for a in accepted))
+                t(
+                    "screening.ask_if_part",
+                    number=numbers.get(key, "?"),
+                    answers=" / ".join(labels.get(key, {}).get(a, a) for a in accepted),
+                )
                 for key, accepted in q.ask_if.items()
             ]
             condition = t("screening.ask_if", parts="; ".join(parts))
-        views.append(QuestionView(q.key, numbers[q.key], q.text.text(lang), text(q.help, lang),
-                                  _options(q, lang, t), condition))
+        views.append(
+            QuestionView(
+                q.key,
+                numbers[q.key],
+                q.text.text(lang),
+                text(q.help, lang),
+                _options(q, lang, t),
+                condition,
+            )
+        )
     return views
 
 
@@ -73,7 +86,9 @@ def unanswered(definition: TemplateDefinition, answers: Mapping[str, str]) -> li
     return missing
 
 
-def applicable_answers(definition: TemplateDefinition, answers: Mapping[str, str]) -> dict[str, str]:
+def applicable_answers(
+    definition: TemplateDefinition, answers: Mapping[str, str]
+) -> dict[str, str]:
     """Only the answers to questions that apply (an answer left in a skipped one is dropped)."""
     return dict(definition.asked_answers(answers)) if definition.screening else dict(answers)
 
@@ -88,8 +103,11 @@ class Outcome:
 def outcome_of(definition: TemplateDefinition, answers: Mapping[str, str], lang: str) -> Outcome:
     """What the rules give for these answers, with the rule's own explanation."""
     result = definition.evaluate_screening(answers)
-    return Outcome(result.outcome.value, result.matched_rule,
-                   rule_reason(definition, result.matched_rule, lang))
+    return Outcome(
+        result.outcome.value,
+        result.matched_rule,
+        rule_reason(definition, result.matched_rule, lang),
+    )
 
 
 def rule_reason(definition: TemplateDefinition, rule: str | None, lang: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,27 +13,13 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from app.core import tokens
 from app.core.i18n import LOCALES_DIR
 from app.main import create_app
-from app.web import mount_static
-from app.web import router as web_router
 from app.web.rendering import TEMPLATE_DIR
 from tests.factories import Person, World, build_world
 from tests.flows import FULL_ANSWERS
-
-PASSWORD = "web-tests-password-2026"
-
-
-def with_web(app: FastAPI) -> FastAPI:
-    """The app with the web UI, whether or not create_app() already includes it."""
-    included = any(
-        getattr(r, "original_router", None) is web_router or getattr(r, "path", None) == "/login"
-        for r in app.router.routes
-    )
-    if not included:
-        app.include_router(web_router)
-    mount_static(app)
-    return app
+from tests.web import PASSWORD, hidden, listed, new_draft, sign_in, with_web
 
 
 @pytest.fixture(scope="module")
@@ -52,63 +39,6 @@ def browser(web_app: FastAPI) -> Iterator[TestClient]:
         yield client
 
 
-def hidden(page: str, name: str) -> str:
-    """The value of the (first) input called `name`."""
-    tag = re.search(rf'<input[^>]*\bname="{re.escape(name)}"[^>]*>', page)
-    assert tag, f"no input {name}"
-    value = re.search(r'\bvalue="([^"]*)"', tag.group(0))
-    return html.unescape(value.group(1)) if value else ""
-
-
-def listed(client: TestClient, **params: str) -> list[str]:
-    """Titles in the drafts list for a search (as the page shows them, unescaped)."""
-    page = client.get("/", params=params).text
-    return [
-        html.unescape(t) for t in re.findall(r'<a href="/drafts/[0-9a-f-]{36}">([^<]*)</a>', page)
-    ]
-
-
-def sign_in(client: TestClient, person: Person) -> None:
-    page = client.get("/login").text
-    response = client.post(
-        "/login",
-        data={
-            "email": person.email,
-            "password": PASSWORD,
-            "csrf_token": hidden(page, "csrf_token"),
-        },
-    )
-    assert response.status_code == 303, response.text
-    assert client.cookies.get("ennakko_session")
-
-
-def new_draft(client: TestClient, title: str = "Koulukuljetukset 2027", **extra: str) -> str:
-    """Create a draft through the form; returns its id."""
-    page = client.get("/drafts/new").text
-    data = {
-        "csrf_token": hidden(page, "csrf_token"),
-        "organisation_id": hidden(page, "organisation_id"),
-        "title": title,
-        "proposal": "Lautakunta päättää uudistaa koulukuljetukset.",
-        "decision_body": "Sivistyslautakunta",
-        "budget_eur": "250 000,50",
-        "languages": ["fi", "sv"],
-        "alt_count": "3",
-        "alt-0-key": "status_quo",
-        "alt-0-sq": "1",
-        "alt-0-name": "Nykytila",
-        "alt-1-name": "Uudistus",
-        "alt-2-name": "Osittainen uudistus",
-        "action": "save",
-        **extra,
-    }
-    response = client.post("/drafts/new", data=data)
-    assert response.status_code == 303, response.text
-    match = re.fullmatch(r"/drafts/([0-9a-f-]{36})\?msg=created", response.headers["location"])
-    assert match
-    return match.group(1)
-
-
 def test_pages_redirect_to_login_without_a_session(browser: TestClient) -> None:
     for path in ("/", "/drafts/new", "/drafts/x", "/drafts/x/assessment"):
         response = browser.get(path)
@@ -117,10 +47,32 @@ def test_pages_redirect_to_login_without_a_session(browser: TestClient) -> None:
     assert (
         browser.get("/drafts/abc?q=1").headers["location"] == "/login?next=%2Fdrafts%2Fabc%3Fq%3D1"
     )
+    posted = browser.post("/drafts/abc/assessment/start", data={"template_id": "x"})
+    assert posted.headers["location"] == "/login?next=%2Fdrafts%2Fabc%2Fassessment"
     browser.cookies.set("ennakko_session", "not-a-token")
     forged = browser.get("/")
     assert forged.status_code == 303
     assert 'ennakko_session=""' in forged.headers["set-cookie"]
+
+
+def test_an_expired_session_goes_back_to_login(
+    browser: TestClient, web_app: FastAPI, people: World
+) -> None:
+    ctx = web_app.state.security
+    expired = tokens.issue_token(
+        ctx.signer,
+        subject=f"user:{people.preparer.id}",
+        issuer=ctx.settings.jwt_issuer,
+        audience=ctx.settings.jwt_audience,
+        lifetime_s=60,
+        now=time.time() - 3600,
+    )
+    browser.cookies.set("ennakko_session", expired)
+    response = browser.get("/drafts/new")
+    assert response.status_code == 303
+    assert response.headers["location"] == "/login?next=%2Fdrafts%2Fnew"
+    browser.cookies.set("ennakko_session", people.preparer.token)
+    assert browser.get("/drafts/new").status_code == 200
 
 
 def test_login_sets_a_strict_cookie_and_logout_clears_it(
@@ -142,7 +94,9 @@ def test_login_sets_a_strict_cookie_and_logout_clears_it(
     assert response.status_code == 303
     assert response.headers["location"] == "/drafts/new"
     cookie = response.headers["set-cookie"].lower()
-    assert "httponly" in cookie and "samesite=lax" in cookie and "secure" not in cookie
+    assert "httponly" in cookie
+    assert "samesite=lax" in cookie
+    assert "secure" not in cookie
     front = browser.get("/")
     assert front.status_code == 200
     assert "Preparer" in front.text
@@ -280,6 +234,35 @@ def test_invalid_form_shows_field_messages_and_keeps_input(
     assert "Valitse vähintään yksi." in response.text
     assert "Ehdotus säilyy" in response.text
     assert 'aria-invalid="true"' in response.text
+
+
+def test_a_case_linked_twice_is_a_conflict_shown_on_the_form(
+    browser: TestClient, people: World
+) -> None:
+    sign_in(browser, people.preparer)
+    case = {"ext_system": "ahjo", "ext_case_id": "HEL 2027-000123", "ext_label": "HEL 2027-000123"}
+    first = new_draft(browser, title="Ensimmäinen", **case)
+    assert "HEL 2027-000123" in browser.get(f"/drafts/{first}").text
+    page = browser.get("/drafts/new").text
+    second = browser.post(
+        "/drafts/new",
+        data={
+            "csrf_token": hidden(page, "csrf_token"),
+            "title": "Toinen",
+            "proposal": "P",
+            "languages": "fi",
+            "alt_count": "1",
+            "alt-0-key": "status_quo",
+            "alt-0-sq": "1",
+            "alt-0-name": "Nykytila",
+            "action": "save",
+            **case,
+        },
+    )
+    assert second.status_code == 409
+    assert "Tälle asiatunnukselle on jo luonnos." in second.text
+    assert hidden(second.text, "title") == "Toinen"
+    assert listed(browser, q="Toinen") == []
 
 
 def test_add_row_shows_one_more_alternative_without_saving(
@@ -435,64 +418,94 @@ def test_cursor_pages_through_the_list(browser: TestClient, web_app: FastAPI) ->
     assert first.count('href="/drafts/') - first.count('href="/drafts/new"') == 25
     next_url = html.unescape(re.search(r'href="([^"]*cursor=[^"]*)" rel="next"', first).group(1))
     second = browser.get(next_url).text
-    assert "Sivutus 00" in second and "Sivutus 01" in second and "Sivutus 26" not in second
+    assert "Sivutus 00" in second
+    assert "Sivutus 01" in second
+    assert "Sivutus 26" not in second
     assert 'rel="next"' not in second
 
 
-def test_screening_and_matrix_through_the_forms(browser: TestClient, people: World) -> None:
-    sign_in(browser, people.preparer)
-    draft_id = new_draft(browser, title="Arvioitava")
+def screening_form(browser: TestClient, draft_id: str, **answers: str) -> dict[str, str]:
     page = browser.get(f"/drafts/{draft_id}/screening").text
-    answers = {f"answer-{k}": v for k, v in FULL_ANSWERS.items()}
-    base = {
+    return {
         "csrf_token": hidden(page, "csrf_token"),
         "version": hidden(page, "version"),
         "template_id": hidden(page, "template_id"),
-        **answers,
+        **{f"answer-{k}": v for k, v in (answers or FULL_ANSWERS).items()},
     }
-    preview = browser.post(f"/drafts/{draft_id}/screening", data=base | {"action": "preview"})
-    assert preview.status_code == 200
-    assert "Vastausten perusteella tulos on" in preview.text and "Laaja arviointi" in preview.text
-    short = browser.post(f"/drafts/{draft_id}/screening", data=base | {"reason": "x"})
-    assert short.status_code == 422
-    assert "Kirjoita vähintään 3 merkkiä." in short.text
-    saved = browser.post(
-        f"/drafts/{draft_id}/screening",
-        data=base | {"reason": "Koskee lapsia ja perheitä.", "action": "save"},
-    )
-    assert saved.status_code == 303
-    assessment = browser.get(f"/drafts/{draft_id}/assessment").text
-    assert "ehdotettu" in assessment
-    template_id = re.search(r'name="template_id" value="([^"]+)" checked', assessment).group(1)
+
+
+def started_matrix(browser: TestClient, person: Person) -> tuple[str, str]:
+    """A screened draft whose assessment was started on the suggested template."""
+    sign_in(browser, person)
+    draft_id = new_draft(browser, title="Arvioitava")
+    form = screening_form(browser, draft_id) | {"reason": "Koskee lapsia.", "action": "save"}
+    assert browser.post(f"/drafts/{draft_id}/screening", data=form).status_code == 303
+    page = browser.get(f"/drafts/{draft_id}/assessment").text
+    assert "ehdotettu" in page
+    template_id = re.search(r'name="template_id" value="([^"]+)" checked', page)
+    assert template_id
     started = browser.post(
         f"/drafts/{draft_id}/assessment/start",
-        data={"csrf_token": hidden(assessment, "csrf_token"), "template_id": template_id},
+        data={"csrf_token": hidden(page, "csrf_token"), "template_id": template_id.group(1)},
     )
     assert started.status_code == 303
-    matrix = browser.get(f"/drafts/{draft_id}/assessment").text
+    return draft_id, browser.get(f"/drafts/{draft_id}/assessment").text
+
+
+def test_screening_preview_reason_and_conditional_questions(
+    browser: TestClient, people: World
+) -> None:
+    sign_in(browser, people.preparer)
+    draft_id = new_draft(browser, title="Esiarvioitava")
+    url = f"/drafts/{draft_id}/screening"
+    base = screening_form(browser, draft_id)
+    preview = browser.post(url, data=base | {"action": "preview"})
+    assert preview.status_code == 200
+    assert "Vastausten perusteella tulos on" in preview.text
+    assert "Laaja arviointi" in preview.text
+    skipped = {k: v for k, v in base.items() if k != "answer-gender_situations_differ"}
+    no_people = browser.post(
+        url, data=skipped | {"answer-concerns_people": "no", "action": "preview"}
+    )
+    assert no_people.status_code == 200
+    assert "Vastaa kysymykseen." not in no_people.text
+    unanswered = browser.post(url, data=skipped | {"action": "preview"})
+    assert unanswered.status_code == 422
+    assert "Kysymys 10: Vastaa kysymykseen." in unanswered.text
+    short = browser.post(url, data=base | {"reason": "x"})
+    assert short.status_code == 422
+    assert "Perustelu: Kirjoita vähintään 3 merkkiä." in short.text
+    saved = browser.post(
+        url, data=base | {"reason": "Koskee lapsia ja perheitä.", "action": "save"}
+    )
+    assert saved.status_code == 303
+    shown = browser.get(saved.headers["location"]).text
+    assert "Esiarviointi tallennettiin." in shown
+    assert "Koskee lapsia ja perheitä." in shown
+    assert re.search(r'<strong class="outcome outcome-full">Laaja arviointi</strong>', shown)
+
+
+def test_matrix_saves_changed_cells_and_flags_findings(browser: TestClient, people: World) -> None:
+    draft_id, matrix = started_matrix(browser, people.preparer)
     cell = "status_quo|wellbeing_distribution|children_0_6|women"
-    assert f'name="v|{cell}"' in matrix
     selects = set(re.findall(r'<select id="(c-[\d-]+)"', matrix))
     assert len(selects) > 100
     assert selects == set(re.findall(r'<label for="(c-[\d-]+)"', matrix))
     assert len(re.findall(r'<textarea id="c-[\d-]+-j"', matrix)) == len(selects)
-    version = hidden(matrix, "version")
-    missing = browser.post(
+    url, base = (
         f"/drafts/{draft_id}/assessment",
-        data={
+        {
             "csrf_token": hidden(matrix, "csrf_token"),
-            "version": version,
-            f"v|{cell}": "",
-            f"j|{cell}": "Perustelu ilman arviota",
+            "version": hidden(matrix, "version"),
         },
     )
+    missing = browser.post(url, data=base | {f"v|{cell}": "", f"j|{cell}": "Ei arviota"})
     assert missing.status_code == 422
     assert "Valitse solulle arvio ennen perustelua." in missing.text
     written = browser.post(
-        f"/drafts/{draft_id}/assessment",
-        data={
-            "csrf_token": hidden(matrix, "csrf_token"),
-            "version": version,
+        url,
+        data=base
+        | {
             f"v|{cell}": "-2",
             f"j|{cell}": "Kuljetusmatka pitenee.",
             "v|status_quo|mental_health|children_0_6|women": "-1",
@@ -504,17 +517,33 @@ def test_screening_and_matrix_through_the_forms(browser: TestClient, people: Wor
     summary = browser.get(written.headers["location"]).text
     assert "Solujen muutokset tallennettiin." in summary
     assert "kielteinen vaikutus 2 solussa" in summary
-    assert summary.count('class="flag-item"') >= 2
-    again = browser.post(
-        f"/drafts/{draft_id}/assessment",
-        data={
-            "csrf_token": hidden(matrix, "csrf_token"),
-            "version": version,
-            f"v|{cell}": "1",
-            f"j|{cell}": "Myöhästynyt muutos",
-        },
-    )
-    assert again.status_code == 412
+    assert re.search(rf'name="v\|{re.escape(cell)}">\s*<option value="">', summary)
+    assert '<option value="-2" selected>' in summary
+    assert '<option value="ca" selected>' in summary
+    assert summary.count('class="flag-item"') == 2
+    stale = browser.post(url, data=base | {f"v|{cell}": "1", f"j|{cell}": "Myöhässä"})
+    assert stale.status_code == 412
+    assert "Joku muu muutti tätä" in stale.text
+
+
+def test_matrix_is_read_only_without_the_scoring_role(
+    browser: TestClient, web_app: FastAPI, people: World
+) -> None:
+    draft_id, _matrix = started_matrix(browser, people.preparer)
+    with TestClient(web_app, follow_redirects=False) as secretary:
+        sign_in(secretary, people.secretary)
+        page = secretary.get(f"/drafts/{draft_id}/assessment").text
+        assert "Tallenna muutokset" not in page
+        assert re.search(r'<select id="c-0-0-0" name="[^"]+" disabled>', page)
+        posted = secretary.post(
+            f"/drafts/{draft_id}/assessment",
+            data={
+                "csrf_token": hidden(page, "csrf_token"),
+                "version": hidden(page, "version"),
+                "v|status_quo|wellbeing_distribution|children_0_6|women": "2",
+            },
+        )
+        assert posted.status_code == 403
 
 
 def test_translation_catalogues_match_and_cover_the_templates() -> None:

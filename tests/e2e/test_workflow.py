@@ -1,0 +1,251 @@
+"""The web UI in a real browser: sign in, draft, screening, matrix, tenants, languages, a11y."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import httpx
+import pytest
+from playwright.sync_api import BrowserContext, Page, expect
+
+from tests.e2e.conftest import SCREENSHOTS, LiveServer, sign_in
+from tests.factories import Person, World
+from tests.flows import FULL_ANSWERS
+
+pytestmark = pytest.mark.browser
+
+# Structural accessibility checks a page must pass (a small axe-like sanity check).
+A11Y_CHECK = """() => {
+  const problems = [];
+  for (const el of document.querySelectorAll('input:not([type=hidden]), select, textarea')) {
+    const labelled = [...(el.labels || [])].some(l => l.textContent.trim());
+    const named = labelled || el.getAttribute('aria-label') || el.getAttribute('aria-labelledby');
+    if (!named) problems.push('unlabelled control ' + (el.name || el.id));
+  }
+  const h1s = document.querySelectorAll('h1');
+  if (h1s.length !== 1) problems.push('h1 count ' + h1s.length);
+  let last = 0;
+  for (const h of document.querySelectorAll('h1, h2, h3, h4, h5, h6')) {
+    const level = Number(h.tagName[1]);
+    if (level > last + 1) problems.push('heading skips to ' + h.tagName + ' ' + h.textContent);
+    last = level;
+  }
+  if (!['fi', 'sv', 'en'].includes(document.documentElement.lang)) problems.push('html lang');
+  if (!document.title.trim()) problems.push('no title');
+  const root = document.documentElement;
+  if (root.scrollWidth > window.innerWidth) problems.push('page scrolls sideways');
+  if (document.querySelectorAll('main').length !== 1) problems.push('one main landmark');
+  const ids = new Set();
+  for (const el of document.querySelectorAll('[id]')) {
+    if (ids.has(el.id)) problems.push('duplicate id ' + el.id);
+    ids.add(el.id);
+  }
+  for (const el of document.querySelectorAll('a[href], button')) {
+    if (!el.textContent.trim() && !el.getAttribute('aria-label')) {
+      problems.push('unnamed ' + el.outerHTML.slice(0, 60));
+    }
+  }
+  for (const el of document.querySelectorAll('[aria-describedby]')) {
+    for (const ref of el.getAttribute('aria-describedby').split(' ')) {
+      if (!document.getElementById(ref)) problems.push('describedby missing ' + ref);
+    }
+  }
+  return problems;
+}"""
+
+TITLE = "Kirjastoverkon uudistus 2027"
+
+
+def assert_accessible(page: Page) -> None:
+    problems = page.evaluate(A11Y_CHECK)
+    assert problems == [], f"{page.url}: {problems}"
+
+
+def api_draft(server: LiveServer, person: Person, title: str) -> dict[str, Any]:
+    body = {"title": title, "proposal": "Ehdotus.", "alternatives": [{"name": "Uusi malli"}]}
+    response = httpx.post(f"{server.base_url}/api/v1/drafts", json=body, headers=person.headers)
+    assert response.status_code == 201, response.text
+    return dict(response.json())
+
+
+def create_draft(page: Page) -> str:
+    page.get_by_role("link", name="Uusi luonnos").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Uusi päätösluonnos")
+    assert_accessible(page)
+    page.get_by_label("Otsikko").fill(TITLE)
+    page.get_by_label("Päätösehdotus").fill("Lautakunta päättää kirjastoverkon uudistuksesta.")
+    page.get_by_label("Päätöksentekijä").fill("Sivistyslautakunta")
+    page.get_by_label("Kokouspäivä").fill("2027-03-15")
+    page.get_by_label("Talousvaikutus (€)").fill("180 000")
+    page.get_by_label("Vaihtoehdon 2 nimi").fill("Keskitetty malli")
+    page.get_by_label("Vaihtoehdon 3 nimi").fill("Kirjastoauto")
+    page.get_by_role("button", name="Luo luonnos").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
+    expect(page.get_by_role("status")).to_contain_text("Luonnos luotiin.")
+    match = re.search(r"/drafts/([0-9a-f-]{36})", page.url)
+    assert match
+    return match.group(1)
+
+
+def screen(page: Page) -> None:
+    page.get_by_role("navigation", name="Luonnoksen vaiheet").get_by_role(
+        "link", name="Esiarviointi"
+    ).click()
+    expect(page.get_by_text("Luonnosta ei ole vielä esiarvioitu.")).to_be_visible()
+    for question, answer in FULL_ANSWERS.items():
+        page.locator(f"#f-answer-{question}-{answer}").check()
+    page.get_by_role("button", name="Näytä sääntöjen mukainen tulos").click()
+    expect(page.locator(".preview")).to_contain_text("Laaja arviointi")
+    assert_accessible(page)
+    page.get_by_label("Perustelu").fill("Muuttaa palveluverkkoa ja koskee lapsia ja ikääntyneitä.")
+    page.get_by_role("button", name="Tallenna esiarviointi").click()
+    expect(page.locator(".result-card strong.outcome")).to_have_text("Laaja arviointi")
+
+
+def score(page: Page, cell: str, value: str, justification: str = "") -> None:
+    page.locator(f'select[name="v|{cell}"]').select_option(value)
+    if justification:
+        textarea = page.locator(f'textarea[name="j|{cell}"]')
+        folds = textarea.locator("xpath=ancestor::details")
+        for index in range(folds.count()):  # outermost first, as a person opens them
+            fold = folds.nth(index)
+            if fold.get_attribute("open") is None:
+                fold.locator(":scope > summary").click()
+        textarea.fill(justification)
+
+
+def start_matrix(page: Page) -> None:
+    page.get_by_role("link", name="Siirry vaikutusten arviointiin").click()
+    suggested = page.get_by_role("radio", name=re.compile("IVA.*ehdotettu"))
+    expect(suggested).to_be_checked()
+    page.get_by_role("button", name="Aloita arviointi").click()
+    expect(page.get_by_role("status")).to_contain_text("Arviointi aloitettiin.")
+    assert_accessible(page)
+
+
+def score_cells(page: Page) -> None:
+    """A negative and a positive with reasons, a negative without, and a cannot-assess."""
+    score(
+        page,
+        "status_quo|wellbeing_distribution|children_0_6|women",
+        "-2",
+        "Lähikirjasto sulkeutuu; matka pitenee.",
+    )
+    score(
+        page,
+        "status_quo|wellbeing_distribution|children_0_6|men",
+        "1",
+        "Harrastusryhmät jatkuvat koululla.",
+    )
+    score(page, "status_quo|mental_health|children_0_6|women", "-1")
+    score(page, "status_quo|housing_mobility|children_0_6|men", "ca")
+    page.get_by_role("button", name="Tallenna muutokset").click()
+    expect(page.get_by_role("status")).to_contain_text("Solujen muutokset tallennettiin.")
+
+
+def check_summary(page: Page) -> None:
+    summary = page.locator("#summary")
+    row = summary.get_by_role("row", name=re.compile("^Nykytila"))
+    for column, count in ((0, "1"), (2, "2"), (3, "1")):
+        expect(row.get_by_role("cell").nth(column)).to_have_text(count)
+    expect(summary.locator("section", has_text="Kasautuvat")).to_contain_text(
+        "kielteinen vaikutus 2 solussa"
+    )
+    expect(summary.locator("section", has_text="Erot sukupuolten")).to_contain_text(
+        "−− Merkittävä kielteinen vaikutus"
+    )
+    missing = summary.locator("section", has_text="Puuttuvat perustelut")
+    expect(missing.get_by_role("link")).to_have_count(1)
+    expect(missing.get_by_role("link")).to_contain_text("Mielenterveys")
+    cannot = page.locator('select[name="v|status_quo|housing_mobility|children_0_6|men"]')
+    expect(cannot).to_have_value("ca")
+    expect(page.locator("td.dir-negative").first).to_contain_text("−−")
+
+
+def test_preparer_runs_the_workflow_end_to_end(page: Page, people: World) -> None:
+    sign_in(page, people.preparer)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Päätösluonnokset")
+    assert_accessible(page)
+    draft_id = create_draft(page)
+    assert_accessible(page)
+    screen(page)
+    start_matrix(page)
+    score_cells(page)
+    check_summary(page)
+    assert_accessible(page)
+    page.screenshot(path=str(SCREENSHOTS / "ennakko-matrix.png"))
+    page.locator(".matrix-form").screenshot(path=str(SCREENSHOTS / "ennakko-matrix-table.png"))
+    page.get_by_role("link", name="Keskitetty malli").click()
+    expect(page.locator("h3", has_text="Keskitetty malli")).to_be_visible()
+    page.goto("/")
+    link = page.get_by_role("link", name=TITLE)
+    expect(link).to_have_attribute("href", f"/drafts/{draft_id}")
+    page.screenshot(path=str(SCREENSHOTS / "ennakko-drafts-list.png"), full_page=True)
+
+
+def test_another_organisation_gets_404(
+    context: BrowserContext, page: Page, people: World, live_server: LiveServer
+) -> None:
+    draft = api_draft(live_server, people.preparer, "Vaasan sisäinen luonnos")
+    sign_in(page, people.preparer)
+    page.goto(f"/drafts/{draft['id']}")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Vaasan sisäinen luonnos")
+    outsider = context.browser.new_context(base_url=live_server.base_url)  # type: ignore[union-attr]
+    try:
+        other = outsider.new_page()
+        sign_in(other, people.other_preparer)
+        for path in ("", "/screening", "/assessment"):
+            response = other.goto(f"/drafts/{draft['id']}{path}")
+            assert response is not None
+            assert response.status == 404
+            expect(other.get_by_role("heading", level=1)).to_have_text("Sivua ei löytynyt")
+            expect(other.get_by_text("Vaasan sisäinen luonnos")).to_have_count(0)
+        other.goto("/")
+        expect(other.get_by_role("link", name="Vaasan sisäinen luonnos")).to_have_count(0)
+    finally:
+        outsider.close()
+
+
+def test_language_switch_to_swedish(page: Page, people: World, live_server: LiveServer) -> None:
+    draft = api_draft(live_server, people.preparer, "Språkbyte")
+    sign_in(page, people.preparer)
+    page.goto(f"/drafts/{draft['id']}")
+    page.get_by_role("link", name="På svenska").click()
+    expect(page.locator("html")).to_have_attribute("lang", "sv")
+    tabs = page.get_by_role("navigation", name="Förslagets skeden")
+    expect(tabs.get_by_role("link", name="Förhandsgranskning")).to_be_visible()
+    expect(page.get_by_label("Rubrik")).to_have_value("Språkbyte")
+    expect(page.get_by_role("heading", name="Versionshistorik")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Beslutsförslag").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Beslutsförslag")
+    page.get_by_role("link", name="In English").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Decision drafts")
+
+
+def test_keyboard_focus_is_visible_and_skip_link_first(page: Page, people: World) -> None:
+    sign_in(page, people.expert)
+    page.keyboard.press("Tab")
+    focused = page.evaluate("() => document.activeElement.textContent.trim()")
+    assert focused == "Siirry sisältöön"
+    outline = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none"
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => document.activeElement.id") == "main"
+
+
+def test_wrong_password_and_expert_read_only(
+    page: Page, people: World, live_server: LiveServer
+) -> None:
+    page.goto("/login")
+    assert_accessible(page)
+    page.get_by_label("Sähköpostiosoite").fill(people.expert2.email)
+    page.get_by_label("Salasana").fill("not-the-password")
+    page.get_by_role("button", name="Kirjaudu").click()
+    expect(page.get_by_role("alert")).to_have_text("Sähköpostiosoite tai salasana on väärin.")
+    draft = api_draft(live_server, people.preparer, "Asiantuntija lukee")
+    sign_in(page, people.expert2)
+    page.goto(f"/drafts/{draft['id']}")
+    expect(page.get_by_text("Roolisi sallii luonnoksen lukemisen")).to_be_visible()
+    expect(page.get_by_role("button", name="Tallenna")).to_have_count(0)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from sqlalchemy import tuple_
 from sqlmodel import Session, col, select
 
 from app.assessments.models import Assessment, AssessmentCell, AssessmentState, Screening
@@ -38,3 +39,26 @@ def cells_by_key(
     session: Session, assessment_id: str
 ) -> dict[tuple[str, str, str, str], AssessmentCell]:
     return {(c.alternative, c.area, c.grp, c.gender): c for c in cells(session, assessment_id)}
+
+
+def cells_with_keys(
+    session: Session, assessment_id: str, keys: Sequence[tuple[str, str, str, str]]
+) -> dict[tuple[str, str, str, str], AssessmentCell]:
+    """The stored cells among `keys` (the rest are not yet assessed)."""
+    found: dict[tuple[str, str, str, str], AssessmentCell] = {}
+    wanted = set(keys)
+    for chunk in range(0, len(keys), 400):
+        part = keys[chunk : chunk + 400]
+        rows = session.exec(
+            select(AssessmentCell).where(
+                AssessmentCell.assessment_id == assessment_id,
+                tuple_(
+                    AssessmentCell.alternative,
+                    AssessmentCell.area,
+                    AssessmentCell.grp,
+                    AssessmentCell.gender,
+                ).in_(part),
+            )
+        ).all()
+        found |= {(c.alternative, c.area, c.grp, c.gender): c for c in rows}
+    return {k: v for k, v in found.items() if k in wanted}

@@ -8,12 +8,14 @@ from fastapi import APIRouter, Header, Response
 from fastapi.responses import JSONResponse
 
 from app.assessments import service
+from app.assessments.models import AssessmentCell
 from app.assessments.schemas import (
     AssessmentRead,
     AssessmentStart,
     AssessmentTexts,
     CellRead,
     CellsWrite,
+    CellsWriteResult,
     MigrationReport,
     ScreeningIn,
     ScreeningRead,
@@ -81,6 +83,24 @@ def get_screening(draft_id: str, session: DbSession, principal: CurrentPrincipal
     return _screening(service.get_screening(session, principal=principal, draft_id=draft_id))
 
 
+def _cell_read(c: AssessmentCell) -> CellRead:
+    return CellRead(
+        alternative=c.alternative,
+        area=c.area,
+        group=c.grp,
+        gender=c.gender,
+        value=c.value,
+        cannot_assess=c.cannot_assess,
+        horizon=c.horizon,
+        certainty=c.certainty,
+        justification=c.justification,
+        evidence=c.evidence,
+        mitigation=c.mitigation,
+        updated_at=c.updated_at,
+        updated_by=c.updated_by,
+    )
+
+
 def to_read(view: service.AssessmentView) -> AssessmentRead:
     a = view.assessment
     return AssessmentRead(
@@ -100,24 +120,7 @@ def to_read(view: service.AssessmentView) -> AssessmentRead:
         sources=a.sources,
         indicators=a.indicators,
         matrix_size=view.shape.size(),
-        cells=[
-            CellRead(
-                alternative=c.alternative,
-                area=c.area,
-                group=c.grp,
-                gender=c.gender,
-                value=c.value,
-                cannot_assess=c.cannot_assess,
-                horizon=c.horizon,
-                certainty=c.certainty,
-                justification=c.justification,
-                evidence=c.evidence,
-                mitigation=c.mitigation,
-                updated_at=c.updated_at,
-                updated_by=c.updated_by,
-            )
-            for c in view.cells
-        ],
+        cells=[_cell_read(c) for c in view.cells],
         updated_at=a.updated_at,
         updated_by=a.updated_by,
     )
@@ -196,7 +199,7 @@ def update_texts(
 
 @router.patch(
     "/assessment/cells",
-    response_model=AssessmentRead,
+    response_model=CellsWriteResult,
     summary="Write many cells",
     responses=WRITE_ERRORS,
 )
@@ -207,17 +210,21 @@ def write_cells(
     principal: CurrentPrincipal,
     if_match: IfMatch,
     response: Response,
-) -> AssessmentRead:
-    """All cells land or none does; If-Match is the assessment's ETag."""
-    view = service.write_cells(
+) -> CellsWriteResult:
+    """All cells land or none does; If-Match is the assessment's ETag. Returns the written cells."""
+    result = service.write_cells(
         session,
         principal=principal,
         draft_id=draft_id,
         expected_version=if_match,
         writes=data.cells,
     )
-    set_etag(response, view.assessment.version)
-    return to_read(view)
+    set_etag(response, result.assessment.version)
+    return CellsWriteResult(
+        assessment_id=result.assessment.id,
+        version=result.assessment.version,
+        cells=[_cell_read(c) for c in result.cells],
+    )
 
 
 def _counts(c: Counts) -> dict[str, object]:

@@ -129,6 +129,12 @@ class CellRead(ReadModel):
     updated_by: str
 
 
+class CellsWriteResult(ReadModel):
+    assessment_id: str
+    version: int
+    cells: list[CellRead] = Field(description="The cells written (cleared ones are absent)")
+
+
 class AssessmentRead(ReadModel):
     id: str
     draft_id: str

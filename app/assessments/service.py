@@ -269,6 +269,12 @@ def cell_problems(shape: MatrixShape, writes: Sequence[CellWrite]) -> list[dict[
     return problems
 
 
+@dataclass(frozen=True)
+class CellsWritten:
+    assessment: Assessment
+    cells: list[AssessmentCell]
+
+
 def write_cells(
     session: Session,
     *,
@@ -276,20 +282,28 @@ def write_cells(
     draft_id: str,
     expected_version: int,
     writes: Sequence[CellWrite],
-) -> AssessmentView:
+) -> CellsWritten:
     """Write many cells atomically, guarded by the assessment's version."""
     draft, assessment = _editable(session, principal, draft_id)
-    view = view_of(session, draft, assessment)
-    problems = cell_problems(view.shape, writes)
+    check_version(
+        expected=expected_version,
+        current=assessment.version,
+        changed_by=assessment.updated_by,
+        changed_at=assessment.updated_at,
+    )
+    template = templates.get_any(session, assessment.template_id)
+    shape = templates.shape_for(template, draft_repo.alternatives(session, draft.id))
+    problems = cell_problems(shape, writes)
     if problems:
         raise Unprocessable(
             "Some cells do not fit the matrix; nothing was written", details=problems
         )
     _claim(session, assessment, expected_version, principal)
-    existing = repo.cells_by_key(session, assessment.id)
+    keys = [(c.alternative, c.area, c.group, c.gender) for c in writes]
+    existing = repo.cells_with_keys(session, assessment.id, keys)
     now = utcnow()
-    for cell in writes:
-        key = (cell.alternative, cell.area, cell.group, cell.gender)
+    written = []
+    for cell, key in zip(writes, keys, strict=True):
         row = existing.get(key)
         if cell.clear:
             if row is not None:
@@ -302,16 +316,12 @@ def write_cells(
             grp=cell.group,
             gender=cell.gender,
         )
-        row.value = cell.value
-        row.cannot_assess = cell.cannot_assess
+        row.value, row.cannot_assess = cell.value, cell.cannot_assess
         row.horizon, row.certainty = cell.horizon, cell.certainty
-        row.justification, row.evidence, row.mitigation = (
-            cell.justification,
-            cell.evidence,
-            cell.mitigation,
-        )
-        row.updated_at, row.updated_by = now, principal.name
+        row.justification, row.evidence = cell.justification, cell.evidence
+        row.mitigation, row.updated_at, row.updated_by = cell.mitigation, now, principal.name
         session.add(row)
+        written.append(row)
     session.add(assessment)
     session.flush()
     audit.record(
@@ -322,10 +332,7 @@ def write_cells(
         entity_id=assessment.id,
         organisation_id=draft.organisation_id,
         version=assessment.version,
-        data={
-            "cells": [[c.alternative, c.area, c.group, c.gender] for c in writes][:500],
-            "count": len(writes),
-        },
+        data={"cells": [list(k) for k in keys][:500], "count": len(writes)},
     )
     events.emit(
         session,
@@ -336,7 +343,7 @@ def write_cells(
         version=assessment.version,
     )
     refresh_staleness(session, draft=draft, actor=principal)
-    return view_of(session, draft, assessment)
+    return CellsWritten(assessment, written)
 
 
 def update_texts(

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlmodel import Session
@@ -25,6 +26,13 @@ class SecurityContext:
     signer: tokens.LocalSigner
     local_keys: dict[str, tokens.VerificationKey]
     jwks: tokens.JwksCache | None
+    # Our own tokens never change once signed, so a verified one is remembered until it expires.
+    verified: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def remember(self, token: str, claims: dict[str, Any]) -> None:
+        if len(self.verified) >= 10_000:
+            self.verified.clear()
+        self.verified[token] = claims
 
     @classmethod
     def from_settings(cls, settings: Settings) -> SecurityContext:
@@ -119,9 +127,14 @@ def verify_bearer(ctx: SecurityContext, token: str) -> dict[str, Any]:
             audience = settings.oidc_audience or settings.jwt_audience
             claims = tokens.verify_token(token, keys=keys, issuer=issuer, audience=audience)
             return claims | {"_external": True}
-        return tokens.verify_token(
+        cached = ctx.verified.get(token)
+        if cached is not None and cached["exp"] > time.time():
+            return cached
+        claims = tokens.verify_token(
             token, keys=ctx.local_keys, issuer=settings.jwt_issuer, audience=settings.jwt_audience
         )
+        ctx.remember(token, claims)
+        return claims
     except tokens.TokenError as exc:
         raise Unauthorized("Invalid or expired token", code="invalid_token") from exc
 
@@ -156,15 +169,13 @@ def principal_from_claims(
 
 def user_principal(session: Session, user_id: str) -> Principal:
     """A person's roles, including the expert role a region's expert holds in its members."""
-    user = org_repo.get_user(session, user_id)
+    user, rows = org_repo.user_with_roles(session, user_id)
     if user is None or not user.is_active:
         raise Unauthorized("User is not active", code="invalid_token")
     roles: dict[str, set[Role]] = {}
-    for membership in org_repo.memberships_of_user(session, user.id):
-        roles.setdefault(membership.organisation_id, set()).add(membership.role)
-    expert_regions = [org for org, rs in roles.items() if Role.expert in rs]
-    for members in org_repo.member_organisation_ids(session, expert_regions).values():
-        for member in members:
+    for organisation_id, role, member in rows:
+        roles.setdefault(organisation_id, set()).add(role)
+        if member is not None:
             roles.setdefault(member, set()).add(Role.expert)
     return Principal(
         kind=PrincipalKind.user,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from app.organisations.models import ApiClient, Membership, Organisation, Role, User
@@ -111,3 +112,24 @@ def clients_of(session: Session, organisation_id: str) -> Sequence[ApiClient]:
         .where(ApiClient.organisation_id == organisation_id)
         .order_by(ApiClient.client_id)
     ).all()
+
+
+def user_with_roles(
+    session: Session, user_id: str
+) -> tuple[User | None, list[tuple[str, Role, str | None]]]:
+    """The user and, in one query, each membership with the member organisations an expert
+    membership in a region extends to: rows of (organisation, role, member or None)."""
+    member = aliased(Organisation)
+    rows = session.exec(
+        select(User, Membership.organisation_id, Membership.role, member.id)
+        .outerjoin(Membership, col(Membership.user_id) == col(User.id))
+        .outerjoin(
+            member,
+            (col(member.parent_id) == col(Membership.organisation_id))
+            & (col(Membership.role) == Role.expert),
+        )
+        .where(User.id == user_id)
+    ).all()
+    if not rows:
+        return None, []
+    return rows[0][0], [(org, Role(role), child) for _, org, role, child in rows if org is not None]

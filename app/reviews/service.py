@@ -216,6 +216,13 @@ def sign(
 
 def refresh_staleness(session: Session, *, draft: DecisionDraft, actor: Principal) -> list[SignOff]:
     """Mark sign-offs whose covered content changed; they stay visible and stop counting."""
+    live = session.exec(
+        select(SignOff.id)
+        .where(SignOff.draft_id == draft.id, col(SignOff.stale_at).is_(None))
+        .limit(1)
+    ).first()
+    if live is None:
+        return []
     policy = workflow.policy_for(session, draft.organisation_id)
     newly_stale = []
     for state in requirement_states(session, draft, policy):

@@ -163,7 +163,9 @@ def test_matrix_read_write_and_not_assessed_is_not_no_impact(
         client, world.expert, draft["id"], 2, [{**cells[1], "value": None, "clear": True}]
     )
     assert cleared.status_code == 200
-    assert len(cleared.json()["cells"]) == 2
+    assert cleared.json()["cells"] == []
+    matrix = client.get(f"/api/v1/drafts/{draft['id']}/assessment", headers=world.expert.headers).json()
+    assert len(matrix["cells"]) == 2
 
 
 def test_bad_cells_write_nothing(client: TestClient, world: World) -> None:

@@ -8,12 +8,10 @@ connections: with `wrk` when it is installed, otherwise with the asyncio client 
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 import os
 import platform
-import re
 import shutil
 import signal
 import socket
@@ -23,8 +21,8 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -174,7 +172,8 @@ def serve(scratch: Scratch, *, profile: Path | None = None) -> Iterator[Server]:
     """
     port = _free_port()
     log_path = scratch.data_dir / f"server-{port}.log"
-    command = _profiler(profile) + [
+    command = [
+        *_profiler(profile),
         str(BIN / "uvicorn"),
         "--factory",
         "app.main:create_app",
@@ -211,197 +210,6 @@ def serve(scratch: Scratch, *, profile: Path | None = None) -> Iterator[Server]:
             process.wait()
 
 
-# ---------------------------------------------------------------- Python load generator
-
-
-class Conn:
-    """One keep-alive HTTP/1.1 connection on raw asyncio streams (minimal parsing)."""
-
-    def __init__(self, port: int, headers: dict[str, str]) -> None:
-        self.port = port
-        self.base_headers = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
-        self.reader: asyncio.StreamReader | None = None
-        self.writer: asyncio.StreamWriter | None = None
-
-    async def request(
-        self,
-        method: str,
-        path: str,
-        body: bytes = b"",
-        headers: dict[str, str] | None = None,
-    ) -> tuple[int, dict[str, str], bytes]:
-        if self.writer is None:
-            self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
-        assert self.reader is not None
-        extra = "".join(f"{k}: {v}\r\n" for k, v in (headers or {}).items())
-        head = f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{self.base_headers}{extra}"
-        if body or method in ("POST", "PUT", "PATCH"):
-            head += f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
-        self.writer.write(head.encode() + b"\r\n" + body)
-        raw = await self.reader.readuntil(b"\r\n\r\n")
-        lines = raw.decode("latin-1").split("\r\n")
-        status = int(lines[0].split(" ", 2)[1])
-        hdrs = {}
-        for line in lines[1:]:
-            if ":" in line:
-                name, _, value = line.partition(":")
-                hdrs[name.strip().lower()] = value.strip()
-        if "content-length" in hdrs:
-            data = await self.reader.readexactly(int(hdrs["content-length"]))
-        elif hdrs.get("transfer-encoding") == "chunked":
-            chunks = []
-            while size := int((await self.reader.readuntil(b"\r\n")).strip(), 16):
-                chunks.append(await self.reader.readexactly(size + 2))
-            await self.reader.readuntil(b"\r\n")
-            data = b"".join(c[:-2] for c in chunks)
-        else:
-            data = b""
-        return status, hdrs, data
-
-    def close(self) -> None:
-        if self.writer is not None:
-            self.writer.close()
-
-
-Step = Callable[[Conn, int], Awaitable[int]]
-
-
-@dataclass
-class LoadResult:
-    generator: str
-    clients: int
-    seconds: float
-    latencies_ms: list[float] = field(default_factory=list)
-    statuses: dict[int, int] = field(default_factory=dict)
-    errors: int = 0
-
-    @property
-    def requests(self) -> int:
-        return len(self.latencies_ms)
-
-    def summary(self) -> dict[str, Any]:
-        return {
-            "generator": self.generator,
-            "clients": self.clients,
-            "seconds": round(self.seconds, 2),
-            "requests": self.requests,
-            "rps": round(self.requests / self.seconds, 1) if self.seconds else 0.0,
-            **latency_stats(self.latencies_ms),
-            "statuses": {str(k): v for k, v in sorted(self.statuses.items())},
-            "errors": self.errors,
-        }
-
-
-async def _closed_loop(
-    port: int, headers: dict[str, str], clients: int, warmup: float, duration: float, step: Step
-) -> LoadResult:
-    start = time.perf_counter()
-    measure_from, stop_at = start + warmup, start + warmup + duration
-    result = LoadResult("python-asyncio", clients, duration)
-
-    async def client(index: int) -> None:
-        conn = Conn(port, headers)
-        try:
-            while (t0 := time.perf_counter()) < stop_at:
-                try:
-                    status = await step(conn, index)
-                except (OSError, asyncio.IncompleteReadError, ValueError):
-                    result.errors += 1
-                    conn.close()
-                    conn = Conn(port, headers)
-                    continue
-                if t0 >= measure_from:
-                    result.latencies_ms.append((time.perf_counter() - t0) * 1000)
-                    result.statuses[status] = result.statuses.get(status, 0) + 1
-        finally:
-            conn.close()
-
-    await asyncio.gather(*(client(i) for i in range(clients)))
-    return result
-
-
-def closed_loop(
-    port: int,
-    headers: dict[str, str],
-    *,
-    clients: int,
-    warmup: float,
-    duration: float,
-    step: Step,
-) -> LoadResult:
-    """`clients` keep-alive connections each running `step` back to back; stats after warm-up."""
-    with contextlib.suppress(ImportError):
-        import uvloop
-
-        return uvloop.run(_closed_loop(port, headers, clients, warmup, duration, step))
-    return asyncio.run(_closed_loop(port, headers, clients, warmup, duration, step))
-
-
-def get_step(path: str, headers: dict[str, str] | None = None) -> Step:
-    async def step(conn: Conn, _index: int) -> int:
-        status, _, _ = await conn.request("GET", path, headers=headers)
-        return status
-
-    return step
-
-
-# ---------------------------------------------------------------- wrk
-
-
-WRK_LUA = """
-done = function(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format(
-    'WRKJSON {"requests":%d,"duration_us":%d,"status_errors":%d,"socket_errors":%d,'
-    .. '"p50_us":%d,"p90_us":%d,"p99_us":%d,"max_us":%d,"mean_us":%.1f}\\n',
-    summary.requests, summary.duration, e.status, e.connect + e.read + e.write + e.timeout,
-    latency:percentile(50), latency:percentile(90), latency:percentile(99),
-    latency.max, latency.mean))
-end
-"""
-
-
-def wrk_available() -> bool:
-    return shutil.which("wrk") is not None
-
-
-def wrk_get(
-    url: str, headers: dict[str, str], *, clients: int, duration: float, threads: int = 1
-) -> dict[str, Any]:
-    """Run wrk against a GET url and return its figures in our summary format."""
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(WRK_LUA)
-    command = ["wrk", f"-t{threads}", f"-c{clients}", f"-d{max(1, round(duration))}s"]
-    command += ["-s", script.name, "--timeout", "10s"]
-    for name, value in headers.items():
-        command += ["-H", f"{name}: {value}"]
-    try:
-        out = subprocess.run(
-            [*command, url], check=True, capture_output=True, text=True, timeout=duration + 60
-        ).stdout
-    finally:
-        os.unlink(script.name)
-    match = re.search(r"WRKJSON (\{.*\})", out)
-    if match is None:
-        raise RuntimeError(f"wrk printed no summary: {out}")
-    raw = json.loads(match.group(1))
-    seconds = raw["duration_us"] / 1e6
-    return {
-        "generator": "wrk",
-        "clients": clients,
-        "seconds": round(seconds, 2),
-        "requests": raw["requests"],
-        "rps": round(raw["requests"] / seconds, 1),
-        "p50_ms": raw["p50_us"] / 1000,
-        "p90_ms": raw["p90_us"] / 1000,
-        "p99_ms": raw["p99_us"] / 1000,
-        "max_ms": raw["max_us"] / 1000,
-        "mean_ms": round(raw["mean_us"] / 1000, 3),
-        "non_2xx_3xx": raw["status_errors"],
-        "errors": raw["socket_errors"],
-    }
-
-
 # ---------------------------------------------------------------- figures and results
 
 
@@ -431,8 +239,27 @@ def budget(name: str, measured: float, target: float, *, higher_is_better: bool)
     return {"name": name, "measured": round(measured, 3), "target": f"{op} {target}", "met": met}
 
 
-def environment(scratch: Scratch, generator: str) -> dict[str, Any]:
+def load_average() -> float:
+    """The 1-minute load average: other work on the machine skews every figure."""
+    try:
+        return float(Path("/proc/loadavg").read_text().split()[0])
+    except OSError:
+        return float("nan")
+
+
+def warn_if_busy() -> float:
+    load = load_average()
+    if load > (os.cpu_count() or 1) * 0.5:
+        print(f"  warning: load average {load} before the run; figures will be pessimistic")
+    return load
+
+
+def environment(
+    scratch: Scratch, generator: str, load_before: float | None = None
+) -> dict[str, Any]:
     return {
+        "load_average_before": load_before,
+        "load_average_after": load_average(),
         "python": platform.python_version(),
         "machine": platform.machine(),
         "cpus": os.cpu_count(),

@@ -52,7 +52,8 @@ JUSTIFICATIONS = (
 
 def bench_template() -> dict[str, Any]:
     """The IVA definition cut down to 12 areas × 8 groups × (all, women, men)."""
-    iva = yaml.safe_load((ROOT / "assessment_templates" / "iva.v1.yaml").read_text("utf-8"))
+    text = (ROOT / "assessment_templates" / "iva.v1.yaml").read_text("utf-8")
+    iva: dict[str, Any] = yaml.safe_load(text)
     data = copy.deepcopy(iva)
     data["key"] = "bench-iva"
     data["version"] = 1

@@ -11,6 +11,17 @@ from app.core.db import build_engine, metadata
 config = context.config
 
 
+def include_object(
+    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
+) -> bool:
+    """Leave out what migrations manage by hand: the SQLite FTS index and its shadow tables,
+    and PostgreSQL's trigram expression indexes."""
+    del obj, reflected, compare_to
+    if type_ == "table" and name and name.startswith("decision_draft_fts"):
+        return False
+    return not (type_ == "index" and name and name.endswith("_trgm"))
+
+
 def _url() -> str:
     url = config.attributes.get("database_url")
     return str(url) if url else get_settings().database_url
@@ -23,6 +34,7 @@ def run_migrations_offline() -> None:
         literal_binds=True,
         compare_type=True,
         render_as_batch=_url().startswith("sqlite"),
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()
@@ -46,6 +58,7 @@ def _run(connection: object) -> None:
         connection=connection,  # type: ignore[arg-type]
         target_metadata=metadata,
         compare_type=True,
+        include_object=include_object,
         render_as_batch=connection.dialect.name == "sqlite",  # type: ignore[attr-defined]
     )
     with context.begin_transaction():

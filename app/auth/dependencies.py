@@ -19,7 +19,8 @@ oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=F
 DbSession = Annotated[Session, Depends(get_session, scope="function")]
 
 
-def get_security(request: Request) -> SecurityContext:
+async def get_security(request: Request) -> SecurityContext:
+    # async: it only reads app state, so it need not hop to the thread pool
     ctx: SecurityContext = request.app.state.security
     return ctx
 

@@ -66,17 +66,29 @@ def detail_messages(details: Any) -> list[str]:
     return lines[:50]
 
 
+def form_page(path: str) -> str:
+    """The page a form posted to `path` is on: /drafts/{id}/{tab}, a policy page, else the list."""
+    if path.startswith("/drafts/"):
+        return "/".join(path.split("/")[:4])
+    if path.startswith("/organisations/"):
+        return path
+    return "/"
+
+
 def error_page(request: Request, exc: AppError) -> Response:
     """The page for a service error."""
     details = exc.details if isinstance(exc.details, dict) else {}
     headers = {k: v for k, v in exc.headers.items() if k.lower() != "www-authenticate"}
+    key = str(exc.status) if exc.status in EXPLAINED else "other"
+    if exc.status == 412 and "current_content_hash" in details:
+        key = "412_content"  # a sign-off on content that changed after it was read
     context = {
         "status": exc.status,
-        "key": str(exc.status) if exc.status in EXPLAINED else "other",
+        "key": key,
         "message": exc.message,
         "lines": [] if exc.status == 412 else detail_messages(exc.details),
         "changed_by": details.get("changed_by") if exc.status == 412 else None,
-        "reload_url": request.url.path if request.method == "POST" else None,
+        "reload_url": form_page(request.url.path) if request.method == "POST" else None,
     }
     return render(request, "web/error.html.j2", context, status=exc.status, headers=headers)
 
@@ -90,7 +102,7 @@ def login_redirect(request: Request) -> Response:
     if request.method == "GET" and request.url.query:
         target += f"?{request.url.query}"
     elif request.method != "GET":
-        target = target.removesuffix("/start") if target.startswith("/drafts/") else "/"
+        target = form_page(target)
     next_url = target if target != "/" else None
     response = redirect(url_with("/login", next=next_url))
     clear_session_cookie(request, response)

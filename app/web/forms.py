@@ -88,6 +88,11 @@ def _field_error(error: Any) -> FieldError:
     return FieldError(_MESSAGE_OF_TYPE.get(kind, "invalid"))
 
 
+def field_error(error: Any) -> FieldError:
+    """One pydantic error (an item of `exc.errors()`) as a field message."""
+    return _field_error(error)
+
+
 def error_list(exc: ValidationError) -> list[FieldError]:
     """Every message of a validation error, for a form field of its own."""
     return [_field_error(error) for error in exc.errors()]

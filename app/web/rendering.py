@@ -11,7 +11,8 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from app.core.i18n import LANGUAGES, format_day, format_moment, format_number, translate
+from app.core.i18n import LANGUAGES, catalogue, format_day, format_moment, format_number, translate
+from app.organisations.models import Role
 
 FRONTEND_DIR = Path(__file__).resolve().parents[2] / "frontend"
 TEMPLATE_DIR = FRONTEND_DIR / "templates"
@@ -61,6 +62,12 @@ def translator(lang: str) -> Callable[..., str]:
     return t
 
 
+def known(lang: str, key: str, fallback: str) -> str:
+    """The translation of `key` when the catalogue has one, else `fallback` (policy names)."""
+    full = KEY_PREFIX + key
+    return translate(lang, full) if full in catalogue(lang) else fallback
+
+
 def url_with(path: str, **params: object) -> str:
     """`path` with the non-empty query parameters given."""
     query = {k: str(v) for k, v in params.items() if v is not None and v != ""}
@@ -73,6 +80,17 @@ def _lang_links(page_url: str) -> list[dict[str, str]]:
     return [
         {"lang": code, "href": f"{path}?{'&'.join([*kept, f'lang={code}'])}"} for code in LANGUAGES
     ]
+
+
+def _nav_links(principal: Any) -> dict[str, Any]:
+    """Entries of the main navigation that depend on the caller's roles."""
+    roles = getattr(principal, "roles", None) or {}
+    reviewer = any(Role.expert in r or Role.admin in r for r in roles.values())
+    admin_of = sorted(org for org, r in roles.items() if Role.admin in r)
+    return {
+        "nav_reviews": reviewer,
+        "nav_policy": f"/organisations/{admin_of[0]}/policy" if admin_of else None,
+    }
 
 
 def render(
@@ -98,6 +116,7 @@ def render(
             "url_with": url_with,
             "lang_links": _lang_links(page_url),
             "principal": getattr(request.state, "principal", None),
+            **_nav_links(getattr(request.state, "principal", None)),
             "csrf_token": getattr(request.state, "csrf_token", ""),
             "nav": None,
             **context,

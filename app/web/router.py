@@ -15,11 +15,14 @@ from app.drafts import repository as draft_repo
 from app.drafts import service as drafts
 from app.drafts.models import DecisionDraft, DraftStatus
 from app.organisations import service as organisations
+from app.web.annex_pages import router as annex_router
 from app.web.assessment_pages import router as assessment_router
 from app.web.draft_pages import router as draft_router
 from app.web.errors import WebRoute, abandon
 from app.web.forms import Errors, FieldError, form_text
+from app.web.policy_pages import router as policy_router
 from app.web.rendering import redirect, render, url_with
+from app.web.review_pages import router as review_router
 from app.web.session import (
     CSRF_FIELD,
     LOGIN_NONCE_COOKIE,
@@ -214,3 +217,6 @@ def drafts_list(
 
 router.include_router(draft_router)
 router.include_router(assessment_router)
+router.include_router(review_router)
+router.include_router(annex_router)
+router.include_router(policy_router)

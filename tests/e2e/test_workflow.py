@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -12,6 +14,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 from tests.e2e.conftest import SCREENSHOTS, LiveServer, sign_in
 from tests.factories import Person, World
 from tests.flows import FULL_ANSWERS
+from tests.reviews.helpers import assessed_draft, in_review, sign
 
 pytestmark = pytest.mark.browser
 
@@ -249,3 +252,134 @@ def test_wrong_password_and_expert_read_only(
     page.goto(f"/drafts/{draft['id']}")
     expect(page.get_by_text("Roolisi sallii luonnoksen lukemisen")).to_be_visible()
     expect(page.get_by_role("button", name="Tallenna")).to_have_count(0)
+
+
+def _person_page(context: BrowserContext, live_server: LiveServer, person: Person) -> Page:
+    """A separate browser for another person (own cookies), signed in."""
+    other = context.browser.new_context(  # type: ignore[union-attr]
+        base_url=live_server.base_url,
+        locale="fi-FI",
+        viewport={"width": 1366, "height": 900},
+        accept_downloads=True,
+    )
+    other.set_default_timeout(15_000)
+    page = other.new_page()
+    sign_in(page, person)
+    return page
+
+
+def test_review_annex_and_meeting_in_the_browser(
+    context: BrowserContext, page: Page, people: World, live_server: LiveServer
+) -> None:
+    with httpx.Client(base_url=live_server.base_url) as api:
+        draft = assessed_draft(api, people)  # type: ignore[arg-type]
+    review_url = f"/drafts/{draft['id']}/review"
+
+    # The preparer submits the assessed draft for review.
+    sign_in(page, people.preparer)
+    page.goto(f"/drafts/{draft['id']}")
+    page.get_by_role("navigation", name="Luonnoksen vaiheet").get_by_role(
+        "link", name="Tarkastus"
+    ).click()
+    expect(page.get_by_role("heading", name="Tila ja siirrot")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Lähetä tarkastettavaksi").click()
+    expect(page.get_by_role("status")).to_contain_text("Tila muutettiin.")
+    expect(page.locator(".meta .status")).to_have_text("Tarkastettavana")
+
+    # The expert finds it in the inbox, signs off and approves.
+    expert = _person_page(context, live_server, people.expert)
+    try:
+        expert.get_by_role("link", name="Tarkastettavat").click()
+        expect(expert.get_by_role("heading", level=1)).to_have_text("Odottaa tarkastustani")
+        assert_accessible(expert)
+        expert.get_by_role("link", name=draft["title"]).first.click()
+        expect(expert).to_have_url(re.compile(re.escape(review_url) + "$"))
+        expert.get_by_role("radio", name="Hyväksyn").check()
+        expert.get_by_label("Kommentti", exact=True).first.fill("Arviointi on kattava.")
+        expert.get_by_role("button", name="Kirjaa tarkastus").click()
+        expect(expert.get_by_role("status")).to_contain_text("Hyväksyntäsi kirjattiin.")
+        expect(expert.locator(".requirement .progress")).to_have_text("1 / 1 hyväksyntää")
+        expect(expert.locator(".badge-valid").first).to_have_text("voimassa")
+        assert_accessible(expert)
+        expert.get_by_role("button", name="Hyväksy arviointi").click()
+        expect(expert.locator(".meta .status")).to_have_text("Hyväksytty")
+        expert.get_by_label(re.compile("^Kommentti.*pakollinen")).fill("Hyvä <työ> & kiitos")
+        expert.get_by_role("button", name="Lisää kommentti").click()
+        expect(expert.locator(".thread .prose").last).to_have_text("Hyvä <työ> & kiitos")
+        expert.screenshot(path=str(SCREENSHOTS / "ennakko-review.png"), full_page=True)
+    finally:
+        expert.context.close()
+
+    # The secretary issues the annex, downloads the PDF, attaches it and records the outcome.
+    secretary = _person_page(context, live_server, people.secretary)
+    try:
+        secretary.goto(f"/drafts/{draft['id']}/annex")
+        expect(secretary.get_by_label("suomi")).to_be_checked()
+        expect(secretary.get_by_label("ruotsi")).to_be_checked()
+        secretary.get_by_role("button", name="Laadi liite").click()
+        expect(secretary.get_by_role("status")).to_contain_text("Liite laadittiin.")
+        assert_accessible(secretary)
+        secretary.screenshot(path=str(SCREENSHOTS / "ennakko-annex.png"), full_page=True)
+        annex = secretary.locator("article.annex", has_text="Liite 1 (suomi)")
+        shown_sha = annex.locator('code.sha256[data-format="pdf"]').inner_text()
+        with secretary.expect_download() as info:
+            annex.get_by_role("link", name=re.compile(r"\.pdf$")).click()
+        path = info.value.path()
+        content = Path(path).read_bytes()
+        assert content.startswith(b"%PDF")
+        assert hashlib.sha256(content).hexdigest() == shown_sha
+        secretary.get_by_role("navigation", name="Luonnoksen vaiheet").get_by_role(
+            "link", name="Kokous"
+        ).click()
+        secretary.get_by_label("Kokouksen tunnus").fill("KH 2027/3")
+        secretary.get_by_label("Pykälä").fill("§ 42")
+        secretary.get_by_label("Kokouspäivä").fill("2027-03-15")
+        secretary.get_by_label("Päätöksentekijä").fill("Kunnanhallitus")
+        secretary.get_by_role("button", name="Liitä kokoukseen").click()
+        expect(secretary.get_by_role("status")).to_contain_text("Liite liitettiin")
+        assert_accessible(secretary)
+        secretary.get_by_label(re.compile("^Päätös")).select_option("passed_unchanged")
+        secretary.get_by_role("button", name="Kirjaa päätös").click()
+        expect(secretary.get_by_role("status")).to_contain_text("Kokouksen päätös kirjattiin.")
+        expect(secretary.locator(".outcome-recorded")).to_have_text("Hyväksyttiin sellaisenaan")
+        expect(secretary.locator(".meta .status")).to_have_text("Päätetty")
+        secretary.get_by_role("link", name="Historia").first.click()
+        expect(secretary.get_by_role("cell", name="Kokouksen päätös kirjattiin")).to_be_visible()
+        assert_accessible(secretary)
+    finally:
+        secretary.context.close()
+
+
+def test_a_stale_signoff_is_shown_after_an_edit(
+    page: Page, people: World, live_server: LiveServer
+) -> None:
+    with httpx.Client(base_url=live_server.base_url) as api:
+        draft = in_review(api, people)  # type: ignore[arg-type]
+        assert sign(api, people.expert, draft["id"]).status_code == 201  # type: ignore[arg-type]
+        assessment = api.get(
+            f"/api/v1/drafts/{draft['id']}/assessment", headers=people.expert.headers
+        )
+        cell = assessment.json()["cells"][0]
+        changed = api.patch(
+            f"/api/v1/drafts/{draft['id']}/assessment/cells",
+            json={
+                "cells": [
+                    {k: cell[k] for k in ("alternative", "area", "group", "gender")}
+                    | {"value": -1, "justification": "Matka pitenee."}
+                ]
+            },
+            headers=people.expert.headers | {"If-Match": assessment.headers["etag"]},
+        )
+        assert changed.status_code == 200, changed.text
+    sign_in(page, people.preparer)
+    page.goto(f"/drafts/{draft['id']}/review")
+    stale = page.locator(".badge-stale")
+    expect(stale).to_have_text("VANHENTUNUT")
+    expect(page.locator(".requirement .progress")).to_have_text("0 / 1 hyväksyntää")
+    page.get_by_role("link", name=re.compile("Mitä on muuttunut")).click()
+    expect(page.get_by_role("heading", name="Muutokset hyväksynnän jälkeen")).to_be_visible()
+    expect(page.locator(".diff-table tbody tr")).to_have_count(1)
+    expect(page.locator(".diff-after")).to_contain_text("Matka pitenee.")
+    assert_accessible(page)
+    page.screenshot(path=str(SCREENSHOTS / "ennakko-signoff-diff.png"), full_page=True)

@@ -1,0 +1,288 @@
+"""After approval: issuing the annex, downloading its files, the meeting, and the history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Header
+from fastapi.responses import Response
+from pydantic import ValidationError
+
+from app.annexes import service as annexes
+from app.annexes.models import Annex, AnnexFile
+from app.auth.permissions import ISSUE_ANNEXES, RECORD_MEETING
+from app.drafts import service as drafts
+from app.drafts.models import DraftStatus
+from app.meetings import service as meetings
+from app.meetings.models import Outcome
+from app.meetings.schemas import NEEDS_ADDENDUM, MeetingAttach, OutcomeRecord
+from app.organisations import service as organisations
+from app.reviews import history
+from app.web.draft_pages import FORM_ERRORS, flash, service_errors
+from app.web.errors import WebRoute, abandon
+from app.web.forms import Errors, FieldError, field_errors, form_int, form_text
+from app.web.rendering import known, redirect, render
+from app.web.session import PostedForm, Web, WebContext, require_csrf
+
+router = APIRouter(include_in_schema=False, route_class=WebRoute)
+
+LANGUAGE_CHOICES = ("fi", "sv", "en")
+ISSUABLE = (DraftStatus.approved, DraftStatus.annex_issued)
+OUTCOMES = [o.value for o in Outcome]
+MESSAGES = frozenset({"issued", "attached", "outcome_recorded"})
+Format = Literal["pdf", "html", "json", "zip"]
+
+
+def _flash(web: WebContext) -> str | None:
+    message = web.request.query_params.get("msg")
+    return message if message in MESSAGES else flash(message)
+
+
+@dataclass(frozen=True)
+class AnnexView:
+    annex: Annex
+    files: list[AnnexFile]
+
+
+def annex_page(
+    web: WebContext,
+    draft_id: str,
+    *,
+    languages: list[str] | None = None,
+    errors: Errors | None = None,
+    status: int = 200,
+) -> Response:
+    """Issued annexes with their files, and the form to issue one."""
+    view = drafts.get_view(web.session, principal=web.principal, draft_id=draft_id)
+    draft = view.draft
+    issued = [
+        AnnexView(a, sorted(fs, key=lambda f: list(annexes.MEDIA_TYPES).index(f.format)))
+        for a, fs in annexes.list_for_draft(web.session, principal=web.principal, draft_id=draft_id)
+    ]
+    issued.sort(key=lambda v: (-v.annex.number, LANGUAGE_CHOICES.index(v.annex.language)))
+    org = organisations.visible_organisation(
+        web.session, principal=web.principal, organisation_id=draft.organisation_id
+    )
+    context = {
+        "draft": draft,
+        "issued": issued,
+        "formats": annexes.FORMAT_NAMES,
+        "may_issue": web.principal.may(draft.organisation_id, ISSUE_ANNEXES),
+        "issuable": draft.status in ISSUABLE,
+        "language_choices": LANGUAGE_CHOICES,
+        "chosen": languages if languages is not None else list(org.languages),
+        "errors": errors or {},
+        "msg": _flash(web),
+        "nav": "drafts",
+        "tab": "annex",
+    }
+    return render(
+        web.request,
+        "web/annex.html.j2",
+        context,
+        status=status,
+        page_url=f"/drafts/{draft_id}/annex",
+    )
+
+
+@router.get("/drafts/{draft_id}/annex")
+def show_annex(draft_id: str, web: Web) -> Response:
+    """The draft's annexes."""
+    return annex_page(web, draft_id)
+
+
+@router.post("/drafts/{draft_id}/annex")
+def issue_annex(draft_id: str, web: Web, posted: PostedForm) -> Response:
+    """Render and store the annex in the chosen languages."""
+    require_csrf(web, posted)
+    chosen = [v for v in posted.getlist("languages") if isinstance(v, str)]
+    if not chosen or not set(chosen) <= set(LANGUAGE_CHOICES):
+        errors: Errors = {"languages": [FieldError("choose_one")]}
+        return annex_page(web, draft_id, languages=chosen, errors=errors, status=422)
+    try:
+        annexes.issue(web.session, principal=web.principal, draft_id=draft_id, languages=chosen)
+    except FORM_ERRORS as exc:
+        abandon(web.session, exc)
+        return annex_page(
+            web, draft_id, languages=chosen, errors=service_errors(exc), status=exc.status
+        )
+    return redirect(f"/drafts/{draft_id}/annex?msg=issued")
+
+
+@router.get("/annexes/{annex_id}.{fmt}")
+def download_annex(
+    annex_id: str,
+    fmt: Format,
+    web: Web,
+    if_none_match: Annotated[str | None, Header()] = None,
+) -> Response:
+    """The issued file over the browser session: the API's headers, its sha256 as the ETag."""
+    file = annexes.annex_file(web.session, principal=web.principal, annex_id=annex_id, fmt=fmt)
+    etag = f'"{file.sha256}"'
+    headers = {
+        "ETag": etag,
+        "Cache-Control": "private, max-age=31536000, immutable",
+        "Content-Disposition": f'attachment; filename="{file.file_name}"',
+        "Digest": f"sha-256={file.sha256}",
+        "X-Content-Type-Options": "nosniff",
+    }
+    if if_none_match is not None and etag in [t.strip() for t in if_none_match.split(",")]:
+        return Response(status_code=304, headers=headers)
+    return Response(file.content, media_type=file.media_type, headers=headers)
+
+
+@dataclass
+class MeetingForms:
+    attach: dict[str, str] = field(default_factory=dict)
+    outcome: dict[str, str] = field(default_factory=dict)
+    errors: Errors = field(default_factory=dict)
+
+
+def meeting_page(
+    web: WebContext, draft_id: str, forms: MeetingForms | None = None, status: int = 200
+) -> Response:
+    """The meeting items of the draft, and the secretary's forms."""
+    forms = forms or MeetingForms()
+    view = drafts.get_view(web.session, principal=web.principal, draft_id=draft_id)
+    draft = view.draft
+    items = list(meetings.list_items(web.session, principal=web.principal, draft_id=draft_id))
+    issued = annexes.list_for_draft(web.session, principal=web.principal, draft_id=draft_id)
+    latest = max((a.number for a, _ in issued), default=0)
+    secretary = web.principal.may(draft.organisation_id, RECORD_MEETING)
+    attach_values = forms.attach or {
+        "meeting_id": "",
+        "item_number": "",
+        "meeting_date": draft.meeting_date.isoformat() if draft.meeting_date else "",
+        "decision_body": draft.decision_body or "",
+    }
+    context = {
+        "draft": draft,
+        "items": list(reversed(items)),
+        "latest_annex": latest,
+        "may_attach": secretary
+        and latest > 0
+        and draft.status in (DraftStatus.annex_issued, DraftStatus.attached),
+        "may_record": secretary and draft.status is DraftStatus.attached,
+        "secretary": secretary,
+        "outcomes": OUTCOMES,
+        "attach": attach_values,
+        "outcome": forms.outcome,
+        "errors": forms.errors,
+        "msg": _flash(web),
+        "nav": "drafts",
+        "tab": "meeting",
+    }
+    return render(
+        web.request,
+        "web/meeting.html.j2",
+        context,
+        status=status,
+        page_url=f"/drafts/{draft_id}/meeting",
+    )
+
+
+@router.get("/drafts/{draft_id}/meeting")
+def show_meeting(draft_id: str, web: Web) -> Response:
+    """Where the annex went and what was decided."""
+    return meeting_page(web, draft_id)
+
+
+@router.post("/drafts/{draft_id}/meeting")
+def attach_to_meeting(draft_id: str, web: Web, posted: PostedForm) -> Response:
+    """Put the latest issued annex on a meeting's agenda item."""
+    require_csrf(web, posted)
+    sent = {
+        name: form_text(posted, name).strip()
+        for name in ("meeting_id", "item_number", "meeting_date", "decision_body")
+    }
+    try:
+        data = MeetingAttach.model_validate(sent)
+    except ValidationError as exc:
+        errors = field_errors(exc, lambda loc: str(loc[0]) if loc else "_form")
+        return meeting_page(web, draft_id, MeetingForms(attach=sent, errors=errors), 422)
+    try:
+        meetings.attach(
+            web.session,
+            principal=web.principal,
+            draft_id=draft_id,
+            expected_version=form_int(posted, "version"),
+            data=data,
+        )
+    except FORM_ERRORS as exc:
+        abandon(web.session, exc)
+        forms = MeetingForms(attach=sent, errors=service_errors(exc))
+        return meeting_page(web, draft_id, forms, exc.status)
+    return redirect(f"/drafts/{draft_id}/meeting?msg=attached")
+
+
+def _outcome_errors(sent: dict[str, str]) -> Errors:
+    errors: Errors = {}
+    if sent["outcome"] not in OUTCOMES:
+        errors["outcome"] = [FieldError("choice")]
+    elif Outcome(sent["outcome"]) in NEEDS_ADDENDUM and not sent["addendum"].strip():
+        errors["addendum"] = [FieldError("addendum_required")]
+    elif sent["outcome"] == Outcome.passed_after_vote.value and not sent["vote_result"].strip():
+        errors["vote_result"] = [FieldError("vote_required")]
+    return errors
+
+
+@router.post("/drafts/{draft_id}/meeting/outcome")
+def record_outcome(draft_id: str, web: Web, posted: PostedForm) -> Response:
+    """Record the decision; differences from the assessed proposal go to an addendum."""
+    require_csrf(web, posted)
+    sent = {name: form_text(posted, name) for name in ("outcome", "addendum", "vote_result")}
+    errors = _outcome_errors(sent)
+    if errors:
+        return meeting_page(web, draft_id, MeetingForms(outcome=sent, errors=errors), 422)
+    payload: dict[str, Any] = {
+        "outcome": sent["outcome"],
+        "addendum": sent["addendum"].strip() or None,
+        "vote_result": sent["vote_result"].strip() or None,
+    }
+    try:
+        data = OutcomeRecord.model_validate(payload)
+    except ValidationError as exc:
+        errors = field_errors(exc, lambda loc: str(loc[0]) if loc else "_form")
+        return meeting_page(web, draft_id, MeetingForms(outcome=sent, errors=errors), 422)
+    try:
+        meetings.record_outcome(
+            web.session,
+            principal=web.principal,
+            draft_id=draft_id,
+            expected_version=form_int(posted, "version"),
+            data=data,
+        )
+    except FORM_ERRORS as exc:
+        abandon(web.session, exc)
+        forms = MeetingForms(outcome=sent, errors=service_errors(exc))
+        return meeting_page(web, draft_id, forms, exc.status)
+    return redirect(f"/drafts/{draft_id}/meeting?msg=outcome_recorded")
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    when: Any
+    actor: str
+    action: str
+    code: str
+    version: int | None
+
+
+@router.get("/drafts/{draft_id}/history")
+def show_history(draft_id: str, web: Web) -> Response:
+    """The draft's timeline from the audit log, newest first."""
+    view = drafts.get_view(web.session, principal=web.principal, draft_id=draft_id)
+    entries = history.timeline(web.session, principal=web.principal, draft_id=draft_id)
+    rows = [
+        HistoryRow(
+            e.occurred_at,
+            e.actor_name or e.actor_id or e.actor_type,
+            known(web.lang, "action." + e.action.replace(".", "_"), e.action),
+            e.action,
+            e.version,
+        )
+        for e in reversed(list(entries))
+    ]
+    context = {"draft": view.draft, "rows": rows, "nav": "drafts", "tab": "history"}
+    return render(web.request, "web/history.html.j2", context)

@@ -1,0 +1,235 @@
+"""Cell writes: single-cell PATCHes by 32 concurrent writers, and a 288-cell bulk write.
+
+    .venv/bin/python -m benchmarks.bench_cell_writes
+    .venv/bin/python -m benchmarks.bench_cell_writes --quick
+    .venv/bin/python -m benchmarks.bench_cell_writes --database-url postgresql+psycopg://postgres@127.0.0.1:5432/test
+
+Each writer sends `PATCH /api/v1/drafts/{id}/assessment/cells` with If-Match and one
+cell, takes the new ETag from the answer, and on 412 re-reads the assessment for the
+current ETag before writing again. Two phases with 32 writers each:
+
+- `own`: every writer scores its own draft's matrix (no version conflicts): the write
+  throughput the budget is about (≥ 500 writes/s, DESIGN.md);
+- `shared`: all 32 write one draft's matrix: most attempts lose the If-Match race (412).
+
+The matrices start full (864 cells, `--prefill full`) or empty (`--prefill empty`); a
+write answers with the whole matrix, so the fill matters. Then one client writes an
+alternative's 288 cells in one request `--bulk-rounds` times (median latency). Any 5xx
+and every "database is locked" in the server log is counted; both must be zero.
+Python asyncio load generator (wrk cannot follow ETags). Results: results/cell_writes.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import time
+from typing import Any
+
+from benchmarks._common import (
+    Scratch,
+    Server,
+    budget,
+    environment,
+    latency_stats,
+    print_budgets,
+    print_table,
+    scratch_database,
+    serve,
+    warn_if_busy,
+    write_results,
+)
+from benchmarks._load import Conn, closed_loop
+from benchmarks._world import GENDERS, LEAF_GROUPS, assessed_draft, bench_template, build_world
+from benchmarks._world import one_cell as make_cell
+
+NAME = "cell_writes"
+BUDGET_WRITES_PER_S = 500.0
+COLUMNS = ["phase", "writers", "drafts", "writes_per_s", "p50_ms", "p99_ms", "http_412"]
+COLUMNS += ["rereads", "http_5xx", "db_locked", "errors"]
+
+
+def _keys(alternatives: list[str]) -> list[tuple[str, str, str, str]]:
+    areas = [a["key"] for a in bench_template()["areas"]]
+    return [
+        (alt, area, group, gender)
+        for alt in alternatives
+        for area in areas
+        for group in LEAF_GROUPS
+        for gender in ("all", *GENDERS)
+    ]
+
+
+def _phase(
+    server: Server,
+    headers: dict[str, str],
+    drafts: list[str],
+    keys: list[tuple[str, str, str, str]],
+    *,
+    writers: int,
+    warmup: float,
+    duration: float,
+) -> dict[str, Any]:
+    """`writers` clients, writer i on drafts[i % len(drafts)], for `duration` seconds."""
+    etags: dict[int, str] = {}
+    counters = {"http_412": 0, "rereads": 0}
+    rngs = [random.Random(i) for i in range(writers)]
+
+    async def reread(conn: Conn, path: str, index: int) -> None:
+        status, hdrs, _ = await conn.request("GET", path)
+        counters["rereads"] += 1
+        if status == 200:
+            etags[index] = hdrs["etag"]
+
+    async def step(conn: Conn, index: int) -> int:
+        path = f"/api/v1/drafts/{drafts[index % len(drafts)]}/assessment"
+        if index not in etags:
+            await reread(conn, path, index)
+        rng = rngs[index]
+        cell = make_cell(rng, *rng.choice(keys))
+        body = json.dumps({"cells": [cell]}).encode()
+        status, hdrs, _ = await conn.request(
+            "PATCH", path + "/cells", body, headers={"If-Match": etags[index]}
+        )
+        if status == 200:
+            etags[index] = hdrs["etag"]
+        elif status == 412:
+            counters["http_412"] += 1
+            await reread(conn, path, index)
+        return status
+
+    locked_before = server.log_count("database is locked")
+    result = closed_loop(
+        server.port, headers, clients=writers, warmup=warmup, duration=duration, step=step
+    )
+    successes = result.statuses.get(200, 0)
+    return {
+        "writers": writers,
+        "drafts": len(drafts),
+        "attempts": result.requests,
+        "writes": successes,
+        "writes_per_s": round(successes / duration, 1),
+        "attempts_per_s": round(result.requests / duration, 1),
+        **latency_stats(result.latencies_ms),
+        "statuses": {str(k): v for k, v in sorted(result.statuses.items())},
+        "http_412": result.statuses.get(412, 0),
+        "rereads": counters["rereads"],
+        "http_5xx": sum(n for s, n in result.statuses.items() if s >= 500),
+        "db_locked": server.log_count("database is locked") - locked_before,
+        "errors": result.errors,
+    }
+
+
+def _bulk(server: Server, headers: dict[str, str], draft_id: str, rounds: int) -> dict[str, Any]:
+    """One client writing all 288 cells of one alternative per request, `rounds` times."""
+    path = f"/api/v1/drafts/{draft_id}/assessment"
+    samples: list[float] = []
+    statuses: dict[int, int] = {}
+
+    async def step(conn: Conn, index: int) -> int:
+        _, hdrs, _ = await conn.request("GET", path)
+        etag = hdrs["etag"]
+        rng = random.Random(index)
+        for _ in range(rounds + 1):
+            cells = [make_cell(rng, *key) for key in _keys(["reform"])]
+            body = json.dumps({"cells": cells}).encode()
+            start = time.perf_counter()
+            status, hdrs, _ = await conn.request(
+                "PATCH", path + "/cells", body, headers={"If-Match": etag}
+            )
+            samples.append((time.perf_counter() - start) * 1000)
+            statuses[status] = statuses.get(status, 0) + 1
+            etag = hdrs.get("etag", etag)
+        return 0
+
+    # A closed loop of one client that runs its whole series in one step.
+    closed_loop(server.port, headers, clients=1, warmup=0, duration=0.001, step=step)
+    measured = samples[1:]  # the first write is the warm-up
+    return {
+        "cells_per_request": 288,
+        "rounds": len(measured),
+        "median_ms": round(statistics.median(measured), 2),
+        **latency_stats(measured),
+        "statuses": {str(k): v for k, v in sorted(statuses.items())},
+    }
+
+
+def run(scratch: Scratch, args: argparse.Namespace) -> dict[str, Any]:
+    load_before = warn_if_busy()
+    world = build_world()
+    fill = args.prefill == "full"
+    own = [assessed_draft(world, fill=fill, title=f"Writer {i}")[0] for i in range(args.writers)]
+    shared, alternatives = assessed_draft(world, fill=fill, title="Shared matrix")
+    bulk_draft, _ = assessed_draft(world, fill=fill, title="Bulk writes")
+    keys = _keys(alternatives)
+    with serve(scratch) as server:
+        phases = []
+        for name, drafts in (("own", own), ("shared", [shared])):
+            figures = _phase(
+                server,
+                world.headers,
+                drafts,
+                keys,
+                writers=args.writers,
+                warmup=args.warmup,
+                duration=args.duration,
+            )
+            phases.append({"phase": name} | figures)
+        bulk = _bulk(server, world.headers, bulk_draft, args.bulk_rounds)
+        locked_total = server.log_count("database is locked")
+    own_row = phases[0]
+    budgets = [
+        budget("writes_per_s", own_row["writes_per_s"], BUDGET_WRITES_PER_S, higher_is_better=True),
+        budget(
+            "database_locked_or_5xx",
+            float(locked_total + sum(p["http_5xx"] for p in phases)),
+            0.0,
+            higher_is_better=False,
+        ),
+    ]
+    return {
+        "environment": environment(scratch, "python-asyncio", load_before),
+        "prefill": args.prefill,
+        "matrix_cells": len(keys),
+        "duration_s": args.duration,
+        "phases": phases,
+        "bulk_288": bulk,
+        "database_locked_in_log": locked_total,
+        "_budgets": budgets,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the scenario, print a table, write JSON; 1 when a budget is missed."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", help="PostgreSQL server URL (default: temp SQLite)")
+    parser.add_argument("--writers", type=int, default=32)
+    parser.add_argument("--duration", type=float, default=10.0, help="seconds per phase")
+    parser.add_argument("--warmup", type=float, default=2.0)
+    parser.add_argument("--bulk-rounds", type=int, default=20)
+    parser.add_argument("--prefill", choices=["full", "empty"], default="full")
+    parser.add_argument("--quick", action="store_true", help="short run (3 s phases, 5 bulk)")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.duration, args.warmup, args.bulk_rounds = 3.0, 1.0, 5
+    with scratch_database(args.database_url) as scratch:
+        data = run(scratch, args)
+    budgets = data.pop("_budgets")
+    print_table(
+        f"{NAME}: one worker, {data['environment']['database']}, matrices start {args.prefill} "
+        f"({data['matrix_cells']} cells), load generator python-asyncio",
+        data["phases"],
+        COLUMNS,
+    )
+    bulk = data["bulk_288"]
+    print(f"  bulk 288 cells/request: median {bulk['median_ms']} ms, p99 {bulk['p99_ms']} ms")
+    print_budgets(budgets)
+    path = write_results(NAME, data, budgets)
+    print(f"  → {path}")
+    return 0 if all(b["met"] for b in budgets) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -9,10 +9,9 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 import sqlmodel
-
-import app.core.db
 from alembic import op
 
+import app.core.db
 
 revision: str = "1df0d1b680bc"
 down_revision: str | Sequence[str] | None = "bbf629f2ec57"

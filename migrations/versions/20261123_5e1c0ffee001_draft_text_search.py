@@ -43,7 +43,8 @@ _SQLITE_DOWN = [
 # PostgreSQL: trigram GIN indexes make LIKE '%…%' on lower(text) an index scan.
 _POSTGRES_UP = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
-    "CREATE INDEX ix_decision_draft_title_trgm ON decision_draft USING gin (lower(title) gin_trgm_ops)",
+    "CREATE INDEX ix_decision_draft_title_trgm ON decision_draft "
+    "USING gin (lower(title) gin_trgm_ops)",
     "CREATE INDEX ix_decision_draft_proposal_trgm ON decision_draft "
     "USING gin (lower(proposal) gin_trgm_ops)",
 ]

@@ -9,10 +9,9 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 import sqlmodel
-
-import app.core.db
 from alembic import op
 
+import app.core.db
 
 revision: str = "ff362e1772e5"
 down_revision: str | Sequence[str] | None = "1df0d1b680bc"

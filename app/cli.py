@@ -78,12 +78,20 @@ def worker(
         typer.echo(f"{done} deliveries attempted")
 
 
+def _exit_on_signal(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
 @app.command("run-all")
 def run_all(
     host: Annotated[str, typer.Option(help="Address to bind")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
 ) -> None:
     """Serve the API and run the delivery worker beside it; Ctrl-C or SIGTERM stops both."""
+    import signal
+
+    # uvicorn re-raises the signal it stopped on; as an exception it reaches `finally`.
+    signal.signal(signal.SIGTERM, _exit_on_signal)
     worker_process = subprocess.Popen([sys.executable, "-m", "app.cli", "worker"])
     try:
         serve(host=host, port=port, workers=1, proxy_headers=False)

@@ -19,13 +19,15 @@ from app.assessments import service as assessments
 from app.audit import service as audit
 from app.auth.permissions import ISSUE_ANNEXES, READ_ANNEXES, ensure, ensure_visible
 from app.auth.principal import Principal
+from app.core.config import get_settings
 from app.core.db import utcnow
 from app.core.errors import InvalidState, NotFound, Unprocessable
 from app.drafts import repository as draft_repo
 from app.drafts import service as drafts
 from app.drafts.models import DecisionDraft, DraftStatus
-from app.integrations import events
+from app.integrations import events, record_push
 from app.organisations import repository as org_repo
+from app.organisations.models import Organisation
 from app.reviews import service as reviews
 from app.reviews import workflow
 from app.templates import service as templates
@@ -172,7 +174,48 @@ def issue(
             resource_id=annex.id,
             version=annex.number,
         )
+        record_push.enqueue(session, annex=_pushable(draft, annex, files, org))
     return issued
+
+
+@dataclass
+class PushableAnnex:
+    """An issued annex as the case-system record push describes it."""
+
+    id: str
+    organisation_id: str
+    draft_id: str
+    title: str
+    language: str
+    publicity_class: str
+    personal_data_class: str
+    files: Sequence[tuple[str, str, str, str]]
+
+
+def _pushable(
+    draft: DecisionDraft, annex: Annex, files: Sequence[AnnexFile], org: Organisation | None
+) -> PushableAnnex:
+    base = get_settings().public_base_url.rstrip("/")
+    settings = org.records_settings if org else {}
+    return PushableAnnex(
+        id=annex.id,
+        organisation_id=annex.organisation_id,
+        draft_id=draft.id,
+        title=draft.title,
+        language=annex.language,
+        publicity_class=settings.get("publicity_class", "public"),
+        personal_data_class=settings.get("personal_data_class", "no_personal_data"),
+        files=[
+            (
+                f.file_name,
+                FORMAT_NAMES[f.format],
+                f.sha256,
+                f"{base}/api/v1/annexes/{annex.id}.{f.format}",
+            )
+            for f in files
+            if f.format in ("pdf", "html", "json")
+        ],
+    )
 
 
 def visible_annex(session: Session, *, principal: Principal, annex_id: str) -> Annex:

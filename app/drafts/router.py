@@ -26,12 +26,15 @@ from app.drafts.schemas import (
 )
 
 router = APIRouter(prefix="/api/v1", tags=["drafts"])
-CaseSystem = Annotated[str, Query(min_length=1, max_length=80, description="Case system name")]
+CaseSystem = Annotated[
+    str, Query(min_length=1, max_length=80, pattern=r"^[^\x00]+$", description="Case system name")
+]
 CaseId = Annotated[
     str,
     Query(
         min_length=1,
         max_length=120,
+        pattern=r"^[^\x00]+$",
         description='The system\'s own case id, e.g. "HEL 2021-011830" or "47/00.02/2016"',
     ),
 ]

@@ -11,9 +11,15 @@ from app.core.schemas import InputModel, ReadModel
 from app.integrations.events import EVENT_TYPES
 from app.integrations.models import DeliveryStatus, PushStatus
 
-Url = Annotated[str, StringConstraints(min_length=8, max_length=2000)]
+# PostgreSQL text cannot hold NUL, so it is refused as input rather than failing on insert.
+NO_NUL = r"^[^\x00]*$"
+Url = Annotated[str, StringConstraints(min_length=8, max_length=2000, pattern=NO_NUL)]
 EventType = Annotated[str, Field(json_schema_extra={"enum": list(EVENT_TYPES)})]
-Description = Annotated[str, StringConstraints(max_length=300)]
+Description = Annotated[str, StringConstraints(max_length=300, pattern=NO_NUL)]
+Token = Annotated[str, StringConstraints(min_length=1, max_length=2000, pattern=NO_NUL)]
+RecordType = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=NO_NUL)]
+RecordId = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=NO_NUL)]
+Message = Annotated[str, StringConstraints(max_length=2000, pattern=NO_NUL)]
 DEFAULT_RECORD_TYPE = "Vaikutusten ennakkoarviointi"
 
 
@@ -97,12 +103,10 @@ class AttemptRead(ReadModel):
 
 class CaseSystemPut(InputModel):
     url: Url = Field(description="Where records are POSTed; private targets are refused")
-    auth_token: Annotated[str, StringConstraints(min_length=1, max_length=2000)] | None = Field(
+    auth_token: Token | None = Field(
         default=None, description="Sent as `Authorization: Bearer …` with every push"
     )
-    record_type: Annotated[str, StringConstraints(min_length=1, max_length=100)] = (
-        DEFAULT_RECORD_TYPE
-    )
+    record_type: RecordType = DEFAULT_RECORD_TYPE
     is_active: bool = True
 
 
@@ -145,10 +149,8 @@ class PushCallback(InputModel):
     """The case system's answer to a push."""
 
     status: Literal["accepted", "rejected"]
-    external_record_id: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = (
-        None
-    )
-    message: Annotated[str, StringConstraints(max_length=2000)] = ""
+    external_record_id: RecordId | None = None
+    message: Message = ""
 
     @model_validator(mode="after")
     def _record_id_when_accepted(self) -> PushCallback:

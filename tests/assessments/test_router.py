@@ -164,7 +164,9 @@ def test_matrix_read_write_and_not_assessed_is_not_no_impact(
     )
     assert cleared.status_code == 200
     assert cleared.json()["cells"] == []
-    matrix = client.get(f"/api/v1/drafts/{draft['id']}/assessment", headers=world.expert.headers).json()
+    matrix = client.get(
+        f"/api/v1/drafts/{draft['id']}/assessment", headers=world.expert.headers
+    ).json()
     assert len(matrix["cells"]) == 2
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
-from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from starlette.middleware.gzip import GZipMiddleware
 
 from app.annexes.router import router as annexes_router
@@ -30,6 +31,8 @@ from app.reviews.router import router as reviews_router
 from app.templates.router import router as templates_router
 from app.web import mount_static
 from app.web import router as web_router
+
+log = logging.getLogger("ennakko")
 
 API_ROUTERS = (
     auth_router,
@@ -78,6 +81,24 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return error_response(409, "conflict", "The change conflicts with existing data")
 
     # PostgreSQL refuses some values SQLite stores (NUL in text): the input's fault, not ours.
+    # A deadlock or serialisation failure lost the race against another writer: retryable.
+    @app.exception_handler(OperationalError)
+    async def _operational(_req: object, exc: OperationalError) -> object:
+        if getattr(exc.orig, "sqlstate", None) in ("40P01", "40001"):
+            return error_response(
+                409,
+                "concurrent_update",
+                "Another change won the race; retry",
+                headers={"Retry-After": "1"},
+            )
+        log.error("database error", exc_info=exc)
+        return error_response(
+            503,
+            "database_unavailable",
+            "The database is not available",
+            headers={"Retry-After": "5"},
+        )
+
     @app.exception_handler(DataError)
     async def _data(_req: object, _exc: DataError) -> object:
         return error_response(422, "validation_error", "A value cannot be stored (NUL character?)")

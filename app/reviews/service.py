@@ -135,8 +135,9 @@ def sign(
     ensure(principal, draft.organisation_id, REVIEW, "review drafts")
     if principal.kind is not PrincipalKind.user:
         raise Forbidden("Sign-offs are given by people")
-    draft_repo.lock(session, draft.id)
+    # Same lock order as cell writes (assessment, then draft), so the two never deadlock.
     assessment = assessment_repo.active_assessment(session, draft.id, lock=True)
+    draft_repo.lock(session, draft.id)
     session.refresh(draft)
     if draft.status is not DraftStatus.in_review:
         raise InvalidState("Sign-offs are given while the draft is in review", code="not_in_review")

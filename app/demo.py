@@ -138,6 +138,7 @@ def _create(session: Session) -> None:
 def _demo_drafts(session: Session) -> None:
     """Two drafts in Vaasa: one being assessed on the IVA matrix, one approved with its annex."""
     from app.annexes import service as annexes
+    from app.assessments import screening as screening_service
     from app.assessments import service as assessments
     from app.assessments.schemas import CellWrite, ScreeningIn
     from app.auth.service import user_principal
@@ -190,7 +191,7 @@ def _demo_drafts(session: Session) -> None:
             ),
         )
         draft = view.draft
-        assessments.record_screening(
+        screening_service.record_screening(
             session,
             principal=preparer,
             draft_id=draft.id,

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Response
 from fastapi.responses import JSONResponse
 
-from app.assessments import service
+from app.assessments import screening, service
 from app.assessments.models import AssessmentCell
 from app.assessments.schemas import (
     AssessmentRead,
@@ -32,7 +32,7 @@ router = APIRouter(prefix="/api/v1/drafts/{draft_id}", tags=["assessments"])
 WRITE_ERRORS = error_responses(401, 403, 404, 409, 412, 422, 428)
 
 
-def _screening(result: service.ScreeningResult) -> ScreeningRead:
+def _screening(result: screening.ScreeningResult) -> ScreeningRead:
     s = result.screening
     return ScreeningRead(
         template_id=s.template_id,
@@ -65,7 +65,7 @@ def put_screening(
     response: Response,
 ) -> ScreeningRead:
     """Answer the screening questions; If-Match is the draft's ETag, which the screening bumps."""
-    result = service.record_screening(
+    result = screening.record_screening(
         session, principal=principal, draft_id=draft_id, expected_version=if_match, data=data
     )
     set_etag(response, if_match + 1)
@@ -80,7 +80,7 @@ def put_screening(
 )
 def get_screening(draft_id: str, session: DbSession, principal: CurrentPrincipal) -> ScreeningRead:
     """The outcome, its reason and the suggested matrix templates."""
-    return _screening(service.get_screening(session, principal=principal, draft_id=draft_id))
+    return _screening(screening.get_screening(session, principal=principal, draft_id=draft_id))
 
 
 def _cell_read(c: AssessmentCell) -> CellRead:

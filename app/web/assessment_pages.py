@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
+from app.assessments import screening as screening_service
 from app.assessments import service as assessments
 from app.assessments.models import ScreeningOutcome
 from app.auth.permissions import WRITE_DRAFTS
@@ -43,7 +44,7 @@ def _assessment(web: WebContext, draft_id: str) -> assessments.AssessmentView | 
 def _start_context(web: WebContext, view: DraftView) -> dict[str, object]:
     """What the start form needs: the screening, and the templates (suggested ones first)."""
     try:
-        screening = assessments.get_screening(
+        screening = screening_service.get_screening(
             web.session, principal=web.principal, draft_id=view.draft.id
         )
     except NotFound:

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 from pydantic import ValidationError
 
-from app.assessments import service as assessments
+from app.assessments import screening as screening_service
 from app.assessments.models import ScreeningOutcome
 from app.assessments.schemas import ScreeningIn
 from app.core.errors import NotFound, Unprocessable
@@ -60,15 +60,17 @@ def _options(web: WebContext) -> list[AssessmentTemplate]:
     )
 
 
-def _existing(web: WebContext, draft_id: str) -> assessments.ScreeningResult | None:
+def _existing(web: WebContext, draft_id: str) -> screening_service.ScreeningResult | None:
     try:
-        return assessments.get_screening(web.session, principal=web.principal, draft_id=draft_id)
+        return screening_service.get_screening(
+            web.session, principal=web.principal, draft_id=draft_id
+        )
     except NotFound:
         return None
 
 
 def _first_form(
-    existing: assessments.ScreeningResult | None, chosen: AssessmentTemplate, version: int
+    existing: screening_service.ScreeningResult | None, chosen: AssessmentTemplate, version: int
 ) -> ScreeningForm:
     if existing is None or existing.screening.template_id != chosen.id:
         return ScreeningForm(chosen.id, version)
@@ -144,7 +146,9 @@ def _name(template: AssessmentTemplate, lang: str) -> str:
     return f"{template_name(templates.definition_of(template), lang)} (v{template.version})"
 
 
-def _existing_context(web: WebContext, existing: assessments.ScreeningResult) -> dict[str, Any]:
+def _existing_context(
+    web: WebContext, existing: screening_service.ScreeningResult
+) -> dict[str, Any]:
     template = templates.visible_template(
         web.session, principal=web.principal, template_id=existing.screening.template_id
     )
@@ -233,7 +237,7 @@ def save_screening(draft_id: str, web: Web, posted: PostedForm) -> Response:
     if errors:
         return screening_page(web, draft_id, form=form, errors=errors, status=422)
     try:
-        assessments.record_screening(
+        screening_service.record_screening(
             web.session,
             principal=web.principal,
             draft_id=draft_id,

@@ -174,7 +174,7 @@ def one_cell(rng: random.Random, alt: str, area: str, group: str, gender: str) -
 
 def assessed_draft(world: World, *, fill: bool = True, title: str = "") -> tuple[str, list[str]]:
     """A screened draft with three alternatives and a started (optionally full) assessment."""
-    from app.assessments import screening
+    from app.assessments import screening as screening_service
     from app.assessments import service as assessments
     from app.assessments.schemas import CellWrite, ScreeningIn
     from app.auth.service import user_principal
@@ -207,7 +207,7 @@ def assessed_draft(world: World, *, fill: bool = True, title: str = "") -> tuple
         alternatives = [a.key for a in view.alternatives]
         screening = template_repo.find(session, owner="", key="eva-screening", version=1)
         assert screening is not None, "eva-screening@1 is not synced"
-        screening.record_screening(
+        screening_service.record_screening(
             session,
             principal=principal,
             draft_id=draft_id,

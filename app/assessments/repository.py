@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import tuple_
+from sqlalchemy import bindparam, tuple_
 from sqlmodel import Session, col, select
 
 from app.assessments.models import Assessment, AssessmentCell, AssessmentState, Screening
+from app.drafts.models import DecisionDraft
 
 
 def screening_of(session: Session, draft_id: str) -> Screening | None:
@@ -62,3 +63,22 @@ def cells_with_keys(
         ).all()
         found |= {(c.alternative, c.area, c.grp, c.gender): c for c in rows}
     return {k: v for k, v in found.items() if k in wanted}
+
+
+# Built once: this runs on every matrix read, where building the statement would dominate.
+_ACTIVE_OF_DRAFT = (
+    select(DecisionDraft.organisation_id, Assessment.id, Assessment.version)
+    .select_from(DecisionDraft)
+    .outerjoin(
+        Assessment,
+        (col(Assessment.draft_id) == col(DecisionDraft.id))
+        & (col(Assessment.state) == AssessmentState.active),
+    )
+    .where(col(DecisionDraft.id) == bindparam("draft_id"))
+)
+
+
+def active_of_draft(session: Session, draft_id: str) -> tuple[str, str | None, int | None] | None:
+    """(organisation, active assessment id, its version) of a draft in one query, or None."""
+    row = session.execute(_ACTIVE_OF_DRAFT, {"draft_id": draft_id}).first()
+    return None if row is None else (row[0], row[1], row[2])

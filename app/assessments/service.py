@@ -18,7 +18,7 @@ from app.assessments.schemas import AssessmentTexts, CellWrite
 from app.assessments.shape import MatrixShape
 from app.assessments.summary import CellState, Summary, summarise
 from app.audit import service as audit
-from app.auth.permissions import WRITE_DRAFTS, ensure
+from app.auth.permissions import READ_DRAFTS, WRITE_DRAFTS, ensure, ensure_visible
 from app.auth.principal import Principal
 from app.core.db import utcnow
 from app.core.errors import InvalidState, NotFound, Unprocessable
@@ -118,8 +118,20 @@ def get_assessment(session: Session, *, principal: Principal, draft_id: str) -> 
 
 def active_version(session: Session, *, principal: Principal, draft_id: str) -> int:
     """The assessment's version alone, for cheap conditional reads."""
-    draft = drafts.visible_draft(session, principal=principal, draft_id=draft_id)
-    return _active(session, draft).version
+    return _visible_active(session, principal, draft_id)[1]
+
+
+def _visible_active(session: Session, principal: Principal, draft_id: str) -> tuple[str, int]:
+    """(assessment id, version) in one query, with the same 404/403 rules as visible_draft."""
+    found = repo.active_of_draft(session, draft_id)
+    if found is None:
+        raise NotFound("Draft not found")
+    organisation_id, assessment_id, version = found
+    ensure_visible(principal, organisation_id, "Draft")
+    ensure(principal, organisation_id, READ_DRAFTS, "read drafts")
+    if assessment_id is None or version is None:
+        raise NotFound("The draft has no assessment yet")
+    return assessment_id, version
 
 
 def _claim(session: Session, assessment: Assessment, expected: int, principal: Principal) -> None:
@@ -396,13 +408,14 @@ def rendered_assessment(
     session: Session, *, principal: Principal, draft_id: str, render: Any
 ) -> tuple[bytes, int]:
     """The serialised matrix, cached per (assessment, version): a version never changes content."""
-    draft = drafts.visible_draft(session, principal=principal, draft_id=draft_id)
-    assessment = _active(session, draft)
-    key = (assessment.id, assessment.version)
+    key = _visible_active(session, principal, draft_id)
     body = _RENDERED.get(key)
     if body is None:
+        draft = drafts.visible_draft(session, principal=principal, draft_id=draft_id)
+        assessment = _active(session, draft)
+        key = (assessment.id, assessment.version)
         body = render(view_of(session, draft, assessment))
         if len(_RENDERED) > 256:
             _RENDERED.clear()
         _RENDERED[key] = body
-    return body, assessment.version
+    return body, key[1]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from sqlalchemy import bindparam
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -114,22 +115,26 @@ def clients_of(session: Session, organisation_id: str) -> Sequence[ApiClient]:
     ).all()
 
 
+# Built once: on the hot path of every request, building the statement costs more than running it.
+_MEMBER = aliased(Organisation)
+_ROLES_OF_USER = (
+    select(Membership.organisation_id, Membership.role, _MEMBER.id)
+    .outerjoin(
+        _MEMBER,
+        (col(_MEMBER.parent_id) == col(Membership.organisation_id))
+        & (col(Membership.role) == Role.expert),
+    )
+    .where(col(Membership.user_id) == bindparam("user_id"))
+)
+
+
 def user_with_roles(
     session: Session, user_id: str
 ) -> tuple[User | None, list[tuple[str, Role, str | None]]]:
-    """The user and, in one query, each membership with the member organisations an expert
-    membership in a region extends to: rows of (organisation, role, member or None)."""
-    member = aliased(Organisation)
-    rows = session.exec(
-        select(User, Membership.organisation_id, Membership.role, member.id)
-        .outerjoin(Membership, col(Membership.user_id) == col(User.id))
-        .outerjoin(
-            member,
-            (col(member.parent_id) == col(Membership.organisation_id))
-            & (col(Membership.role) == Role.expert),
-        )
-        .where(User.id == user_id)
-    ).all()
-    if not rows:
+    """The user and each membership with the member organisations an expert membership in a
+    region extends to: rows of (organisation, role, member or None)."""
+    user = session.get(User, user_id)
+    if user is None:
         return None, []
-    return rows[0][0], [(org, Role(role), child) for _, org, role, child in rows if org is not None]
+    rows = session.execute(_ROLES_OF_USER, {"user_id": user_id}).all()
+    return user, [(org, Role(role), child) for org, role, child in rows]

@@ -3,8 +3,8 @@ transaction, so an event exists exactly when its change was committed."""
 
 from __future__ import annotations
 
-from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlalchemy import bindparam, func
+from sqlmodel import Session, col, select
 
 from app.integrations.models import OutboxEvent, WebhookDelivery, WebhookSubscription
 
@@ -20,6 +20,12 @@ EVENT_TYPES = (
     "draft.approved",
     "annex.issued",
     "meeting.outcome_recorded",
+)
+
+
+_ACTIVE_SUBSCRIPTIONS = select(WebhookSubscription.id, WebhookSubscription.events).where(
+    col(WebhookSubscription.organisation_id) == bindparam("organisation_id"),
+    col(WebhookSubscription.is_active).is_(True),
 )
 
 
@@ -44,21 +50,18 @@ def emit(
     )
     session.add(outbox)
     session.flush()
-    subscriptions = session.exec(
-        select(WebhookSubscription).where(
-            WebhookSubscription.organisation_id == organisation_id,
-            WebhookSubscription.is_active == True,  # noqa: E712
-        )
+    subscriptions = session.execute(
+        _ACTIVE_SUBSCRIPTIONS, {"organisation_id": organisation_id}
     ).all()
-    matching = [s for s in subscriptions if event in s.events]
+    matching = [subscription_id for subscription_id, events in subscriptions if event in events]
     if matching:
         seq = int(session.exec(select(func.coalesce(func.max(WebhookDelivery.seq), 0))).one())
-        for offset, subscription in enumerate(matching, start=1):
+        for offset, subscription_id in enumerate(matching, start=1):
             session.add(
                 WebhookDelivery(
                     seq=seq + offset,
                     event_id=outbox.id,
-                    subscription_id=subscription.id,
+                    subscription_id=subscription_id,
                     resource_id=resource_id,
                     next_attempt_at=outbox.occurred_at,
                 )

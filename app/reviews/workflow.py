@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlmodel import Session, select
+from sqlalchemy import bindparam
+from sqlmodel import Session, col, select
 
 from app.assessments import repository as assessment_repo
 from app.assessments.models import ScreeningOutcome
@@ -25,12 +26,23 @@ PART_NAMES = {
 }
 
 
+_POLICY_OF = select(PolicyRecord.version, PolicyRecord.policy).where(
+    col(PolicyRecord.organisation_id) == bindparam("organisation_id")
+)
+_PARSED: dict[tuple[str, int], WorkflowPolicy] = {}
+
+
 def policy_for(session: Session, organisation_id: str) -> WorkflowPolicy:
-    """The organisation's policy, or the default one."""
-    record = session.exec(
-        select(PolicyRecord).where(PolicyRecord.organisation_id == organisation_id)
-    ).first()
-    return DEFAULT_POLICY if record is None else WorkflowPolicy.model_validate(record.policy)
+    """The organisation's policy, or the default one (parsed once per version)."""
+    row = session.execute(_POLICY_OF, {"organisation_id": organisation_id}).first()
+    if row is None:
+        return DEFAULT_POLICY
+    key = (organisation_id, row[0])
+    if key not in _PARSED:
+        if len(_PARSED) > 1000:
+            _PARSED.clear()
+        _PARSED[key] = WorkflowPolicy.model_validate(row[1])
+    return _PARSED[key]
 
 
 def may_edit(session: Session, principal: Principal, draft: DecisionDraft, part: Part) -> bool:

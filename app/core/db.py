@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
@@ -93,13 +94,20 @@ def get_read_engine() -> Engine:
     return get_engine().execution_options(**{READ_ONLY_OPTION: True})
 
 
+_SQLITE_WRITERS = threading.Lock()
+
+
 def get_session(request: Request) -> Iterator[Session]:
     """Request-scoped session: the one place that commits (on success) or rolls back.
 
     An error that says its changes must stand (a counted failed login) is committed too.
     """
-    engine = get_read_engine() if request.method in SAFE_METHODS else get_engine()
-    with Session(engine, expire_on_commit=False) as session:
+    reading = request.method in SAFE_METHODS
+    engine = get_read_engine() if reading else get_engine()
+    # SQLite has one writer at a time; queueing this process's writers on a lock is fair and
+    # prompt, where SQLite's busy handler would make them sleep and poll.
+    queue = _SQLITE_WRITERS if engine.dialect.name == "sqlite" and not reading else nullcontext()
+    with queue, Session(engine, expire_on_commit=False) as session:
         try:
             yield session
             session.commit()

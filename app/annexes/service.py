@@ -7,6 +7,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from pydantic import ValidationError
 from sqlmodel import Session
 
 from app.annexes import repository as repo
@@ -116,7 +117,14 @@ def issue(
     number = repo.last_number(session, draft.id) + 1
     issued = []
     for lang in langs:
-        record = build_record(sources, lang)
+        try:
+            record = build_record(sources, lang)
+        except ValidationError as exc:
+            raise InvalidState(
+                "The assessment cannot be turned into an annex record",
+                code="annex_record_invalid",
+                details=[{"loc": list(e["loc"]), "msg": e["msg"]} for e in exc.errors()],
+            ) from exc
         annex = Annex(
             draft_id=draft.id,
             organisation_id=draft.organisation_id,

@@ -36,12 +36,6 @@ def cells(session: Session, assessment_id: str) -> Sequence[AssessmentCell]:
     ).all()
 
 
-def cells_by_key(
-    session: Session, assessment_id: str
-) -> dict[tuple[str, str, str, str], AssessmentCell]:
-    return {(c.alternative, c.area, c.grp, c.gender): c for c in cells(session, assessment_id)}
-
-
 def cells_with_keys(
     session: Session, assessment_id: str, keys: Sequence[tuple[str, str, str, str]]
 ) -> dict[tuple[str, str, str, str], AssessmentCell]:

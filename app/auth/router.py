@@ -10,11 +10,9 @@ from fastapi import APIRouter, Form, Header, Request
 
 from app.auth import service
 from app.auth.dependencies import CurrentPrincipal, DbSession, Security
-from app.auth.principal import PrincipalKind
 from app.auth.schemas import MeRead, OrganisationRoles, TokenResponse
 from app.core import tokens
 from app.core.errors import Unauthorized, Unprocessable, error_responses
-from app.organisations import repository as org_repo
 
 router = APIRouter(prefix="/api/v1", tags=["auth"])
 
@@ -74,36 +72,23 @@ def issue_token(
 @router.get("/me", response_model=MeRead, summary="Who am I", responses=error_responses(401))
 def me(session: DbSession, principal: CurrentPrincipal) -> MeRead:
     """The caller, its organisations and roles (or scopes for a system)."""
-    direct: set[tuple[str, str]] = set()
-    email = None
-    if principal.kind is PrincipalKind.user:
-        user = org_repo.get_user(session, principal.id)
-        email = user.email if user else None
-        direct = {
-            (m.organisation_id, m.role.value)
-            for m in org_repo.memberships_of_user(session, principal.id)
-        }
-    organisations = []
-    for org_id in sorted(principal.roles):
-        org = org_repo.get_organisation(session, org_id)
-        roles = sorted(principal.roles[org_id])
-        organisations.append(
-            OrganisationRoles(
-                organisation_id=org_id,
-                organisation_name=org.name if org else org_id,
-                roles=roles,
-                via_region=principal.kind is PrincipalKind.user
-                and not any((org_id, r.value) in direct for r in roles),
-            )
-        )
+    caller = service.describe(session, principal)
     return MeRead(
         kind=principal.kind,
         id=principal.id,
         name=principal.name,
-        email=email,
+        email=caller.email,
         is_superuser=principal.is_superuser,
         scopes=sorted(principal.scopes),
-        organisations=organisations,
+        organisations=[
+            OrganisationRoles(
+                organisation_id=org.organisation_id,
+                organisation_name=org.name,
+                roles=org.roles,
+                via_region=org.via_region,
+            )
+            for org in caller.organisations
+        ],
     )
 
 

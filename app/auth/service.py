@@ -184,3 +184,40 @@ def user_principal(session: Session, user_id: str) -> Principal:
         roles={org: frozenset(rs) for org, rs in roles.items()},
         is_superuser=user.is_superuser,
     )
+
+
+@dataclass(frozen=True)
+class OrganisationRolesView:
+    organisation_id: str
+    name: str
+    roles: list[Role]
+    via_region: bool
+
+
+@dataclass(frozen=True)
+class CallerView:
+    email: str | None
+    organisations: list[OrganisationRolesView]
+
+
+def describe(session: Session, principal: Principal) -> CallerView:
+    """The caller's e-mail and, per organisation, its roles and whether they come via a region."""
+    email, direct = None, set()
+    if principal.kind is PrincipalKind.user:
+        user, rows = org_repo.user_with_roles(session, principal.id)
+        email = user.email if user else None
+        direct = {(org, role) for org, role, _ in rows}
+    names = {o.id: o.name for o in org_repo.organisations_by_ids(session, sorted(principal.roles))}
+    return CallerView(
+        email,
+        [
+            OrganisationRolesView(
+                organisation_id=org_id,
+                name=names.get(org_id, org_id),
+                roles=sorted(principal.roles[org_id]),
+                via_region=principal.kind is PrincipalKind.user
+                and not any((org_id, role) in direct for role in principal.roles[org_id]),
+            )
+            for org_id in sorted(principal.roles)
+        ],
+    )

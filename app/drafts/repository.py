@@ -46,14 +46,6 @@ def revisions(session: Session, draft_id: str) -> Sequence[DraftRevision]:
     ).all()
 
 
-def revision(session: Session, draft_id: str, version: int) -> DraftRevision | None:
-    return session.exec(
-        select(DraftRevision).where(
-            DraftRevision.draft_id == draft_id, DraftRevision.version == version
-        )
-    ).first()
-
-
 @dataclass(frozen=True)
 class DraftFilter:
     organisation_ids: frozenset[str]

@@ -30,7 +30,8 @@ class ExternalRef(InputModel):
 class AlternativeIn(InputModel):
     key: AlternativeKey | None = Field(default=None, description="Stable key; generated if absent")
     name: Title
-    description: LongText = ""
+    # The annex record holds at most 20 000 characters per text.
+    description: Annotated[str, StringConstraints(max_length=20_000)] = ""
     is_status_quo: bool = False
 
 

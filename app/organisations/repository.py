@@ -28,19 +28,14 @@ def list_organisations(
     return session.exec(query.offset(offset).limit(limit)).all()
 
 
-def member_organisation_ids(session: Session, region_ids: Sequence[str]) -> dict[str, list[str]]:
-    if not region_ids:
-        return {}
-    rows = session.exec(
-        select(Organisation.parent_id, Organisation.id).where(
-            col(Organisation.parent_id).in_(region_ids)
-        )
+def organisations_by_ids(
+    session: Session, organisation_ids: Sequence[str]
+) -> Sequence[Organisation]:
+    if not organisation_ids:
+        return []
+    return session.exec(
+        select(Organisation).where(col(Organisation.id).in_(organisation_ids))
     ).all()
-    members: dict[str, list[str]] = {}
-    for parent_id, org_id in rows:
-        if parent_id is not None:
-            members.setdefault(parent_id, []).append(org_id)
-    return members
 
 
 def get_user(session: Session, user_id: str) -> User | None:

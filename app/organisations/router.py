@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Response, status
-from sqlmodel import Session
 
 from app.auth.dependencies import CurrentPrincipal, DbSession
 from app.core.errors import error_responses
 from app.core.idempotency import IDEMPOTENT
 from app.core.pagination import Paging
 from app.core.versioning import IfMatch, set_etag
-from app.organisations import repository as repo
 from app.organisations import service
-from app.organisations.models import User
 from app.organisations.schemas import (
     ApiClientCreate,
     ApiClientRead,
@@ -107,16 +104,13 @@ def update_organisation(
     return OrganisationRead.model_validate(org)
 
 
-def _user_read(session: Session, user: User) -> UserRead:
-    memberships = [
-        MembershipRead.model_validate(m) for m in repo.memberships_of_user(session, user.id)
-    ]
+def _user_read(item: service.UserWithMemberships) -> UserRead:
     return UserRead(
-        id=user.id,
-        email=user.email,
-        full_name=user.full_name,
-        is_active=user.is_active,
-        memberships=memberships,
+        id=item.user.id,
+        email=item.user.email,
+        full_name=item.user.full_name,
+        is_active=item.user.is_active,
+        memberships=[MembershipRead.model_validate(m) for m in item.memberships],
     )
 
 
@@ -130,7 +124,10 @@ def _user_read(session: Session, user: User) -> UserRead:
 )
 def create_user(data: UserCreate, session: DbSession, principal: CurrentPrincipal) -> UserRead:
     """Create a person with roles in an organisation the caller administers."""
-    return _user_read(session, service.create_user(session, principal=principal, data=data))
+    [item] = service.with_memberships(
+        session, [service.create_user(session, principal=principal, data=data)]
+    )
+    return _user_read(item)
 
 
 @router.get(
@@ -138,7 +135,9 @@ def create_user(data: UserCreate, session: DbSession, principal: CurrentPrincipa
 )
 def get_user(user_id: str, session: DbSession, principal: CurrentPrincipal) -> UserRead:
     """A person who shares an organisation with the caller."""
-    return _user_read(session, service.visible_user(session, principal=principal, user_id=user_id))
+    user = service.visible_user(session, principal=principal, user_id=user_id)
+    [item] = service.with_memberships(session, [user])
+    return _user_read(item)
 
 
 @router.get(
@@ -151,23 +150,14 @@ def list_users(
     organisation_id: str, session: DbSession, principal: CurrentPrincipal, page: Paging
 ) -> list[UserRead]:
     """People with a role in the organisation."""
-    service.visible_organisation(session, principal=principal, organisation_id=organisation_id)
-    users = repo.list_users(
-        session, organisation_ids=frozenset({organisation_id}), limit=page.limit, offset=page.offset
+    items = service.list_users(
+        session,
+        principal=principal,
+        organisation_id=organisation_id,
+        limit=page.limit,
+        offset=page.offset,
     )
-    memberships: dict[str, list[MembershipRead]] = {}
-    for m in repo.memberships_of_users(session, [u.id for u in users]):
-        memberships.setdefault(m.user_id, []).append(MembershipRead.model_validate(m))
-    return [
-        UserRead(
-            id=u.id,
-            email=u.email,
-            full_name=u.full_name,
-            is_active=u.is_active,
-            memberships=memberships.get(u.id, []),
-        )
-        for u in users
-    ]
+    return [_user_read(item) for item in items]
 
 
 @router.post(

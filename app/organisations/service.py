@@ -325,3 +325,28 @@ def deactivate_client(
         version=client.version,
     )
     return client
+
+
+@dataclass(frozen=True)
+class UserWithMemberships:
+    user: User
+    memberships: list[Membership]
+
+
+def with_memberships(session: Session, users: Sequence[User]) -> list[UserWithMemberships]:
+    """The users with their memberships, in one query for all of them."""
+    by_user: dict[str, list[Membership]] = {}
+    for membership in repo.memberships_of_users(session, [u.id for u in users]):
+        by_user.setdefault(membership.user_id, []).append(membership)
+    return [UserWithMemberships(u, by_user.get(u.id, [])) for u in users]
+
+
+def list_users(
+    session: Session, *, principal: Principal, organisation_id: str, limit: int, offset: int
+) -> list[UserWithMemberships]:
+    """People with a role in an organisation the caller belongs to."""
+    visible_organisation(session, principal=principal, organisation_id=organisation_id)
+    users = repo.list_users(
+        session, organisation_ids=frozenset({organisation_id}), limit=limit, offset=offset
+    )
+    return with_memberships(session, users)

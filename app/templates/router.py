@@ -33,7 +33,7 @@ def _read(template: object, response: Response | None = None) -> TemplateRead:
     "/templates",
     response_model=list[TemplateSummary],
     summary="List templates",
-    responses=error_responses(401, 422),
+    responses=error_responses(401, 403, 422),
 )
 def list_templates(
     session: DbSession,
@@ -65,7 +65,7 @@ def get_template(
     "/templates/{template_id}/yaml",
     response_class=YamlResponse,
     summary="Export a template as YAML",
-    responses=error_responses(401, 404),
+    responses=error_responses(401, 403, 404),
 )
 def export_template(
     template_id: str, session: DbSession, principal: CurrentPrincipal

@@ -15,10 +15,10 @@ from app.assessments.shape import Direction, MatrixShape, ScaleValue
 from app.audit import service as audit
 from app.audit.service import canonical_json
 from app.auth.permissions import MANAGE_TEMPLATES, ensure, ensure_visible
-from app.auth.principal import SYSTEM, Principal
+from app.auth.principal import SYSTEM, Principal, PrincipalKind
 from app.core.config import PROJECT_ROOT
 from app.core.db import utcnow
-from app.core.errors import Conflict, InvalidState, NotFound, Unprocessable
+from app.core.errors import Conflict, Forbidden, InvalidState, NotFound, Unprocessable
 from app.core.versioning import check_version
 from app.drafts.models import DecisionDraft, DraftAlternative
 from app.organisations import repository as org_repo
@@ -81,12 +81,11 @@ def _from_yaml(text: str) -> dict[str, Any]:
 
 def owners_visible_to(session: Session, principal: Principal) -> frozenset[str]:
     """Shipped templates, the caller's organisations' own, and their regions' shared ones."""
-    owners = {repo.SHIPPED, *principal.organisation_ids}
-    for org_id in principal.organisation_ids:
-        org = org_repo.get_organisation(session, org_id)
-        if org is not None and org.parent_id:
-            owners.add(org.parent_id)
-    return frozenset(owners)
+    if principal.kind is PrincipalKind.client and "templates:read" not in principal.scopes:
+        raise Forbidden("This API client lacks the templates:read scope")
+    organisations = org_repo.organisations_by_ids(session, sorted(principal.organisation_ids))
+    regions = {org.parent_id for org in organisations if org.parent_id}
+    return frozenset({repo.SHIPPED, *principal.organisation_ids, *regions})
 
 
 def visible_template(

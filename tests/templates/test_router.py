@@ -180,3 +180,17 @@ def test_shipped_templates_cannot_be_changed(client: TestClient, world: World) -
         f"/api/v1/templates/{shipped}/retire", headers=world.admin.headers | {"If-Match": '"v1"'}
     )
     assert response.status_code == 409
+
+
+def test_api_client_needs_the_templates_read_scope(client: TestClient, world: World) -> None:
+    from tests.factories import mint
+
+    def with_scope(scope: str) -> dict[str, str]:
+        return {
+            "Authorization": f"Bearer {mint(world.app, f'client:{world.system.id}', scope=scope)}"
+        }
+
+    assert client.get("/api/v1/templates", headers=with_scope("templates:read")).status_code == 200
+    refused = client.get("/api/v1/templates", headers=with_scope("drafts:read"))
+    assert refused.status_code == 403
+    assert refused.json()["error"]["code"] == "forbidden"

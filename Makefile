@@ -6,7 +6,7 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-pg test-browser check lint format typecheck migrate migration openapi bench clean
+.PHONY: install run test test-pg test-browser fuzz check lint format typecheck migrate migration openapi bench clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,8 +24,23 @@ run: $(STAMP)
 	ENNAKKO_WEBHOOK_ALLOW_PRIVATE_TARGETS=$${ENNAKKO_WEBHOOK_ALLOW_PRIVATE_TARGETS:-true} \
 		$(BIN)/ennakko run-all --host $(HOST) --port $(PORT)
 
+# pytest exits 5 when it collected no test: say so, and fail.
+NO_TESTS = if [ $$status -eq 5 ]; then echo "error: 'make $@' collected no tests" >&2; fi; exit $$status
+
 test: $(STAMP)
-	$(BIN)/python -m pytest -m "not browser" -q
+	$(BIN)/python -m pytest -m "not browser and not fuzz" -q
+
+# Deep schemathesis exploration (every operation × anonymous, person, API client, then
+# stateful sequences). FUZZ_EXAMPLES per operation and caller bounds the time (200: ~10 min);
+# FUZZ_SEED replays a run (a random one is drawn and printed otherwise); FUZZ_ARGS narrows it.
+FUZZ_EXAMPLES ?= 200
+fuzz: $(STAMP)
+	@seed=$${FUZZ_SEED:-$$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}; \
+	echo "make fuzz: seed $$seed, $(FUZZ_EXAMPLES) examples per operation and caller"; \
+	status=0; ENNAKKO_HYPOTHESIS_PROFILE=fuzz ENNAKKO_FUZZ_SEED=$$seed \
+		ENNAKKO_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest -m fuzz -q \
+		--hypothesis-seed=$$seed $(FUZZ_ARGS) || status=$$?; \
+	$(NO_TESTS)
 
 test-browser: $(STAMP)
 	$(BIN)/python -m pytest -m browser -q

@@ -23,6 +23,7 @@ from collections.abc import Iterator  # noqa: E402
 import pytest  # noqa: E402
 from fastapi import FastAPI  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
+from hypothesis import HealthCheck, settings  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 
 from app.core import migrations  # noqa: E402
@@ -30,8 +31,31 @@ from app.core.config import get_settings  # noqa: E402
 from app.core.db import get_engine, transaction  # noqa: E402
 from app.main import create_app  # noqa: E402
 from app.templates.service import sync_shipped  # noqa: E402
+from tests.core import fuzzing  # noqa: E402
 from tests.factories import World, build_world  # noqa: E402
 from tests.live import LiveServer, start_server  # noqa: E402
+
+# `make test` must give the same result on every run: Hypothesis draws the same examples each
+# time (derandomize), keeps no example database between runs and applies no timing rule
+# (deadline, too_slow) that a loaded machine would trip. `make fuzz` loads `fuzz`: random
+# unless --hypothesis-seed is given (the Makefile always gives one and prints it).
+settings.register_profile(
+    "ci",
+    derandomize=True,
+    database=None,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile(
+    "fuzz",
+    derandomize=False,
+    database=None,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=list(HealthCheck),
+)
+settings.load_profile(os.environ.get("ENNAKKO_HYPOTHESIS_PROFILE", "ci"))
 
 
 def _reset_postgres(url: str) -> None:
@@ -80,12 +104,6 @@ def world(app: FastAPI) -> World:
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """Report how many schemathesis cases ran, for the closing notes."""
-    import sys
-
-    module = sys.modules.get("tests.core.test_schemathesis")
-    if module is not None and module.CASES_RUN:
-        total = sum(module.CASES_RUN.values())
-        terminalreporter.write_line(
-            f"schemathesis: {total} generated cases over {len(module.CASES_RUN)} operations"
-        )
+    """Report how many schemathesis cases ran and how to replay each failure."""
+    for line in fuzzing.summary_lines():
+        terminalreporter.write_line(line)

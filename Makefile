@@ -6,7 +6,7 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-pg test-browser fuzz check lint format typecheck migrate migration openapi bench clean
+.PHONY: install run test test-pg test-browser fuzz check lint format typecheck imports migrate migration openapi bench clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,7 +45,7 @@ fuzz: $(STAMP)
 test-browser: $(STAMP)
 	$(BIN)/python -m pytest -m browser -q
 
-check: $(STAMP) lint typecheck
+check: $(STAMP) lint typecheck imports
 	$(BIN)/python -m app.devtools check-openapi
 	$(BIN)/python -m app.devtools check-migrations
 	$(BIN)/python -m app.devtools check-translations
@@ -61,6 +61,9 @@ format: $(STAMP)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy app
+
+imports: $(STAMP)
+	$(BIN)/lint-imports
 
 migrate: $(STAMP)
 	$(BIN)/ennakko migrate

@@ -7,8 +7,15 @@ from decimal import Decimal
 
 from sqlmodel import Session
 
+from app.annexes import service as annexes
+from app.assessments import screening as screening_service
+from app.assessments import service as assessments
+from app.assessments.schemas import CellWrite, ScreeningIn
 from app.auth.principal import SYSTEM, Principal
+from app.auth.service import user_principal
 from app.core.passwords import hash_secret
+from app.drafts import service as drafts
+from app.drafts.schemas import AlternativeIn, DraftCreate, ExternalRef
 from app.organisations import repository as org_repo
 from app.organisations import service as org_service
 from app.organisations.models import OrganisationKind, Role
@@ -19,6 +26,10 @@ from app.organisations.schemas import (
     Scope,
     UserCreate,
 )
+from app.reviews import service as reviews
+from app.reviews.models import Decision
+from app.templates import repository as template_repo
+from app.wiring import install as install_workflow
 
 DEMO_PASSWORD = "ennakko-demo-2026"  # noqa: S105 (demo data only, refused in production)
 DEMO_CLIENT_ID = "casesystem-vaasa"
@@ -137,16 +148,7 @@ def _create(session: Session) -> None:
 
 def _demo_drafts(session: Session) -> None:
     """Two drafts in Vaasa: one being assessed on the IVA matrix, one approved with its annex."""
-    from app.annexes import service as annexes
-    from app.assessments import screening as screening_service
-    from app.assessments import service as assessments
-    from app.assessments.schemas import CellWrite, ScreeningIn
-    from app.auth.service import user_principal
-    from app.drafts import service as drafts
-    from app.drafts.schemas import AlternativeIn, DraftCreate, ExternalRef
-    from app.reviews import service as reviews
-    from app.reviews.models import Decision
-    from app.templates import repository as template_repo
+    install_workflow()
 
     def person(email: str) -> Principal:
         user = org_repo.user_by_email(session, email)

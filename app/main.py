@@ -14,6 +14,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from app.annexes.router import router as annexes_router
 from app.assessments.router import router as assessments_router
 from app.audit.router import router as audit_router
+from app.auth.middleware import CallerMiddleware
 from app.auth.router import router as auth_router
 from app.auth.service import SecurityContext
 from app.core.config import Settings, get_settings
@@ -32,6 +33,7 @@ from app.reviews.router import router as reviews_router
 from app.templates.router import router as templates_router
 from app.web import mount_static
 from app.web import router as web_router
+from app.wiring import install as install_workflow
 
 log = logging.getLogger("ennakko")
 
@@ -59,6 +61,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the application: routers, middleware, error handlers and keys."""
     settings = settings or get_settings()
     configure_logging(settings.log_level)
+    install_workflow()
     app = FastAPI(
         title="Ennakko API",
         version="1.0.0",
@@ -116,6 +119,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(GZipMiddleware, minimum_size=2048)
     app.add_middleware(IdempotencyMiddleware, ttl=timedelta(hours=settings.idempotency_hours))
     app.add_middleware(ClientRateLimitMiddleware, rate_per_minute=settings.client_rate_per_minute)
+    app.add_middleware(CallerMiddleware)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_request_bytes)
     app.add_middleware(RequestContextMiddleware)
     return app

@@ -16,8 +16,9 @@ from app.integrations.models import (
 )
 from app.meetings.models import MeetingItem
 from app.organisations.models import ApiClient, Membership, Organisation, User
-from app.reviews.models import Comment, PolicyRecord, SignOff
+from app.reviews.models import Comment, SignOff
 from app.templates.models import AssessmentTemplate
+from app.workflow.models import PolicyRecord
 
 __all__ = [
     "Annex",

@@ -182,6 +182,9 @@ def assessed_draft(world: World, *, fill: bool = True, title: str = "") -> tuple
     from app.drafts import service as drafts
     from app.drafts.schemas import DraftCreate
     from app.templates import repository as template_repo
+    from app.wiring import install
+
+    install()
 
     with transaction() as session:
         principal = user_principal(session, world.user_id)

@@ -102,7 +102,7 @@ def all_cells(
     client: TestClient, person: Person, draft_id: str, value: int = 0
 ) -> list[dict[str, Any]]:
     """A write for every cell of the draft's matrix, with `value` and a justification."""
-    from app.templates.definition import parse_template
+    from app.templates.validation import parse_template
 
     assessment = client.get(f"/api/v1/drafts/{draft_id}/assessment", headers=person.headers).json()
     draft = client.get(f"/api/v1/drafts/{draft_id}", headers=person.headers).json()

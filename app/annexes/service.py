@@ -17,7 +17,6 @@ from app.annexes.render import render_html, render_pdf
 from app.annexes.render.bundle import bundle_of, record_json
 from app.assessments import repository as assessment_repo
 from app.assessments import service as assessments
-from app.audit import service as audit
 from app.auth.permissions import ISSUE_ANNEXES, READ_ANNEXES, ensure, ensure_visible
 from app.auth.principal import Principal
 from app.core.config import get_settings
@@ -25,13 +24,16 @@ from app.core.db import utcnow
 from app.core.errors import InvalidState, NotFound, Unprocessable
 from app.drafts import repository as draft_repo
 from app.drafts import service as drafts
-from app.drafts.models import DecisionDraft, DraftStatus
-from app.integrations import events, record_push
+from app.drafts.models import DecisionDraft
+from app.integrations import record_push
 from app.organisations import repository as org_repo
 from app.organisations.models import Organisation
 from app.reviews import service as reviews
-from app.reviews import workflow
 from app.templates import service as templates
+from app.workflow import changes, machine
+from app.workflow.changes import Entity
+from app.workflow.states import DraftStatus
+from app.workflow.store import policy_for
 
 MEDIA_TYPES = {
     "pdf": "application/pdf",
@@ -50,7 +52,7 @@ def _sources(session: Session, draft: DecisionDraft) -> AnnexSources:
     assessment = assessment_repo.active_assessment(session, draft.id)
     view = assessments.view_of(session, draft, assessment) if assessment else None
     preparer = org_repo.get_user(session, draft.preparer_id) if draft.preparer_id else None
-    policy = workflow.policy_for(session, draft.organisation_id)
+    policy = policy_for(session, draft.organisation_id)
     return AnnexSources(
         organisation=org,
         draft=draft,
@@ -146,7 +148,7 @@ def issue(
         session.add_all(files)
         issued.append((annex, files))
     session.flush()
-    workflow.take(
+    machine.take(
         session,
         principal=principal,
         draft=draft,
@@ -159,28 +161,20 @@ def issue(
         },
     )
     for annex, files in issued:
-        audit.record(
+        changes.record(
             session,
             actor=principal,
+            draft=draft,
             action="annex.issued",
-            entity_type="annex",
-            entity_id=annex.id,
-            organisation_id=draft.organisation_id,
-            version=draft.version,
+            entity=Entity("annex", annex.id, draft.version),
             data={
                 "draft_id": draft.id,
                 "number": number,
                 "language": annex.language,
                 "files": {f.format: {"sha256": f.sha256, "size": f.size} for f in files},
             },
-        )
-        events.emit(
-            session,
-            organisation_id=draft.organisation_id,
             event="annex.issued",
-            resource="annex",
-            resource_id=annex.id,
-            version=annex.number,
+            resource=Entity("annex", annex.id, annex.number),
         )
         record_push.enqueue(session, annex=_pushable(draft, annex, files, org))
     return issued

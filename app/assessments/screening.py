@@ -7,18 +7,18 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from app.assessments import repository as repo
-from app.assessments.models import Screening
+from app.assessments.models import Screening, ScreeningOutcome
 from app.assessments.schemas import ScreeningIn
-from app.audit import service as audit
 from app.auth.principal import Principal
 from app.core.db import utcnow
 from app.core.errors import NotFound, Unprocessable
 from app.drafts import service as drafts
-from app.drafts.models import DraftStatus
-from app.integrations import events
-from app.reviews import workflow
+from app.drafts.models import DecisionDraft
 from app.templates import service as templates
+from app.templates.definition import TemplateDefinition
 from app.templates.models import AssessmentTemplate
+from app.workflow import changes, machine
+from app.workflow.states import DraftStatus
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ def record_screening(
 ) -> ScreeningResult:
     """Answer the screening questions; the outcome and its reason are recorded."""
     draft = drafts.visible_draft(session, principal=principal, draft_id=draft_id)
-    workflow.ensure_can_edit(session, principal, draft, "screening")
+    machine.ensure_can_edit(session, principal, draft, "screening")
     template = templates.usable(
         session,
         principal=principal,
@@ -47,12 +47,12 @@ def record_screening(
         kind="screening",
     )
     definition = templates.definition_of(template)
-    problems = templates.screening_answer_problems(definition, data.answers)
+    problems = answer_problems(definition, data.answers)
     if problems:
         raise Unprocessable("The answers do not fit the screening questions", details=problems)
-    computed, matched_rule = templates.evaluate_screening(definition, data.answers)
+    computed, matched_rule = evaluate(definition, data.answers)
     outcome = data.outcome or computed
-    suggestions = templates.suggestions(session, principal=principal, draft=draft, outcome=outcome)
+    suggestions = suggested_templates(session, draft=draft, outcome=outcome)
     drafts.claim(session, draft, expected_version, principal)
     screening = repo.screening_of(session, draft.id) or Screening(
         draft_id=draft.id,
@@ -72,27 +72,17 @@ def record_screening(
         draft.status = DraftStatus.screening
     session.add_all([screening, draft])
     session.flush()
-    audit.record(
+    changes.record(
         session,
         actor=principal,
+        draft=draft,
         action="draft.screened",
-        entity_type="draft",
-        entity_id=draft.id,
-        organisation_id=draft.organisation_id,
-        version=draft.version,
         data={
             "outcome": outcome.value,
             "computed_outcome": computed.value,
             "template": f"{template.key}@{template.version}",
         },
-    )
-    events.emit(
-        session,
-        organisation_id=draft.organisation_id,
         event="draft.screened",
-        resource="draft",
-        resource_id=draft.id,
-        version=draft.version,
     )
     return ScreeningResult(screening, matched_rule, suggestions)
 
@@ -103,6 +93,37 @@ def get_screening(session: Session, *, principal: Principal, draft_id: str) -> S
     if screening is None:
         raise NotFound("The draft has not been screened")
     template = templates.get_any(session, screening.template_id)
-    _, matched = templates.evaluate_screening(templates.definition_of(template), screening.answers)
+    _, matched = evaluate(templates.definition_of(template), screening.answers)
     suggestions = [templates.get_any(session, t) for t in screening.suggested_templates]
     return ScreeningResult(screening, matched, suggestions)
+
+
+def answer_problems(
+    definition: TemplateDefinition, answers: dict[str, str]
+) -> list[dict[str, str]]:
+    """Answers to unknown questions and answers that are not options of their question."""
+    return [{"question": q, "message": m} for q, m in definition.answer_problems(answers).items()]
+
+
+def evaluate(
+    definition: TemplateDefinition, answers: dict[str, str]
+) -> tuple[ScreeningOutcome, str | None]:
+    """The outcome the template's rules give, and the rule that gave it."""
+    result = definition.evaluate_screening(answers)
+    return ScreeningOutcome(result.outcome.value), result.matched_rule
+
+
+def suggested_templates(
+    session: Session, *, draft: DecisionDraft, outcome: ScreeningOutcome
+) -> list[AssessmentTemplate]:
+    """Published matrix templates whose applicability rules fit the draft and the outcome."""
+    return [
+        t
+        for t in templates.published_matrices(session, draft.organisation_id)
+        if templates.definition_of(t).suggest(
+            decision_body=draft.decision_body,
+            decision_type=draft.decision_type,
+            budget_eur=draft.budget_eur,
+            outcome=outcome.value,
+        )
+    ]

@@ -9,6 +9,7 @@ from typing import Any
 from sqlmodel import Session
 
 from app.assessments import repository as repo
+from app.assessments.matrix import shape_for
 from app.assessments.models import (
     Assessment,
     AssessmentCell,
@@ -17,21 +18,22 @@ from app.assessments.models import (
 from app.assessments.schemas import AssessmentTexts, CellWrite
 from app.assessments.shape import MatrixShape
 from app.assessments.summary import CellState, Summary, summarise
-from app.audit import service as audit
 from app.auth.permissions import READ_DRAFTS, WRITE_DRAFTS, ensure, ensure_visible
 from app.auth.principal import Principal
+from app.core.cache import LruCache
 from app.core.db import utcnow
 from app.core.errors import InvalidState, NotFound, Unprocessable
-from app.core.repository import claim_version
 from app.core.versioning import check_version
+from app.core.versioning import claim as claim_next_version
 from app.drafts import repository as draft_repo
 from app.drafts import service as drafts
-from app.drafts.models import DecisionDraft, DraftStatus
-from app.integrations import events
-from app.reviews import workflow
-from app.reviews.policy import Part
+from app.drafts.models import DecisionDraft
 from app.templates import service as templates
 from app.templates.models import AssessmentTemplate
+from app.workflow import changes, machine
+from app.workflow.changes import Entity
+from app.workflow.policy import Part
+from app.workflow.states import DraftStatus, Subject
 
 
 @dataclass(frozen=True)
@@ -42,9 +44,9 @@ class AssessmentView:
     cells: Sequence[AssessmentCell]
 
 
-def view_of(session: Session, draft: DecisionDraft, assessment: Assessment) -> AssessmentView:
+def view_of(session: Session, draft: Subject, assessment: Assessment) -> AssessmentView:
     template = templates.get_any(session, assessment.template_id)
-    shape = templates.shape_for(template, draft_repo.alternatives(session, draft.id))
+    shape = shape_for(template, draft_repo.alternatives(session, draft.id))
     valid = set(shape.cell_keys())
     cells = [
         c
@@ -91,14 +93,12 @@ def start_assessment(
         draft.status = DraftStatus.assessment
     session.add_all([assessment, draft])
     session.flush()
-    audit.record(
+    changes.record(
         session,
         actor=principal,
+        draft=draft,
         action="assessment.started",
-        entity_type="assessment",
-        entity_id=assessment.id,
-        organisation_id=draft.organisation_id,
-        version=assessment.version,
+        entity=_entity(assessment),
         data={"draft_id": draft.id, "template": f"{template.key}@{template.version}"},
     )
     return view_of(session, draft, assessment)
@@ -135,29 +135,18 @@ def _visible_active(session: Session, principal: Principal, draft_id: str) -> tu
 
 
 def _claim(session: Session, assessment: Assessment, expected: int, principal: Principal) -> None:
-    check_version(
-        expected=expected,
-        current=assessment.version,
-        changed_by=assessment.updated_by,
-        changed_at=assessment.updated_at,
-    )
-    if not claim_version(session, Assessment, assessment.id, expected):
-        session.refresh(assessment)
-        check_version(
-            expected=expected,
-            current=assessment.version,
-            changed_by=assessment.updated_by,
-            changed_at=assessment.updated_at,
-        )
-    assessment.version = expected + 1
-    assessment.updated_at, assessment.updated_by = utcnow(), principal.name
+    claim_next_version(session, assessment, expected, by=principal.name)
+
+
+def _entity(assessment: Assessment) -> Entity:
+    return Entity("assessment", assessment.id, assessment.version)
 
 
 def _editable(
     session: Session, principal: Principal, draft_id: str, part: Part = "cells"
 ) -> tuple[DecisionDraft, Assessment]:
     draft = drafts.visible_draft(session, principal=principal, draft_id=draft_id)
-    workflow.ensure_can_edit(session, principal, draft, part)
+    machine.ensure_can_edit(session, principal, draft, part)
     return draft, _active(session, draft)
 
 
@@ -215,7 +204,7 @@ def write_cells(
         changed_at=assessment.updated_at,
     )
     template = templates.get_any(session, assessment.template_id)
-    shape = templates.shape_for(template, draft_repo.alternatives(session, draft.id))
+    shape = shape_for(template, draft_repo.alternatives(session, draft.id))
     problems = cell_problems(shape, writes)
     if problems:
         raise Unprocessable(
@@ -247,25 +236,17 @@ def write_cells(
         written.append(row)
     session.add(assessment)
     session.flush()
-    audit.record(
+    changes.record(
         session,
         actor=principal,
+        draft=draft,
         action="assessment.cells_written",
-        entity_type="assessment",
-        entity_id=assessment.id,
-        organisation_id=draft.organisation_id,
-        version=assessment.version,
+        entity=_entity(assessment),
         data={"cells": [list(k) for k in keys][:500], "count": len(writes)},
-    )
-    events.emit(
-        session,
-        organisation_id=draft.organisation_id,
         event="assessment.updated",
-        resource="assessment",
-        resource_id=draft.id,
-        version=assessment.version,
+        resource=Entity("assessment", draft.id, assessment.version),
+        changed={"cells"},
     )
-    refresh_staleness(session, draft=draft, actor=principal)
     return CellsWritten(assessment, written)
 
 
@@ -279,30 +260,28 @@ def update_texts(
 ) -> AssessmentView:
     """Mitigation, participation and statements, sources and follow-up indicators."""
     draft, assessment = _editable(session, principal, draft_id, "texts")
-    changes = data.model_dump(mode="json", exclude_unset=True)
+    written = data.model_dump(mode="json", exclude_unset=True)
     if (
-        "recommended_alternative" in changes
-        and changes["recommended_alternative"] is not None
-        and changes["recommended_alternative"]
+        "recommended_alternative" in written
+        and written["recommended_alternative"] is not None
+        and written["recommended_alternative"]
         not in {a.key for a in draft_repo.alternatives(session, draft.id)}
     ):
         raise Unprocessable("recommended_alternative is not an alternative of the draft")
-    changes = {k: v for k, v in changes.items() if v is not None or k == "recommended_alternative"}
-    if any(getattr(assessment, k) != v for k, v in changes.items()):
+    written = {k: v for k, v in written.items() if v is not None or k == "recommended_alternative"}
+    if any(getattr(assessment, k) != v for k, v in written.items()):
         _claim(session, assessment, expected_version, principal)
-        for field, value in changes.items():
+        for field, value in written.items():
             setattr(assessment, field, value)
         session.add(assessment)
         session.flush()
-        audit.record(
+        changes.record(
             session,
             actor=principal,
+            draft=draft,
             action="assessment.texts_updated",
-            entity_type="assessment",
-            entity_id=assessment.id,
-            organisation_id=draft.organisation_id,
-            version=assessment.version,
-            data={"fields": sorted(changes)},
+            entity=_entity(assessment),
+            data={"fields": sorted(written)},
         )
     else:
         check_version(expected=expected_version, current=assessment.version)
@@ -352,7 +331,7 @@ def migrate(
             details={"current": f"{current.key}@{current.version}"},
         )
     _claim(session, assessment, expected_version, principal)
-    shape = templates.shape_for(target, draft_repo.alternatives(session, draft.id))
+    shape = shape_for(target, draft_repo.alternatives(session, draft.id))
     not_carried = []
     for cell in repo.cells(session, assessment.id):
         key = (cell.alternative, cell.area, cell.grp, cell.gender)
@@ -377,31 +356,23 @@ def migrate(
     session.add(assessment)
     session.flush()
     view = view_of(session, draft, assessment)
-    audit.record(
+    changes.record(
         session,
         actor=principal,
+        draft=draft,
         action="assessment.template_migrated",
-        entity_type="assessment",
-        entity_id=assessment.id,
-        organisation_id=draft.organisation_id,
-        version=assessment.version,
+        entity=_entity(assessment),
         data={
             "from": f"{current.key}@{current.version}",
             "to": f"{target.key}@{target.version}",
             "not_carried": not_carried,
         },
+        changed={"template", "cells"},
     )
-    refresh_staleness(session, draft=draft, actor=principal)
     return Migration(view, len(view.cells), not_carried)
 
 
-def refresh_staleness(session: Session, *, draft: DecisionDraft, actor: Principal) -> None:
-    from app.reviews.service import refresh_staleness as refresh
-
-    refresh(session, draft=draft, actor=actor)
-
-
-_RENDERED: dict[tuple[str, int], bytes] = {}
+_RENDERED: LruCache[tuple[str, int], bytes] = LruCache(256)
 
 
 def rendered_assessment(
@@ -414,8 +385,5 @@ def rendered_assessment(
         draft = drafts.visible_draft(session, principal=principal, draft_id=draft_id)
         assessment = _active(session, draft)
         key = (assessment.id, assessment.version)
-        body = render(view_of(session, draft, assessment))
-        if len(_RENDERED) > 256:
-            _RENDERED.clear()
-        _RENDERED[key] = body
+        body = _RENDERED.put(key, render(view_of(session, draft, assessment)))
     return body, key[1]

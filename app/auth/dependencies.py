@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from app.auth.principal import Principal
 from app.auth.service import SecurityContext, principal_from_claims, verify_bearer
+from app.core.caller import caller_of
 from app.core.db import get_session
 from app.core.errors import Unauthorized
 
@@ -37,7 +38,9 @@ def get_principal(
     """The authenticated caller (401 when the bearer token is missing or invalid)."""
     if not token:
         raise Unauthorized()
-    principal = principal_from_claims(session, ctx, verify_bearer(ctx, token))
+    caller = caller_of(request.scope)
+    claims = caller.claims if caller is not None else verify_bearer(ctx, token)
+    principal = principal_from_claims(session, ctx, claims)
     request.state.principal = principal
     return principal
 

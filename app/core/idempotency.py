@@ -20,6 +20,7 @@ from sqlmodel import Session, col, select
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.core.caller import caller_of
 from app.core.db import get_engine, utcnow
 from app.core.errors import error_response
 from app.core.idempotency_models import IdempotencyRecord
@@ -109,7 +110,8 @@ class IdempotencyMiddleware:
         if scope["type"] != "http" or scope["method"] != "POST" or not key:
             await self.app(scope, receive, send)
             return
-        principal = self._principal(scope, headers)
+        caller = caller_of(scope)
+        principal = json.dumps(list(caller.identity)) if caller else None
         if principal is None:
             await self.app(scope, receive, send)  # the route itself answers 401
             return
@@ -190,19 +192,6 @@ class IdempotencyMiddleware:
             await send({"type": "http.response.body", "body": result.body or b""})
             return
         await response(scope, receive, send)
-
-    def _principal(self, scope: Scope, headers: dict[bytes, bytes]) -> str | None:
-        from app.auth.service import verify_bearer
-        from app.core.errors import AppError
-
-        auth = headers.get(b"authorization", b"").decode("latin-1")
-        if not auth.lower().startswith("bearer "):
-            return None
-        try:
-            claims = verify_bearer(scope["app"].state.security, auth[7:].strip())
-        except AppError:
-            return None
-        return json.dumps([claims.get("iss"), claims.get("sub")])
 
 
 async def _read_body(receive: Receive) -> bytes:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from app.core.caller import caller_of
 from app.core.errors import error_response
 
 MAX_BUCKETS = 10_000
@@ -71,15 +72,5 @@ class ClientRateLimitMiddleware:
 
 def _client_subject(scope: Scope) -> str | None:
     """The verified `client:…` subject of the bearer token, if the caller is a system."""
-    from app.auth.service import verify_bearer
-    from app.core.errors import AppError
-
-    auth = dict(scope.get("headers", [])).get(b"authorization", b"").decode("latin-1")
-    if not auth.lower().startswith("bearer "):
-        return None
-    try:
-        claims = verify_bearer(scope["app"].state.security, auth[7:].strip())
-    except AppError:
-        return None
-    subject = str(claims.get("sub", ""))
-    return subject if subject.startswith("client:") and not claims.get("_external") else None
+    caller = caller_of(scope)
+    return caller.client_subject if caller else None

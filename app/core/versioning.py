@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Header, Response
+from sqlmodel import Session
 
+from app.core.db import utcnow
 from app.core.errors import PreconditionFailed, PreconditionRequired
+from app.core.repository import claim_version
 
 _ETAG = re.compile(r'^"v(\d{1,9})"$')
 
@@ -76,3 +79,29 @@ def check_version(
                 "changed_at": changed_at.isoformat() if changed_at else None,
             },
         )
+
+
+def claim(session: Session, entity: Any, expected: int, *, by: str | None = None) -> None:
+    """Check If-Match and move `entity` to its next version, atomically (the one way to do it).
+
+    A conditional UPDATE is the compare-and-swap; when another writer won in between, the
+    entity is re-read so that the 412 names them. With `by`, the entity's `updated_by` and
+    `updated_at` are stamped too.
+    """
+    _check(entity, expected)
+    if not claim_version(session, type(entity), entity.id, expected):
+        session.refresh(entity)
+        _check(entity, expected)
+    entity.version = expected + 1
+    if by is not None:
+        entity.updated_at, entity.updated_by = utcnow(), by
+    session.add(entity)
+
+
+def _check(entity: Any, expected: int) -> None:
+    check_version(
+        expected=expected,
+        current=entity.version,
+        changed_by=getattr(entity, "updated_by", None),
+        changed_at=getattr(entity, "updated_at", None),
+    )

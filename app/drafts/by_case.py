@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlmodel import Session
 
 from app.auth.permissions import READ_DRAFTS, ensure
@@ -55,6 +57,8 @@ def put(
     fields = data.model_dump(exclude_unset=True, exclude={"organisation_id", "external_ref"})
     if ref is not None:
         fields["external_ref"] = linked.model_dump()
+    if "alternatives" in fields:
+        fields["alternatives"] = _with_status_quo(session, draft.id, fields["alternatives"])
     changes = DraftUpdate.model_validate(fields)
     view = update(
         session,
@@ -64,3 +68,22 @@ def put(
         data=changes,
     )
     return view, False
+
+
+def _with_status_quo(
+    session: Session, draft_id: str, given: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The creation payload leaves the status quo implicit, so an update with the same payload
+    keeps the draft's own status quo instead of asking the case system to name it."""
+    existing = next((a for a in repo.alternatives(session, draft_id) if a.is_status_quo), None)
+    if existing is None or any(
+        a.get("is_status_quo") or a.get("key") == existing.key for a in given
+    ):
+        return given
+    status_quo = {
+        "key": existing.key,
+        "name": existing.name,
+        "description": existing.description,
+        "is_status_quo": True,
+    }
+    return [status_quo, *given]

@@ -4,25 +4,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, Column, Index, Numeric, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.core.models import created_at_field, enum_field, fk, id_field
-
-
-class DraftStatus(StrEnum):
-    draft = "draft"
-    screening = "screening"
-    assessment = "assessment"
-    in_review = "in_review"
-    changes_requested = "changes_requested"
-    approved = "approved"
-    annex_issued = "annex_issued"
-    attached = "attached"
-    decided = "decided"
+from app.workflow.states import DraftStatus
 
 
 class DecisionDraft(SQLModel, table=True):

@@ -9,7 +9,8 @@ from datetime import date, datetime
 from sqlalchemy import ColumnElement, func, literal_column, or_, text, tuple_
 from sqlmodel import Session, col, select
 
-from app.drafts.models import DecisionDraft, DraftAlternative, DraftRevision, DraftStatus
+from app.drafts.models import DecisionDraft, DraftAlternative, DraftRevision
+from app.workflow.states import DraftStatus
 
 
 def get(session: Session, draft_id: str) -> DecisionDraft | None:

@@ -13,7 +13,7 @@ from app.core.idempotency import IDEMPOTENT
 from app.core.versioning import IfMatch, OptionalIfMatch, set_etag
 from app.drafts import by_case, service
 from app.drafts import repository as repo
-from app.drafts.models import DecisionDraft, DraftStatus
+from app.drafts.models import DecisionDraft
 from app.drafts.schemas import (
     AlternativeRead,
     DraftCreate,
@@ -24,6 +24,7 @@ from app.drafts.schemas import (
     ExternalRefRead,
     RevisionRead,
 )
+from app.workflow.states import DraftStatus
 
 router = APIRouter(prefix="/api/v1", tags=["drafts"])
 CaseSystem = Annotated[

@@ -9,8 +9,8 @@ from typing import Annotated
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
 from app.core.schemas import InputModel, ReadModel
-from app.drafts.models import DraftStatus
 from app.organisations.schemas import Language
+from app.workflow.states import DraftStatus
 
 Title = Annotated[str, StringConstraints(min_length=1, max_length=300)]
 LongText = Annotated[str, StringConstraints(max_length=100_000)]

@@ -13,19 +13,18 @@ from typing import Any
 
 from sqlmodel import Session
 
-from app.audit import service as audit
 from app.audit.service import canonical_json
 from app.auth.permissions import READ_DRAFTS, WRITE_DRAFTS, ensure, ensure_visible
 from app.auth.principal import Principal, PrincipalKind
-from app.core.db import utcnow
 from app.core.errors import Conflict, InvalidState, NotFound, Unprocessable
-from app.core.repository import claim_version
 from app.core.versioning import check_version
+from app.core.versioning import claim as claim_next_version
 from app.drafts import repository as repo
 from app.drafts.models import DecisionDraft, DraftAlternative, DraftRevision
 from app.drafts.schemas import STATUS_QUO_KEY, AlternativeIn, DraftCreate, DraftUpdate
-from app.integrations import events
-from app.reviews import workflow
+from app.workflow import changes, machine
+from app.workflow.listeners import ContentScope
+from app.workflow.states import Subject
 
 
 @dataclass(frozen=True)
@@ -183,23 +182,13 @@ def create(session: Session, *, principal: Principal, data: DraftCreate) -> Draf
     session.add_all(alternatives)
     _write_revision(session, draft, alternatives, principal)
     session.flush()
-    audit.record(
+    changes.record(
         session,
         actor=principal,
+        draft=draft,
         action="draft.created",
-        entity_type="draft",
-        entity_id=draft.id,
-        organisation_id=organisation_id,
-        version=draft.version,
         data={"content_hash": draft.content_hash, "title": draft.title},
-    )
-    events.emit(
-        session,
-        organisation_id=organisation_id,
         event="draft.created",
-        resource="draft",
-        resource_id=draft.id,
-        version=draft.version,
     )
     return DraftView(draft, alternatives)
 
@@ -220,7 +209,7 @@ def update(
 ) -> DraftView:
     """Save changes as a new revision; a save that changes nothing keeps the version."""
     draft = visible_draft(session, principal=principal, draft_id=draft_id)
-    workflow.ensure_can_edit(session, principal, draft, "draft")
+    machine.ensure_can_edit(session, principal, draft, "draft")
     check_version(
         expected=expected_version,
         current=draft.version,
@@ -229,16 +218,7 @@ def update(
     )
     old_alternatives = repo.alternatives(session, draft.id)
     before = content_of(draft, old_alternatives)
-    changes = _scalar_fields(
-        data.model_dump(exclude_unset=True, exclude={"alternatives", "external_ref"})
-    )
-    for field, value in changes.items():
-        setattr(draft, field, value)
-    if "external_ref" in data.model_fields_set:
-        ref = data.external_ref
-        draft.external_system = ref.system if ref else None
-        draft.external_case_id = ref.case_id if ref else None
-        draft.external_label = ref.label if ref else None
+    _apply_fields(draft, data)
     alternatives = old_alternatives
     if data.alternatives is not None:
         alternatives = _build_alternatives(draft.id, data.alternatives, old_alternatives)
@@ -247,51 +227,39 @@ def update(
         session.expire(draft)
         return DraftView(draft, old_alternatives)
     claim(session, draft, expected_version, principal)
+    changed: set[ContentScope] = {"draft"}
     if data.alternatives is not None and after["alternatives"] != before["alternatives"]:
         _replace_alternatives(session, old_alternatives, alternatives)
-        _reshape_assessment(session, draft.id)
+        changed.add("alternatives")
     _write_revision(session, draft, alternatives, principal)
     session.add(draft)
     session.flush()
-    _refresh_signoffs(session, draft, principal)
-    audit.record(
+    changes.record(
         session,
         actor=principal,
+        draft=draft,
         action="draft.updated",
-        entity_type="draft",
-        entity_id=draft.id,
-        organisation_id=draft.organisation_id,
-        version=draft.version,
         data={
             "content_hash": draft.content_hash,
             "changed": sorted(k for k in after if after[k] != before[k]),
         },
-    )
-    events.emit(
-        session,
-        organisation_id=draft.organisation_id,
         event="draft.updated",
-        resource="draft",
-        resource_id=draft.id,
-        version=draft.version,
+        changed=changed,
     )
     return DraftView(draft, alternatives)
 
 
-def _reshape_assessment(session: Session, draft_id: str) -> None:
-    """New alternatives change the matrix, so the assessment gets a new version too."""
-    from app.assessments.repository import active_assessment
-
-    assessment = active_assessment(session, draft_id, lock=True)
-    if assessment is not None:
-        assessment.version += 1
-        session.add(assessment)
-
-
-def _refresh_signoffs(session: Session, draft: DecisionDraft, principal: Principal) -> None:
-    from app.reviews.service import refresh_staleness
-
-    refresh_staleness(session, draft=draft, actor=principal)
+def _apply_fields(draft: DecisionDraft, data: DraftUpdate) -> None:
+    fields = _scalar_fields(
+        data.model_dump(exclude_unset=True, exclude={"alternatives", "external_ref"})
+    )
+    for field, value in fields.items():
+        setattr(draft, field, value)
+    if "external_ref" in data.model_fields_set:
+        ref = data.external_ref
+        draft.external_system = ref.system if ref else None
+        draft.external_case_id = ref.case_id if ref else None
+        draft.external_label = ref.label if ref else None
 
 
 def _replace_alternatives(
@@ -342,20 +310,14 @@ def revisions(session: Session, *, principal: Principal, draft_id: str) -> Seque
 
 def claim(session: Session, draft: DecisionDraft, expected: int, principal: Principal) -> None:
     """Check If-Match and move the draft to its next version, atomically."""
-    check_version(
-        expected=expected,
-        current=draft.version,
-        changed_by=draft.updated_by,
-        changed_at=draft.updated_at,
-    )
-    if not claim_version(session, DecisionDraft, draft.id, expected):
-        session.refresh(draft)
-        check_version(
-            expected=expected,
-            current=draft.version,
-            changed_by=draft.updated_by,
-            changed_at=draft.updated_at,
-        )
-    draft.version = expected + 1
-    draft.updated_at, draft.updated_by = utcnow(), principal.name
-    session.add(draft)
+    claim_next_version(session, draft, expected, by=principal.name)
+
+
+def as_draft(session: Session, subject: Subject) -> DecisionDraft:
+    """The draft behind a workflow subject (the same object; loaded only if it is not one)."""
+    if isinstance(subject, DecisionDraft):
+        return subject
+    draft = repo.get(session, subject.id)
+    if draft is None:
+        raise NotFound("Draft not found")
+    return draft

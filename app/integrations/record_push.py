@@ -17,8 +17,7 @@ from app.auth.permissions import ADMINISTER, READ_ANNEXES, ensure, ensure_visibl
 from app.auth.principal import SYSTEM, Permission, Principal
 from app.core.db import utcnow
 from app.core.errors import Conflict, NotFound, PreconditionFailed, PreconditionRequired
-from app.core.repository import claim_version
-from app.core.versioning import check_version
+from app.core.versioning import claim
 from app.integrations import repository as repo
 from app.integrations import signing
 from app.integrations.models import CaseSystemEndpoint, PushStatus, RecordPush
@@ -156,11 +155,7 @@ def put_endpoint(
 
 
 def _claim(session: Session, endpoint: CaseSystemEndpoint, expected: int) -> None:
-    check_version(expected=expected, current=endpoint.version)
-    if not claim_version(session, CaseSystemEndpoint, endpoint.id, expected):
-        session.refresh(endpoint)
-        check_version(expected=expected, current=endpoint.version)
-    endpoint.version = expected + 1
+    claim(session, endpoint, expected)
 
 
 def visible_push(

@@ -12,8 +12,7 @@ from app.auth.permissions import MANAGE_WEBHOOKS, ensure
 from app.auth.principal import Principal
 from app.core.db import utcnow
 from app.core.errors import NotFound, Unprocessable
-from app.core.repository import claim_version
-from app.core.versioning import check_version
+from app.core.versioning import claim
 from app.integrations import repository as repo
 from app.integrations import signing, ssrf
 from app.integrations.models import (
@@ -107,11 +106,7 @@ def get(
 
 
 def _claim(session: Session, sub: WebhookSubscription, expected: int) -> None:
-    check_version(expected=expected, current=sub.version)
-    if not claim_version(session, WebhookSubscription, sub.id, expected):
-        session.refresh(sub)
-        check_version(expected=expected, current=sub.version)
-    sub.version = expected + 1
+    claim(session, sub, expected)
 
 
 def update(

@@ -9,17 +9,17 @@ from sqlmodel import Session, col, select
 from app.annexes import repository as annex_repo
 from app.assessments import repository as assessment_repo
 from app.assessments.models import Assessment, AssessmentCell, AssessmentState
-from app.audit import service as audit
 from app.auth.permissions import RECORD_MEETING, ensure
 from app.auth.principal import Principal
 from app.core.db import utcnow
 from app.core.errors import InvalidState
 from app.drafts import service as drafts
-from app.drafts.models import DecisionDraft, DraftStatus
-from app.integrations import events
+from app.drafts.models import DecisionDraft
 from app.meetings.models import MeetingItem, Outcome
 from app.meetings.schemas import MeetingAttach, OutcomeRecord
-from app.reviews import workflow
+from app.workflow import changes, machine
+from app.workflow.changes import Entity
+from app.workflow.states import DraftStatus
 
 
 def _items(session: Session, draft_id: str) -> Sequence[MeetingItem]:
@@ -52,7 +52,7 @@ def attach(
             "Issue the annex before attaching it to a meeting", code="annex_required"
         )
     drafts.claim(session, draft, expected_version, principal)
-    workflow.take(
+    machine.take(
         session,
         principal=principal,
         draft=draft,
@@ -101,18 +101,15 @@ def record_outcome(
     item.recorded_by, item.recorded_at = principal.name, utcnow()
     if data.outcome is Outcome.tabled:
         item.draft_version_frozen = draft.version
-        audit.record(
+        changes.record(
             session,
             actor=principal,
+            draft=draft,
             action="meeting.tabled",
-            entity_type="draft",
-            entity_id=draft.id,
-            organisation_id=draft.organisation_id,
-            version=draft.version,
             data={"meeting_id": item.meeting_id, "item_number": item.item_number},
         )
     else:
-        workflow.take(
+        machine.take(
             session,
             principal=principal,
             draft=draft,
@@ -127,14 +124,7 @@ def record_outcome(
             _new_cycle(session, draft, principal)
     session.add(item)
     session.flush()
-    events.emit(
-        session,
-        organisation_id=draft.organisation_id,
-        event="meeting.outcome_recorded",
-        resource="draft",
-        resource_id=draft.id,
-        version=draft.version,
-    )
+    changes.emit(session, draft=draft, event="meeting.outcome_recorded")
     return item
 
 
@@ -170,13 +160,11 @@ def _new_cycle(session: Session, draft: DecisionDraft, principal: Principal) -> 
                 **cell.model_dump(exclude={"id", "assessment_id"}), assessment_id=fresh.id
             )
         )
-    audit.record(
+    changes.record(
         session,
         actor=principal,
+        draft=draft,
         action="assessment.new_cycle",
-        entity_type="assessment",
-        entity_id=fresh.id,
-        organisation_id=draft.organisation_id,
-        version=fresh.version,
+        entity=Entity("assessment", fresh.id, fresh.version),
         data={"draft_id": draft.id, "previous_assessment_id": previous.id, "cycle": fresh.cycle},
     )

@@ -6,7 +6,6 @@ from collections.abc import Sequence
 
 from sqlmodel import Session, col, select
 
-from app.audit import service as audit
 from app.auth.permissions import READ_DRAFTS, ensure
 from app.auth.principal import Principal
 from app.core.db import utcnow
@@ -14,6 +13,8 @@ from app.core.errors import Forbidden, NotFound, Unprocessable
 from app.drafts import service as drafts
 from app.reviews.models import Comment
 from app.reviews.schemas import CommentCreate
+from app.workflow import changes
+from app.workflow.changes import Entity
 
 
 def list_comments(
@@ -58,13 +59,12 @@ def add(session: Session, *, principal: Principal, draft_id: str, data: CommentC
     )
     session.add(comment)
     session.flush()
-    audit.record(
+    changes.record(
         session,
         actor=principal,
+        draft=draft,
         action="comment.created",
-        entity_type="comment",
-        entity_id=comment.id,
-        organisation_id=draft.organisation_id,
+        entity=Entity("comment", comment.id, None),
         data={"draft_id": draft.id, "anchor": anchor, "parent_id": data.parent_id},
     )
     return comment
@@ -86,14 +86,12 @@ def set_resolved(
     comment.version += 1
     session.add(comment)
     session.flush()
-    audit.record(
+    changes.record(
         session,
         actor=principal,
+        draft=draft,
         action="comment.resolved" if resolved else "comment.reopened",
-        entity_type="comment",
-        entity_id=comment.id,
-        organisation_id=draft.organisation_id,
-        version=comment.version,
+        entity=Entity("comment", comment.id, comment.version),
         data={"draft_id": draft.id},
     )
     return comment

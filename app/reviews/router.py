@@ -12,7 +12,7 @@ from app.core.errors import error_responses
 from app.core.idempotency import IDEMPOTENT
 from app.core.versioning import IfMatch, set_etag
 from app.reviews import comments as comment_service
-from app.reviews import history, policies, service, workflow
+from app.reviews import history, service
 from app.reviews.models import Comment, SignOff
 from app.reviews.schemas import (
     AwaitingRead,
@@ -28,6 +28,7 @@ from app.reviews.schemas import (
     SignOffResult,
     TransitionResult,
 )
+from app.workflow import machine, store
 
 router = APIRouter(prefix="/api/v1", tags=["reviews"])
 TransitionName = Annotated[str, Path(pattern=r"^[a-z][a-z0-9_]{1,40}$")]
@@ -87,7 +88,7 @@ def review_status(
         approved_requirements=sum(1 for s in states if s.valid >= s.requirement.count),
         total_requirements=len(states),
         open_comments=len(comment_service.open_comments(session, draft.id)),
-        allowed_transitions=workflow.allowed_transitions(session, principal, draft),
+        allowed_transitions=machine.allowed_transitions(session, principal, draft),
     )
 
 
@@ -284,7 +285,7 @@ def get_policy(
     organisation_id: str, session: DbSession, principal: CurrentPrincipal, response: Response
 ) -> PolicyRead:
     """The organisation's workflow; version 0 means the shipped default."""
-    record, policy = policies.get(session, principal=principal, organisation_id=organisation_id)
+    record, policy = store.get(session, principal=principal, organisation_id=organisation_id)
     set_etag(response, record.version if record else 0)
     return PolicyRead(
         organisation_id=organisation_id,
@@ -309,7 +310,7 @@ def put_policy(
     response: Response,
 ) -> PolicyRead:
     """Validated before it is saved: approved must be reachable, every transition has a role."""
-    record = policies.put(
+    record = store.put(
         session,
         principal=principal,
         organisation_id=organisation_id,

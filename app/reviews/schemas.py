@@ -8,9 +8,9 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, StringConstraints, model_validator
 
 from app.core.schemas import InputModel, ReadModel
-from app.drafts.models import DraftStatus
 from app.reviews.models import Decision
-from app.reviews.policy import WorkflowPolicy
+from app.workflow.policy import WorkflowPolicy
+from app.workflow.states import DraftStatus
 
 Body = Annotated[str, StringConstraints(min_length=1, max_length=10_000)]
 

@@ -10,11 +10,11 @@ from typing import Any
 from app.assessments.models import AssessmentCell
 from app.audit.service import canonical_json
 from app.drafts.models import DecisionDraft, DraftAlternative
-from app.reviews.policy import Scope
 from app.templates.models import AssessmentTemplate
+from app.workflow.policy import Scope
 
 
-def _in_scope(cell: AssessmentCell, scope: Scope) -> bool:
+def in_scope(cell: AssessmentCell, scope: Scope) -> bool:
     return (not scope.areas or cell.area in scope.areas) and (
         not scope.groups or cell.grp in scope.groups
     )
@@ -60,7 +60,7 @@ def scope_content(
                     c.mitigation,
                 ]
                 for c in cells
-                if c.alternative in alternative_keys and _in_scope(c, scope)
+                if c.alternative in alternative_keys and in_scope(c, scope)
             ),
             key=lambda row: (str(row[0]), str(row[1]), str(row[2]), str(row[3])),
         ),

@@ -4,27 +4,28 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlmodel import Session, col, select
 
 from app.assessments import repository as assessment_repo
-from app.audit import service as audit
 from app.auth.permissions import REVIEW, effective_roles, ensure
 from app.auth.principal import Principal, PrincipalKind
 from app.core.db import utcnow
 from app.core.errors import Forbidden, InvalidState, NotFound, PreconditionFailed, Unprocessable
 from app.drafts import repository as draft_repo
 from app.drafts import service as drafts
-from app.drafts.models import DecisionDraft, DraftStatus
-from app.integrations import events
+from app.drafts.models import DecisionDraft
 from app.organisations import repository as org_repo
 from app.reviews import scope as scoping
-from app.reviews import workflow
 from app.reviews.models import Decision, SignOff
-from app.reviews.policy import Requirement, WorkflowPolicy
 from app.templates import service as templates
+from app.workflow import changes, machine
+from app.workflow.changes import Entity
+from app.workflow.policy import Requirement, WorkflowPolicy
+from app.workflow.states import DraftStatus
+from app.workflow.store import policy_for
 
 
 @dataclass(frozen=True)
@@ -141,7 +142,7 @@ def sign(
     session.refresh(draft)
     if draft.status is not DraftStatus.in_review:
         raise InvalidState("Sign-offs are given while the draft is in review", code="not_in_review")
-    policy = workflow.policy_for(session, draft.organisation_id)
+    policy = policy_for(session, draft.organisation_id)
     state = next(
         (
             s
@@ -161,7 +162,10 @@ def sign(
     if content_hash != state.content_hash:
         raise PreconditionFailed(
             "The content changed after you read it; review the changes and sign again",
-            details={"current_content_hash": state.content_hash, "changed_by": draft.updated_by},
+            details={
+                "current_content_hash": state.content_hash,
+                "changed_by": _last_content_writer(session, draft, state.requirement),
+            },
         )
     signoff = SignOff(
         draft_id=draft.id,
@@ -182,30 +186,21 @@ def sign(
     )
     session.add(signoff)
     session.flush()
-    audit.record(
+    changes.record(
         session,
         actor=principal,
+        draft=draft,
         action=f"signoff.{decision.value}",
-        entity_type="signoff",
-        entity_id=signoff.id,
-        organisation_id=draft.organisation_id,
-        version=draft.version,
+        entity=Entity("signoff", signoff.id, draft.version),
         data={
             "draft_id": draft.id,
             "requirement": requirement_key,
             "content_hash": signoff.content_hash,
         },
-    )
-    events.emit(
-        session,
-        organisation_id=draft.organisation_id,
         event=f"signoff.{decision.value}",
-        resource="draft",
-        resource_id=draft.id,
-        version=draft.version,
     )
     if decision is Decision.changes_requested:
-        workflow.take(
+        machine.take(
             session,
             principal=principal,
             draft=draft,
@@ -213,6 +208,28 @@ def sign(
             data={"signoff_id": signoff.id},
         )
     return signoff
+
+
+def _last_content_writer(
+    session: Session, draft: DecisionDraft, requirement: Requirement
+) -> str | None:
+    """Who last changed content the requirement covers: the newest draft revision that changed
+    the proposal or the alternatives, or the newest cell in scope, whichever came later."""
+    writes: list[tuple[datetime, str]] = []
+    previous: tuple[Any, Any] | None = None
+    for revision in draft_repo.revisions(session, draft.id):
+        covered = (revision.content.get("proposal"), revision.content.get("alternatives"))
+        if covered != previous:
+            writes.append((revision.created_at, revision.created_by))
+        previous = covered
+    assessment = assessment_repo.active_assessment(session, draft.id)
+    if assessment is not None:
+        writes += [
+            (cell.updated_at, cell.updated_by)
+            for cell in assessment_repo.cells(session, assessment.id)
+            if scoping.in_scope(cell, requirement.scope)
+        ]
+    return max(writes)[1] if writes else draft.updated_by
 
 
 def refresh_staleness(session: Session, *, draft: DecisionDraft, actor: Principal) -> list[SignOff]:
@@ -224,7 +241,7 @@ def refresh_staleness(session: Session, *, draft: DecisionDraft, actor: Principa
     ).first()
     if live is None:
         return []
-    policy = workflow.policy_for(session, draft.organisation_id)
+    policy = policy_for(session, draft.organisation_id)
     newly_stale = []
     for state in requirement_states(session, draft, policy):
         for signoff in state.signoffs:
@@ -235,24 +252,15 @@ def refresh_staleness(session: Session, *, draft: DecisionDraft, actor: Principa
     if newly_stale:
         session.flush()
         for signoff in newly_stale:
-            audit.record(
+            changes.record(
                 session,
                 actor=actor,
+                draft=draft,
                 action="signoff.stale",
-                entity_type="signoff",
-                entity_id=signoff.id,
-                organisation_id=draft.organisation_id,
-                version=draft.version,
+                entity=Entity("signoff", signoff.id, draft.version),
                 data={"draft_id": draft.id},
             )
-        events.emit(
-            session,
-            organisation_id=draft.organisation_id,
-            event="signoff.stale",
-            resource="draft",
-            resource_id=draft.id,
-            version=draft.version,
-        )
+        changes.emit(session, draft=draft, event="signoff.stale")
     return newly_stale
 
 
@@ -260,9 +268,7 @@ def status(
     session: Session, *, principal: Principal, draft_id: str
 ) -> tuple[DecisionDraft, list[RequirementState]]:
     draft = drafts.visible_draft(session, principal=principal, draft_id=draft_id)
-    return draft, requirement_states(
-        session, draft, workflow.policy_for(session, draft.organisation_id)
-    )
+    return draft, requirement_states(session, draft, policy_for(session, draft.organisation_id))
 
 
 def signoff_diff(
@@ -294,7 +300,7 @@ def awaiting(session: Session, *, principal: Principal) -> list[AwaitingItem]:
     in_review = draft_repo.in_state(session, organisations, DraftStatus.in_review)
     items = []
     for draft in in_review:
-        policy = workflow.policy_for(session, draft.organisation_id)
+        policy = policy_for(session, draft.organisation_id)
         for state in requirement_states(session, draft, policy):
             mine = any(s.reviewer_id == principal.id and state.is_valid(s) for s in state.signoffs)
             if (
@@ -318,15 +324,8 @@ def transition(
     """Take a workflow transition on the draft the caller read (If-Match)."""
     draft = drafts.visible_draft(session, principal=principal, draft_id=draft_id)
     drafts.claim(session, draft, expected_version, principal)
-    workflow.take(session, principal=principal, draft=draft, name=name)
+    machine.take(session, principal=principal, draft=draft, name=name)
     event = {"submit_for_review": "review.requested", "approve": "draft.approved"}.get(name)
     if event:
-        events.emit(
-            session,
-            organisation_id=draft.organisation_id,
-            event=event,
-            resource="draft",
-            resource_id=draft.id,
-            version=draft.version,
-        )
+        changes.emit(session, draft=draft, event=event)
     return draft

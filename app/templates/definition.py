@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from functools import cached_property
-from pathlib import Path
 from typing import Annotated, Any, NamedTuple
 
 from annotated_types import MinLen
@@ -469,27 +468,3 @@ class TemplateInvalid(ValueError):
     def __init__(self, issues: Sequence[TemplateIssue], source: str = "template") -> None:
         self.issues = list(issues)
         super().__init__(f"{source} has {len(self.issues)} problem(s); first: {self.issues[0]}")
-
-
-# The three loaders below live in validation.py, which imports the models above.
-
-
-def parse_template(data: Mapping[str, Any]) -> TemplateDefinition:
-    """A checked definition from a mapping (parsed YAML or stored JSON); TemplateInvalid if not."""
-    from app.templates import validation
-
-    return validation.parse_template(data)
-
-
-def load_template_file(path: str | Path) -> TemplateDefinition:
-    """A checked definition from a YAML file; TemplateInvalid lists every problem."""
-    from app.templates import validation
-
-    return validation.load_template_file(path)
-
-
-def validate_template_file(path: str | Path) -> list[TemplateIssue]:
-    """Every problem in a YAML template file (syntax, structure, cross-references)."""
-    from app.templates import validation
-
-    return validation.validate_template_file(path)

@@ -11,20 +11,20 @@ from typing import Any
 import yaml
 from sqlmodel import Session
 
-from app.assessments.shape import Direction, MatrixShape, ScaleValue
 from app.audit import service as audit
 from app.audit.service import canonical_json
 from app.auth.permissions import MANAGE_TEMPLATES, ensure, ensure_visible
 from app.auth.principal import SYSTEM, Principal, PrincipalKind
+from app.core.cache import LruCache
 from app.core.config import PROJECT_ROOT
 from app.core.db import utcnow
 from app.core.errors import Conflict, Forbidden, InvalidState, NotFound, Unprocessable
 from app.core.versioning import check_version
-from app.drafts.models import DecisionDraft, DraftAlternative
 from app.organisations import repository as org_repo
 from app.templates import repository as repo
-from app.templates.definition import TemplateDefinition, TemplateInvalid, parse_template
+from app.templates.definition import TemplateDefinition, TemplateInvalid
 from app.templates.models import AssessmentTemplate, TemplateStatus
+from app.templates.validation import parse_template
 
 SHIPPED_DIR = PROJECT_ROOT / "assessment_templates"
 
@@ -33,25 +33,14 @@ def _hash(definition: dict[str, Any]) -> str:
     return hashlib.sha256(canonical_json(definition).encode()).hexdigest()
 
 
-_DEFINITIONS: dict[tuple[str, str], TemplateDefinition] = {}
-_SHAPES: dict[tuple[str, str, tuple[str, ...], str], MatrixShape] = {}
-_CACHE_LIMIT = 2048
-
-
-def _remember(cache: dict[Any, Any], key: Any, value: Any) -> None:
-    if len(cache) >= _CACHE_LIMIT:
-        cache.clear()
-    cache[key] = value
+_DEFINITIONS: LruCache[tuple[str, str], TemplateDefinition] = LruCache(2048)
 
 
 def definition_of(template: AssessmentTemplate) -> TemplateDefinition:
     """The typed definition, parsed once per template content (the hash keys the cache)."""
-    key = (template.id, template.content_hash)
-    found = _DEFINITIONS.get(key)
-    if found is None:
-        found = parse_template(template.definition)
-        _remember(_DEFINITIONS, key, found)
-    return found
+    return _DEFINITIONS.get_or_make(
+        (template.id, template.content_hash), lambda: parse_template(template.definition)
+    )
 
 
 def _checked(data: dict[str, Any]) -> TemplateDefinition:
@@ -330,84 +319,12 @@ def sync_shipped(session: Session, directory: Path = SHIPPED_DIR) -> list[str]:
     return loaded
 
 
-def screening_answer_problems(
-    definition: TemplateDefinition, answers: dict[str, str]
-) -> list[dict[str, str]]:
-    """Answers to unknown questions and answers that are not options of their question."""
-    return [{"question": q, "message": m} for q, m in definition.answer_problems(answers).items()]
-
-
-def evaluate_screening(
-    definition: TemplateDefinition, answers: dict[str, str]
-) -> tuple[Any, str | None]:
-    """The outcome the template's rules give, and the rule that gave it."""
-    from app.assessments.models import ScreeningOutcome
-
-    result = definition.evaluate_screening(answers)
-    return ScreeningOutcome(result.outcome.value), result.matched_rule
-
-
-def suggestions(
-    session: Session, *, principal: Principal, draft: DecisionDraft, outcome: Any
-) -> list[AssessmentTemplate]:
-    """Published matrix templates whose applicability rules fit the draft and the outcome."""
-    org = org_repo.get_organisation(session, draft.organisation_id)
+def published_matrices(session: Session, organisation_id: str) -> list[AssessmentTemplate]:
+    """Published matrix templates an organisation may use: shipped, its own, its region's."""
+    org = org_repo.get_organisation(session, organisation_id)
     owners = frozenset(
-        {repo.SHIPPED, draft.organisation_id, *([org.parent_id] if org and org.parent_id else [])}
+        {repo.SHIPPED, organisation_id, *([org.parent_id] if org and org.parent_id else [])}
     )
-    del principal
-    return [
-        t
-        for t in repo.visible(
-            session, owners=owners, kind="matrix", status=TemplateStatus.published
-        )
-        if definition_of(t).suggest(
-            decision_body=draft.decision_body,
-            decision_type=draft.decision_type,
-            budget_eur=draft.budget_eur,
-            outcome=str(getattr(outcome, "value", outcome)),
-        )
-    ]
-
-
-def shape_for(
-    template: AssessmentTemplate, alternatives: Sequence[DraftAlternative]
-) -> MatrixShape:
-    """The matrix this template gives for the draft's alternatives (cached per content)."""
-    keys = tuple(a.key for a in alternatives)
-    status_quo = next((a.key for a in alternatives if a.is_status_quo), "")
-    cache_key = (template.id, template.content_hash, keys, status_quo)
-    found = _SHAPES.get(cache_key)
-    if found is not None:
-        return found
-    shape = _build_shape(definition_of(template), keys, status_quo)
-    _remember(_SHAPES, cache_key, shape)
-    return shape
-
-
-def _build_shape(
-    d: TemplateDefinition, alternatives: tuple[str, ...], status_quo: str
-) -> MatrixShape:
-    if d.scale is None:
-        raise InvalidState("The template has no scale", code="not_a_matrix")
-    gap = d.gender_gap_pair()
-    return MatrixShape(
-        alternatives=alternatives,
-        status_quo=status_quo,
-        areas=tuple(a.key for a in d.areas),
-        groups_by_area={a.key: d.groups_for_area(a.key) for a in d.areas},
-        genders=d.cell_genders(),
-        scale={
-            v.value: ScaleValue(v.value, v.symbol, Direction(v.direction.value))
-            for v in d.scale.values
-        },
-        neutral=d.scale.neutral,
-        justification_required=d.scale.justification_required_for_non_neutral,
-        horizons=tuple(h.key for h in d.horizons),
-        certainties=tuple(c.key for c in d.certainty_levels) if d.cell_fields.certainty else (),
-        cumulative_threshold=d.cumulative_threshold,
-        gender_gap_threshold=d.gender_gap_threshold,
-        women=gap[0] if gap else None,
-        men=gap[1] if gap else None,
-        groups=tuple(g.key for g in d.leaf_groups()),
+    return list(
+        repo.visible(session, owners=owners, kind="matrix", status=TemplateStatus.published)
     )

@@ -7,14 +7,14 @@ from sqlmodel import Session
 from app.auth.principal import Principal
 from app.core.errors import Forbidden, InvalidState
 from app.drafts.models import DecisionDraft
-from app.reviews import workflow
-from app.reviews.policy import Part
+from app.workflow import machine
+from app.workflow.policy import Part
 
 
 def may_edit(session: Session, principal: Principal, draft: DecisionDraft, part: Part) -> bool:
     """True when the organisation's policy lets this caller change `part` of the draft now."""
     try:
-        workflow.ensure_can_edit(session, principal, draft, part)
+        machine.ensure_can_edit(session, principal, draft, part)
     except (Forbidden, InvalidState):
         return False
     return True

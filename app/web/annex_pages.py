@@ -13,7 +13,6 @@ from app.annexes import service as annexes
 from app.annexes.models import Annex, AnnexFile
 from app.auth.permissions import ISSUE_ANNEXES, RECORD_MEETING
 from app.drafts import service as drafts
-from app.drafts.models import DraftStatus
 from app.meetings import service as meetings
 from app.meetings.models import Outcome
 from app.meetings.schemas import NEEDS_ADDENDUM, MeetingAttach, OutcomeRecord
@@ -24,6 +23,7 @@ from app.web.errors import WebRoute, abandon
 from app.web.forms import Errors, FieldError, field_errors, form_int, form_text
 from app.web.rendering import known, redirect, render
 from app.web.session import PostedForm, Web, WebContext, require_csrf
+from app.workflow.states import DraftStatus
 
 router = APIRouter(include_in_schema=False, route_class=WebRoute)
 

@@ -11,14 +11,14 @@ from pydantic import ValidationError
 
 from app.auth.permissions import ADMINISTER, ensure
 from app.core.errors import Unprocessable
-from app.drafts.models import DraftStatus
 from app.organisations import service as organisations
-from app.reviews import policies
-from app.reviews.policy import Part, WorkflowPolicy
 from app.web.errors import WebRoute, abandon, detail_messages
 from app.web.forms import form_int, form_text
 from app.web.rendering import known, redirect, render, translator
 from app.web.session import PostedForm, Web, WebContext, require_csrf
+from app.workflow import store as policies
+from app.workflow.policy import Part, WorkflowPolicy
+from app.workflow.states import DraftStatus
 
 router = APIRouter(include_in_schema=False, route_class=WebRoute)
 PARTS: tuple[str, ...] = get_args(Part)

@@ -15,11 +15,10 @@ from app.auth.permissions import READ_DRAFTS, REVIEW
 from app.auth.principal import PrincipalKind
 from app.core.errors import InvalidState, NotFound
 from app.drafts import repository as draft_repo
-from app.drafts.models import DecisionDraft, DraftStatus
+from app.drafts.models import DecisionDraft
 from app.organisations import service as organisations
 from app.reviews import comments as comment_service
 from app.reviews import service as reviews
-from app.reviews import workflow
 from app.reviews.models import Comment, SignOff
 from app.reviews.schemas import CommentCreate, SignOffCreate
 from app.templates import service as templates
@@ -30,6 +29,9 @@ from app.web.matrix import Labels, labels_for
 from app.web.rendering import known, redirect, render, translator
 from app.web.session import PostedForm, Web, WebContext, require_csrf
 from app.web.template_view import template_name
+from app.workflow import machine
+from app.workflow.states import DraftStatus
+from app.workflow.store import policy_for
 
 router = APIRouter(include_in_schema=False, route_class=WebRoute)
 
@@ -186,7 +188,7 @@ def _may_sign(web: WebContext, draft: DecisionDraft) -> bool:
         and web.principal.kind is PrincipalKind.user
         and web.principal.may(draft.organisation_id, REVIEW)
         and not (
-            workflow.policy_for(web.session, draft.organisation_id).separation_of_duties
+            policy_for(web.session, draft.organisation_id).separation_of_duties
             and draft.preparer_id == web.principal.id
         )
     )
@@ -203,7 +205,7 @@ def review_page(
     threads = threads_of(items, labels, web.lang)
     transitions = [
         (name, known(web.lang, "transition." + name, name))
-        for name in workflow.allowed_transitions(web.session, web.principal, draft)
+        for name in machine.allowed_transitions(web.session, web.principal, draft)
         if name not in ELSEWHERE
     ]
     requirements = _requirement_views(web, states)
@@ -247,17 +249,6 @@ def show_review(draft_id: str, web: Web) -> Response:
     return review_page(web, draft_id)
 
 
-def _guard_failures(web: WebContext, draft_id: str, name: str) -> list[str]:
-    """Which guards of `name` fail now, as message keys (read after the refusal rolled back)."""
-    draft, _ = reviews.status(web.session, principal=web.principal, draft_id=draft_id)
-    policy = workflow.policy_for(web.session, draft.organisation_id)
-    transition = policy.transition(name)
-    if transition is None:
-        return []
-    ctx = workflow.GuardContext(web.session, web.principal, draft, policy)
-    return [f"guard.{g}" for g in transition.guards if workflow.GUARDS[g](ctx)]
-
-
 @router.post("/drafts/{draft_id}/review/transitions/{name}")
 def take_transition(draft_id: str, name: str, web: Web, posted: PostedForm) -> Response:
     """Take a transition on the version the page showed; failed guards are listed on the page."""
@@ -273,10 +264,9 @@ def take_transition(draft_id: str, name: str, web: Web, posted: PostedForm) -> R
     except InvalidState as exc:
         abandon(web.session, exc)
         forms = ReviewForms()
-        if exc.code == "guard_failed":
-            forms.guard_failures = _guard_failures(web, draft_id, name)
-            failed = exc.details.get("failed", []) if isinstance(exc.details, dict) else []
-            forms.guard_details = [str(line) for line in failed]
+        if exc.code == "guard_failed" and isinstance(exc.details, dict):
+            forms.guard_failures = [f"guard.{g}" for g in exc.details.get("guards", [])]
+            forms.guard_details = [str(line) for line in exc.details.get("failed", [])]
         else:
             forms.errors = service_errors(exc)
         return review_page(web, draft_id, forms, exc.status)

@@ -13,7 +13,7 @@ from app.auth.service import password_login
 from app.core.errors import TooManyRequests, Unauthorized
 from app.drafts import repository as draft_repo
 from app.drafts import service as drafts
-from app.drafts.models import DecisionDraft, DraftStatus
+from app.drafts.models import DecisionDraft
 from app.organisations import service as organisations
 from app.web.annex_pages import router as annex_router
 from app.web.assessment_pages import router as assessment_router
@@ -40,6 +40,7 @@ from app.web.session import (
     set_session_cookie,
     tokens_match,
 )
+from app.workflow.states import DraftStatus
 
 router = APIRouter(include_in_schema=False, route_class=WebRoute)
 PAGE_SIZE = 25

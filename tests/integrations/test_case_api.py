@@ -69,3 +69,18 @@ def test_other_organisation_does_not_see_the_case(api: TestClient, world: World)
     assert api.get(_url("7/2024"), headers=world.other_preparer.headers).status_code == 404
     url = _url("7/2024") + f"&organisation_id={world.org}"
     assert api.get(url, headers=world.other_preparer.headers).status_code == 404
+
+
+def test_the_creation_payload_updates_with_the_status_quo_implicit(
+    api: TestClient, world: World
+) -> None:
+    headers = world.system.headers
+    body = BODY | {"alternatives": [{"key": "reform", "name": "Uudistus"}]}
+    created = api.put(_url("9/2026"), json=body, headers=headers)
+    assert created.status_code == 201, created.text
+    keys = [a["key"] for a in created.json()["alternatives"]]
+    again = body | {"title": "Uusi otsikko"}
+    updated = api.put(_url("9/2026"), json=again, headers=headers | {"If-Match": '"v1"'})
+    assert updated.status_code == 200, updated.text
+    assert [a["key"] for a in updated.json()["alternatives"]] == keys
+    assert updated.json()["title"] == "Uusi otsikko"

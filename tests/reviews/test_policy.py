@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from app.reviews.policy import DEFAULT_POLICY, problems
+from app.workflow.policy import DEFAULT_POLICY, problems
 from tests.factories import World
 
 

@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from app.core.db import transaction
 from app.drafts.models import DecisionDraft
-from app.reviews import service, workflow
+from app.reviews import service
+from app.workflow.store import policy_for
 from tests.factories import World
 from tests.flows import write
 from tests.reviews.helpers import in_review, requirement, sign, transition
@@ -70,7 +71,7 @@ def _stale_signoffs_never_count(draft_id: str) -> None:
         draft = session.get(DecisionDraft, draft_id)
         assert draft is not None
         states = service.requirement_states(
-            session, draft, workflow.policy_for(session, draft.organisation_id)
+            session, draft, policy_for(session, draft.organisation_id)
         )
         for state in states:
             counted = [s for s in state.signoffs if state.is_valid(s)]

@@ -174,6 +174,8 @@ def test_signing_content_you_did_not_see_is_412(client: TestClient, world: World
     response = sign(client, world.expert, draft["id"], content_hash=seen)
     assert response.status_code == 412
     assert response.json()["error"]["details"]["current_content_hash"] != seen
+    # The second expert changed the signed content; the preparer edited the draft last.
+    assert response.json()["error"]["details"]["changed_by"].startswith("Expert2 ")
 
 
 def test_request_changes_lists_open_comments_and_moves_state(

@@ -22,11 +22,14 @@ from app.templates.definition import (
     Outcome,
     TemplateDefinition,
     TemplateInvalid,
+)
+from app.templates.validation import (
     load_template_file,
     parse_template,
+    validate_template_data,
     validate_template_file,
+    validate_template_text,
 )
-from app.templates.validation import validate_template_data, validate_template_text
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "assessment_templates"
 SHIPPED = ("eva-screening", "iva", "lava", "suva", "kuntaliitto")

@@ -1,27 +1,52 @@
-"""Viewing and changing an organisation's workflow policy."""
+"""Where an organisation's workflow policy is kept: reading it, replacing it, and the policy a
+draft's organisation works by (parsed once per stored version)."""
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlalchemy import bindparam
+from sqlmodel import Session, col, select
 
 from app.audit import service as audit
 from app.auth.permissions import ADMINISTER, READ_DRAFTS, ensure, ensure_visible
 from app.auth.principal import Principal
+from app.core.cache import LruCache
 from app.core.db import utcnow
 from app.core.errors import Unprocessable
 from app.core.versioning import check_version
-from app.reviews.models import PolicyRecord
-from app.reviews.policy import DEFAULT_POLICY, WorkflowPolicy, problems
+from app.workflow.models import PolicyRecord
+from app.workflow.policy import DEFAULT_POLICY, WorkflowPolicy, problems
+
+_POLICY_OF = select(PolicyRecord.version, PolicyRecord.policy).where(
+    col(PolicyRecord.organisation_id) == bindparam("organisation_id")
+)
+_PARSED: LruCache[tuple[str, int], WorkflowPolicy] = LruCache(1024)
+
+
+def policy_for(session: Session, organisation_id: str) -> WorkflowPolicy:
+    """The organisation's policy, or the default one (parsed once per version)."""
+    row = session.execute(_POLICY_OF, {"organisation_id": organisation_id}).first()
+    if row is None:
+        return DEFAULT_POLICY
+    stored = row[1]
+    return _PARSED.get_or_make(
+        (organisation_id, row[0]), lambda: WorkflowPolicy.model_validate(stored)
+    )
+
+
+def _record_of(
+    session: Session, organisation_id: str, *, lock: bool = False
+) -> PolicyRecord | None:
+    query = select(PolicyRecord).where(PolicyRecord.organisation_id == organisation_id)
+    return session.exec(query.with_for_update() if lock else query).first()
 
 
 def get(
     session: Session, *, principal: Principal, organisation_id: str
 ) -> tuple[PolicyRecord | None, WorkflowPolicy]:
+    """The stored policy record (None for the shipped default) and the policy itself."""
     ensure_visible(principal, organisation_id, "Organisation")
     ensure(principal, organisation_id, READ_DRAFTS, "read the workflow policy")
-    record = session.exec(
-        select(PolicyRecord).where(PolicyRecord.organisation_id == organisation_id)
-    ).first()
+    record = _record_of(session, organisation_id)
     return record, (
         DEFAULT_POLICY if record is None else WorkflowPolicy.model_validate(record.policy)
     )
@@ -41,11 +66,7 @@ def put(
     found = problems(policy)
     if found:
         raise Unprocessable("The policy cannot be used", code="invalid_policy", details=found)
-    record = session.exec(
-        select(PolicyRecord)
-        .where(PolicyRecord.organisation_id == organisation_id)
-        .with_for_update()
-    ).first()
+    record = _record_of(session, organisation_id, lock=True)
     check_version(
         expected=expected_version,
         current=record.version if record else 0,

@@ -4,14 +4,15 @@ guards, and the sign-offs an assessment needs. Validated before it is saved."""
 from __future__ import annotations
 
 from collections import deque
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from app.drafts.models import DraftStatus
 from app.organisations.models import Role
+from app.workflow.states import DraftStatus
 
 Part = Literal["draft", "screening", "cells", "texts"]
+# The guards a policy may name; the domains that own their facts register them (see guards.py).
 Guard = Literal[
     "screening_done",
     "matrix_complete",
@@ -19,6 +20,7 @@ Guard = Literal[
     "signoffs_valid",
     "not_own_draft",
 ]
+GUARD_NAMES: tuple[Guard, ...] = get_args(Guard)
 Name = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{1,40}$")]
 
 

@@ -1,0 +1,42 @@
+"""Content-change listeners: a domain that changes a draft's content announces which parts
+changed; the domains that keep facts about that content (staleness of sign-offs, the matrix
+version) listen. The announcer never imports its listeners."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Literal
+
+from sqlmodel import Session
+
+from app.auth.principal import Principal
+from app.workflow.states import Subject
+
+# What changed: the draft's fields, its alternatives, the matrix cells, the matrix's template.
+ContentScope = Literal["draft", "alternatives", "cells", "template"]
+Listener = Callable[[Session, Subject, Principal, frozenset[ContentScope]], None]
+
+_LISTENERS: list[Listener] = []
+_WIRED = False
+
+
+def listen(listener: Listener) -> None:
+    """Call `listener` after every announced content change (in registration order)."""
+    if listener not in _LISTENERS:
+        _LISTENERS.append(listener)
+
+
+def wired() -> None:
+    """Mark the listeners as complete; announcing before that is a wiring bug, not a no-op."""
+    global _WIRED
+    _WIRED = True
+
+
+def announce(
+    session: Session, *, draft: Subject, actor: Principal, scopes: frozenset[ContentScope]
+) -> None:
+    """Tell every listener, in the caller's transaction, that `scopes` of the draft changed."""
+    if not _WIRED:
+        raise RuntimeError("the workflow's listeners are not wired: call app.wiring.install()")
+    for listener in _LISTENERS:
+        listener(session, draft, actor, scopes)

@@ -16,7 +16,6 @@ from app.auth.service import user_principal
 from app.core.passwords import hash_secret
 from app.drafts import service as drafts
 from app.drafts.schemas import AlternativeIn, DraftCreate, ExternalRef
-from app.organisations import repository as org_repo
 from app.organisations import service as org_service
 from app.organisations.models import OrganisationKind, Role
 from app.organisations.schemas import (
@@ -28,7 +27,7 @@ from app.organisations.schemas import (
 )
 from app.reviews import service as reviews
 from app.reviews.models import Decision
-from app.templates import repository as template_repo
+from app.templates import service as templates
 from app.wiring import install as install_workflow
 
 DEMO_PASSWORD = "ennakko-demo-2026"  # noqa: S105 (demo data only, refused in production)
@@ -89,7 +88,7 @@ class DemoSummary:
 
 def load_demo_data(session: Session) -> DemoSummary:
     """Create the demo tenants once; later calls leave existing data alone."""
-    summary = DemoSummary(created=org_repo.organisation_by_slug(session, "vaasa") is None)
+    summary = DemoSummary(created=org_service.organisation_by_slug(session, "vaasa") is None)
     if summary.created:
         _create(session)
         session.flush()
@@ -151,12 +150,12 @@ def _demo_drafts(session: Session) -> None:
     install_workflow()
 
     def person(email: str) -> Principal:
-        user = org_repo.user_by_email(session, email)
+        user = org_service.user_by_email(session, email)
         assert user is not None
         return user_principal(session, user.id)
 
     preparer, expert = person(USERS[2][0]), person(USERS[3][0])
-    screening = template_repo.find(session, owner="", key="eva-screening", version=1)
+    screening = templates.shipped_template(session, "eva-screening")
     assert screening is not None
     answers = {
         "exemption": "none",
@@ -204,7 +203,7 @@ def _demo_drafts(session: Session) -> None:
                 reason="Muuttaa palveluverkkoa ja koskee lapsiperheitä.",
             ),
         )
-        template = template_repo.find(session, owner="", key=key, version=1)
+        template = templates.shipped_template(session, key)
         assert template is not None
         started = assessments.start_assessment(
             session, principal=preparer, draft_id=draft.id, template_id=template.id

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import gc
-import logging
 from datetime import timedelta
 
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
-from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from starlette.middleware.gzip import GZipMiddleware
 
 from app.annexes.router import router as annexes_router
@@ -18,7 +16,8 @@ from app.auth.middleware import CallerMiddleware
 from app.auth.router import router as auth_router
 from app.auth.service import SecurityContext
 from app.core.config import Settings, get_settings
-from app.core.errors import error_response, install_error_handlers
+from app.core.db_errors import install_database_error_handlers
+from app.core.errors import install_error_handlers
 from app.core.idempotency import IdempotencyMiddleware
 from app.core.logging import configure_logging
 from app.core.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
@@ -34,8 +33,6 @@ from app.templates.router import router as templates_router
 from app.web import mount_static
 from app.web import router as web_router
 from app.wiring import install as install_workflow
-
-log = logging.getLogger("ennakko")
 
 API_ROUTERS = (
     auth_router,
@@ -84,33 +81,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.security = SecurityContext.from_settings(settings)
     install_error_handlers(app)
 
-    @app.exception_handler(IntegrityError)
-    async def _integrity(_req: object, _exc: IntegrityError) -> object:
-        return error_response(409, "conflict", "The change conflicts with existing data")
-
-    # PostgreSQL refuses some values SQLite stores (NUL in text): the input's fault, not ours.
-    # A deadlock or serialisation failure lost the race against another writer: retryable.
-    @app.exception_handler(OperationalError)
-    async def _operational(_req: object, exc: OperationalError) -> object:
-        if getattr(exc.orig, "sqlstate", None) in ("40P01", "40001"):
-            return error_response(
-                409,
-                "concurrent_update",
-                "Another change won the race; retry",
-                headers={"Retry-After": "1"},
-            )
-        log.error("database error", exc_info=exc)
-        return error_response(
-            503,
-            "database_unavailable",
-            "The database is not available",
-            headers={"Retry-After": "5"},
-        )
-
-    @app.exception_handler(DataError)
-    async def _data(_req: object, _exc: DataError) -> object:
-        return error_response(422, "validation_error", "A value cannot be stored (NUL character?)")
-
+    install_database_error_handlers(app)
     app.include_router(health_router)
     for router in API_ROUTERS:
         app.include_router(router)

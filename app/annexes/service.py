@@ -15,18 +15,16 @@ from app.annexes.builder import AnnexSources, build_record
 from app.annexes.models import Annex, AnnexFile
 from app.annexes.render import render_html, render_pdf
 from app.annexes.render.bundle import bundle_of, record_json
-from app.assessments import repository as assessment_repo
 from app.assessments import service as assessments
 from app.auth.permissions import ISSUE_ANNEXES, READ_ANNEXES, ensure, ensure_visible
 from app.auth.principal import Principal
 from app.core.config import get_settings
 from app.core.db import utcnow
 from app.core.errors import InvalidState, NotFound, Unprocessable
-from app.drafts import repository as draft_repo
 from app.drafts import service as drafts
 from app.drafts.models import DecisionDraft
 from app.integrations import record_push
-from app.organisations import repository as org_repo
+from app.organisations import service as organisations
 from app.organisations.models import Organisation
 from app.reviews import service as reviews
 from app.templates import service as templates
@@ -45,18 +43,18 @@ FORMAT_NAMES = {"pdf": "PDF/A-2b", "html": "HTML", "json": "JSON", "zip": "ZIP"}
 
 
 def _sources(session: Session, draft: DecisionDraft) -> AnnexSources:
-    org = org_repo.get_organisation(session, draft.organisation_id)
-    screening = assessment_repo.screening_of(session, draft.id)
+    org = organisations.organisation(session, draft.organisation_id)
+    screening = assessments.screening_of(session, draft.id)
     if org is None or screening is None:
         raise InvalidState("The draft has no screening", code="screening_required")
-    assessment = assessment_repo.active_assessment(session, draft.id)
+    assessment = assessments.active_assessment(session, draft.id)
     view = assessments.view_of(session, draft, assessment) if assessment else None
-    preparer = org_repo.get_user(session, draft.preparer_id) if draft.preparer_id else None
+    preparer = organisations.user(session, draft.preparer_id) if draft.preparer_id else None
     policy = policy_for(session, draft.organisation_id)
     return AnnexSources(
         organisation=org,
         draft=draft,
-        alternatives=draft_repo.alternatives(session, draft.id),
+        alternatives=drafts.alternatives(session, draft.id),
         preparer_name=preparer.full_name if preparer else draft.updated_by,
         screening=screening,
         screening_template=templates.definition_of(
@@ -70,6 +68,15 @@ def _sources(session: Session, draft: DecisionDraft) -> AnnexSources:
         requirements=reviews.requirement_states(session, draft, policy),
         issued_at=utcnow(),
     )
+
+
+# An annex is issued for an approved assessment, and issued again in another language later.
+ISSUABLE = frozenset({DraftStatus.approved, DraftStatus.annex_issued})
+
+
+def is_issuable(draft: DecisionDraft) -> bool:
+    """Whether the draft is in a state an annex is issued in."""
+    return draft.status in ISSUABLE
 
 
 def _safe(text: str) -> str:
@@ -105,49 +112,67 @@ def issue(
     """Render and store the annex in each language; earlier issues are never overwritten."""
     draft = drafts.visible_draft(session, principal=principal, draft_id=draft_id)
     ensure(principal, draft.organisation_id, ISSUE_ANNEXES, "issue annexes")
-    draft_repo.lock(session, draft.id)
-    session.refresh(draft)
-    if draft.status not in (DraftStatus.approved, DraftStatus.annex_issued):
+    drafts.lock(session, draft)
+    if not is_issuable(draft):
         raise InvalidState(
             "An annex is issued once the assessment is approved", code="not_approved"
         )
-    org = org_repo.get_organisation(session, draft.organisation_id)
+    org = organisations.organisation(session, draft.organisation_id)
     langs = list(dict.fromkeys(languages or (org.languages if org else ["fi"])))
     if not langs or not set(langs) <= {"fi", "sv", "en"}:
         raise Unprocessable("languages are fi, sv and en")
     sources = _sources(session, draft)
     number = repo.last_number(session, draft.id) + 1
-    issued = []
-    for lang in langs:
-        try:
-            record = build_record(sources, lang)
-        except ValidationError as exc:
-            raise InvalidState(
-                "The assessment cannot be turned into an annex record",
-                code="annex_record_invalid",
-                details=[{"loc": list(e["loc"]), "msg": e["msg"]} for e in exc.errors()],
-            ) from exc
-        annex = Annex(
-            draft_id=draft.id,
-            organisation_id=draft.organisation_id,
-            assessment_id=sources.assessment.id if sources.assessment else None,
-            number=number,
-            language=lang,
-            draft_version=draft.version,
-            content_hash=draft.content_hash,
-            approvals=[a.model_dump(mode="json") for a in record.approvals],
-            issued_at=sources.issued_at,
-            issued_by=principal.name,
-        )
-        session.add(annex)
-        session.flush()
-        pdf, html = render_pdf(record), render_html(record).encode()
-        files = _files(
-            draft, annex, record_json(record), pdf, html, bundle_of(record, pdf=pdf, html=html)
-        )
-        session.add_all(files)
-        issued.append((annex, files))
+    issued = [_render(session, principal, sources, number, lang) for lang in langs]
     session.flush()
+    _record_issue(session, principal, sources.draft, org, issued)
+    return issued
+
+
+def _render(
+    session: Session, principal: Principal, sources: AnnexSources, number: int, lang: str
+) -> tuple[Annex, list[AnnexFile]]:
+    """One language's annex: its record, its rendered files, stored beside the earlier ones."""
+    draft = sources.draft
+    try:
+        record = build_record(sources, lang)
+    except ValidationError as exc:
+        raise InvalidState(
+            "The assessment cannot be turned into an annex record",
+            code="annex_record_invalid",
+            details=[{"loc": list(e["loc"]), "msg": e["msg"]} for e in exc.errors()],
+        ) from exc
+    annex = Annex(
+        draft_id=draft.id,
+        organisation_id=draft.organisation_id,
+        assessment_id=sources.assessment.id if sources.assessment else None,
+        number=number,
+        language=lang,
+        draft_version=draft.version,
+        content_hash=draft.content_hash,
+        approvals=[a.model_dump(mode="json") for a in record.approvals],
+        issued_at=sources.issued_at,
+        issued_by=principal.name,
+    )
+    session.add(annex)
+    session.flush()
+    pdf, html = render_pdf(record), render_html(record).encode()
+    files = _files(
+        draft, annex, record_json(record), pdf, html, bundle_of(record, pdf=pdf, html=html)
+    )
+    session.add_all(files)
+    return annex, files
+
+
+def _record_issue(
+    session: Session,
+    principal: Principal,
+    draft: DecisionDraft,
+    org: Organisation | None,
+    issued: list[tuple[Annex, list[AnnexFile]]],
+) -> None:
+    """The workflow moves on, each annex is audited and announced, and queued for the case
+    system's record push."""
     machine.take(
         session,
         principal=principal,
@@ -169,7 +194,7 @@ def issue(
             entity=Entity("annex", annex.id, draft.version),
             data={
                 "draft_id": draft.id,
-                "number": number,
+                "number": annex.number,
                 "language": annex.language,
                 "files": {f.format: {"sha256": f.sha256, "size": f.size} for f in files},
             },
@@ -177,7 +202,6 @@ def issue(
             resource=Entity("annex", annex.id, annex.number),
         )
         record_push.enqueue(session, annex=_pushable(draft, annex, files, org))
-    return issued
 
 
 @dataclass
@@ -262,3 +286,8 @@ def verify(session: Session, *, principal: Principal, sha256: str) -> list[Verif
         ):
             found.append(Verification(file, annex))
     return found
+
+
+def last_number(session: Session, draft_id: str) -> int:
+    """The number of the draft's latest annex (0 before the first one)."""
+    return repo.last_number(session, draft_id)

@@ -101,8 +101,15 @@ def get_screening(session: Session, *, principal: Principal, draft_id: str) -> S
 def answer_problems(
     definition: TemplateDefinition, answers: dict[str, str]
 ) -> list[dict[str, str]]:
-    """Answers to unknown questions and answers that are not options of their question."""
-    return [{"question": q, "message": m} for q, m in definition.answer_problems(answers).items()]
+    """Answers to unknown questions, answers that are not options of their question, and
+    questions that are asked for these answers but have none: a screening is complete."""
+    problems = [
+        {"question": q, "message": m} for q, m in definition.answer_problems(answers).items()
+    ]
+    return problems + [
+        {"question": q, "message": "the question is not answered"}
+        for q in definition.unanswered(answers)
+    ]
 
 
 def evaluate(

@@ -13,6 +13,8 @@ from app.assessments.matrix import shape_for
 from app.assessments.models import (
     Assessment,
     AssessmentCell,
+    AssessmentState,
+    Screening,
     ScreeningOutcome,
 )
 from app.assessments.schemas import AssessmentTexts, CellWrite
@@ -25,7 +27,6 @@ from app.core.db import utcnow
 from app.core.errors import InvalidState, NotFound, Unprocessable
 from app.core.versioning import check_version
 from app.core.versioning import claim as claim_next_version
-from app.drafts import repository as draft_repo
 from app.drafts import service as drafts
 from app.drafts.models import DecisionDraft
 from app.templates import service as templates
@@ -46,7 +47,7 @@ class AssessmentView:
 
 def view_of(session: Session, draft: Subject, assessment: Assessment) -> AssessmentView:
     template = templates.get_any(session, assessment.template_id)
-    shape = shape_for(template, draft_repo.alternatives(session, draft.id))
+    shape = shape_for(template, drafts.alternatives(session, draft.id))
     valid = set(shape.cell_keys())
     cells = [
         c
@@ -114,6 +115,14 @@ def _active(session: Session, draft: DecisionDraft) -> Assessment:
 def get_assessment(session: Session, *, principal: Principal, draft_id: str) -> AssessmentView:
     draft = drafts.visible_draft(session, principal=principal, draft_id=draft_id)
     return view_of(session, draft, _active(session, draft))
+
+
+def cell_problem(session: Session, draft: Subject, key: tuple[str, str, str, str]) -> str | None:
+    """Why (alternative, area, group, gender) is no cell of the draft's matrix, or None."""
+    assessment = repo.active_assessment(session, draft.id)
+    if assessment is None:
+        return "the draft has no matrix yet"
+    return view_of(session, draft, assessment).shape.problem_with_key(*key)
 
 
 def active_version(session: Session, *, principal: Principal, draft_id: str) -> int:
@@ -204,7 +213,7 @@ def write_cells(
         changed_at=assessment.updated_at,
     )
     template = templates.get_any(session, assessment.template_id)
-    shape = shape_for(template, draft_repo.alternatives(session, draft.id))
+    shape = shape_for(template, drafts.alternatives(session, draft.id))
     problems = cell_problems(shape, writes)
     if problems:
         raise Unprocessable(
@@ -265,7 +274,7 @@ def update_texts(
         "recommended_alternative" in written
         and written["recommended_alternative"] is not None
         and written["recommended_alternative"]
-        not in {a.key for a in draft_repo.alternatives(session, draft.id)}
+        not in {a.key for a in drafts.alternatives(session, draft.id)}
     ):
         raise Unprocessable("recommended_alternative is not an alternative of the draft")
     written = {k: v for k, v in written.items() if v is not None or k == "recommended_alternative"}
@@ -331,7 +340,7 @@ def migrate(
             details={"current": f"{current.key}@{current.version}"},
         )
     _claim(session, assessment, expected_version, principal)
-    shape = shape_for(target, draft_repo.alternatives(session, draft.id))
+    shape = shape_for(target, drafts.alternatives(session, draft.id))
     not_carried = []
     for cell in repo.cells(session, assessment.id):
         key = (cell.alternative, cell.area, cell.grp, cell.gender)
@@ -387,3 +396,70 @@ def rendered_assessment(
         key = (assessment.id, assessment.version)
         body = _RENDERED.put(key, render(view_of(session, draft, assessment)))
     return body, key[1]
+
+
+# What other domains read of a draft's assessment (their own rules checked visibility).
+
+
+def active_assessment(session: Session, draft_id: str, *, lock: bool = False) -> Assessment | None:
+    return repo.active_assessment(session, draft_id, lock=lock)
+
+
+def cycle_of(session: Session, draft_id: str) -> int:
+    """The review cycle: the active assessment's, or the next one when there is none."""
+    assessment = repo.active_assessment(session, draft_id)
+    return assessment.cycle if assessment else len(repo.assessments_of(session, draft_id)) + 1
+
+
+def cells_of(session: Session, assessment_id: str) -> Sequence[AssessmentCell]:
+    return repo.cells(session, assessment_id)
+
+
+def screening_of(session: Session, draft_id: str) -> Screening | None:
+    return repo.screening_of(session, draft_id)
+
+
+def assessment_ids(session: Session, draft_id: str) -> list[str]:
+    return [a.id for a in repo.assessments_of(session, draft_id)]
+
+
+def new_cycle(session: Session, *, principal: Principal, draft: DecisionDraft) -> bool:
+    """Keep the active assessment as the previous one and carry it into a new cycle (a draft
+    returned to preparation); False when the draft had no assessment."""
+    previous = repo.active_assessment(session, draft.id)
+    if previous is None:
+        return False
+    previous.state = AssessmentState.previous
+    session.add(previous)
+    session.flush()
+    fresh = Assessment(
+        draft_id=draft.id,
+        organisation_id=draft.organisation_id,
+        template_id=previous.template_id,
+        cycle=previous.cycle + 1,
+        mitigation=previous.mitigation,
+        comparison=previous.comparison,
+        recommended_alternative=previous.recommended_alternative,
+        participation=previous.participation,
+        statements=previous.statements,
+        sources=previous.sources,
+        indicators=previous.indicators,
+        updated_by=principal.name,
+    )
+    session.add(fresh)
+    session.flush()
+    for cell in repo.cells(session, previous.id):
+        session.add(
+            AssessmentCell(
+                **cell.model_dump(exclude={"id", "assessment_id"}), assessment_id=fresh.id
+            )
+        )
+    changes.record(
+        session,
+        actor=principal,
+        draft=draft,
+        action="assessment.new_cycle",
+        entity=_entity(fresh),
+        data={"draft_id": draft.id, "previous_assessment_id": previous.id, "cycle": fresh.cycle},
+    )
+    return True

@@ -145,3 +145,8 @@ def verify_as(session: Session, *, principal: Principal) -> ChainReport:
     if not principal.is_superuser:
         raise Forbidden("Only a platform operator verifies the whole chain")
     return verify(session)
+
+
+def entries_for_entities(session: Session, entity_ids: Sequence[str]) -> Sequence[AuditEntry]:
+    """The entries about any of these entities, in chain order (callers checked visibility)."""
+    return audit_repo.entries_for_entities(session, entity_ids)

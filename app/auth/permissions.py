@@ -20,6 +20,9 @@ READ_ANNEXES = Permission.of(*ANY_ROLE, scope="annexes:read")
 ISSUE_ANNEXES = Permission.of(Role.secretary, Role.preparer, Role.admin, scope="annexes:write")
 MANAGE_WEBHOOKS = Permission.of(Role.admin, scope="webhooks:manage")
 ADMINISTER = Permission.of(Role.admin)
+COMMENT = READ_DRAFTS  # whoever may read a draft may comment on it
+RESOLVE_COMMENTS = Permission.of(*ANY_ROLE, scope=REVIEW.scope)
+ANSWER_PUSHES = Permission.of(Role.admin, scope="annexes:write")
 
 
 def ensure_visible(principal: Principal, organisation_id: str, what: str) -> None:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlalchemy import ColumnElement, func, literal_column, or_, text, tuple_
 from sqlmodel import Session, col, select
 
 from app.drafts.models import DecisionDraft, DraftAlternative, DraftRevision
+from app.drafts.schemas import DraftFilter
 from app.workflow.states import DraftStatus
 
 
@@ -45,19 +45,6 @@ def revisions(session: Session, draft_id: str) -> Sequence[DraftRevision]:
         .where(DraftRevision.draft_id == draft_id)
         .order_by(col(DraftRevision.version))
     ).all()
-
-
-@dataclass(frozen=True)
-class DraftFilter:
-    organisation_ids: frozenset[str]
-    status: DraftStatus | None = None
-    system: str | None = None
-    case_id: str | None = None
-    decision_body: str | None = None
-    meeting_from: date | None = None
-    meeting_to: date | None = None
-    template_key: str | None = None
-    text: str | None = None
 
 
 def _escape_like(text: str) -> str:

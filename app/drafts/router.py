@@ -12,11 +12,11 @@ from app.core.errors import error_responses
 from app.core.idempotency import IDEMPOTENT
 from app.core.versioning import IfMatch, OptionalIfMatch, set_etag
 from app.drafts import by_case, service
-from app.drafts import repository as repo
 from app.drafts.models import DecisionDraft
 from app.drafts.schemas import (
     AlternativeRead,
     DraftCreate,
+    DraftFilter,
     DraftList,
     DraftRead,
     DraftSummary,
@@ -119,7 +119,7 @@ def list_drafts(
     cursor: Annotated[str | None, Query(max_length=500)] = None,
 ) -> DraftList:
     """Newest first; follow `next_cursor` for more."""
-    flt = repo.DraftFilter(
+    flt = DraftFilter(
         organisation_ids=frozenset({organisation_id}) if organisation_id else frozenset(),
         status=status,
         system=external_system,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated
@@ -167,3 +168,18 @@ class RevisionRead(ReadModel):
     created_at: datetime
     created_by: str
     content: dict[str, object]
+
+
+@dataclass(frozen=True)
+class DraftFilter:
+    """What a draft listing is narrowed by (the organisations are the readable ones)."""
+
+    organisation_ids: frozenset[str]
+    status: DraftStatus | None = None
+    system: str | None = None
+    case_id: str | None = None
+    decision_body: str | None = None
+    meeting_from: date | None = None
+    meeting_to: date | None = None
+    template_key: str | None = None
+    text: str | None = None

@@ -21,10 +21,10 @@ from app.core.versioning import check_version
 from app.core.versioning import claim as claim_next_version
 from app.drafts import repository as repo
 from app.drafts.models import DecisionDraft, DraftAlternative, DraftRevision
-from app.drafts.schemas import STATUS_QUO_KEY, AlternativeIn, DraftCreate, DraftUpdate
+from app.drafts.schemas import STATUS_QUO_KEY, AlternativeIn, DraftCreate, DraftFilter, DraftUpdate
 from app.workflow import changes, machine
 from app.workflow.listeners import ContentScope
-from app.workflow.states import Subject
+from app.workflow.states import DraftStatus, Subject
 
 
 @dataclass(frozen=True)
@@ -272,7 +272,7 @@ def _replace_alternatives(
 
 
 def list_drafts(
-    session: Session, *, principal: Principal, flt: repo.DraftFilter, limit: int, cursor: str | None
+    session: Session, *, principal: Principal, flt: DraftFilter, limit: int, cursor: str | None
 ) -> tuple[Sequence[DecisionDraft], str | None]:
     """A page of drafts the caller may read, newest first, and the cursor of the next page."""
     readable = frozenset(
@@ -280,7 +280,7 @@ def list_drafts(
         for o in flt.organisation_ids or principal.organisation_ids
         if principal.sees(o) and principal.may(o, READ_DRAFTS)
     )
-    flt = repo.DraftFilter(**{**flt.__dict__, "organisation_ids": readable})
+    flt = DraftFilter(**{**flt.__dict__, "organisation_ids": readable})
     rows = repo.search(session, flt, limit=limit + 1, after=decode_cursor(cursor))
     page = rows[:limit]
     next_cursor = encode_cursor(page[-1].created_at, page[-1].id) if len(rows) > limit else None
@@ -321,3 +321,28 @@ def as_draft(session: Session, subject: Subject) -> DecisionDraft:
     if draft is None:
         raise NotFound("Draft not found")
     return draft
+
+
+# What other domains read of a draft they already hold (their own rules checked visibility).
+
+
+def alternatives(session: Session, draft_id: str) -> list[DraftAlternative]:
+    """The draft's alternatives in their order."""
+    return repo.alternatives(session, draft_id)
+
+
+def lock(session: Session, draft: DecisionDraft) -> None:
+    """Row-lock the draft until commit and read it afresh (state changes go one at a time)."""
+    repo.lock(session, draft.id)
+    session.refresh(draft)
+
+
+def content_revisions(session: Session, draft_id: str) -> Sequence[DraftRevision]:
+    return repo.revisions(session, draft_id)
+
+
+def in_state(
+    session: Session, organisation_ids: Sequence[str], status: DraftStatus
+) -> Sequence[DecisionDraft]:
+    """Drafts of these organisations in one state (the reviewer's inbox)."""
+    return repo.in_state(session, organisation_ids, status)

@@ -13,8 +13,8 @@ from typing import Any, Protocol
 from sqlmodel import Session
 
 from app.audit import service as audit
-from app.auth.permissions import ADMINISTER, READ_ANNEXES, ensure, ensure_visible
-from app.auth.principal import SYSTEM, Permission, Principal
+from app.auth.permissions import ADMINISTER, ANSWER_PUSHES, READ_ANNEXES, ensure, ensure_visible
+from app.auth.principal import SYSTEM, Principal
 from app.core.db import utcnow
 from app.core.errors import Conflict, NotFound, PreconditionFailed, PreconditionRequired
 from app.core.versioning import claim
@@ -23,11 +23,9 @@ from app.integrations import signing
 from app.integrations.models import CaseSystemEndpoint, PushStatus, RecordPush
 from app.integrations.schemas import CaseSystemPut, PushCallback
 from app.integrations.service import check_target
-from app.organisations.models import Role
 from app.organisations.service import visible_organisation
 
 # The case system answering a push: its own API client, or an administrator.
-ANSWER_PUSHES = Permission.of(Role.admin, scope="annexes:write")
 
 
 class AnnexLike(Protocol):

@@ -5,10 +5,11 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 
 from app.auth.dependencies import CurrentPrincipal, DbSession
+from app.auth.principal import Principal
 from app.core.errors import error_responses
 from app.core.idempotency import IDEMPOTENT
 from app.core.versioning import IfMatch, set_etag
-from app.drafts import repository as draft_repo
+from app.drafts import service as drafts
 from app.meetings import service
 from app.meetings.schemas import MeetingAttach, MeetingRead, OutcomeRecord
 
@@ -16,10 +17,11 @@ router = APIRouter(prefix="/api/v1/drafts/{draft_id}", tags=["meetings"])
 WRITE_ERRORS = error_responses(401, 403, 404, 409, 412, 422, 428)
 
 
-def _etag(response: Response, session: DbSession, draft_id: str) -> None:
-    draft = draft_repo.get(session, draft_id)
-    if draft is not None:
-        set_etag(response, draft.version)
+def _etag(response: Response, session: DbSession, principal: Principal, draft_id: str) -> None:
+    """The draft's ETag after the change (read with the caller's visibility, as every read)."""
+    set_etag(
+        response, drafts.visible_draft(session, principal=principal, draft_id=draft_id).version
+    )
 
 
 @router.get(
@@ -58,7 +60,7 @@ def attach(
     item = service.attach(
         session, principal=principal, draft_id=draft_id, expected_version=if_match, data=data
     )
-    _etag(response, session, draft_id)
+    _etag(response, session, principal, draft_id)
     return MeetingRead.model_validate(item)
 
 
@@ -81,5 +83,5 @@ def record_outcome(
     item = service.record_outcome(
         session, principal=principal, draft_id=draft_id, expected_version=if_match, data=data
     )
-    _etag(response, session, draft_id)
+    _etag(response, session, principal, draft_id)
     return MeetingRead.model_validate(item)

@@ -23,6 +23,23 @@ class MeetingAttach(InputModel):
 NEEDS_ADDENDUM = {Outcome.passed_revised, Outcome.passed_modified}
 
 
+def outcome_problems(
+    outcome: Outcome, addendum: str | None, vote_result: str | None
+) -> dict[str, str]:
+    """What an outcome still needs, by field: `addendum_required` or `vote_required`."""
+    if outcome in NEEDS_ADDENDUM and not (addendum or "").strip():
+        return {"addendum": "addendum_required"}
+    if outcome is Outcome.passed_after_vote and not (vote_result or "").strip():
+        return {"vote_result": "vote_required"}
+    return {}
+
+
+_OUTCOME_MESSAGES = {
+    "addendum_required": "a revised or modified decision needs an addendum",
+    "vote_required": "give the vote result",
+}
+
+
 class OutcomeRecord(InputModel):
     outcome: Outcome
     addendum: Annotated[str, StringConstraints(max_length=20_000)] | None = Field(
@@ -33,10 +50,8 @@ class OutcomeRecord(InputModel):
 
     @model_validator(mode="after")
     def _addendum_when_changed(self) -> OutcomeRecord:
-        if self.outcome in NEEDS_ADDENDUM and not (self.addendum or "").strip():
-            raise ValueError("a revised or modified decision needs an addendum")
-        if self.outcome is Outcome.passed_after_vote and not (self.vote_result or "").strip():
-            raise ValueError("give the vote result")
+        for code in outcome_problems(self.outcome, self.addendum, self.vote_result).values():
+            raise ValueError(_OUTCOME_MESSAGES[code])
         return self
 
 

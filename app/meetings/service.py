@@ -4,35 +4,26 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from app.annexes import repository as annex_repo
-from app.assessments import repository as assessment_repo
-from app.assessments.models import Assessment, AssessmentCell, AssessmentState
+from app.annexes import service as annexes
+from app.assessments import service as assessments
 from app.auth.permissions import RECORD_MEETING, ensure
 from app.auth.principal import Principal
 from app.core.db import utcnow
 from app.core.errors import InvalidState
 from app.drafts import service as drafts
 from app.drafts.models import DecisionDraft
+from app.meetings import repository as repo
 from app.meetings.models import MeetingItem, Outcome
 from app.meetings.schemas import MeetingAttach, OutcomeRecord
 from app.workflow import changes, machine
-from app.workflow.changes import Entity
 from app.workflow.states import DraftStatus
-
-
-def _items(session: Session, draft_id: str) -> Sequence[MeetingItem]:
-    return session.exec(
-        select(MeetingItem)
-        .where(MeetingItem.draft_id == draft_id)
-        .order_by(col(MeetingItem.attached_at))
-    ).all()
 
 
 def list_items(session: Session, *, principal: Principal, draft_id: str) -> Sequence[MeetingItem]:
     draft = drafts.visible_draft(session, principal=principal, draft_id=draft_id)
-    return _items(session, draft.id)
+    return repo.items(session, draft.id)
 
 
 def attach(
@@ -46,7 +37,7 @@ def attach(
     """Put the latest issued annex on a meeting's agenda item."""
     draft = drafts.visible_draft(session, principal=principal, draft_id=draft_id)
     ensure(principal, draft.organisation_id, RECORD_MEETING, "attach annexes to meetings")
-    number = annex_repo.last_number(session, draft.id)
+    number = annexes.last_number(session, draft.id)
     if number == 0:
         raise InvalidState(
             "Issue the annex before attaching it to a meeting", code="annex_required"
@@ -72,7 +63,7 @@ def attach(
 
 
 def _open_item(session: Session, draft: DecisionDraft) -> MeetingItem:
-    open_items = [i for i in _items(session, draft.id) if i.outcome is None]
+    open_items = [i for i in repo.items(session, draft.id) if i.outcome is None]
     if not open_items:
         raise InvalidState("The draft is not on a meeting agenda", code="not_attached")
     return open_items[-1]
@@ -129,42 +120,7 @@ def record_outcome(
 
 
 def _new_cycle(session: Session, draft: DecisionDraft, principal: Principal) -> None:
-    """Returned to preparation: keep the assessment as the previous one and start a new cycle."""
-    previous = assessment_repo.active_assessment(session, draft.id)
-    draft.status = DraftStatus.assessment if previous else DraftStatus.screening
+    """Returned to preparation: the assessment goes on in a new cycle, or screening again."""
+    carried = assessments.new_cycle(session, principal=principal, draft=draft)
+    draft.status = DraftStatus.assessment if carried else DraftStatus.screening
     session.add(draft)
-    if previous is None:
-        return
-    previous.state = AssessmentState.previous
-    session.add(previous)
-    session.flush()
-    fresh = Assessment(
-        draft_id=draft.id,
-        organisation_id=draft.organisation_id,
-        template_id=previous.template_id,
-        cycle=previous.cycle + 1,
-        mitigation=previous.mitigation,
-        comparison=previous.comparison,
-        recommended_alternative=previous.recommended_alternative,
-        participation=previous.participation,
-        statements=previous.statements,
-        sources=previous.sources,
-        indicators=previous.indicators,
-        updated_by=principal.name,
-    )
-    session.add(fresh)
-    session.flush()
-    for cell in assessment_repo.cells(session, previous.id):
-        session.add(
-            AssessmentCell(
-                **cell.model_dump(exclude={"id", "assessment_id"}), assessment_id=fresh.id
-            )
-        )
-    changes.record(
-        session,
-        actor=principal,
-        draft=draft,
-        action="assessment.new_cycle",
-        entity=Entity("assessment", fresh.id, fresh.version),
-        data={"draft_id": draft.id, "previous_assessment_id": previous.id, "cycle": fresh.cycle},
-    )

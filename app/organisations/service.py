@@ -350,3 +350,36 @@ def list_users(
         session, organisation_ids=frozenset({organisation_id}), limit=limit, offset=offset
     )
     return with_memberships(session, users)
+
+
+# What other domains read of organisations and people they already hold.
+
+
+def organisation(session: Session, organisation_id: str) -> Organisation | None:
+    return repo.get_organisation(session, organisation_id)
+
+
+def user(session: Session, user_id: str) -> User | None:
+    return repo.get_user(session, user_id)
+
+
+def has_membership(session: Session, *, user_id: str, organisation_id: str, role: Role) -> bool:
+    """Whether the person holds `role` in the organisation itself (not through its region)."""
+    found = repo.find_membership(
+        session, user_id=user_id, organisation_id=organisation_id, role=role
+    )
+    return found is not None
+
+
+def organisations_by_ids(
+    session: Session, organisation_ids: Sequence[str]
+) -> Sequence[Organisation]:
+    return repo.organisations_by_ids(session, organisation_ids)
+
+
+def user_by_email(session: Session, email: str) -> User | None:
+    return repo.user_by_email(session, email)
+
+
+def organisation_by_slug(session: Session, slug: str) -> Organisation | None:
+    return repo.organisation_by_slug(session, slug)

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from app.auth.permissions import READ_DRAFTS, ensure
-from app.auth.principal import Principal
+from app.assessments import service as assessments
+from app.auth.permissions import COMMENT, RESOLVE_COMMENTS, ensure
+from app.auth.principal import Principal, PrincipalKind
 from app.core.db import utcnow
 from app.core.errors import Forbidden, NotFound, Unprocessable
 from app.drafts import service as drafts
+from app.drafts.models import DecisionDraft
+from app.reviews import repository as repo
 from app.reviews.models import Comment
-from app.reviews.schemas import CommentCreate
+from app.reviews.schemas import CommentAnchor, CommentCreate
 from app.workflow import changes
 from app.workflow.changes import Entity
 
@@ -21,30 +24,26 @@ def list_comments(
     session: Session, *, principal: Principal, draft_id: str, only_open: bool = False
 ) -> Sequence[Comment]:
     draft = drafts.visible_draft(session, principal=principal, draft_id=draft_id)
-    return (
-        open_comments(session, draft.id)
-        if only_open
-        else session.exec(
-            select(Comment).where(Comment.draft_id == draft.id).order_by(col(Comment.created_at))
-        ).all()
-    )
+    return repo.comments(session, draft.id, only_open=only_open)
 
 
 def open_comments(session: Session, draft_id: str) -> Sequence[Comment]:
-    return session.exec(
-        select(Comment)
-        .where(Comment.draft_id == draft_id, Comment.resolved == False)  # noqa: E712
-        .order_by(col(Comment.created_at))
-    ).all()
+    return repo.comments(session, draft_id, only_open=True)
+
+
+def may_comment(principal: Principal, draft: DecisionDraft) -> bool:
+    return principal.may(draft.organisation_id, COMMENT)
 
 
 def add(session: Session, *, principal: Principal, draft_id: str, data: CommentCreate) -> Comment:
     """Comment on a section or a cell, or reply in a thread."""
     draft = drafts.visible_draft(session, principal=principal, draft_id=draft_id)
-    ensure(principal, draft.organisation_id, READ_DRAFTS, "comment")
+    ensure(principal, draft.organisation_id, COMMENT, "comment")
     anchor = data.anchor.model_dump(exclude_none=True)
+    if data.parent_id is None and data.anchor.section is None:
+        _ensure_cell(session, draft, data.anchor)
     if data.parent_id is not None:
-        parent = session.get(Comment, data.parent_id)
+        parent = repo.comment(session, data.parent_id)
         if parent is None or parent.draft_id != draft.id:
             raise Unprocessable("The comment to reply to is not on this draft")
         anchor = parent.anchor
@@ -70,15 +69,34 @@ def add(session: Session, *, principal: Principal, draft_id: str, data: CommentC
     return comment
 
 
+def _ensure_cell(session: Session, draft: DecisionDraft, anchor: CommentAnchor) -> None:
+    """A comment on a cell needs the cell to exist in the draft's matrix."""
+    key = (
+        str(anchor.alternative),
+        str(anchor.area),
+        str(anchor.group),
+        str(anchor.gender),
+    )
+    problem = assessments.cell_problem(session, draft, key)
+    if problem is not None:
+        raise Unprocessable(
+            f"The comment's anchor is no cell of the matrix: {problem}",
+            code="no_such_cell",
+            details={"anchor": anchor.model_dump(exclude_none=True)},
+        )
+
+
 def set_resolved(
     session: Session, *, principal: Principal, draft_id: str, comment_id: str, resolved: bool
 ) -> Comment:
     """Resolve or reopen a thread (its author, or anyone who may edit or review the draft)."""
     draft = drafts.visible_draft(session, principal=principal, draft_id=draft_id)
-    comment = session.get(Comment, comment_id)
+    comment = repo.comment(session, comment_id)
     if comment is None or comment.draft_id != draft.id:
         raise NotFound("Comment not found")
-    if principal.kind.value == "client" and "reviews:write" not in principal.scopes:
+    if principal.kind is PrincipalKind.client and not principal.may(
+        draft.organisation_id, RESOLVE_COMMENTS
+    ):
         raise Forbidden("Your scopes do not allow resolving comments")
     comment.resolved = resolved
     comment.resolved_by = principal.name if resolved else None

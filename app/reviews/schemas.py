@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import Field, StringConstraints, model_validator
 
@@ -58,22 +58,24 @@ class RequirementRead(ReadModel):
     signoffs: list[SignOffRead]
 
 
+CommentSection = Literal[
+    "title",
+    "proposal",
+    "background",
+    "alternatives",
+    "screening",
+    "matrix",
+    "mitigation",
+    "participation",
+    "sources",
+    "indicators",
+]
+# The sections a comment can be anchored to, in the order a page offers them.
+COMMENT_SECTIONS: tuple[CommentSection, ...] = get_args(CommentSection)
+
+
 class CommentAnchor(InputModel):
-    section: (
-        Literal[
-            "title",
-            "proposal",
-            "background",
-            "alternatives",
-            "screening",
-            "matrix",
-            "mitigation",
-            "participation",
-            "sources",
-            "indicators",
-        ]
-        | None
-    ) = None
+    section: CommentSection | None = None
     alternative: Annotated[str, StringConstraints(max_length=40)] | None = None
     area: Annotated[str, StringConstraints(max_length=80)] | None = None
     group: Annotated[str, StringConstraints(max_length=80)] | None = None

@@ -7,17 +7,25 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from app.assessments import repository as assessment_repo
+from app.assessments import service as assessments
 from app.auth.permissions import REVIEW, effective_roles, ensure
 from app.auth.principal import Principal, PrincipalKind
 from app.core.db import utcnow
-from app.core.errors import Forbidden, InvalidState, NotFound, PreconditionFailed, Unprocessable
-from app.drafts import repository as draft_repo
+from app.core.errors import (
+    AppError,
+    Forbidden,
+    InvalidState,
+    NotFound,
+    PreconditionFailed,
+    Unprocessable,
+)
 from app.drafts import service as drafts
 from app.drafts.models import DecisionDraft
-from app.organisations import repository as org_repo
+from app.organisations import service as organisations
+from app.reviews import comments
+from app.reviews import repository as repo
 from app.reviews import scope as scoping
 from app.reviews.models import Decision, SignOff
 from app.templates import service as templates
@@ -40,15 +48,6 @@ class RequirementState:
         return signoff.decision is Decision.approved and signoff.content_hash == self.content_hash
 
 
-def _cycle(session: Session, draft: DecisionDraft) -> int:
-    assessment = assessment_repo.active_assessment(session, draft.id)
-    return (
-        assessment.cycle
-        if assessment
-        else len(assessment_repo.assessments_of(session, draft.id)) + 1
-    )
-
-
 def applicable(policy: WorkflowPolicy, template_key: str | None) -> list[Requirement]:
     return [
         r
@@ -61,16 +60,12 @@ def requirement_states(
     session: Session, draft: DecisionDraft, policy: WorkflowPolicy
 ) -> list[RequirementState]:
     """Each applicable requirement with its current content hash and the sign-offs given for it."""
-    assessment = assessment_repo.active_assessment(session, draft.id)
+    assessment = assessments.active_assessment(session, draft.id)
     template = templates.get_any(session, assessment.template_id) if assessment else None
-    cells = assessment_repo.cells(session, assessment.id) if assessment else []
-    alternatives = draft_repo.alternatives(session, draft.id)
-    cycle = _cycle(session, draft)
-    given = session.exec(
-        select(SignOff)
-        .where(SignOff.draft_id == draft.id, SignOff.cycle == cycle)
-        .order_by(col(SignOff.created_at))
-    ).all()
+    cells = assessments.cells_of(session, assessment.id) if assessment else []
+    alternatives = drafts.alternatives(session, draft.id)
+    cycle = assessments.cycle_of(session, draft.id)
+    given = repo.signoffs(session, draft.id, cycle)
     states = []
     for requirement in applicable(policy, template.key if template else None):
         content = scoping.scope_content(
@@ -105,19 +100,16 @@ def _may_review(
     session: Session, principal: Principal, draft: DecisionDraft, requirement: Requirement
 ) -> bool:
     if principal.kind is PrincipalKind.client:
-        return "reviews:write" in principal.scopes and principal.sees(draft.organisation_id)
+        return REVIEW.scope in principal.scopes and principal.sees(draft.organisation_id)
     if requirement.role not in effective_roles(principal, draft.organisation_id):
         return False
     if requirement.allow_region:
         return True
-    return (
-        org_repo.find_membership(
-            session,
-            user_id=principal.id,
-            organisation_id=draft.organisation_id,
-            role=requirement.role,
-        )
-        is not None
+    return organisations.has_membership(
+        session,
+        user_id=principal.id,
+        organisation_id=draft.organisation_id,
+        role=requirement.role,
     )
 
 
@@ -134,31 +126,14 @@ def sign(
     """Approve or request changes for exactly the content whose hash the reviewer saw."""
     draft = drafts.visible_draft(session, principal=principal, draft_id=draft_id)
     ensure(principal, draft.organisation_id, REVIEW, "review drafts")
-    if principal.kind is not PrincipalKind.user:
-        raise Forbidden("Sign-offs are given by people")
     # Same lock order as cell writes (assessment, then draft), so the two never deadlock.
-    assessment = assessment_repo.active_assessment(session, draft.id, lock=True)
-    draft_repo.lock(session, draft.id)
-    session.refresh(draft)
-    if draft.status is not DraftStatus.in_review:
-        raise InvalidState("Sign-offs are given while the draft is in review", code="not_in_review")
+    assessment = assessments.active_assessment(session, draft.id, lock=True)
+    drafts.lock(session, draft)
     policy = policy_for(session, draft.organisation_id)
-    state = next(
-        (
-            s
-            for s in requirement_states(session, draft, policy)
-            if s.requirement.key == requirement_key
-        ),
-        None,
-    )
-    if state is None:
-        raise Unprocessable(f"No review requirement '{requirement_key}' applies to this draft")
-    if not _may_review(session, principal, draft, state.requirement):
-        raise Forbidden(
-            f"Requirement '{requirement_key}' needs the role '{state.requirement.role.value}'"
-        )
-    if policy.separation_of_duties and principal.id == draft.preparer_id:
-        raise Forbidden("The preparer cannot sign off their own draft")
+    refusal = _sign_refusal(principal, draft, policy)
+    if refusal is not None:
+        raise refusal
+    state = _signable_state(session, principal, draft, policy, requirement_key)
     if content_hash != state.content_hash:
         raise PreconditionFailed(
             "The content changed after you read it; review the changes and sign again",
@@ -171,7 +146,7 @@ def sign(
         draft_id=draft.id,
         organisation_id=draft.organisation_id,
         assessment_id=assessment.id if assessment else None,
-        cycle=_cycle(session, draft),
+        cycle=assessments.cycle_of(session, draft.id),
         requirement=requirement_key,
         reviewer_id=principal.id,
         reviewer_name=principal.name,
@@ -210,6 +185,67 @@ def sign(
     return signoff
 
 
+def _signable_state(
+    session: Session,
+    principal: Principal,
+    draft: DecisionDraft,
+    policy: WorkflowPolicy,
+    requirement_key: str,
+) -> RequirementState:
+    """The requirement the caller signs for, when it applies and their role may sign it."""
+    state = next(
+        (
+            s
+            for s in requirement_states(session, draft, policy)
+            if s.requirement.key == requirement_key
+        ),
+        None,
+    )
+    if state is None:
+        raise Unprocessable(f"No review requirement '{requirement_key}' applies to this draft")
+    if not _may_review(session, principal, draft, state.requirement):
+        raise Forbidden(
+            f"Requirement '{requirement_key}' needs the role '{state.requirement.role.value}'"
+        )
+    return state
+
+
+def _sign_refusal(
+    principal: Principal, draft: DecisionDraft, policy: WorkflowPolicy
+) -> AppError | None:
+    """Why the caller cannot sign off this draft now, or None (who may sign, in one place)."""
+    if not principal.may(draft.organisation_id, REVIEW):
+        return Forbidden("Your role does not allow you to review drafts")
+    if principal.kind is not PrincipalKind.user:
+        return Forbidden("Sign-offs are given by people")
+    if draft.status is not DraftStatus.in_review:
+        return InvalidState(
+            "Sign-offs are given while the draft is in review", code="not_in_review"
+        )
+    if policy.separation_of_duties and principal.id == draft.preparer_id:
+        return Forbidden("The preparer cannot sign off their own draft")
+    return None
+
+
+@dataclass(frozen=True)
+class ReviewActions:
+    """What this principal may do on this draft's review now, as the services will judge it."""
+
+    transitions: list[str]
+    sign: bool
+    comment: bool
+
+
+def actions(session: Session, *, principal: Principal, draft: DecisionDraft) -> ReviewActions:
+    """The actions available to the principal on the draft (guards are checked on taking)."""
+    policy = policy_for(session, draft.organisation_id)
+    return ReviewActions(
+        transitions=machine.allowed_transitions(session, principal, draft),
+        sign=_sign_refusal(principal, draft, policy) is None,
+        comment=comments.may_comment(principal, draft),
+    )
+
+
 def _last_content_writer(
     session: Session, draft: DecisionDraft, requirement: Requirement
 ) -> str | None:
@@ -217,16 +253,16 @@ def _last_content_writer(
     the proposal or the alternatives, or the newest cell in scope, whichever came later."""
     writes: list[tuple[datetime, str]] = []
     previous: tuple[Any, Any] | None = None
-    for revision in draft_repo.revisions(session, draft.id):
+    for revision in drafts.content_revisions(session, draft.id):
         covered = (revision.content.get("proposal"), revision.content.get("alternatives"))
         if covered != previous:
             writes.append((revision.created_at, revision.created_by))
         previous = covered
-    assessment = assessment_repo.active_assessment(session, draft.id)
+    assessment = assessments.active_assessment(session, draft.id)
     if assessment is not None:
         writes += [
             (cell.updated_at, cell.updated_by)
-            for cell in assessment_repo.cells(session, assessment.id)
+            for cell in assessments.cells_of(session, assessment.id)
             if scoping.in_scope(cell, requirement.scope)
         ]
     return max(writes)[1] if writes else draft.updated_by
@@ -234,12 +270,7 @@ def _last_content_writer(
 
 def refresh_staleness(session: Session, *, draft: DecisionDraft, actor: Principal) -> list[SignOff]:
     """Mark sign-offs whose covered content changed; they stay visible and stop counting."""
-    live = session.exec(
-        select(SignOff.id)
-        .where(SignOff.draft_id == draft.id, col(SignOff.stale_at).is_(None))
-        .limit(1)
-    ).first()
-    if live is None:
+    if not repo.has_live_signoff(session, draft.id):
         return []
     policy = policy_for(session, draft.organisation_id)
     newly_stale = []
@@ -280,7 +311,7 @@ def signoff_diff(
         for signoff in state.signoffs:
             if signoff.id == signoff_id:
                 return signoff, scoping.diff(signoff.content, state.content)
-    earlier = session.get(SignOff, signoff_id)
+    earlier = repo.signoff(session, signoff_id)
     if earlier is None or earlier.draft_id != draft.id:
         raise NotFound("Sign-off not found")
     return earlier, []
@@ -296,8 +327,8 @@ class AwaitingItem:
 
 def awaiting(session: Session, *, principal: Principal) -> list[AwaitingItem]:
     """Drafts in review, across every organisation the reviewer serves, that still need them."""
-    organisations = sorted(o for o in principal.organisation_ids if effective_roles(principal, o))
-    in_review = draft_repo.in_state(session, organisations, DraftStatus.in_review)
+    readable = sorted(o for o in principal.organisation_ids if effective_roles(principal, o))
+    in_review = drafts.in_state(session, readable, DraftStatus.in_review)
     items = []
     for draft in in_review:
         policy = policy_for(session, draft.organisation_id)

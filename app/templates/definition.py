@@ -391,6 +391,19 @@ class TemplateDefinition(_Frozen):
                 asked[question.key] = answers[question.key]
         return asked
 
+    def unanswered(self, answers: Mapping[str, str]) -> list[str]:
+        """Questions that are asked for these answers (their `ask_if` holds) but unanswered."""
+        asked: dict[str, str] = {}
+        missing = []
+        for question in self._screening().questions:
+            if question.ask_if is not None and not _holds(question.ask_if, asked):
+                continue
+            if question.key in answers:
+                asked[question.key] = answers[question.key]
+            else:
+                missing.append(question.key)
+        return missing
+
     def answer_problems(self, answers: Mapping[str, str]) -> dict[str, str]:
         """Why answers do not fit the questions, by question key (empty when they fit)."""
         questions = {question.key: question for question in self._screening().questions}

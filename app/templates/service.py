@@ -13,14 +13,14 @@ from sqlmodel import Session
 
 from app.audit import service as audit
 from app.audit.service import canonical_json
-from app.auth.permissions import MANAGE_TEMPLATES, ensure, ensure_visible
+from app.auth.permissions import MANAGE_TEMPLATES, READ_TEMPLATES, ensure, ensure_visible
 from app.auth.principal import SYSTEM, Principal, PrincipalKind
 from app.core.cache import LruCache
 from app.core.config import PROJECT_ROOT
 from app.core.db import utcnow
 from app.core.errors import Conflict, Forbidden, InvalidState, NotFound, Unprocessable
 from app.core.versioning import check_version
-from app.organisations import repository as org_repo
+from app.organisations import service as organisations
 from app.templates import repository as repo
 from app.templates.definition import TemplateDefinition, TemplateInvalid
 from app.templates.models import AssessmentTemplate, TemplateStatus
@@ -70,10 +70,10 @@ def _from_yaml(text: str) -> dict[str, Any]:
 
 def owners_visible_to(session: Session, principal: Principal) -> frozenset[str]:
     """Shipped templates, the caller's organisations' own, and their regions' shared ones."""
-    if principal.kind is PrincipalKind.client and "templates:read" not in principal.scopes:
+    if principal.kind is PrincipalKind.client and READ_TEMPLATES.scope not in principal.scopes:
         raise Forbidden("This API client lacks the templates:read scope")
-    organisations = org_repo.organisations_by_ids(session, sorted(principal.organisation_ids))
-    regions = {org.parent_id for org in organisations if org.parent_id}
+    mine = organisations.organisations_by_ids(session, sorted(principal.organisation_ids))
+    regions = {org.parent_id for org in mine if org.parent_id}
     return frozenset({repo.SHIPPED, *principal.organisation_ids, *regions})
 
 
@@ -101,7 +101,7 @@ def usable(
 ) -> AssessmentTemplate:
     """A published template of `kind` that the organisation may use."""
     template = repo.get(session, template_id)
-    org = org_repo.get_organisation(session, organisation_id)
+    org = organisations.organisation(session, organisation_id)
     allowed = {repo.SHIPPED, organisation_id, *([org.parent_id] if org and org.parent_id else [])}
     if template is None or template.owner not in allowed:
         raise Unprocessable(
@@ -321,10 +321,15 @@ def sync_shipped(session: Session, directory: Path = SHIPPED_DIR) -> list[str]:
 
 def published_matrices(session: Session, organisation_id: str) -> list[AssessmentTemplate]:
     """Published matrix templates an organisation may use: shipped, its own, its region's."""
-    org = org_repo.get_organisation(session, organisation_id)
+    org = organisations.organisation(session, organisation_id)
     owners = frozenset(
         {repo.SHIPPED, organisation_id, *([org.parent_id] if org and org.parent_id else [])}
     )
     return list(
         repo.visible(session, owners=owners, kind="matrix", status=TemplateStatus.published)
     )
+
+
+def shipped_template(session: Session, key: str, version: int = 1) -> AssessmentTemplate | None:
+    """A template shipped in assessment_templates/, by key and version."""
+    return repo.find(session, owner=repo.SHIPPED, key=key, version=version)

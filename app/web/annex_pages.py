@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Header
 from fastapi.responses import Response
@@ -15,7 +15,7 @@ from app.auth.permissions import ISSUE_ANNEXES, RECORD_MEETING
 from app.drafts import service as drafts
 from app.meetings import service as meetings
 from app.meetings.models import Outcome
-from app.meetings.schemas import NEEDS_ADDENDUM, MeetingAttach, OutcomeRecord
+from app.meetings.schemas import MeetingAttach, OutcomeRecord, outcome_problems
 from app.organisations import service as organisations
 from app.reviews import history
 from app.web.draft_pages import FORM_ERRORS, flash, service_errors
@@ -28,10 +28,8 @@ from app.workflow.states import DraftStatus
 router = APIRouter(include_in_schema=False, route_class=WebRoute)
 
 LANGUAGE_CHOICES = ("fi", "sv", "en")
-ISSUABLE = (DraftStatus.approved, DraftStatus.annex_issued)
 OUTCOMES = [o.value for o in Outcome]
 MESSAGES = frozenset({"issued", "attached", "outcome_recorded"})
-Format = Literal["pdf", "html", "json", "zip"]
 
 
 def _flash(web: WebContext) -> str | None:
@@ -69,7 +67,7 @@ def annex_page(
         "issued": issued,
         "formats": annexes.FORMAT_NAMES,
         "may_issue": web.principal.may(draft.organisation_id, ISSUE_ANNEXES),
-        "issuable": draft.status in ISSUABLE,
+        "issuable": annexes.is_issuable(draft),
         "language_choices": LANGUAGE_CHOICES,
         "chosen": languages if languages is not None else list(org.languages),
         "errors": errors or {},
@@ -113,7 +111,7 @@ def issue_annex(draft_id: str, web: Web, posted: PostedForm) -> Response:
 @router.get("/annexes/{annex_id}.{fmt}")
 def download_annex(
     annex_id: str,
-    fmt: Format,
+    fmt: str,
     web: Web,
     if_none_match: Annotated[str | None, Header()] = None,
 ) -> Response:
@@ -220,11 +218,9 @@ def _outcome_errors(sent: dict[str, str]) -> Errors:
     errors: Errors = {}
     if sent["outcome"] not in OUTCOMES:
         errors["outcome"] = [FieldError("choice")]
-    elif Outcome(sent["outcome"]) in NEEDS_ADDENDUM and not sent["addendum"].strip():
-        errors["addendum"] = [FieldError("addendum_required")]
-    elif sent["outcome"] == Outcome.passed_after_vote.value and not sent["vote_result"].strip():
-        errors["vote_result"] = [FieldError("vote_required")]
-    return errors
+        return errors
+    found = outcome_problems(Outcome(sent["outcome"]), sent["addendum"], sent["vote_result"])
+    return {name: [FieldError(code)] for name, code in found.items()}
 
 
 @router.post("/drafts/{draft_id}/meeting/outcome")

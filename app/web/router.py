@@ -11,15 +11,17 @@ from fastapi.responses import Response
 
 from app.auth.service import password_login
 from app.core.errors import TooManyRequests, Unauthorized
-from app.drafts import repository as draft_repo
 from app.drafts import service as drafts
 from app.drafts.models import DecisionDraft
+from app.drafts.schemas import DraftFilter
 from app.organisations import service as organisations
 from app.web.annex_pages import router as annex_router
 from app.web.assessment_pages import router as assessment_router
+from app.web.comment_pages import router as comment_router
 from app.web.draft_pages import router as draft_router
 from app.web.errors import WebRoute, abandon
 from app.web.forms import Errors, FieldError, form_text
+from app.web.inbox_pages import router as inbox_router
 from app.web.policy_pages import router as policy_router
 from app.web.rendering import redirect, render, url_with
 from app.web.review_pages import router as review_router
@@ -40,6 +42,7 @@ from app.web.session import (
     set_session_cookie,
     tokens_match,
 )
+from app.web.signoff_diff import router as signoff_diff_router
 from app.workflow.states import DraftStatus
 
 router = APIRouter(include_in_schema=False, route_class=WebRoute)
@@ -181,7 +184,7 @@ def drafts_list(
 ) -> Response:
     """The drafts the caller may read, newest first, with search and a cursor to the next page."""
     errors: Errors = {}
-    flt = draft_repo.DraftFilter(
+    flt = DraftFilter(
         organisation_ids=frozenset(),
         status=_status_filter(status, errors),
         decision_body=decision_body.strip() or None,
@@ -219,5 +222,8 @@ def drafts_list(
 router.include_router(draft_router)
 router.include_router(assessment_router)
 router.include_router(review_router)
+router.include_router(comment_router)
+router.include_router(signoff_diff_router)
+router.include_router(inbox_router)
 router.include_router(annex_router)
 router.include_router(policy_router)

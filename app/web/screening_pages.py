@@ -32,7 +32,6 @@ from app.web.template_view import (
     rule_reason,
     template_description,
     template_name,
-    unanswered,
 )
 
 router = APIRouter(include_in_schema=False, route_class=WebRoute)
@@ -189,7 +188,7 @@ def _posted(
             form.answers[key] = answer
         elif answer:
             errors[f"answer-{key}"] = [FieldError("choice")]
-    for key in unanswered(definition, form.answers):
+    for key in definition.unanswered(form.answers) if definition.screening else []:
         errors.setdefault(f"answer-{key}", [FieldError("answer")])
     form.answers = applicable_answers(definition, form.answers)
     return form, errors, definition

@@ -70,22 +70,6 @@ def answer_keys(definition: TemplateDefinition) -> dict[str, tuple[str, ...]]:
     return {q.key: q.answer_keys() for q in definition.screening.questions}
 
 
-def unanswered(definition: TemplateDefinition, answers: Mapping[str, str]) -> list[str]:
-    """Questions that apply to these answers (their condition holds) but have no answer."""
-    if definition.screening is None:
-        return []
-    asked: dict[str, str] = {}
-    missing = []
-    for q in definition.screening.questions:
-        if q.ask_if and not all(asked.get(k) in accepted for k, accepted in q.ask_if.items()):
-            continue
-        if q.key in answers:
-            asked[q.key] = answers[q.key]
-        else:
-            missing.append(q.key)
-    return missing
-
-
 def applicable_answers(
     definition: TemplateDefinition, answers: Mapping[str, str]
 ) -> dict[str, str]:

@@ -76,6 +76,24 @@ def test_screening_needs_reason_valid_answers_and_role(client: TestClient, world
     assert (override.json()["computed_outcome"], override.json()["outcome"]) == ("full", "light")
 
 
+def test_an_incomplete_screening_is_refused_by_the_api(client: TestClient, world: World) -> None:
+    draft = create_draft(client, world.preparer)
+    answers = {k: v for k, v in FULL_ANSWERS.items() if k not in ("strategy", "concerns_people")}
+    response = client.put(
+        f"/api/v1/drafts/{draft['id']}/screening",
+        json={
+            "template_id": template_id(client, world.preparer, "eva-screening"),
+            "answers": answers,
+            "reason": "Perustelu",
+        },
+        headers=world.preparer.headers | {"If-Match": '"v1"'},
+    )
+    assert response.status_code == 422, response.text
+    details = response.json()["error"]["details"]
+    assert {d["question"] for d in details} == {"strategy", "concerns_people"}
+    assert {d["message"] for d in details} == {"the question is not answered"}
+
+
 def test_assessment_needs_a_screening_that_asks_for_one(client: TestClient, world: World) -> None:
     draft = create_draft(client, world.preparer)
     url = f"/api/v1/drafts/{draft['id']}/assessment"

@@ -86,8 +86,12 @@ def test_outcomes(client: TestClient, world: World, body: dict[str, str], status
 def test_modified_needs_addendum_and_vote_needs_result(client: TestClient, world: World) -> None:
     draft, _ = issued(client, world)
     _attach(client, world, draft["id"])
-    assert _outcome(client, world, draft["id"], outcome="passed_revised").status_code == 422
-    assert _outcome(client, world, draft["id"], outcome="passed_after_vote").status_code == 422
+    revised = _outcome(client, world, draft["id"], outcome="passed_revised")
+    assert revised.status_code == 422
+    assert "needs an addendum" in revised.text
+    voted = _outcome(client, world, draft["id"], outcome="passed_after_vote")
+    assert voted.status_code == 422
+    assert "vote result" in voted.text
 
 
 def test_tabled_freezes_and_can_go_to_the_next_meeting(client: TestClient, world: World) -> None:

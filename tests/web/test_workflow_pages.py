@@ -121,8 +121,7 @@ def test_other_organisation_gets_404_on_every_new_page(
             f"/drafts/{draft['id']}/meeting",
         ):
             posted = outsider.post(path, data={"csrf_token": token, "body": "x", "languages": "fi"})
-            assert posted.status_code in (404, 422), path
-            assert posted.status_code == 404 or path.endswith("meeting"), path
+            assert posted.status_code == 404, path
 
 
 def test_every_new_form_refuses_a_missing_csrf_token(
@@ -465,7 +464,7 @@ def test_annex_issue_download_and_meeting_outcome(
     assert again.status_code == 304
     html_file = secretary.get(link.group(1).replace(".pdf", ".html"))
     assert html_file.status_code == 200
-    assert secretary.get(link.group(1).replace(".pdf", ".doc")).status_code in (404, 422)
+    assert secretary.get(link.group(1).replace(".pdf", ".doc")).status_code == 404
 
     meeting_url = f"/drafts/{draft['id']}/meeting"
     meeting = secretary.get(meeting_url).text

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Response
 from fastapi.responses import JSONResponse
 
-from app.assessments import screening, service
+from app.assessments import migration, screening, service
 from app.assessments.models import AssessmentCell
 from app.assessments.schemas import (
     AssessmentRead,
@@ -300,7 +300,7 @@ def migrate(
     response: Response,
 ) -> MigrationReport:
     """Carries the cells that still fit and reports the ones that could not be carried."""
-    result = service.migrate(
+    result = migration.migrate(
         session,
         principal=principal,
         draft_id=draft_id,

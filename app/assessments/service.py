@@ -13,7 +13,6 @@ from app.assessments.matrix import shape_for
 from app.assessments.models import (
     Assessment,
     AssessmentCell,
-    AssessmentState,
     Screening,
     ScreeningOutcome,
 )
@@ -99,7 +98,7 @@ def start_assessment(
         actor=principal,
         draft=draft,
         action="assessment.started",
-        entity=_entity(assessment),
+        entity=entity_of(assessment),
         data={"draft_id": draft.id, "template": f"{template.key}@{template.version}"},
     )
     return view_of(session, draft, assessment)
@@ -143,15 +142,15 @@ def _visible_active(session: Session, principal: Principal, draft_id: str) -> tu
     return assessment_id, version
 
 
-def _claim(session: Session, assessment: Assessment, expected: int, principal: Principal) -> None:
+def claim(session: Session, assessment: Assessment, expected: int, principal: Principal) -> None:
     claim_next_version(session, assessment, expected, by=principal.name)
 
 
-def _entity(assessment: Assessment) -> Entity:
+def entity_of(assessment: Assessment) -> Entity:
     return Entity("assessment", assessment.id, assessment.version)
 
 
-def _editable(
+def editable(
     session: Session, principal: Principal, draft_id: str, part: Part = "cells"
 ) -> tuple[DecisionDraft, Assessment]:
     draft = drafts.visible_draft(session, principal=principal, draft_id=draft_id)
@@ -205,7 +204,7 @@ def write_cells(
     writes: Sequence[CellWrite],
 ) -> CellsWritten:
     """Write many cells atomically, guarded by the assessment's version."""
-    draft, assessment = _editable(session, principal, draft_id)
+    draft, assessment = editable(session, principal, draft_id)
     check_version(
         expected=expected_version,
         current=assessment.version,
@@ -219,7 +218,7 @@ def write_cells(
         raise Unprocessable(
             "Some cells do not fit the matrix; nothing was written", details=problems
         )
-    _claim(session, assessment, expected_version, principal)
+    claim(session, assessment, expected_version, principal)
     keys = [(c.alternative, c.area, c.group, c.gender) for c in writes]
     existing = repo.cells_with_keys(session, assessment.id, keys)
     now = utcnow()
@@ -250,7 +249,7 @@ def write_cells(
         actor=principal,
         draft=draft,
         action="assessment.cells_written",
-        entity=_entity(assessment),
+        entity=entity_of(assessment),
         data={"cells": [list(k) for k in keys][:500], "count": len(writes)},
         event="assessment.updated",
         resource=Entity("assessment", draft.id, assessment.version),
@@ -268,7 +267,7 @@ def update_texts(
     data: AssessmentTexts,
 ) -> AssessmentView:
     """Mitigation, participation and statements, sources and follow-up indicators."""
-    draft, assessment = _editable(session, principal, draft_id, "texts")
+    draft, assessment = editable(session, principal, draft_id, "texts")
     written = data.model_dump(mode="json", exclude_unset=True)
     if (
         "recommended_alternative" in written
@@ -279,7 +278,7 @@ def update_texts(
         raise Unprocessable("recommended_alternative is not an alternative of the draft")
     written = {k: v for k, v in written.items() if v is not None or k == "recommended_alternative"}
     if any(getattr(assessment, k) != v for k, v in written.items()):
-        _claim(session, assessment, expected_version, principal)
+        claim(session, assessment, expected_version, principal)
         for field, value in written.items():
             setattr(assessment, field, value)
         session.add(assessment)
@@ -289,7 +288,7 @@ def update_texts(
             actor=principal,
             draft=draft,
             action="assessment.texts_updated",
-            entity=_entity(assessment),
+            entity=entity_of(assessment),
             data={"fields": sorted(written)},
         )
     else:
@@ -307,78 +306,6 @@ def summary_of(view: AssessmentView) -> Summary:
             for c in view.cells
         ],
     )
-
-
-@dataclass(frozen=True)
-class Migration:
-    view: AssessmentView
-    carried: int
-    not_carried: list[dict[str, Any]]
-
-
-def migrate(
-    session: Session,
-    *,
-    principal: Principal,
-    draft_id: str,
-    expected_version: int,
-    template_id: str,
-) -> Migration:
-    """Move the assessment to another version of its template, carrying the cells that still fit."""
-    draft, assessment = _editable(session, principal, draft_id)
-    current = templates.get_any(session, assessment.template_id)
-    target = templates.usable(
-        session,
-        principal=principal,
-        template_id=template_id,
-        organisation_id=draft.organisation_id,
-        kind="matrix",
-    )
-    if target.key != current.key or target.id == current.id:
-        raise Unprocessable(
-            "Choose another version of the same template",
-            details={"current": f"{current.key}@{current.version}"},
-        )
-    _claim(session, assessment, expected_version, principal)
-    shape = shape_for(target, drafts.alternatives(session, draft.id))
-    not_carried = []
-    for cell in repo.cells(session, assessment.id):
-        key = (cell.alternative, cell.area, cell.grp, cell.gender)
-        problem = shape.problem_with_key(*key)
-        if problem is None and cell.value is not None and cell.value not in shape.scale:
-            problem = f"value {cell.value} is not on the new scale"
-        if problem is not None:
-            not_carried.append(
-                {
-                    "alternative": key[0],
-                    "area": key[1],
-                    "group": key[2],
-                    "gender": key[3],
-                    "reason": problem,
-                    "value": cell.value,
-                    "cannot_assess": cell.cannot_assess,
-                    "justification": cell.justification,
-                }
-            )
-            session.delete(cell)
-    assessment.template_id = target.id
-    session.add(assessment)
-    session.flush()
-    view = view_of(session, draft, assessment)
-    changes.record(
-        session,
-        actor=principal,
-        draft=draft,
-        action="assessment.template_migrated",
-        entity=_entity(assessment),
-        data={
-            "from": f"{current.key}@{current.version}",
-            "to": f"{target.key}@{target.version}",
-            "not_carried": not_carried,
-        },
-        changed={"template", "cells"},
-    )
-    return Migration(view, len(view.cells), not_carried)
 
 
 _RENDERED: LruCache[tuple[str, int], bytes] = LruCache(256)
@@ -421,45 +348,3 @@ def screening_of(session: Session, draft_id: str) -> Screening | None:
 
 def assessment_ids(session: Session, draft_id: str) -> list[str]:
     return [a.id for a in repo.assessments_of(session, draft_id)]
-
-
-def new_cycle(session: Session, *, principal: Principal, draft: DecisionDraft) -> bool:
-    """Keep the active assessment as the previous one and carry it into a new cycle (a draft
-    returned to preparation); False when the draft had no assessment."""
-    previous = repo.active_assessment(session, draft.id)
-    if previous is None:
-        return False
-    previous.state = AssessmentState.previous
-    session.add(previous)
-    session.flush()
-    fresh = Assessment(
-        draft_id=draft.id,
-        organisation_id=draft.organisation_id,
-        template_id=previous.template_id,
-        cycle=previous.cycle + 1,
-        mitigation=previous.mitigation,
-        comparison=previous.comparison,
-        recommended_alternative=previous.recommended_alternative,
-        participation=previous.participation,
-        statements=previous.statements,
-        sources=previous.sources,
-        indicators=previous.indicators,
-        updated_by=principal.name,
-    )
-    session.add(fresh)
-    session.flush()
-    for cell in repo.cells(session, previous.id):
-        session.add(
-            AssessmentCell(
-                **cell.model_dump(exclude={"id", "assessment_id"}), assessment_id=fresh.id
-            )
-        )
-    changes.record(
-        session,
-        actor=principal,
-        draft=draft,
-        action="assessment.new_cycle",
-        entity=_entity(fresh),
-        data={"draft_id": draft.id, "previous_assessment_id": previous.id, "cycle": fresh.cycle},
-    )
-    return True

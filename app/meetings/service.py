@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sqlmodel import Session
 
 from app.annexes import service as annexes
-from app.assessments import service as assessments
+from app.assessments import cycles
 from app.auth.permissions import RECORD_MEETING, ensure
 from app.auth.principal import Principal
 from app.core.db import utcnow
@@ -19,6 +20,9 @@ from app.meetings.models import MeetingItem, Outcome
 from app.meetings.schemas import MeetingAttach, OutcomeRecord
 from app.workflow import changes, machine
 from app.workflow.states import DraftStatus
+
+# An outcome is recorded for a draft on a meeting agenda.
+RECORDABLE = DraftStatus.attached
 
 
 def list_items(session: Session, *, principal: Principal, draft_id: str) -> Sequence[MeetingItem]:
@@ -80,7 +84,7 @@ def record_outcome(
     """Record the decision; the issued annex is never rewritten, differences go to an addendum."""
     draft = drafts.visible_draft(session, principal=principal, draft_id=draft_id)
     ensure(principal, draft.organisation_id, RECORD_MEETING, "record meeting outcomes")
-    if draft.status is not DraftStatus.attached:
+    if draft.status is not RECORDABLE:
         raise InvalidState("Record an outcome for a draft on a meeting agenda", code="not_attached")
     item = _open_item(session, draft)
     drafts.claim(session, draft, expected_version, principal)
@@ -121,6 +125,28 @@ def record_outcome(
 
 def _new_cycle(session: Session, draft: DecisionDraft, principal: Principal) -> None:
     """Returned to preparation: the assessment goes on in a new cycle, or screening again."""
-    carried = assessments.new_cycle(session, principal=principal, draft=draft)
+    carried = cycles.new_cycle(session, principal=principal, draft=draft)
     draft.status = DraftStatus.assessment if carried else DraftStatus.screening
     session.add(draft)
+
+
+@dataclass(frozen=True)
+class MeetingActions:
+    """What the principal may do on the draft's meeting page now."""
+
+    secretary: bool
+    attach: bool
+    record: bool
+
+
+def actions(session: Session, *, principal: Principal, draft: DecisionDraft) -> MeetingActions:
+    """The secretary attaches an issued annex (when the workflow lets them) and records the
+    outcome of a draft on an agenda."""
+    secretary = principal.may(draft.organisation_id, RECORD_MEETING)
+    issued = annexes.last_number(session, draft.id) > 0
+    allowed = machine.allowed_transitions(session, principal, draft)
+    return MeetingActions(
+        secretary=secretary,
+        attach=secretary and issued and "attach_to_meeting" in allowed,
+        record=secretary and draft.status is RECORDABLE,
+    )

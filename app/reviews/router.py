@@ -104,7 +104,7 @@ def sign_off(
     draft_id: str, data: SignOffCreate, session: DbSession, principal: CurrentPrincipal
 ) -> SignOffResult:
     """Bound to the content hash you read; 412 when the content changed since."""
-    signoff = service.sign(
+    signed = service.sign(
         session,
         principal=principal,
         draft_id=draft_id,
@@ -113,12 +113,10 @@ def sign_off(
         comment=data.comment,
         content_hash=data.content_hash,
     )
-    draft, states = service.status(session, principal=principal, draft_id=draft_id)
-    state = next((s for s in states if s.requirement.key == signoff.requirement), None)
-    open_items = comment_service.open_comments(session, draft.id)
+    open_items = comment_service.open_comments(session, signed.draft.id)
     return SignOffResult(
-        signoff=_signoff_read(signoff, state),
-        status=draft.status,
+        signoff=_signoff_read(signed.signoff, signed.state),
+        status=signed.draft.status,
         open_comments=[CommentRead.model_validate(c) for c in open_items],
     )
 
@@ -133,12 +131,10 @@ def signoff_diff(
     draft_id: str, signoff_id: str, session: DbSession, principal: CurrentPrincipal
 ) -> DiffRead:
     """The changes inside the sign-off's scope since it was given."""
-    signoff, changes = service.signoff_diff(
+    found = service.signoff_diff(
         session, principal=principal, draft_id=draft_id, signoff_id=signoff_id
     )
-    _, states = service.status(session, principal=principal, draft_id=draft_id)
-    state = next((s for s in states if s.requirement.key == signoff.requirement), None)
-    return DiffRead(signoff=_signoff_read(signoff, state), changes=changes)
+    return DiffRead(signoff=_signoff_read(found.signoff, found.state), changes=found.changes)
 
 
 @router.post(

@@ -64,7 +64,7 @@ def requirement_states(
     template = templates.get_any(session, assessment.template_id) if assessment else None
     cells = assessments.cells_of(session, assessment.id) if assessment else []
     alternatives = drafts.alternatives(session, draft.id)
-    cycle = assessments.cycle_of(session, draft.id)
+    cycle = assessment.cycle if assessment else assessments.cycle_of(session, draft.id)
     given = repo.signoffs(session, draft.id, cycle)
     states = []
     for requirement in applicable(policy, template.key if template else None):
@@ -122,7 +122,7 @@ def sign(
     decision: Decision,
     comment: str,
     content_hash: str,
-) -> SignOff:
+) -> Signed:
     """Approve or request changes for exactly the content whose hash the reviewer saw."""
     draft = drafts.visible_draft(session, principal=principal, draft_id=draft_id)
     ensure(principal, draft.organisation_id, REVIEW, "review drafts")
@@ -182,7 +182,17 @@ def sign(
             name="request_changes",
             data={"signoff_id": signoff.id},
         )
-    return signoff
+    return Signed(signoff, draft, state)
+
+
+@dataclass(frozen=True)
+class Signed:
+    """A sign-off with the draft it moved and the requirement state it was given against (its
+    content is what it covers, so the state still tells whether it counts)."""
+
+    signoff: SignOff
+    draft: DecisionDraft
+    state: RequirementState
 
 
 def _signable_state(
@@ -302,19 +312,32 @@ def status(
     return draft, requirement_states(session, draft, policy_for(session, draft.organisation_id))
 
 
+@dataclass(frozen=True)
+class SignOffDiff:
+    """A sign-off, what changed in its scope since, and its requirement's state now (None for
+    a sign-off of an earlier cycle)."""
+
+    draft: DecisionDraft
+    signoff: SignOff
+    changes: list[dict[str, Any]]
+    state: RequirementState | None
+
+
 def signoff_diff(
     session: Session, *, principal: Principal, draft_id: str, signoff_id: str
-) -> tuple[SignOff, list[dict[str, Any]]]:
+) -> SignOffDiff:
     """What changed in the sign-off's scope since it was given."""
     draft, states = status(session, principal=principal, draft_id=draft_id)
     for state in states:
         for signoff in state.signoffs:
             if signoff.id == signoff_id:
-                return signoff, scoping.diff(signoff.content, state.content)
+                changes = scoping.diff(signoff.content, state.content)
+                return SignOffDiff(draft, signoff, changes, state)
     earlier = repo.signoff(session, signoff_id)
     if earlier is None or earlier.draft_id != draft.id:
         raise NotFound("Sign-off not found")
-    return earlier, []
+    current = next((s for s in states if s.requirement.key == earlier.requirement), None)
+    return SignOffDiff(draft, earlier, [], current)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from app.annexes import service as annexes
 from app.annexes.models import Annex, AnnexFile
-from app.auth.permissions import ISSUE_ANNEXES, RECORD_MEETING
+from app.auth.permissions import ISSUE_ANNEXES
 from app.drafts import service as drafts
 from app.meetings import service as meetings
 from app.meetings.models import Outcome
@@ -23,7 +23,6 @@ from app.web.errors import WebRoute, abandon
 from app.web.forms import Errors, FieldError, field_errors, form_int, form_text
 from app.web.rendering import known, redirect, render
 from app.web.session import PostedForm, Web, WebContext, require_csrf
-from app.workflow.states import DraftStatus
 
 router = APIRouter(include_in_schema=False, route_class=WebRoute)
 
@@ -147,7 +146,7 @@ def meeting_page(
     items = list(meetings.list_items(web.session, principal=web.principal, draft_id=draft_id))
     issued = annexes.list_for_draft(web.session, principal=web.principal, draft_id=draft_id)
     latest = max((a.number for a, _ in issued), default=0)
-    secretary = web.principal.may(draft.organisation_id, RECORD_MEETING)
+    allowed = meetings.actions(web.session, principal=web.principal, draft=draft)
     attach_values = forms.attach or {
         "meeting_id": "",
         "item_number": "",
@@ -158,11 +157,9 @@ def meeting_page(
         "draft": draft,
         "items": list(reversed(items)),
         "latest_annex": latest,
-        "may_attach": secretary
-        and latest > 0
-        and draft.status in (DraftStatus.annex_issued, DraftStatus.attached),
-        "may_record": secretary and draft.status is DraftStatus.attached,
-        "secretary": secretary,
+        "may_attach": allowed.attach,
+        "may_record": allowed.record,
+        "secretary": allowed.secretary,
         "outcomes": OUTCOMES,
         "attach": attach_values,
         "outcome": forms.outcome,

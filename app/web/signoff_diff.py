@@ -107,11 +107,10 @@ def diff_view(
 @router.get("/drafts/{draft_id}/review/signoffs/{signoff_id}")
 def show_signoff_diff(draft_id: str, signoff_id: str, web: Web) -> Response:
     """What changed in a sign-off's scope since it was given."""
-    signoff, changes = reviews.signoff_diff(
+    diff = reviews.signoff_diff(
         web.session, principal=web.principal, draft_id=draft_id, signoff_id=signoff_id
     )
-    draft, states = reviews.status(web.session, principal=web.principal, draft_id=draft_id)
-    state = next((s for s in states if s.requirement.key == signoff.requirement), None)
+    draft, signoff, changes, state = diff.draft, diff.signoff, diff.changes, diff.state
     labels = draft_labels(web, draft)
     template = None
     found = templates.get_any(web.session, signoff.template_id) if signoff.template_id else None

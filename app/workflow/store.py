@@ -20,10 +20,20 @@ _POLICY_OF = select(PolicyRecord.version, PolicyRecord.policy).where(
     col(PolicyRecord.organisation_id) == bindparam("organisation_id")
 )
 _PARSED: LruCache[tuple[str, int], WorkflowPolicy] = LruCache(1024)
+_LOADED = "workflow.policies"  # the policies a session has read, by organisation
 
 
 def policy_for(session: Session, organisation_id: str) -> WorkflowPolicy:
-    """The organisation's policy, or the default one (parsed once per version)."""
+    """The organisation's policy, or the default one: read once per unit of work (a request)
+    and parsed once per stored version."""
+    loaded: dict[str, WorkflowPolicy] = session.info.setdefault(_LOADED, {})
+    found = loaded.get(organisation_id)
+    if found is None:
+        found = loaded[organisation_id] = _read(session, organisation_id)
+    return found
+
+
+def _read(session: Session, organisation_id: str) -> WorkflowPolicy:
     row = session.execute(_POLICY_OF, {"organisation_id": organisation_id}).first()
     if row is None:
         return DEFAULT_POLICY
@@ -78,6 +88,7 @@ def put(
     record.updated_at, record.updated_by = utcnow(), principal.name
     session.add(record)
     session.flush()
+    session.info.get(_LOADED, {}).pop(organisation_id, None)
     audit.record(
         session,
         actor=principal,

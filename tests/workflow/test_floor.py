@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import event
 from sqlmodel import Session
 
 from app.auth.principal import Principal
@@ -21,7 +22,7 @@ from app.drafts.models import DecisionDraft
 from app.drafts.schemas import AlternativeIn, DraftUpdate
 from app.main import create_app
 from app.reviews import guards as review_guards
-from app.workflow import guards, listeners, machine
+from app.workflow import guards, listeners, machine, store
 from app.workflow.listeners import ContentScope
 from app.workflow.policy import GUARD_NAMES
 from app.workflow.states import DraftStatus, Subject
@@ -149,3 +150,32 @@ def test_failed_guards_are_named_by_the_service(
     assert refused.value.code == "guard_failed"
     assert details["guards"] == ["matrix_complete"]
     assert details["failed"] == ["the assessment has not been started"]
+
+
+def test_the_policy_is_read_once_per_unit_of_work_and_a_new_one_is_seen(
+    world: World, session: Session
+) -> None:
+    admin = _as(session, world.admin)
+    first = store.policy_for(session, world.org)
+    statements: list[str] = []
+    event.listen(session.get_bind(), "before_cursor_execute", _recorder(statements))
+    try:
+        assert store.policy_for(session, world.org) is first
+        assert statements == []
+    finally:
+        event.remove(session.get_bind(), "before_cursor_execute", _recorder(statements))
+    stricter = first.model_copy(update={"separation_of_duties": False})
+    store.put(
+        session, principal=admin, organisation_id=world.org, expected_version=0, policy=stricter
+    )
+    assert store.policy_for(session, world.org).separation_of_duties is False
+
+
+_RECORDERS: dict[int, Any] = {}
+
+
+def _recorder(statements: list[str]) -> Any:
+    def record(*args: Any) -> None:
+        statements.append(str(args[2]))
+
+    return _RECORDERS.setdefault(id(statements), record)

@@ -10,6 +10,7 @@ from typing import Any
 from sqlmodel import Session
 
 from app.assessments import service as assessments
+from app.assessments.models import Assessment
 from app.auth.permissions import REVIEW, effective_roles, ensure
 from app.auth.principal import Principal, PrincipalKind
 from app.core.db import utcnow
@@ -142,12 +143,34 @@ def sign(
                 "changed_by": _last_content_writer(session, draft, state.requirement),
             },
         )
+    signoff = _record_signoff(session, principal, draft, assessment, state, decision, comment)
+    if decision is Decision.changes_requested:
+        machine.take(
+            session,
+            principal=principal,
+            draft=draft,
+            name="request_changes",
+            data={"signoff_id": signoff.id},
+        )
+    return Signed(signoff, draft, state)
+
+
+def _record_signoff(
+    session: Session,
+    principal: Principal,
+    draft: DecisionDraft,
+    assessment: Assessment | None,
+    state: RequirementState,
+    decision: Decision,
+    comment: str,
+) -> SignOff:
+    """Store the sign-off with the exact content it covers, audited and announced."""
     signoff = SignOff(
         draft_id=draft.id,
         organisation_id=draft.organisation_id,
         assessment_id=assessment.id if assessment else None,
-        cycle=assessments.cycle_of(session, draft.id),
-        requirement=requirement_key,
+        cycle=assessment.cycle if assessment else assessments.cycle_of(session, draft.id),
+        requirement=state.requirement.key,
         reviewer_id=principal.id,
         reviewer_name=principal.name,
         role=state.requirement.role.value,
@@ -169,20 +192,12 @@ def sign(
         entity=Entity("signoff", signoff.id, draft.version),
         data={
             "draft_id": draft.id,
-            "requirement": requirement_key,
+            "requirement": state.requirement.key,
             "content_hash": signoff.content_hash,
         },
         event=f"signoff.{decision.value}",
     )
-    if decision is Decision.changes_requested:
-        machine.take(
-            session,
-            principal=principal,
-            draft=draft,
-            name="request_changes",
-            data={"signoff_id": signoff.id},
-        )
-    return Signed(signoff, draft, state)
+    return signoff
 
 
 @dataclass(frozen=True)

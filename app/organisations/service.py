@@ -13,8 +13,7 @@ from app.auth.principal import Principal
 from app.core.db import utcnow
 from app.core.errors import Conflict, Forbidden, NotFound, Unprocessable
 from app.core.passwords import hash_secret
-from app.core.repository import claim_version
-from app.core.versioning import check_version
+from app.core.versioning import check_version, claim
 from app.organisations import repository as repo
 from app.organisations.models import ApiClient, Membership, Organisation, Role, User
 from app.organisations.schemas import (
@@ -104,9 +103,7 @@ def update_organisation(
     changes = data.model_dump(mode="json", exclude_unset=True)
     if "parent_id" in changes:
         _check_parent(session, data.parent_id, org.id)
-    if not claim_version(session, Organisation, org.id, expected_version):
-        check_version(expected=expected_version, current=expected_version + 1)
-    session.refresh(org)
+    claim(session, org, expected_version)
     for field, value in changes.items():
         setattr(org, field, value)
     org.updated_at = utcnow()

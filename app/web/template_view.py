@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from app.assessments import screening
 from app.assessments.shape import ALL_GENDERS
 from app.templates.definition import AnswerType, LocalizedText, Question, TemplateDefinition
 
@@ -86,12 +87,8 @@ class Outcome:
 
 def outcome_of(definition: TemplateDefinition, answers: Mapping[str, str], lang: str) -> Outcome:
     """What the rules give for these answers, with the rule's own explanation."""
-    result = definition.evaluate_screening(answers)
-    return Outcome(
-        result.outcome.value,
-        result.matched_rule,
-        rule_reason(definition, result.matched_rule, lang),
-    )
+    outcome, rule = screening.evaluate(definition, dict(answers))
+    return Outcome(outcome.value, rule, rule_reason(definition, rule, lang))
 
 
 def rule_reason(definition: TemplateDefinition, rule: str | None, lang: str) -> str:

@@ -18,7 +18,7 @@ from app.auth.service import SecurityContext
 from app.core.config import Settings, get_settings
 from app.core.db_errors import install_database_error_handlers
 from app.core.errors import install_error_handlers
-from app.core.idempotency import IdempotencyMiddleware
+from app.core.idempotency import IdempotencyMiddleware, IdempotentReplay, replay_handler
 from app.core.logging import configure_logging
 from app.core.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from app.core.ratelimit import ClientRateLimitMiddleware
@@ -87,10 +87,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router)
     app.include_router(web_router)
     mount_static(app)
-    app.add_middleware(GZipMiddleware, minimum_size=2048)
+    app.add_exception_handler(IdempotentReplay, replay_handler)
+    # Outermost last. Compression wraps everything inside it, so what the idempotency layer
+    # stores is the route's own bytes, and each request gets the encoding it accepts.
     app.add_middleware(IdempotencyMiddleware, ttl=timedelta(hours=settings.idempotency_hours))
     app.add_middleware(ClientRateLimitMiddleware, rate_per_minute=settings.client_rate_per_minute)
     app.add_middleware(CallerMiddleware)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_request_bytes)
+    app.add_middleware(GZipMiddleware, minimum_size=2048)
     app.add_middleware(RequestContextMiddleware)
     return app

@@ -12,9 +12,9 @@ from app.annexes.models import Annex, AnnexFile
 from app.annexes.schemas import AnnexFileRead, AnnexIssue, AnnexRead, VerificationRead
 from app.auth.dependencies import CurrentPrincipal, DbSession
 from app.core.errors import error_responses
-from app.core.idempotency import IDEMPOTENT
+from app.core.idempotency import IDEMPOTENT, CapturingRoute
 
-router = APIRouter(prefix="/api/v1", tags=["annexes"])
+router = APIRouter(prefix="/api/v1", tags=["annexes"], route_class=CapturingRoute)
 Format = Literal["pdf", "html", "json", "zip"]
 FILE_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {

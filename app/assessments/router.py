@@ -25,10 +25,12 @@ from app.assessments.schemas import (
 from app.assessments.summary import Counts
 from app.auth.dependencies import CurrentPrincipal, DbSession
 from app.core.errors import error_responses
-from app.core.idempotency import IDEMPOTENT
+from app.core.idempotency import IDEMPOTENT, CapturingRoute
 from app.core.versioning import IfMatch, etag, set_etag
 
-router = APIRouter(prefix="/api/v1/drafts/{draft_id}", tags=["assessments"])
+router = APIRouter(
+    prefix="/api/v1/drafts/{draft_id}", tags=["assessments"], route_class=CapturingRoute
+)
 WRITE_ERRORS = error_responses(401, 403, 404, 409, 412, 422, 428)
 
 

@@ -10,9 +10,10 @@ from app.audit import service
 from app.audit.schemas import AuditEntryRead, ChainReportRead
 from app.auth.dependencies import CurrentPrincipal, DbSession
 from app.core.errors import error_responses
+from app.core.idempotency import CapturingRoute
 from app.core.pagination import Paging
 
-router = APIRouter(prefix="/api/v1", tags=["audit"])
+router = APIRouter(prefix="/api/v1", tags=["audit"], route_class=CapturingRoute)
 
 
 @router.get(

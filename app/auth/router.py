@@ -13,8 +13,9 @@ from app.auth.dependencies import CurrentPrincipal, DbSession, Security
 from app.auth.schemas import MeRead, OrganisationRoles, TokenResponse
 from app.core import tokens
 from app.core.errors import Unauthorized, Unprocessable, error_responses
+from app.core.idempotency import CapturingRoute
 
-router = APIRouter(prefix="/api/v1", tags=["auth"])
+router = APIRouter(prefix="/api/v1", tags=["auth"], route_class=CapturingRoute)
 
 
 def _basic_credentials(authorization: str | None) -> tuple[str, str] | None:

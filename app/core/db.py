@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.types import TypeDecorator
@@ -96,6 +96,17 @@ def get_read_engine() -> Engine:
 
 _SQLITE_WRITERS = threading.Lock()
 
+# The ASGI scope key under which a middleware leaves work for the request's transaction.
+TRANSACTION_HOOK = "ennakko.transaction_hook"
+
+
+class TransactionHook(Protocol):
+    """Writes that must commit or roll back with the request's own transaction."""
+
+    def begin(self, session: Session) -> None: ...
+    def before_commit(self, session: Session) -> None: ...
+    def keep_failed(self, session: Session) -> None: ...
+
 
 def get_session(request: Request) -> Iterator[Session]:
     """Request-scoped session: the one place that commits (on success) or rolls back.
@@ -107,12 +118,19 @@ def get_session(request: Request) -> Iterator[Session]:
     # SQLite has one writer at a time; queueing this process's writers on a lock is fair and
     # prompt, where SQLite's busy handler would make them sleep and poll.
     queue = _SQLITE_WRITERS if engine.dialect.name == "sqlite" and not reading else nullcontext()
+    hook: TransactionHook | None = request.scope.get(TRANSACTION_HOOK)
     with queue, Session(engine, expire_on_commit=False) as session:
         try:
+            if hook is not None:
+                hook.begin(session)
             yield session
+            if hook is not None:
+                hook.before_commit(session)
             session.commit()
         except AppError as exc:
             if exc.keep_changes:
+                if hook is not None:
+                    hook.keep_failed(session)
                 session.commit()
             else:
                 session.rollback()

@@ -1,197 +1,266 @@
-"""Idempotency-Key for POST: replay the first response, refuse a different body or overlap.
+"""Idempotency-Key for POST: the key's outcome commits in the same transaction as the work.
 
-It runs as ASGI middleware so every creating or state-changing POST gets it. The key
-is claimed in its own short transaction before the request runs, which is what lets a
-concurrent duplicate see "still running" (409) instead of running twice.
+The middleware only reads the key, the caller and the request's hash and hands them to the
+request session (`app.core.db.get_session`) as a transaction hook. The session claims the
+key as the first write of its transaction and, just before commit, stores the route's
+uncompressed response in that row. So a key is spent exactly when the work commits:
+
+- a retry after the first answer, or after a crash between commit and answer, replays the
+  committed response byte for byte (compression happens outside, per request);
+- a crash before commit rolls the claim back with the work, so a retry runs afresh;
+- a concurrent duplicate waits on the claim (the unique key on PostgreSQL, the writer lock
+  on SQLite) and then replays; only if it waits longer than `CLAIM_WAIT` does it get 409;
+- a refused request (an error status) commits nothing and spends no key.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+import logging
+import time
+from collections.abc import Callable, Coroutine
 from datetime import timedelta
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import Depends, Header
-from sqlalchemy import delete
-from sqlalchemy.exc import IntegrityError
+from fastapi import Depends, Header, Request
+from fastapi.responses import Response
+from fastapi.routing import APIRoute
+from sqlalchemy import delete, text
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, col, select
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core.caller import caller_of
-from app.core.db import get_engine, utcnow
-from app.core.errors import error_response
+from app.core.db import TRANSACTION_HOOK, get_engine, utcnow
+from app.core.errors import AppError, Conflict, error_response
 from app.core.idempotency_models import IdempotencyRecord
 
+log = logging.getLogger("ennakko.idempotency")
+
 MAX_KEY_LENGTH = 200
-# A claim older than this whose request never finished belongs to a crashed worker.
-STALE_CLAIM = timedelta(minutes=5)
-_REPLAYED_HEADERS = ("content-type", "etag", "location")
+# How long a duplicate waits for the first request's transaction before answering 409.
+CLAIM_WAIT = timedelta(seconds=10)
+# Expired records are removed in a short transaction of their own, this often per process.
+PURGE_EVERY = timedelta(minutes=10)
+# Headers that belong to the connection or the sender, not to the answer being replayed.
+_NOT_REPLAYED = frozenset({"content-length", "content-encoding", "set-cookie", "date", "vary"})
 
 
-@dataclass(frozen=True)
-class Claim:
-    outcome: str  # "run", "replay", "mismatch", "in_flight"
-    record_id: str | None = None
-    status: int | None = None
-    headers: dict[str, str] | None = None
-    body: bytes | None = None
+class IdempotencyKeyReused(AppError):
+    status, code = 422, "idempotency_key_reused"
 
 
-def claim(
-    *, principal: str, key: str, method: str, path: str, body_hash: str, ttl: timedelta
-) -> Claim:
-    """Claim `key` for this request, or say how an earlier request with it ended."""
-    now = utcnow()
-    with Session(get_engine()) as session:
-        existing = session.exec(
+class IdempotentReplay(Exception):
+    """Raised by the claim when the key's work has committed: answer with its response."""
+
+    def __init__(self, record: IdempotencyRecord) -> None:
+        super().__init__("idempotent replay")
+        self.status = record.status_code or 200
+        self.headers = {str(k): str(v) for k, v in record.response_headers.items()}
+        self.body = record.response_body or b""
+
+    def response(self) -> Response:
+        headers = self.headers | {"Idempotent-Replayed": "true"}
+        return Response(content=self.body, status_code=self.status, headers=headers)
+
+
+async def replay_handler(_request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, IdempotentReplay)
+    return exc.response()
+
+
+class IdempotencyClaim:
+    """The transaction hook: claim at begin, store the response before commit."""
+
+    def __init__(
+        self, *, principal: str, key: str, method: str, path: str, body_hash: str, ttl: timedelta
+    ) -> None:
+        self.principal, self.key, self.method, self.path = principal, key, method, path
+        self.body_hash, self.ttl = body_hash, ttl
+        self.record: IdempotencyRecord | None = None
+        self.response: Response | None = None
+
+    def _existing(self, session: Session) -> IdempotencyRecord | None:
+        return session.exec(
             select(IdempotencyRecord).where(
-                col(IdempotencyRecord.principal) == principal, col(IdempotencyRecord.key) == key
+                col(IdempotencyRecord.principal) == self.principal,
+                col(IdempotencyRecord.key) == self.key,
             )
         ).first()
-        if existing is not None and existing.expires_at > now:
-            if existing.request_hash != body_hash:
-                return Claim("mismatch")
-            if existing.completed:
-                return Claim(
-                    "replay",
-                    existing.id,
-                    existing.status_code,
-                    dict(existing.response_headers),
-                    existing.response_body,
-                )
-            if now - existing.created_at < STALE_CLAIM:
-                return Claim("in_flight")
+
+    def _answer_from(self, record: IdempotencyRecord) -> None:
+        if record.request_hash != self.body_hash:
+            raise IdempotencyKeyReused("This Idempotency-Key was used with a different request")
+        raise IdempotentReplay(record)
+
+    def begin(self, session: Session) -> None:
+        existing = self._existing(session)
         if existing is not None:
+            if existing.expires_at > utcnow():
+                if existing.completed:
+                    self._answer_from(existing)
+                # Only releases that claimed keys in a transaction of their own left these:
+                # whether that request's work committed cannot be known, so it is not re-run.
+                raise Conflict(
+                    "A request with this Idempotency-Key was interrupted and its outcome is "
+                    "unknown; check the resource, then retry with a new key",
+                    code="idempotency_outcome_unknown",
+                )
             session.delete(existing)
             session.flush()
-        session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.expires_at < now))  # type: ignore[arg-type]
-        record = IdempotencyRecord(
-            principal=principal,
-            key=key,
-            method=method,
-            path=path,
-            request_hash=body_hash,
-            expires_at=now + ttl,
+        self.record = IdempotencyRecord(
+            principal=self.principal,
+            key=self.key,
+            method=self.method,
+            path=self.path,
+            request_hash=self.body_hash,
+            expires_at=utcnow() + self.ttl,
         )
-        session.add(record)
+        postgres = session.get_bind().dialect.name == "postgresql"
         try:
-            session.commit()
+            with session.begin_nested():
+                if postgres:
+                    wait_ms = int(CLAIM_WAIT.total_seconds() * 1000)
+                    session.execute(text(f"SET LOCAL lock_timeout = {wait_ms}"))
+                session.add(self.record)
+                session.flush()
         except IntegrityError:
-            return Claim("in_flight")
-        return Claim("run", record.id)
+            # A duplicate committed while this one waited on the key: answer as it did.
+            self.record = None
+            winner = self._existing(session)
+            if winner is None:  # pragma: no cover - the unique key says it exists
+                raise
+            self._answer_from(winner)
+        except OperationalError as exc:
+            if getattr(exc.orig, "sqlstate", None) != "55P03":  # lock_not_available
+                raise
+            raise Conflict(
+                "A request with this Idempotency-Key is still running",
+                code="idempotency_in_flight",
+                headers={"Retry-After": "1"},
+            ) from exc
+        finally:
+            if postgres:
+                session.execute(text("SET LOCAL lock_timeout = DEFAULT"))
 
+    def capture(self, response: Response) -> None:
+        self.response = response
 
-def finish(record_id: str, *, status: int, headers: dict[str, str], body: bytes) -> None:
-    """Store the response for replays; forget the claim when the request failed on our side."""
-    with Session(get_engine()) as session:
-        record = session.get(IdempotencyRecord, record_id)
-        if record is None:
+    def before_commit(self, session: Session) -> None:
+        if self.record is None:
             return
-        if status >= 500:
-            session.delete(record)
-        else:
-            record.completed, record.status_code = True, status
-            record.response_headers, record.response_body = headers, body
-            session.add(record)
+        response = self.response
+        body = getattr(response, "body", None)
+        if response is None or not isinstance(body, bytes):
+            # Committing the work without its outcome would make a retry run it twice.
+            raise RuntimeError(f"{self.method} {self.path}: no response to store for replays")
+        self.record.completed = True
+        self.record.status_code = response.status_code
+        self.record.response_headers = {
+            k: v for k, v in response.headers.items() if k.lower() not in _NOT_REPLAYED
+        }
+        self.record.response_body = body
+        session.add(self.record)
+        session.flush()
+
+    def keep_failed(self, session: Session) -> None:
+        """The request failed but its changes stand: the key stays unspent."""
+        if self.record is not None:
+            session.delete(self.record)
+            session.flush()
+            self.record = None
+
+
+class CapturingRoute(APIRoute):
+    """An API route that hands its response to the request's idempotency claim.
+
+    The response exists before the request session commits (the session is function-scoped),
+    so the claim can store it in the same transaction as the work.
+    """
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        original = super().get_route_handler()
+
+        async def handler(request: Request) -> Response:
+            response = await original(request)
+            hook = request.scope.get(TRANSACTION_HOOK)
+            if isinstance(hook, IdempotencyClaim):
+                hook.capture(response)
+            return response
+
+        return handler
+
+
+def purge_expired() -> None:
+    """Remove expired records in a short transaction of their own."""
+    with Session(get_engine()) as session:
+        session.execute(
+            delete(IdempotencyRecord).where(col(IdempotencyRecord.expires_at) < utcnow())
+        )
         session.commit()
 
 
 class IdempotencyMiddleware:
+    """Reads Idempotency-Key on API POSTs and installs the claim for the request session."""
+
     def __init__(self, app: ASGIApp, *, ttl: timedelta) -> None:
         self.app = app
         self.ttl = ttl
+        self.purged_at = 0.0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        headers = dict(scope.get("headers", [])) if scope["type"] == "http" else {}
-        key = headers.get(b"idempotency-key", b"").decode("latin-1").strip()
-        if scope["type"] != "http" or scope["method"] != "POST" or not key:
+        if not _applies(scope):
             await self.app(scope, receive, send)
             return
-        caller = caller_of(scope)
-        principal = json.dumps(list(caller.identity)) if caller else None
-        if principal is None:
-            await self.app(scope, receive, send)  # the route itself answers 401
+        headers = dict(scope["headers"])
+        key = headers.get(b"idempotency-key", b"").decode("latin-1").strip()
+        caller = caller_of(scope) if key else None
+        if caller is None:
+            await self.app(scope, receive, send)  # no key, or the route itself answers 401
             return
         if len(key) > MAX_KEY_LENGTH:
-            await error_response(422, "validation_error", "Idempotency-Key is too long")(
-                scope, receive, send
-            )
+            response = error_response(422, "validation_error", "Idempotency-Key is too long")
+            await response(scope, receive, send)
             return
         body = await _read_body(receive)
         body_hash = hashlib.sha256(
             scope["method"].encode() + scope["path"].encode() + b"\0" + body
         ).hexdigest()
-        result = await run_in_threadpool(
-            lambda: claim(
-                principal=principal,
-                key=key,
-                method=scope["method"],
-                path=scope["path"],
-                body_hash=body_hash,
-                ttl=self.ttl,
-            )
+        scope[TRANSACTION_HOOK] = IdempotencyClaim(
+            principal=json.dumps(list(caller.identity)),
+            key=key,
+            method=scope["method"],
+            path=scope["path"],
+            body_hash=body_hash,
+            ttl=self.ttl,
         )
-        if result.outcome != "run":
-            await self._answer(result, scope, receive, send)
-            return
-        await self._run(scope, body, send, result.record_id or "")
+        if time.monotonic() - self.purged_at > PURGE_EVERY.total_seconds():
+            self.purged_at = time.monotonic()
+            await run_in_threadpool(purge_expired)
+        await self.app(scope, _replaying(body, receive), send)
 
-    async def _run(self, scope: Scope, body: bytes, send: Send, record_id: str) -> None:
-        status, stored_headers, chunks = 500, {}, []
-        sent_body = False
 
-        async def replay_receive() -> Message:
-            nonlocal sent_body
-            if sent_body:
-                return {"type": "http.disconnect"}
-            sent_body = True
-            return {"type": "http.request", "body": body, "more_body": False}
+def _applies(scope: Scope) -> bool:
+    return (
+        scope["type"] == "http"
+        and scope["method"] == "POST"
+        and str(scope["path"]).startswith("/api/")
+    )
 
-        async def capture(message: Message) -> None:
-            nonlocal status, stored_headers
-            if message["type"] == "http.response.start":
-                status = message["status"]
-                stored_headers = {
-                    k.decode("latin-1"): v.decode("latin-1")
-                    for k, v in message.get("headers", [])
-                    if k.decode("latin-1").lower() in _REPLAYED_HEADERS
-                }
-            elif message["type"] == "http.response.body":
-                chunks.append(message.get("body", b""))
-            await send(message)
 
-        try:
-            await self.app(scope, replay_receive, capture)
-        finally:
-            await run_in_threadpool(
-                lambda: finish(
-                    record_id, status=status, headers=stored_headers, body=b"".join(chunks)
-                )
-            )
+def _replaying(body: bytes, receive: Receive) -> Receive:
+    sent = False
 
-    async def _answer(self, result: Claim, scope: Scope, receive: Receive, send: Send) -> None:
-        if result.outcome == "mismatch":
-            response = error_response(
-                422,
-                "idempotency_key_reused",
-                "This Idempotency-Key was used with a different request",
-            )
-        elif result.outcome == "in_flight":
-            response = error_response(
-                409, "idempotency_in_flight", "A request with this Idempotency-Key is still running"
-            )
-        else:
-            raw = [(k.encode(), v.encode()) for k, v in (result.headers or {}).items()]
-            raw.append((b"idempotent-replayed", b"true"))
-            await send(
-                {"type": "http.response.start", "status": result.status or 200, "headers": raw}
-            )
-            await send({"type": "http.response.body", "body": result.body or b""})
-            return
-        await response(scope, receive, send)
+    async def replay() -> Message:
+        nonlocal sent
+        if sent:
+            return await receive()
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return replay
 
 
 async def _read_body(receive: Receive) -> bytes:

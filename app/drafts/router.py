@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Response
 
 from app.auth.dependencies import CurrentPrincipal, DbSession
 from app.core.errors import error_responses
-from app.core.idempotency import IDEMPOTENT
+from app.core.idempotency import IDEMPOTENT, CapturingRoute
 from app.core.versioning import IfMatch, OptionalIfMatch, set_etag
 from app.drafts import by_case, service
 from app.drafts.models import DecisionDraft
@@ -26,7 +26,7 @@ from app.drafts.schemas import (
 )
 from app.workflow.states import DraftStatus
 
-router = APIRouter(prefix="/api/v1", tags=["drafts"])
+router = APIRouter(prefix="/api/v1", tags=["drafts"], route_class=CapturingRoute)
 CaseSystem = Annotated[
     str, Query(min_length=1, max_length=80, pattern=r"^[^\x00]+$", description="Case system name")
 ]

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Response
 
 from app.auth.dependencies import CurrentPrincipal, DbSession
 from app.core.errors import error_responses
-from app.core.idempotency import IDEMPOTENT
+from app.core.idempotency import IDEMPOTENT, CapturingRoute
 from app.core.versioning import OptionalIfMatch, set_etag
 from app.integrations import record_push
 from app.integrations.models import CaseSystemEndpoint
@@ -19,7 +19,7 @@ from app.integrations.schemas import (
     RecordPushRead,
 )
 
-router = APIRouter(prefix="/api/v1", tags=["integrations"])
+router = APIRouter(prefix="/api/v1", tags=["integrations"], route_class=CapturingRoute)
 
 
 def _endpoint_read(endpoint: CaseSystemEndpoint, secret: str | None = None) -> CaseSystemWithSecret:

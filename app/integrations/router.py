@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response, status
 from app.auth.dependencies import CurrentPrincipal, DbSession
 from app.core.config import Settings
 from app.core.errors import error_responses
-from app.core.idempotency import IDEMPOTENT
+from app.core.idempotency import IDEMPOTENT, CapturingRoute
 from app.core.pagination import Paging
 from app.core.versioning import IfMatch, set_etag
 from app.integrations import service
@@ -23,7 +23,7 @@ from app.integrations.schemas import (
     WebhookWithSecret,
 )
 
-router = APIRouter(prefix="/api/v1", tags=["integrations"])
+router = APIRouter(prefix="/api/v1", tags=["integrations"], route_class=CapturingRoute)
 BASE = "/organisations/{organisation_id}/webhooks"
 READ_ERRORS = error_responses(401, 403, 404, 422)
 WRITE_ERRORS = error_responses(401, 403, 404, 409, 412, 422, 428)

@@ -7,13 +7,15 @@ from fastapi import APIRouter, Response
 from app.auth.dependencies import CurrentPrincipal, DbSession
 from app.auth.principal import Principal
 from app.core.errors import error_responses
-from app.core.idempotency import IDEMPOTENT
+from app.core.idempotency import IDEMPOTENT, CapturingRoute
 from app.core.versioning import IfMatch, set_etag
 from app.drafts import service as drafts
 from app.meetings import service
 from app.meetings.schemas import MeetingAttach, MeetingRead, OutcomeRecord
 
-router = APIRouter(prefix="/api/v1/drafts/{draft_id}", tags=["meetings"])
+router = APIRouter(
+    prefix="/api/v1/drafts/{draft_id}", tags=["meetings"], route_class=CapturingRoute
+)
 WRITE_ERRORS = error_responses(401, 403, 404, 409, 412, 422, 428)
 
 

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Response, status
 
 from app.auth.dependencies import CurrentPrincipal, DbSession
 from app.core.errors import error_responses
-from app.core.idempotency import IDEMPOTENT
+from app.core.idempotency import IDEMPOTENT, CapturingRoute
 from app.core.pagination import Paging
 from app.core.versioning import IfMatch, set_etag
 from app.organisations import service
@@ -23,7 +23,7 @@ from app.organisations.schemas import (
     UserRead,
 )
 
-router = APIRouter(prefix="/api/v1", tags=["organisations"])
+router = APIRouter(prefix="/api/v1", tags=["organisations"], route_class=CapturingRoute)
 READ_ERRORS = error_responses(401, 404, 422)
 WRITE_ERRORS = error_responses(401, 403, 404, 409, 422)
 

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Query, Response
 from app.audit.schemas import AuditEntryRead
 from app.auth.dependencies import CurrentPrincipal, DbSession
 from app.core.errors import error_responses
-from app.core.idempotency import IDEMPOTENT
+from app.core.idempotency import IDEMPOTENT, CapturingRoute
 from app.core.versioning import IfMatch, set_etag
 from app.reviews import comments as comment_service
 from app.reviews import history, service
@@ -30,7 +30,7 @@ from app.reviews.schemas import (
 )
 from app.workflow import machine, store
 
-router = APIRouter(prefix="/api/v1", tags=["reviews"])
+router = APIRouter(prefix="/api/v1", tags=["reviews"], route_class=CapturingRoute)
 TransitionName = Annotated[str, Path(pattern=r"^[a-z][a-z0-9_]{1,40}$")]
 
 

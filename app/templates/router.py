@@ -9,13 +9,13 @@ from fastapi.responses import PlainTextResponse
 
 from app.auth.dependencies import CurrentPrincipal, DbSession
 from app.core.errors import error_responses
-from app.core.idempotency import IDEMPOTENT
+from app.core.idempotency import IDEMPOTENT, CapturingRoute
 from app.core.versioning import IfMatch, set_etag
 from app.templates import service
 from app.templates.models import TemplateStatus
 from app.templates.schemas import TemplateCreate, TemplateRead, TemplateSummary, TemplateUpdate
 
-router = APIRouter(prefix="/api/v1", tags=["templates"])
+router = APIRouter(prefix="/api/v1", tags=["templates"], route_class=CapturingRoute)
 
 
 class YamlResponse(PlainTextResponse):

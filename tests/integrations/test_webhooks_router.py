@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 import uuid
-from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
 
-from app.auth.service import verify_bearer
-from app.core.idempotency import claim
 from tests.factories import World
 from tests.integrations.helpers import subscribe
 
@@ -106,26 +101,3 @@ def test_idempotent_create_replays_and_refuses_a_different_body(
     other = api.post(_base(world), json=body | {"description": "x"}, headers=headers)
     assert other.status_code == 422
     assert other.json()["error"]["code"] == "idempotency_key_reused"
-
-
-def test_idempotent_create_still_running_is_409(api: TestClient, world: World) -> None:
-    raw = json.dumps({"url": URL, "events": ["draft.created"]}).encode()
-    path = _base(world)
-    claims = verify_bearer(api.app.state.security, world.admin.token)  # type: ignore[attr-defined]
-    key = uuid.uuid4().hex
-    running = claim(
-        principal=json.dumps([claims["iss"], claims["sub"]]),
-        key=key,
-        method="POST",
-        path=path,
-        body_hash=hashlib.sha256(b"POST" + path.encode() + b"\0" + raw).hexdigest(),
-        ttl=timedelta(hours=24),
-    )
-    assert running.outcome == "run"
-    response = api.post(
-        path,
-        content=raw,
-        headers=world.admin.headers | {"Idempotency-Key": key, "Content-Type": "application/json"},
-    )
-    assert response.status_code == 409
-    assert response.json()["error"]["code"] == "idempotency_in_flight"

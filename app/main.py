@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 from datetime import timedelta
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.routing import APIRoute
 from starlette.middleware.gzip import GZipMiddleware
 
@@ -22,6 +22,7 @@ from app.core.idempotency import IdempotencyMiddleware, IdempotentReplay, replay
 from app.core.logging import configure_logging
 from app.core.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from app.core.ratelimit import ClientRateLimitMiddleware
+from app.core.text import parameters_under_text_rule
 from app.drafts.router import router as drafts_router
 from app.health.router import router as health_router
 from app.integrations.case_router import router as case_system_router
@@ -72,6 +73,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "Creating and state-changing POSTs accept `Idempotency-Key`."
         ),
         generate_unique_id_function=_operation_id,
+        dependencies=[Depends(parameters_under_text_rule)],
     )
     app.state.settings = settings
     # Everything imported and built so far lives as long as the process: keeping it out of

@@ -12,8 +12,9 @@ from app.auth import throttle
 from app.auth.principal import Principal, PrincipalKind
 from app.core import tokens
 from app.core.config import Settings
-from app.core.errors import Unauthorized
+from app.core.errors import Unauthorized, Unprocessable
 from app.core.passwords import verify_secret
+from app.core.text import character_name, forbidden_character
 from app.organisations import repository as org_repo
 from app.organisations.models import Role
 
@@ -67,10 +68,19 @@ def _issue(ctx: SecurityContext, subject: str, scope: str) -> IssuedToken:
     return IssuedToken(token, lifetime, scope)
 
 
+def _under_text_rule(**fields: str) -> None:
+    """Credentials under the text rule, before they reach a query (PostgreSQL refuses NUL)."""
+    for name, value in fields.items():
+        char = forbidden_character(value)
+        if char is not None:
+            raise Unprocessable(f"{name} cannot contain {character_name(char)}")
+
+
 def password_login(
     session: Session, ctx: SecurityContext, *, username: str, password: str, client_ip: str
 ) -> IssuedToken:
     """Password grant for people; failures are counted per account and per address."""
+    _under_text_rule(username=username, password=password)
     keys = [f"user:{username.strip().lower()}", f"ip:{client_ip}:{username.strip().lower()}"]
     for key in keys:
         throttle.check_not_locked(session, key)
@@ -94,6 +104,7 @@ def client_login(
     requested_scope: str | None,
 ) -> IssuedToken:
     """Client-credentials grant for case-management systems."""
+    _under_text_rule(client_id=client_id, client_secret=client_secret)
     key = f"client:{client_id}"
     throttle.check_not_locked(session, key)
     client = org_repo.client_by_client_id(session, client_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, func, literal_column, or_, text, tuple_
+from sqlalchemy import ColumnElement, func, literal, literal_column, or_, text, tuple_
 from sqlmodel import Session, col, select
 
 from app.drafts.models import DecisionDraft, DraftAlternative, DraftRevision
@@ -56,10 +56,23 @@ def _escape_like(text: str) -> str:
 _COMMON_TERM = 400
 
 
+def _fts_phrase(text_query: str) -> str | None:
+    """`text_query` as an FTS5 phrase, or None when the trigram index cannot answer it.
+
+    Inside double quotes (doubled to escape) every character is literal except NUL, which
+    ends the string in FTS5's query parser; under three characters there is no trigram."""
+    if len(text_query) < 3 or "\x00" in text_query:
+        return None
+    return '"' + text_query.replace('"', '""') + '"'
+
+
 def _text_condition(session: Session, text_query: str) -> ColumnElement[bool]:
-    """Substring match in title or proposal, through the trigram index when it can be used."""
-    if session.get_bind().dialect.name == "sqlite" and len(text_query) >= 3:
-        phrase = '"' + text_query.replace('"', '""') + '"'
+    """Substring match in title or proposal, through the trigram index when it can be used.
+
+    Case is folded by the database on both sides, so a text found by its exact spelling is
+    always found (folding in Python differs from SQLite's and PostgreSQL's `lower`)."""
+    phrase = _fts_phrase(text_query) if session.get_bind().dialect.name == "sqlite" else None
+    if phrase is not None:
         matching = text(
             "SELECT rowid FROM decision_draft_fts WHERE decision_draft_fts MATCH :phrase"
         )
@@ -72,7 +85,7 @@ def _text_condition(session: Session, text_query: str) -> ColumnElement[bool]:
             < _COMMON_TERM
         ):
             return literal_column("decision_draft.rowid").in_(matching.bindparams(phrase=phrase))
-    pattern = f"%{_escape_like(text_query.lower())}%"
+    pattern = func.lower(literal(f"%{_escape_like(text_query)}%"))
     return or_(
         func.lower(DecisionDraft.title).like(pattern, escape="\\"),
         func.lower(DecisionDraft.proposal).like(pattern, escape="\\"),

@@ -27,15 +27,12 @@ from app.drafts.schemas import (
 from app.workflow.states import DraftStatus
 
 router = APIRouter(prefix="/api/v1", tags=["drafts"], route_class=CapturingRoute)
-CaseSystem = Annotated[
-    str, Query(min_length=1, max_length=80, pattern=r"^[^\x00]+$", description="Case system name")
-]
+CaseSystem = Annotated[str, Query(min_length=1, max_length=80, description="Case system name")]
 CaseId = Annotated[
     str,
     Query(
         min_length=1,
         max_length=120,
-        pattern=r"^[^\x00]+$",
         description='The system\'s own case id, e.g. "HEL 2021-011830" or "47/00.02/2016"',
     ),
 ]

@@ -11,15 +11,13 @@ from app.core.schemas import InputModel, ReadModel
 from app.integrations.events import EVENT_TYPES
 from app.integrations.models import DeliveryStatus, PushStatus
 
-# PostgreSQL text cannot hold NUL, so it is refused as input rather than failing on insert.
-NO_NUL = r"^[^\x00]*$"
-Url = Annotated[str, StringConstraints(min_length=8, max_length=2000, pattern=NO_NUL)]
+Url = Annotated[str, StringConstraints(min_length=8, max_length=2000)]
 EventType = Annotated[str, Field(json_schema_extra={"enum": list(EVENT_TYPES)})]
-Description = Annotated[str, StringConstraints(max_length=300, pattern=NO_NUL)]
-Token = Annotated[str, StringConstraints(min_length=1, max_length=2000, pattern=NO_NUL)]
-RecordType = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=NO_NUL)]
-RecordId = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=NO_NUL)]
-Message = Annotated[str, StringConstraints(max_length=2000, pattern=NO_NUL)]
+Description = Annotated[str, StringConstraints(max_length=300)]
+Token = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
+RecordType = Annotated[str, StringConstraints(min_length=1, max_length=100)]
+RecordId = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+Message = Annotated[str, StringConstraints(max_length=2000)]
 DEFAULT_RECORD_TYPE = "Vaikutusten ennakkoarviointi"
 
 

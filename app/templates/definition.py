@@ -28,6 +28,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from app.core.text import check_document
+
 LANGUAGES = ("fi", "sv", "en")
 ALL_GENDERS = "all"
 YES, NO = "yes", "no"
@@ -292,6 +294,12 @@ class ScreeningOutcome(NamedTuple):
 
 
 class TemplateDefinition(_Frozen):
+    @model_validator(mode="before")
+    @classmethod
+    def _text_rule(cls, data: Any) -> Any:
+        """YAML escapes (such as \0) can put any character in a document: the rule holds."""
+        return check_document(data)
+
     key: Key
     version: StrictInt = Field(ge=1)
     status: PublicationStatus

@@ -85,6 +85,8 @@ def _field_error(error: Any) -> FieldError:
         return FieldError("required") if minimum <= 1 else FieldError("too_short", {"min": minimum})
     if kind == "string_too_long":
         return FieldError("too_long", {"max": int(ctx.get("max_length", 0))})
+    if kind == "text_character":
+        return FieldError("character", {"character": str(ctx.get("character", ""))})
     return FieldError(_MESSAGE_OF_TYPE.get(kind, "invalid"))
 
 

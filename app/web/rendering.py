@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from app.core.i18n import LANGUAGES, catalogue, format_day, format_moment, format_number, translate
+from app.core.text import display, verbatim
 from app.organisations.models import Role
 
 FRONTEND_DIR = Path(__file__).resolve().parents[2] / "frontend"
@@ -40,7 +41,9 @@ ENV = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
     auto_reload=False,
+    finalize=display,  # user text with bidi controls is isolated (app.core.text)
 )
+ENV.filters["verbatim"] = verbatim  # form control values go back exactly as stored
 
 
 def requested_lang(request: Request) -> str | None:

@@ -4,10 +4,11 @@ guards, and the sign-offs an assessment needs. Validated before it is saved."""
 from __future__ import annotations
 
 from collections import deque
-from typing import Annotated, Literal, get_args
+from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from app.core.text import check_document
 from app.organisations.models import Role
 from app.workflow.states import DraftStatus
 
@@ -54,6 +55,12 @@ class Requirement(PolicyModel):
 
 
 class WorkflowPolicy(PolicyModel):
+    @model_validator(mode="before")
+    @classmethod
+    def _text_rule(cls, data: Any) -> Any:
+        """YAML escapes (such as \0) can put any character in a document: the rule holds."""
+        return check_document(data)
+
     edit: dict[DraftStatus, dict[Part, list[Role]]]
     transitions: list[Transition]
     requirements: list[Requirement] = Field(default_factory=list)

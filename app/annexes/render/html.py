@@ -9,6 +9,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from app.annexes.record import AnnexRecord
 from app.annexes.render.marks import FILLS, INK
 from app.annexes.render.view import AnnexView, build_view
+from app.core.text import display
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[3] / "frontend" / "templates"
 TEMPLATE = "annex/annex.html.j2"
@@ -20,6 +21,7 @@ ENV = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
     auto_reload=False,
+    finalize=display,  # user text with bidi controls is isolated (app.core.text)
 )
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from app.templates.definition import (
@@ -563,7 +563,6 @@ def _locations(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]
     return [prefix] + [loc for key, value in children for loc in _locations(value, (*prefix, key))]
 
 
-@settings(deadline=None)  # a whole template is parsed per example; no timing is asserted
 @given(st.sampled_from(SHIPPED), st.data(), _JSON)
 def test_any_value_anywhere_gives_issues_or_a_working_template(
     key: str, data: st.DataObject, value: Any

@@ -70,7 +70,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             '`{"error": {"code", "message", "details"}}`.\n\n'
             "Any route can also answer **413** (request body over the size limit) and **429** "
             "(an API client over its rate limit: a token bucket per client, see `Retry-After`). "
-            "Creating and state-changing POSTs accept `Idempotency-Key`."
+            "Creating and state-changing POSTs accept `Idempotency-Key`: the key is spent in the "
+            "same transaction as the work, so a retry (also after a crash) replays the committed "
+            "answer byte for byte (`Idempotent-Replayed: true`), or runs a request whose work "
+            "never committed; an error spends no key.\n\n"
+            "Text: control characters other than tab, line feed and carriage return, and unpaired "
+            "surrogates, are refused in every body, path and query value with a 422 "
+            "(`text_character`) naming the field and the character; nothing is normalised."
         ),
         generate_unique_id_function=_operation_id,
         dependencies=[Depends(parameters_under_text_rule)],

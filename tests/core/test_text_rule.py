@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import uuid
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pikepdf
 import pytest
 from fastapi.testclient import TestClient
 from hypothesis import given, settings
@@ -15,11 +17,12 @@ from hypothesis import strategies as st
 from pydantic import BaseModel
 
 from app.annexes.record import AnnexRecord
-from app.annexes.render import render_html
+from app.annexes.render import render_html, render_pdf
 from app.core.schemas import InputModel
 from app.core.text import isolate
 from app.main import API_ROUTERS
 from examples.make_large_record import build_record
+from tests.annexes.pdf_inspect import document_text
 from tests.factories import World
 from tests.flows import create_draft
 
@@ -262,3 +265,14 @@ def test_a_yaml_escape_cannot_smuggle_a_control_character_into_a_template(
     )
     assert response.status_code == 422, response.text
     assert "U+0000 NULL" in response.text
+
+
+def test_the_pdf_annex_keeps_an_override_and_lays_everything_out_in_logical_order() -> None:
+    """ReportLab applies no bidi algorithm: glyphs go on the page in the order of the text,
+    so an override is kept (nothing is stripped) and reorders nothing, the title included."""
+    data = build_record(areas=2, groups=2, genders=2, alternatives=2)
+    data["identification"]["title"] = f"{SPOOF} SEURAAVA"
+    with pikepdf.open(io.BytesIO(render_pdf(AnnexRecord.model_validate(data)))) as pdf:
+        text = document_text(pdf)
+    assert f"{SPOOF} SEURAAVA" in text
+    assert text.index("XSSF") < text.index("gpj.exe") < text.index("SEURAAVA")

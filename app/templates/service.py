@@ -24,7 +24,7 @@ from app.organisations import service as organisations
 from app.templates import repository as repo
 from app.templates.definition import TemplateDefinition, TemplateInvalid
 from app.templates.models import AssessmentTemplate, TemplateStatus
-from app.templates.validation import parse_template
+from app.templates.validation import compose_bounded, parse_template
 
 SHIPPED_DIR = PROJECT_ROOT / "assessment_templates"
 
@@ -56,6 +56,13 @@ def _checked(data: dict[str, Any]) -> TemplateDefinition:
 
 def _from_yaml(text: str) -> dict[str, Any]:
     try:
+        _, too_large = compose_bounded(text)
+        if too_large:
+            raise Unprocessable(
+                "The YAML cannot be read",
+                code="invalid_template",
+                details=[{"path": i.path, "message": i.message} for i in too_large],
+            )
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise Unprocessable(

@@ -22,7 +22,9 @@ from app.templates.definition import (
     TemplateDefinition,
     TemplateInvalid,
     TemplateIssue,
+    TemplateKind,
 )
+from app.templates.limits import MAX_YAML_NODES, cells_issue, list_size_issues
 
 Loc = tuple[str | int, ...]
 Item = tuple[Loc, dict[str, Any]]
@@ -388,10 +390,29 @@ _CHECKS = (
 )
 
 
+def _size_issues(data: Mapping[str, Any]) -> list[_Issue]:
+    return [_Issue(issue.loc, issue.message) for issue in list_size_issues(data)]
+
+
+def _cells_issues(data: Mapping[str, Any]) -> list[_Issue]:
+    """Run on a template that passed every other check, so its matrix can be built."""
+    definition = TemplateDefinition.model_validate(data)
+    if definition.kind is not TemplateKind.matrix:
+        return []
+    issue = cells_issue(len(definition.cell_keys(["-"])))
+    return [_Issue(issue.loc, issue.message)] if issue else []
+
+
 def _issues(data: object) -> list[_Issue]:
     if not isinstance(data, dict):
         return [_Issue((), "a template must be a mapping of fields")]
+    too_large = _size_issues(data)
+    if too_large:
+        # every other check grows with these lists (some faster): report what is too long
+        return too_large
     found = _structural(data) + [issue for check in _CHECKS for issue in check(data)]
+    if not found:
+        found = _cells_issues(data)
     return list(dict.fromkeys(found))
 
 
@@ -458,9 +479,38 @@ def _syntax_issue(exc: yaml.YAMLError) -> TemplateIssue:
     )
 
 
+def _expanded_nodes(node: yaml.Node, memo: dict[int, int]) -> int:
+    """Nodes in the document with every alias written out (each shared node counted once)."""
+    known = memo.get(id(node))
+    if known is not None:
+        return known
+    memo[id(node)] = 1  # a recursive alias counts once, and the loader refuses it anyway
+    total = 1
+    if isinstance(node, yaml.SequenceNode):
+        total += sum(_expanded_nodes(item, memo) for item in node.value)
+    elif isinstance(node, yaml.MappingNode):
+        total += sum(_expanded_nodes(k, memo) + _expanded_nodes(v, memo) for k, v in node.value)
+    memo[id(node)] = total
+    return total
+
+
+def compose_bounded(text: str) -> tuple[yaml.Node | None, list[TemplateIssue]]:
+    """The YAML node tree, or an issue when aliases (`*name`) expand it past the limit."""
+    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    if root is None or _expanded_nodes(root, {}) <= MAX_YAML_NODES:
+        return root, []
+    message = (
+        f"the YAML stands for more than {MAX_YAML_NODES} values once its aliases (*name) "
+        "are expanded"
+    )
+    return root, [TemplateIssue("", message, root.start_mark.line + 1)]
+
+
 def _read_text(text: str, *, file_name: str | None) -> tuple[object, list[TemplateIssue]]:
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root, too_large = compose_bounded(text)
+        if too_large:
+            return None, too_large
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         return None, [_syntax_issue(exc)]

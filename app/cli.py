@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 import uvicorn
 
+from app.auth.permissions import Scope
 from app.auth.principal import SYSTEM
 from app.core import migrations
 from app.core.config import get_settings
@@ -20,7 +21,6 @@ from app.organisations.schemas import (
     ApiClientCreate,
     Language,
     OrganisationCreate,
-    Scope,
     UserCreate,
 )
 

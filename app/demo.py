@@ -11,6 +11,7 @@ from app.annexes import service as annexes
 from app.assessments import screening as screening_service
 from app.assessments import service as assessments
 from app.assessments.schemas import CellWrite, ScreeningIn
+from app.auth.permissions import Scope
 from app.auth.principal import SYSTEM, Principal
 from app.auth.service import user_principal
 from app.core.passwords import hash_secret
@@ -22,7 +23,6 @@ from app.organisations.schemas import (
     ApiClientCreate,
     Language,
     OrganisationCreate,
-    Scope,
     UserCreate,
 )
 from app.reviews import service as reviews

@@ -12,6 +12,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from app.annexes.router import router as annexes_router
 from app.assessments.router import router as assessments_router
 from app.audit.router import router as audit_router
+from app.auth.dependencies import document_scopes
 from app.auth.middleware import CallerMiddleware
 from app.auth.router import router as auth_router
 from app.auth.service import SecurityContext
@@ -94,6 +95,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in API_ROUTERS:
         app.include_router(router)
     app.include_router(web_router)
+    document_scopes(app, API_ROUTERS)
     mount_static(app)
     app.add_exception_handler(IdempotentReplay, replay_handler)
     # Outermost last. Compression wraps everything inside it, so what the idempotency layer

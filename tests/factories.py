@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from fastapi import FastAPI
 
+from app.auth.permissions import Scope
 from app.auth.principal import SYSTEM
 from app.auth.service import SecurityContext
 from app.core import tokens
@@ -17,7 +18,6 @@ from app.organisations.schemas import (
     ApiClientCreate,
     Language,
     OrganisationCreate,
-    Scope,
     UserCreate,
 )
 

@@ -10,7 +10,8 @@ from fastapi import APIRouter, Header, Query, Request, Response
 from app.annexes import service
 from app.annexes.models import Annex, AnnexFile
 from app.annexes.schemas import AnnexFileRead, AnnexIssue, AnnexRead, VerificationRead
-from app.auth.dependencies import CurrentPrincipal, DbSession
+from app.auth.dependencies import CurrentPrincipal, DbSession, RequireScope
+from app.auth.permissions import ISSUE_ANNEXES, READ_ANNEXES
 from app.core.errors import error_responses
 from app.core.idempotency import IDEMPOTENT, CapturingRoute
 
@@ -58,7 +59,7 @@ def _read(request: Request, annex: Annex, files: Sequence[AnnexFile]) -> AnnexRe
     response_model=list[AnnexRead],
     summary="Issue the annex",
     responses=error_responses(401, 403, 404, 409, 422),
-    dependencies=IDEMPOTENT,
+    dependencies=[RequireScope(ISSUE_ANNEXES), *IDEMPOTENT],
 )
 def issue_annex(
     draft_id: str,
@@ -79,6 +80,7 @@ def issue_annex(
     response_model=list[AnnexRead],
     summary="List a draft's annexes",
     responses=error_responses(401, 403, 404),
+    dependencies=[RequireScope(READ_ANNEXES)],
 )
 def list_annexes(
     draft_id: str, request: Request, session: DbSession, principal: CurrentPrincipal
@@ -95,6 +97,7 @@ def list_annexes(
     response_model=VerificationRead,
     summary="Verify an annex by its sha256",
     responses=error_responses(401, 422),
+    dependencies=[RequireScope(READ_ANNEXES)],
 )
 def verify_annex(
     session: DbSession,
@@ -135,6 +138,7 @@ def _file_response(file: AnnexFile, if_none_match: str | None) -> Response:
     summary="Download an annex file",
     response_class=Response,
     responses=FILE_RESPONSES,
+    dependencies=[RequireScope(READ_ANNEXES)],
 )
 def annex_file(
     annex_id: str,
@@ -161,6 +165,7 @@ _NEGOTIATED = {"application/pdf": "pdf", "text/html": "html", "application/zip":
         304: {"description": "Not modified"},
         **error_responses(401, 403, 404),
     },
+    dependencies=[RequireScope(READ_ANNEXES)],
 )
 def get_annex(
     annex_id: str,

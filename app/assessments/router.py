@@ -23,7 +23,8 @@ from app.assessments.schemas import (
     TemplateSuggestion,
 )
 from app.assessments.summary import Counts
-from app.auth.dependencies import CurrentPrincipal, DbSession
+from app.auth.dependencies import CurrentPrincipal, DbSession, RequireScope
+from app.auth.permissions import EDIT_DRAFTS, READ_DRAFTS, WRITE_DRAFTS
 from app.core.errors import error_responses
 from app.core.idempotency import IDEMPOTENT, CapturingRoute
 from app.core.versioning import IfMatch, etag, set_etag
@@ -57,6 +58,7 @@ def _screening(result: screening.ScreeningResult) -> ScreeningRead:
     response_model=ScreeningRead,
     summary="Record the screening",
     responses=WRITE_ERRORS,
+    dependencies=[RequireScope(EDIT_DRAFTS)],
 )
 def put_screening(
     draft_id: str,
@@ -79,6 +81,7 @@ def put_screening(
     response_model=ScreeningRead,
     summary="Get the screening",
     responses=error_responses(401, 403, 404),
+    dependencies=[RequireScope(READ_DRAFTS)],
 )
 def get_screening(draft_id: str, session: DbSession, principal: CurrentPrincipal) -> ScreeningRead:
     """The outcome, its reason and the suggested matrix templates."""
@@ -134,7 +137,7 @@ def to_read(view: service.AssessmentView) -> AssessmentRead:
     response_model=AssessmentRead,
     summary="Start the assessment",
     responses=error_responses(401, 403, 404, 409, 422),
-    dependencies=IDEMPOTENT,
+    dependencies=[RequireScope(WRITE_DRAFTS), *IDEMPOTENT],
 )
 def start_assessment(
     draft_id: str,
@@ -156,6 +159,7 @@ def start_assessment(
     response_model=AssessmentRead,
     summary="Read the whole matrix",
     responses={304: {"description": "Not modified"}, **error_responses(401, 403, 404)},
+    dependencies=[RequireScope(READ_DRAFTS)],
 )
 def get_assessment(
     draft_id: str,
@@ -182,6 +186,7 @@ def get_assessment(
     response_model=AssessmentRead,
     summary="Update assessment texts",
     responses=WRITE_ERRORS,
+    dependencies=[RequireScope(EDIT_DRAFTS)],
 )
 def update_texts(
     draft_id: str,
@@ -204,6 +209,7 @@ def update_texts(
     response_model=CellsWriteResult,
     summary="Write many cells",
     responses=WRITE_ERRORS,
+    dependencies=[RequireScope(EDIT_DRAFTS)],
 )
 def write_cells(
     draft_id: str,
@@ -247,6 +253,7 @@ def _counts(c: Counts) -> dict[str, object]:
     response_model=SummaryRead,
     summary="Summary of the matrix",
     responses=error_responses(401, 403, 404),
+    dependencies=[RequireScope(READ_DRAFTS)],
 )
 def get_summary(draft_id: str, session: DbSession, principal: CurrentPrincipal) -> JSONResponse:
     """Counts per alternative, area, group and gender; findings; alternatives side by side."""
@@ -291,7 +298,7 @@ def get_summary(draft_id: str, session: DbSession, principal: CurrentPrincipal) 
     response_model=MigrationReport,
     summary="Move to another template version",
     responses=WRITE_ERRORS,
-    dependencies=IDEMPOTENT,
+    dependencies=[RequireScope(EDIT_DRAFTS), *IDEMPOTENT],
 )
 def migrate(
     draft_id: str,

@@ -8,7 +8,8 @@ from fastapi import APIRouter, Query
 
 from app.audit import service
 from app.audit.schemas import AuditEntryRead, ChainReportRead
-from app.auth.dependencies import CurrentPrincipal, DbSession
+from app.auth.dependencies import CurrentPrincipal, DbSession, RequireScope
+from app.auth.permissions import ADMINISTER, OPERATE
 from app.core.errors import error_responses
 from app.core.idempotency import CapturingRoute
 from app.core.pagination import Paging
@@ -21,6 +22,7 @@ router = APIRouter(prefix="/api/v1", tags=["audit"], route_class=CapturingRoute)
     response_model=list[AuditEntryRead],
     summary="Read an organisation's audit log",
     responses=error_responses(401, 403, 404, 422),
+    dependencies=[RequireScope(ADMINISTER)],
 )
 def organisation_log(
     organisation_id: str,
@@ -46,6 +48,7 @@ def organisation_log(
     response_model=ChainReportRead,
     summary="Verify the audit chain",
     responses=error_responses(401, 403),
+    dependencies=[RequireScope(OPERATE)],
 )
 def verify(session: DbSession, principal: CurrentPrincipal) -> ChainReportRead:
     """Walk the whole chain and report the first broken link."""

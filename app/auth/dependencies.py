@@ -1,20 +1,40 @@
-"""Request dependencies: the verified caller and the security context."""
+"""Request dependencies: the verified caller, the security context and the route's scope gate."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable, Iterable
+from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.openapi.models import OAuthFlowClientCredentials
+from fastapi.routing import APIRoute
 from fastapi.security import OAuth2PasswordBearer
 from sqlmodel import Session
 
-from app.auth.principal import Principal
+from app.auth.permissions import SCOPE_DESCRIPTIONS, Scope, ensure_holds
+from app.auth.principal import Permission, Principal
 from app.auth.service import SecurityContext, principal_from_claims, verify_bearer
 from app.core.caller import caller_of
 from app.core.db import get_session
-from app.core.errors import Unauthorized
+from app.core.errors import Unauthorized, error_responses
 
-oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
+TOKEN_URL = "/api/v1/auth/token"  # noqa: S105 - a URL, not a secret
+SCHEME_NAME = "OAuth2"
+
+
+def _bearer_scheme() -> OAuth2PasswordBearer:
+    """People use the password grant, case systems the client-credentials grant."""
+    scheme = OAuth2PasswordBearer(
+        tokenUrl=TOKEN_URL, scopes=SCOPE_DESCRIPTIONS, scheme_name=SCHEME_NAME, auto_error=False
+    )
+    flows = scheme.model.flows  # type: ignore[attr-defined]
+    flows.clientCredentials = OAuthFlowClientCredentials(
+        tokenUrl=TOKEN_URL, scopes={s.value: SCOPE_DESCRIPTIONS[s] for s in Scope}
+    )
+    return scheme
+
+
+oauth2_scheme = _bearer_scheme()
 
 # scope="function": commit before the response is sent, so a failed commit is an error.
 DbSession = Annotated[Session, Depends(get_session, scope="function")]
@@ -46,3 +66,60 @@ def get_principal(
 
 
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
+
+_GATES: dict[Callable[..., None], Permission] = {}
+
+
+def RequireScope(permission: Permission) -> Any:  # noqa: N802 - reads as a declaration
+    """A route-level gate: 401 without a valid token, 403 without the permission's scope.
+
+    Declared first in the route's `dependencies`, it runs before the route's own parameters,
+    loaders and idempotency claim, so no 404, 409 or 422 answers a caller who may not use the
+    route at all. `document_scopes` writes the scope into the route's security requirement.
+    """
+
+    def require_scope(principal: CurrentPrincipal) -> None:
+        ensure_holds(principal, permission)
+
+    _GATES[require_scope] = permission
+    return Depends(require_scope)
+
+
+def route_permission(route: APIRoute) -> Permission | None:
+    """The permission a route's gate declares (None for public routes)."""
+    found = [_GATES[d.dependency] for d in route.dependencies if d.dependency in _GATES]
+    return found[0] if found else None
+
+
+def _security(permission: Permission) -> list[dict[str, list[str]]]:
+    """OpenAPI security requirements: any one of the permission's scopes (none: any token)."""
+    if not permission.scopes:
+        return [{SCHEME_NAME: []}]
+    return [{SCHEME_NAME: [scope]} for scope in sorted(permission.scopes)]
+
+
+def document_scopes(app: FastAPI, routers: Iterable[APIRouter]) -> None:
+    """Every gated route of `routers` documents its 403 and names its scopes in the spec."""
+    gated = [
+        (route, permission)
+        for router in routers
+        for route in router.routes
+        if isinstance(route, APIRoute) and (permission := route_permission(route)) is not None
+    ]
+    for route, permission in gated:
+        if permission.scopes:
+            route.responses.setdefault(403, error_responses(403)[403])
+        # API clients are rate limited on every authenticated route (app/core/ratelimit.py)
+        route.responses.setdefault(429, error_responses(429)[429])
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = generate()
+            for route, permission in gated:
+                for method in route.methods or ():
+                    operation = schema["paths"][route.path_format][method.lower()]
+                    operation["security"] = _security(permission)
+        return app.openapi_schema or generate()
+
+    app.openapi = openapi  # type: ignore[method-assign]

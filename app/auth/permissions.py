@@ -1,28 +1,115 @@
-"""Who may do what: one place naming each permission by roles (people) and scope (systems)."""
+"""Who may do what: every scope and every permission, by roles (people) and scopes (clients).
+
+Each API route declares one of these permissions with `RequireScope` (app/auth/dependencies.py);
+that gate runs before anything else the route does, and the spec names the scope the route
+needs. Services then check the same permission per organisation (`ensure`).
+
+- **API clients** hold the scopes they were granted (`Scope`) and asked for in their token.
+- **People** hold the scopes their roles imply: a person passes a route's gate when one of
+  their roles, in any organisation, is one the permission names; platform operators pass
+  every gate. Whether the role counts in *this* organisation is the service's check (404 when
+  the caller has no role there, 403 when the role does not allow it).
+- Scopes in `PeopleScope` name what only people do; they are never granted to a client.
+"""
 
 from __future__ import annotations
 
-from app.auth.principal import Permission, Principal
+from enum import StrEnum
+
+from app.auth.principal import Permission, Principal, PrincipalKind
 from app.core.errors import Forbidden, NotFound
 from app.organisations.models import Role
 
+
+class Scope(StrEnum):
+    """Scopes an API client can be granted (client-credentials grant)."""
+
+    drafts_read = "drafts:read"
+    drafts_write = "drafts:write"
+    comments_write = "comments:write"
+    reviews_write = "reviews:write"
+    meetings_write = "meetings:write"
+    annexes_read = "annexes:read"
+    annexes_write = "annexes:write"
+    webhooks_manage = "webhooks:manage"
+    templates_read = "templates:read"
+
+
+class PeopleScope(StrEnum):
+    """Scopes only people hold, through their roles; no API client is ever granted one."""
+
+    templates_write = "templates:write"
+    users_read = "users:read"
+    organisations_admin = "organisations:admin"
+    platform_operate = "platform:operate"
+
+
+SCOPE_DESCRIPTIONS: dict[str, str] = {
+    Scope.drafts_read: "Read drafts, screenings, assessments, reviews, comments and meetings",
+    Scope.drafts_write: (
+        "Create and edit drafts, screenings and assessments, and take the workflow "
+        "transitions of a preparer (the organisation's workflow policy decides per state)"
+    ),
+    Scope.comments_write: "Comment on drafts, resolve and reopen comments",
+    Scope.reviews_write: "Take the workflow transitions of an expert reviewer",
+    Scope.meetings_write: "Attach annexes to meetings, record outcomes, secretary transitions",
+    Scope.annexes_read: "Read and verify annexes and record pushes",
+    Scope.annexes_write: "Issue annexes and answer record pushes",
+    Scope.webhooks_manage: "Manage webhook subscriptions and deliveries",
+    Scope.templates_read: "Read assessment templates",
+    PeopleScope.templates_write: "People only (admins, experts): manage templates",
+    PeopleScope.users_read: "People only (any role): read the people of an organisation",
+    PeopleScope.organisations_admin: "People only (admins): people, clients, policy, case system",
+    PeopleScope.platform_operate: "People only (platform operators): organisations, audit chain",
+}
+
 ANY_ROLE = (Role.preparer, Role.expert, Role.secretary, Role.admin)
 
-READ_DRAFTS = Permission.of(*ANY_ROLE, scope="drafts:read")
-WRITE_DRAFTS = Permission.of(Role.preparer, Role.admin, scope="drafts:write")
-SCREEN_DRAFTS = Permission.of(Role.preparer, Role.admin, scope="drafts:write")
-SCORE_CELLS = Permission.of(Role.preparer, Role.expert, scope="drafts:write")
-READ_TEMPLATES = Permission.of(*ANY_ROLE, scope="templates:read")
-MANAGE_TEMPLATES = Permission.of(Role.admin, Role.expert)
-REVIEW = Permission.of(Role.expert, Role.admin, scope="reviews:write")
-RECORD_MEETING = Permission.of(Role.secretary, scope="meetings:write")
-READ_ANNEXES = Permission.of(*ANY_ROLE, scope="annexes:read")
-ISSUE_ANNEXES = Permission.of(Role.secretary, Role.preparer, Role.admin, scope="annexes:write")
-MANAGE_WEBHOOKS = Permission.of(Role.admin, scope="webhooks:manage")
-ADMINISTER = Permission.of(Role.admin)
-COMMENT = READ_DRAFTS  # whoever may read a draft may comment on it
-RESOLVE_COMMENTS = Permission.of(*ANY_ROLE, scope=REVIEW.scope)
-ANSWER_PUSHES = Permission.of(Role.admin, scope="annexes:write")
+AUTHENTICATED = Permission.of()
+"""Any authenticated caller (what it sees is still filtered by organisation)."""
+READ_DRAFTS = Permission.of(*ANY_ROLE, scope=Scope.drafts_read)
+WRITE_DRAFTS = Permission.of(Role.preparer, Role.admin, scope=Scope.drafts_write)
+# edits the organisation's workflow policy governs per state and role (any role may be named)
+EDIT_DRAFTS = Permission.of(*ANY_ROLE, scope=Scope.drafts_write)
+SCREEN_DRAFTS = Permission.of(Role.preparer, Role.admin, scope=Scope.drafts_write)
+SCORE_CELLS = Permission.of(Role.preparer, Role.expert, scope=Scope.drafts_write)
+TAKE_TRANSITIONS = Permission.of(
+    *ANY_ROLE, scopes=(Scope.drafts_write, Scope.reviews_write, Scope.meetings_write)
+)
+COMMENT = Permission.of(*ANY_ROLE, scope=Scope.comments_write)
+READ_TEMPLATES = Permission.of(*ANY_ROLE, scope=Scope.templates_read)
+MANAGE_TEMPLATES = Permission.of(Role.admin, Role.expert, scope=PeopleScope.templates_write)
+REVIEW = Permission.of(Role.expert, Role.admin, scope=Scope.reviews_write)
+RECORD_MEETING = Permission.of(Role.secretary, scope=Scope.meetings_write)
+READ_ANNEXES = Permission.of(*ANY_ROLE, scope=Scope.annexes_read)
+ISSUE_ANNEXES = Permission.of(Role.secretary, Role.preparer, Role.admin, scope=Scope.annexes_write)
+ANSWER_PUSHES = Permission.of(Role.admin, scope=Scope.annexes_write)
+MANAGE_WEBHOOKS = Permission.of(Role.admin, scope=Scope.webhooks_manage)
+READ_PEOPLE = Permission.of(*ANY_ROLE, scope=PeopleScope.users_read)
+ADMINISTER = Permission.of(Role.admin, scope=PeopleScope.organisations_admin)
+OPERATE = Permission.of(scope=PeopleScope.platform_operate)
+"""Platform operators (superusers) only."""
+
+
+def holds(principal: Principal, permission: Permission) -> bool:
+    """The route-level gate: may this caller use a route that needs `permission` at all?"""
+    if principal.kind is PrincipalKind.system or principal.is_superuser:
+        return True
+    if not permission.scopes:
+        return True
+    if principal.kind is PrincipalKind.client:
+        return bool(permission.scopes & principal.scopes)
+    return any(roles & permission.roles for roles in principal.roles.values())
+
+
+def ensure_holds(principal: Principal, permission: Permission) -> None:
+    """403 before the route does anything when the caller lacks the route's scope."""
+    if holds(principal, permission):
+        return
+    needed = " or ".join(sorted(permission.scopes))
+    if principal.kind is PrincipalKind.client:
+        raise Forbidden(f"This API client lacks the {needed} scope", code="insufficient_scope")
+    raise Forbidden(f"Your roles do not include {needed}", code="insufficient_scope")
 
 
 def ensure_visible(principal: Principal, organisation_id: str, what: str) -> None:
@@ -40,9 +127,9 @@ def ensure(principal: Principal, organisation_id: str, permission: Permission, a
 
 
 _SCOPE_ROLES = {
-    "drafts:write": Role.preparer,
-    "reviews:write": Role.expert,
-    "meetings:write": Role.secretary,
+    Scope.drafts_write: Role.preparer,
+    Scope.reviews_write: Role.expert,
+    Scope.meetings_write: Role.secretary,
 }
 
 

@@ -16,14 +16,14 @@ class PrincipalKind(StrEnum):
 
 @dataclass(frozen=True)
 class Permission:
-    """People pass with any of `roles` in the organisation; systems with `scope`."""
+    """People pass with any of `roles` in the organisation; API clients with any of `scopes`."""
 
     roles: frozenset[Role]
-    scope: str | None = None
+    scopes: frozenset[str] = frozenset()
 
     @classmethod
-    def of(cls, *roles: Role, scope: str | None = None) -> Permission:
-        return cls(frozenset(roles), scope)
+    def of(cls, *roles: Role, scope: str | None = None, scopes: tuple[str, ...] = ()) -> Permission:
+        return cls(frozenset(roles), frozenset((scope,) if scope else scopes))
 
 
 @dataclass(frozen=True)
@@ -52,11 +52,7 @@ class Principal:
 
     def may(self, organisation_id: str, permission: Permission) -> bool:
         if self.kind is PrincipalKind.client:
-            return (
-                organisation_id in self.roles
-                and permission.scope is not None
-                and permission.scope in self.scopes
-            )
+            return organisation_id in self.roles and bool(permission.scopes & self.scopes)
         if self.kind is PrincipalKind.system:
             return True
         return bool(self.roles_in(organisation_id) & permission.roles)

@@ -9,7 +9,8 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Form, Header, Request
 
 from app.auth import service
-from app.auth.dependencies import CurrentPrincipal, DbSession, Security
+from app.auth.dependencies import CurrentPrincipal, DbSession, RequireScope, Security
+from app.auth.permissions import AUTHENTICATED
 from app.auth.schemas import MeRead, OrganisationRoles, TokenResponse
 from app.core import tokens
 from app.core.errors import Unauthorized, Unprocessable, error_responses
@@ -70,7 +71,13 @@ def issue_token(
     )
 
 
-@router.get("/me", response_model=MeRead, summary="Who am I", responses=error_responses(401))
+@router.get(
+    "/me",
+    response_model=MeRead,
+    summary="Who am I",
+    responses=error_responses(401),
+    dependencies=[RequireScope(AUTHENTICATED)],
+)
 def me(session: DbSession, principal: CurrentPrincipal) -> MeRead:
     """The caller, its organisations and roles (or scopes for a system)."""
     caller = service.describe(session, principal)

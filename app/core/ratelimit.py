@@ -1,7 +1,8 @@
 """Per-client rate limit: a token bucket per API client, 429 with Retry-After when empty.
 
-Only systems (client-credentials tokens) are limited; people are throttled at login. The
-buckets live in the server process, so N processes allow N times the rate in total.
+Only systems (client-credentials tokens) are limited, on the authenticated API routes (each
+documents its 429), never on probes or pages; people are throttled at login. The buckets live
+in the server process, so N processes allow N times the rate in total.
 """
 
 from __future__ import annotations
@@ -56,7 +57,8 @@ class ClientRateLimitMiddleware:
         self.buckets = TokenBuckets(rate_per_minute)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        subject = _client_subject(scope) if scope["type"] == "http" else None
+        limited = scope["type"] == "http" and _limited_path(scope["path"])
+        subject = _client_subject(scope) if limited else None
         wait = self.buckets.take(subject) if subject else 0.0
         if wait > 0:
             response = error_response(
@@ -68,6 +70,11 @@ class ClientRateLimitMiddleware:
             await response(scope, receive, send)
             return
         await self.app(scope, receive, send)
+
+
+def _limited_path(path: str) -> bool:
+    """The authenticated API (where 429 is documented); never probes, pages or token issue."""
+    return path.startswith("/api/") and not path.startswith("/api/v1/auth/")
 
 
 def _client_subject(scope: Scope) -> str | None:

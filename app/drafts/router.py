@@ -7,7 +7,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from app.auth.dependencies import CurrentPrincipal, DbSession
+from app.auth.dependencies import CurrentPrincipal, DbSession, RequireScope
+from app.auth.permissions import EDIT_DRAFTS, READ_DRAFTS, WRITE_DRAFTS
 from app.core.errors import error_responses
 from app.core.idempotency import IDEMPOTENT, CapturingRoute
 from app.core.versioning import IfMatch, OptionalIfMatch, set_etag
@@ -79,7 +80,7 @@ def to_read(view: service.DraftView) -> DraftRead:
     response_model=DraftRead,
     summary="Create a draft",
     responses=error_responses(401, 403, 404, 409, 422),
-    dependencies=IDEMPOTENT,
+    dependencies=[RequireScope(WRITE_DRAFTS), *IDEMPOTENT],
 )
 def create_draft(
     data: DraftCreate,
@@ -99,6 +100,7 @@ def create_draft(
     response_model=DraftList,
     summary="List and search drafts",
     responses=error_responses(401, 422),
+    dependencies=[RequireScope(READ_DRAFTS)],
 )
 def list_drafts(
     session: DbSession,
@@ -153,6 +155,7 @@ def list_drafts(
     response_model=DraftRead,
     summary="Find a draft by case id",
     responses=error_responses(401, 403, 404, 422),
+    dependencies=[RequireScope(READ_DRAFTS)],
 )
 def get_draft_by_case(
     system: CaseSystem,
@@ -182,6 +185,7 @@ def get_draft_by_case(
         201: {"model": DraftRead, "description": "Created and linked to the case"},
         **error_responses(401, 403, 404, 409, 412, 422, 428),
     },
+    dependencies=[RequireScope(WRITE_DRAFTS)],
 )
 def put_draft_by_case(
     system: CaseSystem,
@@ -212,6 +216,7 @@ def put_draft_by_case(
     response_model=DraftRead,
     summary="Get a draft",
     responses=error_responses(401, 403, 404),
+    dependencies=[RequireScope(READ_DRAFTS)],
 )
 def get_draft(
     draft_id: str, session: DbSession, principal: CurrentPrincipal, response: Response
@@ -227,6 +232,7 @@ def get_draft(
     response_model=DraftRead,
     summary="Update a draft",
     responses=error_responses(401, 403, 404, 409, 412, 422, 428),
+    dependencies=[RequireScope(EDIT_DRAFTS)],
 )
 def update_draft(
     draft_id: str,
@@ -249,6 +255,7 @@ def update_draft(
     response_model=list[RevisionRead],
     summary="List a draft's revisions",
     responses=error_responses(401, 403, 404),
+    dependencies=[RequireScope(READ_DRAFTS)],
 )
 def list_revisions(
     draft_id: str, session: DbSession, principal: CurrentPrincipal

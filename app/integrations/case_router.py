@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
-from app.auth.dependencies import CurrentPrincipal, DbSession
+from app.auth.dependencies import CurrentPrincipal, DbSession, RequireScope
+from app.auth.permissions import ADMINISTER, ANSWER_PUSHES, READ_ANNEXES
 from app.core.errors import error_responses
 from app.core.idempotency import IDEMPOTENT, CapturingRoute
 from app.core.versioning import OptionalIfMatch, set_etag
@@ -38,6 +39,7 @@ def _endpoint_read(endpoint: CaseSystemEndpoint, secret: str | None = None) -> C
         201: {"model": CaseSystemWithSecret, "description": "Created; the secret is shown once"},
         **error_responses(401, 403, 404, 409, 412, 422, 428),
     },
+    dependencies=[RequireScope(ADMINISTER)],
 )
 def put_case_system(
     organisation_id: str,
@@ -67,6 +69,7 @@ def put_case_system(
     response_model=CaseSystemRead,
     summary="Get the case-system endpoint",
     responses=error_responses(401, 403, 404),
+    dependencies=[RequireScope(ADMINISTER)],
 )
 def get_case_system(
     organisation_id: str, session: DbSession, principal: CurrentPrincipal, response: Response
@@ -84,6 +87,7 @@ def get_case_system(
     response_model=RecordPushRead,
     summary="Get a record push",
     responses=error_responses(401, 403, 404),
+    dependencies=[RequireScope(READ_ANNEXES)],
 )
 def get_record_push(
     push_id: str, session: DbSession, principal: CurrentPrincipal
@@ -98,7 +102,7 @@ def get_record_push(
     response_model=RecordPushRead,
     summary="Answer a record push",
     responses=error_responses(401, 403, 404, 409, 422),
-    dependencies=IDEMPOTENT,
+    dependencies=[RequireScope(ANSWER_PUSHES), *IDEMPOTENT],
 )
 def case_system_callback(
     push_id: str, data: PushCallback, session: DbSession, principal: CurrentPrincipal

@@ -25,8 +25,6 @@ from app.integrations.schemas import CaseSystemPut, PushCallback
 from app.integrations.service import check_target
 from app.organisations.service import visible_organisation
 
-# The case system answering a push: its own API client, or an administrator.
-
 
 class AnnexLike(Protocol):
     """What the annex service hands over; `files` holds (file_name, format_name, sha256, uri)."""

@@ -6,7 +6,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 
-from app.auth.dependencies import CurrentPrincipal, DbSession
+from app.auth.dependencies import CurrentPrincipal, DbSession, RequireScope
+from app.auth.permissions import MANAGE_WEBHOOKS
 from app.core.config import Settings
 from app.core.errors import error_responses
 from app.core.idempotency import IDEMPOTENT, CapturingRoute
@@ -57,7 +58,7 @@ def delivery_read(delivery: WebhookDelivery, event: OutboxEvent) -> DeliveryRead
     response_model=WebhookWithSecret,
     summary="Subscribe to events",
     responses=error_responses(401, 403, 404, 409, 422),
-    dependencies=IDEMPOTENT,
+    dependencies=[RequireScope(MANAGE_WEBHOOKS), *IDEMPOTENT],
 )
 def create_webhook(
     organisation_id: str,
@@ -83,7 +84,11 @@ def create_webhook(
 
 
 @router.get(
-    BASE, response_model=list[WebhookRead], summary="List subscriptions", responses=READ_ERRORS
+    BASE,
+    response_model=list[WebhookRead],
+    summary="List subscriptions",
+    responses=READ_ERRORS,
+    dependencies=[RequireScope(MANAGE_WEBHOOKS)],
 )
 def list_webhooks(
     organisation_id: str, session: DbSession, principal: CurrentPrincipal, page: Paging
@@ -104,6 +109,7 @@ def list_webhooks(
     response_model=WebhookRead,
     summary="Get a subscription",
     responses=READ_ERRORS,
+    dependencies=[RequireScope(MANAGE_WEBHOOKS)],
 )
 def get_webhook(
     organisation_id: str,
@@ -125,6 +131,7 @@ def get_webhook(
     response_model=WebhookRead,
     summary="Update a subscription",
     responses=WRITE_ERRORS,
+    dependencies=[RequireScope(MANAGE_WEBHOOKS)],
 )
 def update_webhook(
     organisation_id: str,
@@ -151,7 +158,11 @@ def update_webhook(
 
 
 @router.delete(
-    BASE + "/{webhook_id}", status_code=204, summary="Delete a subscription", responses=WRITE_ERRORS
+    BASE + "/{webhook_id}",
+    status_code=204,
+    summary="Delete a subscription",
+    responses=WRITE_ERRORS,
+    dependencies=[RequireScope(MANAGE_WEBHOOKS)],
 )
 def delete_webhook(
     organisation_id: str,
@@ -176,7 +187,7 @@ def delete_webhook(
     response_model=WebhookWithSecret,
     summary="Rotate a subscription's secret",
     responses=error_responses(401, 403, 404, 409, 422),
-    dependencies=IDEMPOTENT,
+    dependencies=[RequireScope(MANAGE_WEBHOOKS), *IDEMPOTENT],
 )
 def rotate_webhook_secret(
     organisation_id: str,
@@ -198,6 +209,7 @@ def rotate_webhook_secret(
     response_model=list[DeliveryRead],
     summary="List a subscription's deliveries",
     responses=READ_ERRORS,
+    dependencies=[RequireScope(MANAGE_WEBHOOKS)],
 )
 def list_deliveries(
     organisation_id: str,
@@ -225,6 +237,7 @@ def list_deliveries(
     response_model=list[AttemptRead],
     summary="List a delivery's attempts",
     responses=READ_ERRORS,
+    dependencies=[RequireScope(MANAGE_WEBHOOKS)],
 )
 def list_attempts(
     delivery_id: str, session: DbSession, principal: CurrentPrincipal
@@ -240,7 +253,7 @@ def list_attempts(
     response_model=DeliveryRead,
     summary="Redeliver an event",
     responses=error_responses(401, 403, 404, 409, 422),
-    dependencies=IDEMPOTENT,
+    dependencies=[RequireScope(MANAGE_WEBHOOKS), *IDEMPOTENT],
 )
 def redeliver(delivery_id: str, session: DbSession, principal: CurrentPrincipal) -> DeliveryRead:
     """Queue the delivery again at once, with a fresh attempt budget."""

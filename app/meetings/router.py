@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
-from app.auth.dependencies import CurrentPrincipal, DbSession
+from app.auth.dependencies import CurrentPrincipal, DbSession, RequireScope
+from app.auth.permissions import READ_DRAFTS, RECORD_MEETING
 from app.auth.principal import Principal
 from app.core.errors import error_responses
 from app.core.idempotency import IDEMPOTENT, CapturingRoute
@@ -31,6 +32,7 @@ def _etag(response: Response, session: DbSession, principal: Principal, draft_id
     response_model=list[MeetingRead],
     summary="List a draft's meeting items",
     responses=error_responses(401, 403, 404),
+    dependencies=[RequireScope(READ_DRAFTS)],
 )
 def list_meetings(
     draft_id: str, session: DbSession, principal: CurrentPrincipal
@@ -48,7 +50,7 @@ def list_meetings(
     response_model=MeetingRead,
     summary="Attach the annex to a meeting",
     responses=WRITE_ERRORS,
-    dependencies=IDEMPOTENT,
+    dependencies=[RequireScope(RECORD_MEETING), *IDEMPOTENT],
 )
 def attach(
     draft_id: str,
@@ -71,7 +73,7 @@ def attach(
     response_model=MeetingRead,
     summary="Record the meeting outcome",
     responses=WRITE_ERRORS,
-    dependencies=IDEMPOTENT,
+    dependencies=[RequireScope(RECORD_MEETING), *IDEMPOTENT],
 )
 def record_outcome(
     draft_id: str,

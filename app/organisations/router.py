@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response, status
 
-from app.auth.dependencies import CurrentPrincipal, DbSession
+from app.auth.dependencies import CurrentPrincipal, DbSession, RequireScope
+from app.auth.permissions import ADMINISTER, AUTHENTICATED, OPERATE, READ_PEOPLE
 from app.core.errors import error_responses
 from app.core.idempotency import IDEMPOTENT, CapturingRoute
 from app.core.pagination import Paging
@@ -34,7 +35,7 @@ WRITE_ERRORS = error_responses(401, 403, 404, 409, 422)
     response_model=OrganisationRead,
     summary="Create an organisation",
     responses=WRITE_ERRORS,
-    dependencies=IDEMPOTENT,
+    dependencies=[RequireScope(OPERATE), *IDEMPOTENT],
 )
 def create_organisation(
     data: OrganisationCreate, session: DbSession, principal: CurrentPrincipal, response: Response
@@ -50,6 +51,7 @@ def create_organisation(
     response_model=list[OrganisationRead],
     summary="List organisations",
     responses=READ_ERRORS,
+    dependencies=[RequireScope(AUTHENTICATED)],
 )
 def list_organisations(
     session: DbSession, principal: CurrentPrincipal, page: Paging
@@ -66,6 +68,7 @@ def list_organisations(
     response_model=OrganisationRead,
     summary="Get an organisation",
     responses=READ_ERRORS,
+    dependencies=[RequireScope(AUTHENTICATED)],
 )
 def get_organisation(
     organisation_id: str, session: DbSession, principal: CurrentPrincipal, response: Response
@@ -83,6 +86,7 @@ def get_organisation(
     response_model=OrganisationRead,
     summary="Update an organisation",
     responses=error_responses(401, 403, 404, 412, 422, 428),
+    dependencies=[RequireScope(ADMINISTER)],
 )
 def update_organisation(
     organisation_id: str,
@@ -120,7 +124,7 @@ def _user_read(item: service.UserWithMemberships) -> UserRead:
     response_model=UserRead,
     summary="Create a user",
     responses=WRITE_ERRORS,
-    dependencies=IDEMPOTENT,
+    dependencies=[RequireScope(ADMINISTER), *IDEMPOTENT],
 )
 def create_user(data: UserCreate, session: DbSession, principal: CurrentPrincipal) -> UserRead:
     """Create a person with roles in an organisation the caller administers."""
@@ -131,7 +135,11 @@ def create_user(data: UserCreate, session: DbSession, principal: CurrentPrincipa
 
 
 @router.get(
-    "/users/{user_id}", response_model=UserRead, summary="Get a user", responses=READ_ERRORS
+    "/users/{user_id}",
+    response_model=UserRead,
+    summary="Get a user",
+    responses=READ_ERRORS,
+    dependencies=[RequireScope(READ_PEOPLE)],
 )
 def get_user(user_id: str, session: DbSession, principal: CurrentPrincipal) -> UserRead:
     """A person who shares an organisation with the caller."""
@@ -145,6 +153,7 @@ def get_user(user_id: str, session: DbSession, principal: CurrentPrincipal) -> U
     response_model=list[UserRead],
     summary="List an organisation's users",
     responses=READ_ERRORS,
+    dependencies=[RequireScope(READ_PEOPLE)],
 )
 def list_users(
     organisation_id: str, session: DbSession, principal: CurrentPrincipal, page: Paging
@@ -166,7 +175,7 @@ def list_users(
     response_model=MembershipRead,
     summary="Give a user a role",
     responses=WRITE_ERRORS,
-    dependencies=IDEMPOTENT,
+    dependencies=[RequireScope(ADMINISTER), *IDEMPOTENT],
 )
 def add_membership(
     organisation_id: str, data: MembershipCreate, session: DbSession, principal: CurrentPrincipal
@@ -183,6 +192,7 @@ def add_membership(
     status_code=204,
     summary="Remove a role",
     responses=WRITE_ERRORS,
+    dependencies=[RequireScope(ADMINISTER)],
 )
 def remove_membership(
     organisation_id: str, membership_id: str, session: DbSession, principal: CurrentPrincipal
@@ -199,6 +209,7 @@ def remove_membership(
     response_model=list[ApiClientRead],
     summary="List API clients",
     responses=error_responses(401, 403, 404),
+    dependencies=[RequireScope(ADMINISTER)],
 )
 def list_clients(
     organisation_id: str, session: DbSession, principal: CurrentPrincipal
@@ -214,7 +225,7 @@ def list_clients(
     response_model=ApiClientWithSecret,
     summary="Register an API client",
     responses=WRITE_ERRORS,
-    dependencies=IDEMPOTENT,
+    dependencies=[RequireScope(ADMINISTER), *IDEMPOTENT],
 )
 def create_client(
     organisation_id: str, data: ApiClientCreate, session: DbSession, principal: CurrentPrincipal
@@ -233,7 +244,7 @@ def create_client(
     response_model=ApiClientWithSecret,
     summary="Rotate an API client's secret",
     responses=WRITE_ERRORS,
-    dependencies=IDEMPOTENT,
+    dependencies=[RequireScope(ADMINISTER), *IDEMPOTENT],
 )
 def rotate_client_secret(
     organisation_id: str, client_pk: str, session: DbSession, principal: CurrentPrincipal
@@ -252,7 +263,7 @@ def rotate_client_secret(
     response_model=ApiClientRead,
     summary="Deactivate an API client",
     responses=WRITE_ERRORS,
-    dependencies=IDEMPOTENT,
+    dependencies=[RequireScope(ADMINISTER), *IDEMPOTENT],
 )
 def deactivate_client(
     organisation_id: str, client_pk: str, session: DbSession, principal: CurrentPrincipal

@@ -8,6 +8,7 @@ from typing import Annotated
 
 from pydantic import EmailStr, Field, StringConstraints, field_validator
 
+from app.auth.permissions import Scope
 from app.core.schemas import InputModel, ReadModel
 from app.organisations.models import OrganisationKind, Role
 
@@ -121,17 +122,6 @@ class UserRead(ReadModel):
     full_name: str
     is_active: bool
     memberships: list[MembershipRead]
-
-
-class Scope(StrEnum):
-    drafts_read = "drafts:read"
-    drafts_write = "drafts:write"
-    reviews_write = "reviews:write"
-    meetings_write = "meetings:write"
-    annexes_read = "annexes:read"
-    annexes_write = "annexes:write"
-    webhooks_manage = "webhooks:manage"
-    templates_read = "templates:read"
 
 
 class ApiClientCreate(InputModel):

@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from sqlmodel import Session
 
 from app.assessments import service as assessments
-from app.auth.permissions import COMMENT, RESOLVE_COMMENTS, ensure
-from app.auth.principal import Principal, PrincipalKind
+from app.auth.permissions import COMMENT, ensure
+from app.auth.principal import Principal
 from app.core.db import utcnow
-from app.core.errors import Forbidden, NotFound, Unprocessable
+from app.core.errors import NotFound, Unprocessable
 from app.drafts import service as drafts
 from app.drafts.models import DecisionDraft
 from app.reviews import repository as repo
@@ -94,10 +94,7 @@ def set_resolved(
     comment = repo.comment(session, comment_id)
     if comment is None or comment.draft_id != draft.id:
         raise NotFound("Comment not found")
-    if principal.kind is PrincipalKind.client and not principal.may(
-        draft.organisation_id, RESOLVE_COMMENTS
-    ):
-        raise Forbidden("Your scopes do not allow resolving comments")
+    ensure(principal, draft.organisation_id, COMMENT, "resolve comments")
     comment.resolved = resolved
     comment.resolved_by = principal.name if resolved else None
     comment.resolved_at = utcnow() if resolved else None

@@ -7,7 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Response
 
 from app.audit.schemas import AuditEntryRead
-from app.auth.dependencies import CurrentPrincipal, DbSession
+from app.auth.dependencies import CurrentPrincipal, DbSession, RequireScope
+from app.auth.permissions import ADMINISTER, COMMENT, READ_DRAFTS, REVIEW, TAKE_TRANSITIONS
 from app.core.errors import error_responses
 from app.core.idempotency import IDEMPOTENT, CapturingRoute
 from app.core.versioning import IfMatch, set_etag
@@ -60,6 +61,7 @@ def _signoff_read(signoff: SignOff, state: service.RequirementState | None) -> S
     response_model=ReviewStatusRead,
     summary="Review status",
     responses=error_responses(401, 403, 404),
+    dependencies=[RequireScope(READ_DRAFTS)],
 )
 def review_status(
     draft_id: str, session: DbSession, principal: CurrentPrincipal, response: Response
@@ -98,7 +100,7 @@ def review_status(
     response_model=SignOffResult,
     summary="Sign off or request changes",
     responses=error_responses(401, 403, 404, 409, 412, 422),
-    dependencies=IDEMPOTENT,
+    dependencies=[RequireScope(REVIEW), *IDEMPOTENT],
 )
 def sign_off(
     draft_id: str, data: SignOffCreate, session: DbSession, principal: CurrentPrincipal
@@ -126,6 +128,7 @@ def sign_off(
     response_model=DiffRead,
     summary="What changed since a sign-off",
     responses=error_responses(401, 403, 404),
+    dependencies=[RequireScope(READ_DRAFTS)],
 )
 def signoff_diff(
     draft_id: str, signoff_id: str, session: DbSession, principal: CurrentPrincipal
@@ -142,7 +145,7 @@ def signoff_diff(
     response_model=TransitionResult,
     summary="Take a workflow transition",
     responses=error_responses(401, 403, 404, 409, 412, 422, 428),
-    dependencies=IDEMPOTENT,
+    dependencies=[RequireScope(TAKE_TRANSITIONS), *IDEMPOTENT],
 )
 def take_transition(
     draft_id: str,
@@ -165,6 +168,7 @@ def take_transition(
     response_model=list[AwaitingRead],
     summary="Awaiting my review",
     responses=error_responses(401),
+    dependencies=[RequireScope(READ_DRAFTS)],
 )
 def awaiting(session: DbSession, principal: CurrentPrincipal) -> list[AwaitingRead]:
     """Drafts in review across every organisation the caller serves, with n of m progress."""
@@ -188,6 +192,7 @@ def awaiting(session: DbSession, principal: CurrentPrincipal) -> list[AwaitingRe
     response_model=list[CommentRead],
     summary="List comments",
     responses=error_responses(401, 403, 404),
+    dependencies=[RequireScope(READ_DRAFTS)],
 )
 def list_comments(
     draft_id: str,
@@ -208,7 +213,7 @@ def list_comments(
     response_model=CommentRead,
     summary="Comment",
     responses=error_responses(401, 403, 404, 422),
-    dependencies=IDEMPOTENT,
+    dependencies=[RequireScope(COMMENT), *IDEMPOTENT],
 )
 def add_comment(
     draft_id: str, data: CommentCreate, session: DbSession, principal: CurrentPrincipal
@@ -232,7 +237,7 @@ def _resolve(
     response_model=CommentRead,
     summary="Resolve a comment",
     responses=error_responses(401, 403, 404),
-    dependencies=IDEMPOTENT,
+    dependencies=[RequireScope(COMMENT), *IDEMPOTENT],
 )
 def resolve_comment(
     draft_id: str, comment_id: str, session: DbSession, principal: CurrentPrincipal
@@ -246,7 +251,7 @@ def resolve_comment(
     response_model=CommentRead,
     summary="Reopen a comment",
     responses=error_responses(401, 403, 404),
-    dependencies=IDEMPOTENT,
+    dependencies=[RequireScope(COMMENT), *IDEMPOTENT],
 )
 def reopen_comment(
     draft_id: str, comment_id: str, session: DbSession, principal: CurrentPrincipal
@@ -260,6 +265,7 @@ def reopen_comment(
     response_model=list[AuditEntryRead],
     summary="Draft timeline",
     responses=error_responses(401, 403, 404),
+    dependencies=[RequireScope(READ_DRAFTS)],
 )
 def draft_history(
     draft_id: str, session: DbSession, principal: CurrentPrincipal
@@ -276,6 +282,7 @@ def draft_history(
     response_model=PolicyRead,
     summary="Get the workflow policy",
     responses=error_responses(401, 403, 404),
+    dependencies=[RequireScope(READ_DRAFTS)],
 )
 def get_policy(
     organisation_id: str, session: DbSession, principal: CurrentPrincipal, response: Response
@@ -296,6 +303,7 @@ def get_policy(
     response_model=PolicyRead,
     summary="Replace the workflow policy",
     responses=error_responses(401, 403, 404, 412, 422, 428),
+    dependencies=[RequireScope(ADMINISTER)],
 )
 def put_policy(
     organisation_id: str,

@@ -101,7 +101,7 @@ def _may_review(
     session: Session, principal: Principal, draft: DecisionDraft, requirement: Requirement
 ) -> bool:
     if principal.kind is PrincipalKind.client:
-        return REVIEW.scope in principal.scopes and principal.sees(draft.organisation_id)
+        return bool(REVIEW.scopes & principal.scopes) and principal.sees(draft.organisation_id)
     if requirement.role not in effective_roles(principal, draft.organisation_id):
         return False
     if requirement.allow_region:

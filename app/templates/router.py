@@ -7,7 +7,8 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Response
 from fastapi.responses import PlainTextResponse
 
-from app.auth.dependencies import CurrentPrincipal, DbSession
+from app.auth.dependencies import CurrentPrincipal, DbSession, RequireScope
+from app.auth.permissions import MANAGE_TEMPLATES, READ_TEMPLATES
 from app.core.errors import error_responses
 from app.core.idempotency import IDEMPOTENT, CapturingRoute
 from app.core.versioning import IfMatch, set_etag
@@ -34,6 +35,7 @@ def _read(template: object, response: Response | None = None) -> TemplateRead:
     response_model=list[TemplateSummary],
     summary="List templates",
     responses=error_responses(401, 403, 422),
+    dependencies=[RequireScope(READ_TEMPLATES)],
 )
 def list_templates(
     session: DbSession,
@@ -52,6 +54,7 @@ def list_templates(
     response_model=TemplateRead,
     summary="Get a template",
     responses=error_responses(401, 403, 404),
+    dependencies=[RequireScope(READ_TEMPLATES)],
 )
 def get_template(
     template_id: str, session: DbSession, principal: CurrentPrincipal, response: Response
@@ -66,6 +69,7 @@ def get_template(
     response_class=YamlResponse,
     summary="Export a template as YAML",
     responses=error_responses(401, 403, 404),
+    dependencies=[RequireScope(READ_TEMPLATES)],
 )
 def export_template(
     template_id: str, session: DbSession, principal: CurrentPrincipal
@@ -86,7 +90,7 @@ def export_template(
     response_model=TemplateRead,
     summary="Create or import a template",
     responses=error_responses(401, 403, 404, 409, 422),
-    dependencies=IDEMPOTENT,
+    dependencies=[RequireScope(MANAGE_TEMPLATES), *IDEMPOTENT],
 )
 def create_template(
     data: TemplateCreate, session: DbSession, principal: CurrentPrincipal, response: Response
@@ -107,6 +111,7 @@ def create_template(
     response_model=TemplateRead,
     summary="Edit a draft template",
     responses=error_responses(401, 403, 404, 409, 412, 422, 428),
+    dependencies=[RequireScope(MANAGE_TEMPLATES)],
 )
 def update_template(
     template_id: str,
@@ -133,7 +138,7 @@ def update_template(
     response_model=TemplateRead,
     summary="Publish a draft template",
     responses=error_responses(401, 403, 404, 409, 412, 428),
-    dependencies=IDEMPOTENT,
+    dependencies=[RequireScope(MANAGE_TEMPLATES), *IDEMPOTENT],
 )
 def publish_template(
     template_id: str,
@@ -158,7 +163,7 @@ def publish_template(
     response_model=TemplateRead,
     summary="Retire a template version",
     responses=error_responses(401, 403, 404, 409, 412, 428),
-    dependencies=IDEMPOTENT,
+    dependencies=[RequireScope(MANAGE_TEMPLATES), *IDEMPOTENT],
 )
 def retire_template(
     template_id: str,
@@ -184,7 +189,7 @@ def retire_template(
     response_model=TemplateRead,
     summary="Copy to a new draft version",
     responses=error_responses(401, 403, 404, 409, 422),
-    dependencies=IDEMPOTENT,
+    dependencies=[RequireScope(MANAGE_TEMPLATES), *IDEMPOTENT],
 )
 def copy_template(
     template_id: str,

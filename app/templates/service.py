@@ -77,7 +77,7 @@ def _from_yaml(text: str) -> dict[str, Any]:
 
 def owners_visible_to(session: Session, principal: Principal) -> frozenset[str]:
     """Shipped templates, the caller's organisations' own, and their regions' shared ones."""
-    if principal.kind is PrincipalKind.client and READ_TEMPLATES.scope not in principal.scopes:
+    if principal.kind is PrincipalKind.client and not READ_TEMPLATES.scopes & principal.scopes:
         raise Forbidden("This API client lacks the templates:read scope")
     mine = organisations.organisations_by_ids(session, sorted(principal.organisation_ids))
     regions = {org.parent_id for org in mine if org.parent_id}

@@ -49,7 +49,8 @@ class Tally:
     """Cases run per (operation, caller) and the failures met, for the terminal summary."""
 
     cases: dict[tuple[str, str], int] = field(default_factory=dict)
-    failures: list[str] = field(default_factory=list)
+    # test id → its failure; Hypothesis replays the shrunk example last, so that one stays
+    failures: dict[str, str] = field(default_factory=dict)
 
     def count(self, label: str, caller: str) -> None:
         self.cases[label, caller] = self.cases.get((label, caller), 0) + 1
@@ -68,20 +69,30 @@ def fuzz_examples(default: int) -> int:
 
 
 def record_failure(
-    nodeid: str, label: str, caller: str, case: Any, headers: dict[str, str], exc: Exception
+    nodeid: str,
+    label: str,
+    caller: str,
+    case: Any,
+    headers: dict[str, str],
+    exc: Exception | BaseExceptionGroup[BaseException],
 ) -> None:
     """Keep what it takes to replay a failure: the seed, the test id and a curl command."""
     seed = fuzz_seed()
     replay = (
         f"make fuzz FUZZ_SEED={seed} FUZZ_ARGS=\"'{nodeid}'\"" if seed else f"pytest '{nodeid}'"
     )
-    text = str(exc).strip()
-    first_line = text.splitlines()[0] if text else type(exc).__name__
-    TALLY.failures.append(
-        f"{label} as {caller}: {first_line}\n"
+    TALLY.failures[nodeid] = (
+        f"{label} as {caller}: {_what(exc)}\n"
         f"    replay: {replay}\n"
         f"    request: {case.as_curl_command(headers=headers)}"
     )
+
+
+def _what(exc: BaseException) -> str:
+    """One line per failure: schemathesis groups the checks that failed on one response."""
+    found = exc.exceptions if isinstance(exc, BaseExceptionGroup) else (exc,)
+    lines = [str(e).strip().splitlines()[0] if str(e).strip() else "" for e in found]
+    return "; ".join(f"{type(e).__name__}: {line}" for e, line in zip(found, lines, strict=True))
 
 
 def summary_lines() -> list[str]:
@@ -97,5 +108,5 @@ def summary_lines() -> list[str]:
     if fuzz_seed():
         lines.append(f"schemathesis: seed {fuzz_seed()} (replay with FUZZ_SEED={fuzz_seed()})")
     lines.append(f"schemathesis: {len(TALLY.failures)} failing operation(s)")
-    lines.extend(TALLY.failures)
+    lines.extend(TALLY.failures.values())
     return lines

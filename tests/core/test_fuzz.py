@@ -53,7 +53,7 @@ def test_operation(
             headers.setdefault(name, value)
         try:
             case.call_and_validate(headers=headers, checks=CHECKS)
-        except Exception as exc:
+        except (Exception, BaseExceptionGroup) as exc:
             record_failure(request.node.nodeid, label, caller, case, headers, exc)
             raise
 
@@ -79,7 +79,7 @@ def test_stateful(request: pytest.FixtureRequest, api: tuple[Any, World], caller
             TALLY.count(f"{case.method} {case.path}", f"{caller} (stateful)")
             try:
                 case.validate_response(response, checks=CHECKS)
-            except Exception as exc:
+            except (Exception, BaseExceptionGroup) as exc:
                 record_failure(request.node.nodeid, case.operation.label, caller, case, {}, exc)
                 raise
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from app.core.config import get_settings
@@ -58,3 +59,23 @@ def test_bucket_refills_at_the_configured_rate() -> None:
     assert buckets.take("a") == 0
     assert buckets.take("a") == 0
     assert buckets.take("a") > 0
+
+
+def test_the_limit_holds_only_where_429_is_documented(
+    limited: TestClient, world: World, app: FastAPI
+) -> None:
+    for _ in range(4):
+        limited.get("/api/v1/me", headers=world.system.headers)
+    assert limited.get("/api/v1/me", headers=world.system.headers).status_code == 429
+    # probes and the key set answer a rate-limited client (their spec has no 429)
+    for path in ("/healthz", "/readyz", "/api/v1/auth/jwks"):
+        assert limited.get(path, headers=world.system.headers).status_code == 200, path
+    spec = app.openapi()["paths"]
+    undocumented = [
+        f"{method.upper()} {path}"
+        for path, operations in spec.items()
+        if path.startswith("/api/") and not path.startswith("/api/v1/auth/")
+        for method, operation in operations.items()
+        if "429" not in operation["responses"]
+    ]
+    assert undocumented == []

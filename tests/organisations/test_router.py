@@ -70,7 +70,11 @@ def _operator_token(client: TestClient, world: World) -> str:
 def test_bad_organisation_payload_is_422(
     client: TestClient, world: World, body: dict[str, object]
 ) -> None:
-    response = client.post("/api/v1/organisations", json=body, headers=world.admin.headers)
+    # only a platform operator may create organisations: anyone else is refused before parsing
+    refused = client.post("/api/v1/organisations", json=body, headers=world.admin.headers)
+    assert refused.status_code == 403
+    operator = {"Authorization": f"Bearer {_operator_token(client, world)}"}
+    response = client.post("/api/v1/organisations", json=body, headers=operator)
     assert response.status_code == 422
     assert response.json()["error"]["code"] == "validation_error"
     assert response.json()["error"]["details"]

@@ -119,9 +119,7 @@ def test_cli_validate_refuses_an_oversized_template(tmp_path: Path) -> None:
     assert "areas: at most 40 impact areas are allowed, this template has 400" in result.output
 
 
-def test_api_create_and_update_refuse_oversized_templates(
-    client: TestClient, world: World
-) -> None:
+def test_api_create_and_update_refuse_oversized_templates(client: TestClient, world: World) -> None:
     big = yaml.safe_dump(matrix(400, 400, 3), sort_keys=False)
     created = client.post(
         "/api/v1/templates",

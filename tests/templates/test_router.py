@@ -193,4 +193,4 @@ def test_api_client_needs_the_templates_read_scope(client: TestClient, world: Wo
     assert client.get("/api/v1/templates", headers=with_scope("templates:read")).status_code == 200
     refused = client.get("/api/v1/templates", headers=with_scope("drafts:read"))
     assert refused.status_code == 403
-    assert refused.json()["error"]["code"] == "forbidden"
+    assert refused.json()["error"]["code"] == "insufficient_scope"

@@ -29,26 +29,34 @@ class PolicyModel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+# Every review status, inbox and guard walks the requirements over the matrix: the lists are
+# bounded like the templates they refer to (app/templates/limits.py: 40 areas, 60 groups).
+MAX_TRANSITIONS = 50
+MAX_REQUIREMENTS = 50
+
+
 class Transition(PolicyModel):
     name: Name
-    from_states: list[DraftStatus] = Field(min_length=1)
+    from_states: list[DraftStatus] = Field(min_length=1, max_length=len(DraftStatus))
     to: DraftStatus
-    roles: list[Role]
-    guards: list[Guard] = Field(default_factory=list)
+    roles: list[Role] = Field(max_length=len(Role))
+    guards: list[Guard] = Field(default_factory=list, max_length=20)
 
 
 class Scope(PolicyModel):
     """Which cells a requirement covers; empty lists mean all."""
 
-    areas: list[str] = Field(default_factory=list)
-    groups: list[str] = Field(default_factory=list)
+    areas: list[str] = Field(default_factory=list, max_length=40)
+    groups: list[str] = Field(default_factory=list, max_length=60)
 
 
 class Requirement(PolicyModel):
     key: Name
     role: Role = Role.expert
     count: int = Field(default=1, ge=1, le=10)
-    template_keys: list[str] = Field(default_factory=list, description="Empty: every template")
+    template_keys: list[str] = Field(
+        default_factory=list, max_length=50, description="Empty: every template"
+    )
     scope: Scope = Field(default_factory=Scope)
     allow_region: bool = Field(default=True, description="Reviewers of the region count too")
     due_days: int | None = Field(default=None, ge=1, le=365)
@@ -62,8 +70,8 @@ class WorkflowPolicy(PolicyModel):
         return check_document(data)
 
     edit: dict[DraftStatus, dict[Part, list[Role]]]
-    transitions: list[Transition]
-    requirements: list[Requirement] = Field(default_factory=list)
+    transitions: list[Transition] = Field(max_length=MAX_TRANSITIONS)
+    requirements: list[Requirement] = Field(default_factory=list, max_length=MAX_REQUIREMENTS)
     separation_of_duties: bool = True
 
     def transition(self, name: str) -> Transition | None:

@@ -136,3 +136,25 @@ def test_separation_of_duties_can_be_turned_off(client: TestClient, world: World
     approved = transition(client, world.preparer, draft["id"], "approve")
     assert approved.status_code == 200, approved.text
     assert approved.json()["status"] == "approved"
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("requirements", [{"key": f"r{i}"} for i in range(51)]),
+        ("requirements", [{"key": "rx", "scope": {"areas": [f"a{i}" for i in range(41)]}}]),
+        ("requirements", [{"key": "rx", "scope": {"groups": [f"g{i}" for i in range(61)]}}]),
+        ("requirements", [{"key": "rx", "template_keys": [f"t{i}" for i in range(51)]}]),
+    ],
+)
+def test_policy_lists_are_bounded(
+    client: TestClient, world: World, field: str, value: list[Any]
+) -> None:
+    """Every review status walks the requirements over the matrix: no unbounded list."""
+    response = client.put(
+        f"/api/v1/organisations/{world.org}/policy",
+        json={"policy": _policy(**{field: value})},
+        headers=world.admin.headers | {"If-Match": '"v0"'},
+    )
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "validation_error"

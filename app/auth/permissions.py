@@ -71,8 +71,6 @@ READ_DRAFTS = Permission.of(*ANY_ROLE, scope=Scope.drafts_read)
 WRITE_DRAFTS = Permission.of(Role.preparer, Role.admin, scope=Scope.drafts_write)
 # edits the organisation's workflow policy governs per state and role (any role may be named)
 EDIT_DRAFTS = Permission.of(*ANY_ROLE, scope=Scope.drafts_write)
-SCREEN_DRAFTS = Permission.of(Role.preparer, Role.admin, scope=Scope.drafts_write)
-SCORE_CELLS = Permission.of(Role.preparer, Role.expert, scope=Scope.drafts_write)
 TAKE_TRANSITIONS = Permission.of(
     *ANY_ROLE, scopes=(Scope.drafts_write, Scope.reviews_write, Scope.meetings_write)
 )

@@ -9,9 +9,10 @@ from fastapi import FastAPI
 
 from app.auth.permissions import Scope
 from app.auth.principal import SYSTEM
-from app.auth.service import SecurityContext
+from app.auth.service import EPOCH_CLAIM, SecurityContext
 from app.core import tokens
 from app.core.db import transaction
+from app.organisations import repository as org_repo
 from app.organisations import service as org_service
 from app.organisations.models import OrganisationKind, Role
 from app.organisations.schemas import (
@@ -55,16 +56,27 @@ class World:
         return mint(self.app, subject, **claims)
 
 
+def current_epoch(subject: str) -> int:
+    """The session epoch a token for `subject` must carry to be accepted now."""
+    kind, _, ident = subject.partition(":")
+    with transaction() as session:
+        entity = (
+            org_repo.get_user(session, ident) if kind == "user" else org_repo.get_client(session, ident)
+        )
+        return entity.session_epoch if entity is not None else 0
+
+
 def mint(app: FastAPI, subject: str, **claims: object) -> str:
     ctx: SecurityContext = app.state.security
     settings = ctx.settings
+    claims.setdefault(EPOCH_CLAIM, current_epoch(subject))
     return tokens.issue_token(
         ctx.signer,
         subject=subject,
         issuer=settings.jwt_issuer,
         audience=settings.jwt_audience,
         lifetime_s=600,
-        claims=dict(claims) or None,
+        claims=dict(claims),
     )
 
 
@@ -133,10 +145,10 @@ def build_world(app: FastAPI, *, password: str | None = None) -> World:
         world.client_id, world.client_secret = issued.client.client_id, issued.secret
         client_pk = issued.client.id
     for person in world.people.values():
-        person.token = mint(app, f"user:{person.id}")
+        person.token = mint(app, f"user:{person.id}", gen=0)  # fresh: epoch 0
     world.people["system"] = Person(
         client_pk,
         world.client_id,
-        mint(app, f"client:{client_pk}", scope=" ".join(s.value for s in Scope)),
+        mint(app, f"client:{client_pk}", scope=" ".join(s.value for s in Scope), gen=0),
     )
     return world

@@ -6,12 +6,12 @@ import base64
 import binascii
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Form, Header, Request
+from fastapi import APIRouter, Form, Header, Request, Response, status
 
 from app.auth import service
 from app.auth.dependencies import CurrentPrincipal, DbSession, RequireScope, Security
 from app.auth.permissions import AUTHENTICATED
-from app.auth.schemas import MeRead, OrganisationRoles, TokenResponse
+from app.auth.schemas import MeRead, OrganisationRoles, PasswordChange, TokenResponse
 from app.core import tokens
 from app.core.errors import Unauthorized, Unprocessable, error_responses
 from app.core.idempotency import CapturingRoute
@@ -98,6 +98,40 @@ def me(session: DbSession, principal: CurrentPrincipal) -> MeRead:
             for org in caller.organisations
         ],
     )
+
+
+@router.post(
+    "/auth/logout",
+    status_code=204,
+    summary="End every session of the caller",
+    responses=error_responses(401),
+    dependencies=[RequireScope(AUTHENTICATED)],
+)
+def logout(session: DbSession, principal: CurrentPrincipal) -> Response:
+    """Revoke every token of the caller (person or system), this one included."""
+    service.end_sessions(session, principal)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post(
+    "/me/password",
+    status_code=204,
+    summary="Change my password",
+    responses=error_responses(401, 403, 422, 429),
+    dependencies=[RequireScope(AUTHENTICATED)],
+)
+def change_password(
+    data: PasswordChange, session: DbSession, ctx: Security, principal: CurrentPrincipal
+) -> Response:
+    """Set a new password; every session ends, so sign in again with the new one."""
+    service.change_password(
+        session,
+        ctx,
+        principal=principal,
+        current_password=data.current_password,
+        new_password=data.new_password,
+    )
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.get("/auth/jwks", summary="Public signing keys (JWKS)")

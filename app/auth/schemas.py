@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
+from pydantic import StringConstraints
+
 from app.auth.principal import PrincipalKind
-from app.core.schemas import ReadModel
+from app.core.schemas import InputModel, ReadModel
 from app.organisations.models import Role
+from app.organisations.schemas import Password
 
 
 class TokenResponse(ReadModel):
@@ -29,3 +34,8 @@ class MeRead(ReadModel):
     is_superuser: bool
     scopes: list[str]
     organisations: list[OrganisationRoles]
+
+
+class PasswordChange(InputModel):
+    current_password: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    new_password: Password

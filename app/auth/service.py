@@ -8,15 +8,16 @@ from typing import Any
 
 from sqlmodel import Session
 
+from app.audit import service as audit
 from app.auth import throttle
 from app.auth.principal import Principal, PrincipalKind
 from app.core import tokens
 from app.core.config import Settings
-from app.core.errors import Unauthorized, Unprocessable
-from app.core.passwords import verify_secret
+from app.core.errors import Forbidden, Unauthorized, Unprocessable
+from app.core.passwords import hash_secret, verify_secret
 from app.core.text import character_name, forbidden_character
 from app.organisations import repository as org_repo
-from app.organisations.models import Role
+from app.organisations.models import ApiClient, Role, User
 
 
 @dataclass
@@ -28,6 +29,8 @@ class SecurityContext:
     local_keys: dict[str, tokens.VerificationKey]
     jwks: tokens.JwksCache | None
     # Our own tokens never change once signed, so a verified one is remembered until it expires.
+    # Revocation needs no eviction here: the session epoch is compared after this cache, with
+    # the user's or client's row that every request reads anyway.
     verified: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def remember(self, token: str, claims: dict[str, Any]) -> None:
@@ -55,15 +58,22 @@ class IssuedToken:
     scope: str
 
 
-def _issue(ctx: SecurityContext, subject: str, scope: str) -> IssuedToken:
+# The claim naming the session epoch a token was issued in (see `check_epoch`).
+EPOCH_CLAIM = "gen"
+
+
+def _issue(ctx: SecurityContext, subject: str, scope: str, epoch: int) -> IssuedToken:
     lifetime = ctx.settings.access_token_minutes * 60
+    claims: dict[str, Any] = {EPOCH_CLAIM: epoch}
+    if scope:
+        claims["scope"] = scope
     token = tokens.issue_token(
         ctx.signer,
         subject=subject,
         issuer=ctx.settings.jwt_issuer,
         audience=ctx.settings.jwt_audience,
         lifetime_s=lifetime,
-        claims={"scope": scope} if scope else None,
+        claims=claims,
     )
     return IssuedToken(token, lifetime, scope)
 
@@ -74,6 +84,16 @@ def _under_text_rule(**fields: str) -> None:
         char = forbidden_character(value)
         if char is not None:
             raise Unprocessable(f"{name} cannot contain {character_name(char)}")
+
+
+def check_epoch(claims: dict[str, Any], current: int) -> None:
+    """A token of ours is good only in the epoch it was issued in: logging out, changing the
+    password, losing a membership or deactivating a client raise the epoch. The row is read
+    for every request anyway, so revocation costs one integer comparison."""
+    if claims.get("_external"):
+        return
+    if type(claims.get(EPOCH_CLAIM)) is not int or claims[EPOCH_CLAIM] != current:
+        raise Unauthorized("The session has ended; sign in again", code="invalid_token")
 
 
 def password_login(
@@ -92,7 +112,7 @@ def password_login(
         raise Unauthorized("Wrong user name or password", code="invalid_grant", keep_changes=True)
     for key in keys:
         throttle.clear(session, key)
-    return _issue(ctx, f"user:{user.id}", "")
+    return _issue(ctx, f"user:{user.id}", "", user.session_epoch)
 
 
 def client_login(
@@ -124,7 +144,7 @@ def client_login(
             raise Unauthorized("Requested scope exceeds the client's scopes", code="invalid_scope")
         granted = requested
     throttle.clear(session, key)
-    return _issue(ctx, f"client:{client.id}", " ".join(sorted(granted)))
+    return _issue(ctx, f"client:{client.id}", " ".join(sorted(granted)), client.session_epoch)
 
 
 def verify_bearer(ctx: SecurityContext, token: str) -> dict[str, Any]:
@@ -136,18 +156,72 @@ def verify_bearer(ctx: SecurityContext, token: str) -> dict[str, Any]:
             kid = tokens.unverified_header(token).get("kid")
             keys = ctx.jwks.keys_for(kid if isinstance(kid, str) else None)
             audience = settings.oidc_audience or settings.jwt_audience
-            claims = tokens.verify_token(token, keys=keys, issuer=issuer, audience=audience)
+            claims = tokens.verify_token(
+                token,
+                keys=keys,
+                issuer=issuer,
+                audience=audience,
+                max_lifetime_s=settings.oidc_max_token_minutes * 60,
+            )
             return claims | {"_external": True}
         cached = ctx.verified.get(token)
         if cached is not None and cached["exp"] > time.time():
             return cached
         claims = tokens.verify_token(
-            token, keys=ctx.local_keys, issuer=settings.jwt_issuer, audience=settings.jwt_audience
+            token,
+            keys=ctx.local_keys,
+            issuer=settings.jwt_issuer,
+            audience=settings.jwt_audience,
+            max_lifetime_s=settings.access_token_minutes * 60,
         )
         ctx.remember(token, claims)
         return claims
     except tokens.TokenError as exc:
         raise Unauthorized("Invalid or expired token", code="invalid_token") from exc
+
+
+def end_sessions(session: Session, principal: Principal) -> None:
+    """Sign out: every token of this person or system stops working, the caller's included."""
+    model: type[User] | type[ApiClient] = (
+        ApiClient if principal.kind is PrincipalKind.client else User
+    )
+    if principal.kind is not PrincipalKind.system:
+        org_repo.end_sessions(session, model, principal.id)
+
+
+def change_password(
+    session: Session,
+    ctx: SecurityContext,
+    *,
+    principal: Principal,
+    current_password: str,
+    new_password: str,
+) -> None:
+    """A person's new password; every session, this one too, ends with the old password."""
+    user = (
+        org_repo.get_user(session, principal.id) if principal.kind is PrincipalKind.user else None
+    )
+    if user is None:
+        raise Forbidden("Only a person signed in with a password can change it")
+    key = f"password-change:{user.id}"
+    throttle.check_not_locked(session, key)
+    if not verify_secret(user.password_hash, current_password):
+        throttle.record_failure(session, key, ctx.settings)
+        raise Forbidden("The current password is wrong", code="wrong_password", keep_changes=True)
+    throttle.clear(session, key)
+    user.password_hash = hash_secret(new_password)
+    session.add(user)
+    session.flush()
+    end_sessions(session, principal)
+    audit.record(
+        session,
+        actor=principal,
+        action="user.password_changed",
+        entity_type="user",
+        entity_id=user.id,
+        organisation_id=None,
+        version=user.version,
+    )
 
 
 def principal_from_claims(
@@ -162,11 +236,12 @@ def principal_from_claims(
         return user_principal(session, user.id)
     kind, _, ident = str(claims["sub"]).partition(":")
     if kind == "user":
-        return user_principal(session, ident)
+        return user_principal(session, ident, claims)
     if kind == "client":
         client = org_repo.get_client(session, ident)
         if client is None or not client.is_active:
             raise Unauthorized("Client is not active", code="invalid_token")
+        check_epoch(claims, client.session_epoch)
         scopes = frozenset(str(claims.get("scope", "")).split()) & frozenset(client.scopes)
         return Principal(
             kind=PrincipalKind.client,
@@ -178,11 +253,15 @@ def principal_from_claims(
     raise Unauthorized("Unknown subject", code="invalid_token")
 
 
-def user_principal(session: Session, user_id: str) -> Principal:
+def user_principal(
+    session: Session, user_id: str, claims: dict[str, Any] | None = None
+) -> Principal:
     """A person's roles, including the expert role a region's expert holds in its members."""
     user, rows = org_repo.user_with_roles(session, user_id)
     if user is None or not user.is_active:
         raise Unauthorized("User is not active", code="invalid_token")
+    if claims is not None:
+        check_epoch(claims, user.session_epoch)
     roles: dict[str, set[Role]] = {}
     for organisation_id, role, member in rows:
         roles.setdefault(organisation_id, set()).add(role)

@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     oidc_user_claim: str = "email"
     oidc_algorithms: list[str] = ["RS256"]
     oidc_jwks_cache_seconds: int = 300
+    # The longest lifetime (exp - iat) accepted in the external issuer's tokens.
+    oidc_max_token_minutes: int = Field(default=120, ge=1, le=24 * 60)
 
     login_max_failures: int = Field(default=5, ge=1)
     login_lockout_seconds: int = Field(default=300, ge=1)

@@ -22,7 +22,10 @@ from jose.exceptions import JOSEError
 from app.core.config import Settings
 
 REQUIRED_CLAIMS = ("exp", "iat", "iss", "aud", "sub")
-_DECODE_OPTIONS = {f"require_{c}": True for c in REQUIRED_CLAIMS} | {"leeway": 0}
+# Clock skew tolerated between us and an external issuer; our own tokens need none.
+LEEWAY_S = 30
+_DECODE_OPTIONS = {f"require_{c}": True for c in REQUIRED_CLAIMS} | {"leeway": LEEWAY_S}
+_TIME_CLAIMS = ("exp", "iat", "nbf")
 
 
 class TokenError(Exception):
@@ -111,17 +114,47 @@ def unverified_header(token: str) -> dict[str, Any]:
     return header
 
 
-def unverified_issuer(token: str) -> str | None:
+def unverified_claims(token: str) -> dict[str, Any]:
     try:
         claims = jwt.get_unverified_claims(token)
     except JOSEError as exc:
         raise TokenError("malformed token") from exc
-    iss = claims.get("iss") if isinstance(claims, dict) else None
+    if not isinstance(claims, dict):
+        raise TokenError("malformed token claims")
+    return claims
+
+
+def unverified_issuer(token: str) -> str | None:
+    iss = unverified_claims(token).get("iss")
     return iss if isinstance(iss, str) else None
 
 
+def check_times(claims: dict[str, Any], *, max_lifetime_s: int, now: float | None = None) -> None:
+    """Time claims are whole seconds, issued in the past, and the token lives at most
+    `max_lifetime_s`: a string, a float, a future `iat` or `exp = 1e30` are refused."""
+    for name in _TIME_CLAIMS:
+        value = claims.get(name)
+        if name in claims and (type(value) is not int or value < 0):
+            raise TokenError(f"{name} must be a whole number of seconds")
+    if "iat" not in claims or "exp" not in claims:
+        raise TokenError("iat and exp are required")
+    current = time.time() if now is None else now
+    issued, expires = claims["iat"], claims["exp"]
+    if issued > current + LEEWAY_S:
+        raise TokenError("token issued in the future")
+    if expires <= issued or expires - issued > max_lifetime_s:
+        raise TokenError("token lifetime out of bounds")
+    if claims.get("nbf", issued) > expires:
+        raise TokenError("token never valid")
+
+
 def verify_token(
-    token: str, *, keys: dict[str, VerificationKey], issuer: str, audience: str
+    token: str,
+    *,
+    keys: dict[str, VerificationKey],
+    issuer: str,
+    audience: str,
+    max_lifetime_s: int,
 ) -> dict[str, Any]:
     """The claims of `token` if its signature, algorithm, issuer, audience and times check out."""
     header = unverified_header(token)
@@ -131,6 +164,9 @@ def verify_token(
     key = keys[kid]
     if alg not in key.algorithms:
         raise TokenError("algorithm not allowed for this key")
+    # Before the library sees them: it converts time claims with int(), which raises on a
+    # list or a non-finite number and accepts strings and floats.
+    check_times(unverified_claims(token), max_lifetime_s=max_lifetime_s)
     try:
         claims = jwt.decode(
             token,

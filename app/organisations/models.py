@@ -36,6 +36,10 @@ class Organisation(SQLModel, table=True):
     kind: OrganisationKind = enum_field(OrganisationKind)
     languages: list[str] = Field(sa_column=Column(JSON, nullable=False))
     parent_id: str | None = fk("organisation.id", nullable=True)
+    # Addresses in these domains are this organisation's people (set by platform operators).
+    email_domains: list[str] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]")
+    )
     records_settings: dict[str, Any] = Field(
         default_factory=dict, sa_column=Column(JSON, nullable=False)
     )
@@ -53,6 +57,8 @@ class User(SQLModel, table=True):
     password_hash: str | None = Field(default=None, max_length=200)
     is_active: bool = Field(default=True, nullable=False)
     is_superuser: bool = Field(default=False, nullable=False)
+    # Every token carries the epoch it was issued in; raising it ends every session at once.
+    session_epoch: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     version: int = Field(default=1, nullable=False)
     created_at: datetime = created_at_field()
 
@@ -78,5 +84,6 @@ class ApiClient(SQLModel, table=True):
     secret_hash: str = Field(max_length=200)
     scopes: list[str] = Field(sa_column=Column(JSON, nullable=False))
     is_active: bool = Field(default=True, nullable=False)
+    session_epoch: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     version: int = Field(default=1, nullable=False)
     created_at: datetime = created_at_field()

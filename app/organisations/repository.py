@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, update
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -133,3 +133,16 @@ def user_with_roles(
         return None, []
     rows = session.execute(_ROLES_OF_USER, {"user_id": user_id}).all()
     return user, [(org, Role(role), child) for org, role, child in rows]
+
+
+def end_sessions(session: Session, model: type[User] | type[ApiClient], entity_id: str) -> None:
+    """Raise the session epoch in the database itself, so concurrent raises all count."""
+    session.execute(
+        update(model)
+        .where(col(model.id) == entity_id)
+        .values(session_epoch=col(model.session_epoch) + 1)
+        .execution_options(synchronize_session=False)
+    )
+    entity = session.get(model, entity_id)
+    if entity is not None:
+        session.refresh(entity, ["session_epoch"])

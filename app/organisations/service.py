@@ -213,6 +213,9 @@ def remove_membership(
         raise Conflict("The last administrator of an organisation cannot be removed")
     session.delete(membership)
     session.flush()
+    # Roles are read fresh on every request; ending the sessions also makes the person sign
+    # in again, so nothing cached on their side outlives the role.
+    repo.end_sessions(session, User, membership.user_id)
     audit.record(
         session,
         actor=principal,
@@ -291,6 +294,8 @@ def rotate_client_secret(
     client.version += 1
     session.add(client)
     session.flush()
+    # A rotated secret is often a leaked one: tokens obtained with it stop working too.
+    repo.end_sessions(session, ApiClient, client.id)
     audit.record(
         session,
         actor=principal,
@@ -306,12 +311,13 @@ def rotate_client_secret(
 def deactivate_client(
     session: Session, *, principal: Principal, organisation_id: str, client_pk: str
 ) -> ApiClient:
-    """Stop a system from getting new tokens (tokens already issued expire soon)."""
+    """Stop a system: no new tokens, and the ones it holds are revoked (also if reactivated)."""
     client = _visible_client(session, principal, organisation_id, client_pk)
     client.is_active = False
     client.version += 1
     session.add(client)
     session.flush()
+    repo.end_sessions(session, ApiClient, client.id)
     audit.record(
         session,
         actor=principal,

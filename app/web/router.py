@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from app.auth.service import password_login
+from app.auth.service import end_sessions, password_login
 from app.core.errors import TooManyRequests, Unauthorized
 from app.drafts import service as drafts
 from app.drafts.models import DecisionDraft
@@ -135,8 +135,9 @@ def login(request: Request, session: WebDb, ctx: Security, form: PostedForm) -> 
 
 @router.post("/logout")
 def logout(web: Web, form: PostedForm) -> Response:
-    """Forget the session cookie (the token itself lapses at its expiry)."""
+    """End the session: the cookie goes, and its token (every token of this person) is revoked."""
     require_csrf(web, form)
+    end_sessions(web.session, web.principal)
     response = redirect("/login")
     clear_session_cookie(web.request, response)
     return response

@@ -24,6 +24,7 @@ def _claims(ctx: SecurityContext, world: World, **override: Any) -> dict[str, An
         "iat": now,
         "nbf": now,
         "exp": now + 300,
+        "gen": 0,
     }
     base.update(override)
     return {k: v for k, v in base.items() if v is not None}

@@ -104,7 +104,30 @@ ATTACKS: dict[str, Callable[[SecurityContext, World, rsa.RSAPrivateKey], str]] =
         _header(ctx), _claims(ctx, w, sub="robot:1"), k
     ),
     "garbage": lambda ctx, w, k: "not.a.jwt",
+    # Time claims: whole seconds only, issued in the past, a bounded lifetime.
+    "exp_as_string": lambda ctx, w, k: _signed(ctx, w, k, exp=str(int(time.time()) + 300)),
+    "exp_as_float": lambda ctx, w, k: _signed(ctx, w, k, exp=time.time() + 300.5),
+    "exp_1e30": lambda ctx, w, k: _signed(ctx, w, k, exp=1e30),
+    "exp_huge_integer": lambda ctx, w, k: _signed(ctx, w, k, exp=10**30),
+    "exp_infinite": lambda ctx, w, k: _signed(ctx, w, k, exp=float("inf")),
+    "exp_as_list": lambda ctx, w, k: _signed(ctx, w, k, exp=[int(time.time()) + 300]),
+    "exp_as_bool": lambda ctx, w, k: _signed(ctx, w, k, exp=True),
+    "iat_as_string": lambda ctx, w, k: _signed(ctx, w, k, iat=str(int(time.time()))),
+    "nbf_as_string": lambda ctx, w, k: _signed(ctx, w, k, nbf="0"),
+    "iat_in_the_future": lambda ctx, w, k: _signed(
+        ctx, w, k, iat=int(time.time()) + 3600, nbf=int(time.time()), exp=int(time.time()) + 3900
+    ),
+    "lifetime_too_long": lambda ctx, w, k: _signed(ctx, w, k, exp=int(time.time()) + 30 * 86400),
+    "exp_before_iat": lambda ctx, w, k: _signed(
+        ctx, w, k, iat=int(time.time()) + 20, exp=int(time.time()) + 10
+    ),
+    "epoch_as_string": lambda ctx, w, k: _signed(ctx, w, k, gen="0"),
+    "epoch_missing": lambda ctx, w, k: _signed(ctx, w, k, gen=None),
 }
+
+
+def _signed(ctx: SecurityContext, world: World, key: rsa.RSAPrivateKey, **claims: Any) -> str:
+    return jwt_forge.sign_rs256(_header(ctx), _claims(ctx, world, **claims), key)
 
 
 def _alter(token: str, new_signing_input: str) -> str:

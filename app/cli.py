@@ -143,6 +143,10 @@ def org_create(
     ] = [Language.fi],  # noqa: B006
     parent: Annotated[str | None, typer.Option(help="Id of the region it belongs to")] = None,
     name_sv: Annotated[str | None, typer.Option(help="Swedish name")] = None,
+    email_domain: Annotated[
+        list[str] | None,
+        typer.Option(help="E-mail domain of its people; its admins create accounts in these"),
+    ] = None,
 ) -> None:
     """Create an organisation."""
     with transaction() as session:
@@ -156,6 +160,7 @@ def org_create(
                 kind=kind,
                 languages=language,
                 parent_id=parent,
+                email_domains=email_domain or [],
             ),
         )
         typer.echo(org.id)

@@ -42,6 +42,7 @@ ORGANISATIONS = [
         OrganisationKind.regional_council,
         [Language.fi, Language.sv],
         None,
+        ["demo.ennakko.fi"],
     ),
     (
         "vaasa",
@@ -50,6 +51,7 @@ ORGANISATIONS = [
         OrganisationKind.municipality,
         [Language.fi, Language.sv],
         "pohjanmaan-liitto",
+        ["vaasa.demo.ennakko.fi"],
     ),
     (
         "laihia",
@@ -58,6 +60,7 @@ ORGANISATIONS = [
         OrganisationKind.municipality,
         [Language.fi],
         "pohjanmaan-liitto",
+        ["laihia.demo.ennakko.fi"],
     ),
 ]
 
@@ -103,7 +106,7 @@ def load_demo_data(session: Session) -> DemoSummary:
 
 def _create(session: Session) -> None:
     ids: dict[str, str] = {}
-    for slug, name, name_sv, kind, languages, parent in ORGANISATIONS:
+    for slug, name, name_sv, kind, languages, parent, domains in ORGANISATIONS:
         org = org_service.create_organisation(
             session,
             principal=SYSTEM,
@@ -114,6 +117,7 @@ def _create(session: Session) -> None:
                 kind=kind,
                 languages=languages,
                 parent_id=ids.get(parent) if parent else None,
+                email_domains=domains,
             ),
         )
         ids[slug] = org.id

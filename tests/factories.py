@@ -60,10 +60,11 @@ def current_epoch(subject: str) -> int:
     """The session epoch a token for `subject` must carry to be accepted now."""
     kind, _, ident = subject.partition(":")
     with transaction() as session:
-        entity = (
-            org_repo.get_user(session, ident) if kind == "user" else org_repo.get_client(session, ident)
-        )
-        return entity.session_epoch if entity is not None else 0
+        if kind == "user":
+            user = org_repo.get_user(session, ident)
+            return user.session_epoch if user is not None else 0
+        client = org_repo.get_client(session, ident)
+        return client.session_epoch if client is not None else 0
 
 
 def mint(app: FastAPI, subject: str, **claims: object) -> str:
@@ -79,6 +80,8 @@ def mint(app: FastAPI, subject: str, **claims: object) -> str:
         claims=dict(claims),
     )
 
+
+EMAIL_DOMAIN = "test.ennakko.fi"
 
 # name → (organisation attribute, roles)
 PEOPLE = {
@@ -113,6 +116,7 @@ def build_world(app: FastAPI, *, password: str | None = None) -> World:
                     kind=kind,
                     languages=langs,
                     parent_id=parent,
+                    email_domains=[EMAIL_DOMAIN],
                 ),
             ).id
 
@@ -128,7 +132,7 @@ def build_world(app: FastAPI, *, password: str | None = None) -> World:
                 session,
                 principal=SYSTEM,
                 data=UserCreate(
-                    email=f"{name}.{tag}@test.ennakko.fi",
+                    email=f"{name}.{tag}@{EMAIL_DOMAIN}",
                     full_name=f"{name.title()} {tag}",
                     password=password,
                     organisation_id=getattr(world, where),

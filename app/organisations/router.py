@@ -129,7 +129,7 @@ def _user_read(item: service.UserWithMemberships) -> UserRead:
 def create_user(data: UserCreate, session: DbSession, principal: CurrentPrincipal) -> UserRead:
     """Create a person with roles in an organisation the caller administers."""
     [item] = service.with_memberships(
-        session, [service.create_user(session, principal=principal, data=data)]
+        session, [service.create_user(session, principal=principal, data=data)], principal=principal
     )
     return _user_read(item)
 
@@ -144,7 +144,7 @@ def create_user(data: UserCreate, session: DbSession, principal: CurrentPrincipa
 def get_user(user_id: str, session: DbSession, principal: CurrentPrincipal) -> UserRead:
     """A person who shares an organisation with the caller."""
     user = service.visible_user(session, principal=principal, user_id=user_id)
-    [item] = service.with_memberships(session, [user])
+    [item] = service.with_memberships(session, [user], principal=principal)
     return _user_read(item)
 
 

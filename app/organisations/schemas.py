@@ -15,6 +15,15 @@ from app.organisations.models import OrganisationKind, Role
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 Password = Annotated[str, StringConstraints(min_length=12, max_length=200)]
+EmailDomain = Annotated[
+    str,
+    StringConstraints(
+        to_lower=True,
+        max_length=253,
+        pattern=r"^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z]{2,63}$",
+    ),
+]
+EmailDomains = Annotated[list[EmailDomain], Field(max_length=20)]
 
 
 class Language(StrEnum):
@@ -56,6 +65,10 @@ def _official_languages(value: list[Language]) -> list[Language]:
     return sorted(value, key=lambda lang: lang.value)
 
 
+def _distinct_domains(value: list[str] | None) -> list[str] | None:
+    return None if value is None else sorted(set(value))
+
+
 class OrganisationCreate(InputModel):
     slug: Slug
     name: Name
@@ -63,17 +76,30 @@ class OrganisationCreate(InputModel):
     kind: OrganisationKind
     languages: list[Language] = Field(default_factory=lambda: [Language.fi])
     parent_id: str | None = None
+    email_domains: EmailDomains = Field(
+        default_factory=list,
+        description="Addresses in these domains are the organisation's people: its admins "
+        "create accounts only for them.",
+    )
     records_settings: RecordsSettings = Field(default_factory=RecordsSettings)
 
     _languages = field_validator("languages")(_official_languages)
+    _domains = field_validator("email_domains")(_distinct_domains)
 
 
 class OrganisationUpdate(InputModel):
     name: Name | None = None
     name_sv: Name | None = None
     languages: list[Language] | None = None
-    parent_id: str | None = None
+    parent_id: str | None = Field(
+        default=None, description="The region; only a platform operator changes it."
+    )
+    email_domains: EmailDomains | None = Field(
+        default=None, description="Only a platform operator changes these."
+    )
     records_settings: RecordsSettings | None = None
+
+    _domains = field_validator("email_domains")(_distinct_domains)
 
     @field_validator("languages")
     @classmethod
@@ -89,6 +115,7 @@ class OrganisationRead(ReadModel):
     kind: OrganisationKind
     languages: list[Language]
     parent_id: str | None
+    email_domains: list[str]
     records_settings: RecordsSettings
     version: int
     created_at: datetime

@@ -15,7 +15,14 @@ from app.core.errors import Conflict, Forbidden, NotFound, Unprocessable
 from app.core.passwords import hash_secret
 from app.core.versioning import check_version, claim
 from app.organisations import repository as repo
-from app.organisations.models import ApiClient, Membership, Organisation, Role, User
+from app.organisations.models import (
+    ApiClient,
+    Membership,
+    Organisation,
+    OrganisationKind,
+    Role,
+    User,
+)
 from app.organisations.schemas import (
     ApiClientCreate,
     MembershipCreate,
@@ -41,18 +48,28 @@ def visible_organisation(
     return org
 
 
-def _check_parent(session: Session, parent_id: str | None, child_id: str | None) -> None:
+# Organisations whose experts support their member organisations (the expert role extends).
+REGION_KINDS = frozenset(
+    {OrganisationKind.regional_council, OrganisationKind.wellbeing_services_county}
+)
+# Who belongs to which region and whose addresses are whose: platform operators decide.
+OPERATOR_FIELDS = ("parent_id", "email_domains")
+
+
+def _check_parent(session: Session, *, kind: OrganisationKind, parent_id: str | None) -> None:
+    """The parent is a region, and a region belongs to no region (so there are no cycles)."""
     if parent_id is None:
         return
-    seen = {child_id}
-    current = repo.get_organisation(session, parent_id)
-    if current is None:
+    if kind in REGION_KINDS:
+        raise Unprocessable("A region does not belong to another region")
+    parent = repo.get_organisation(session, parent_id)
+    if parent is None:
         raise Unprocessable("Parent organisation does not exist", details={"parent_id": parent_id})
-    while current is not None:
-        if current.id in seen:
-            raise Unprocessable("An organisation cannot be its own region")
-        seen.add(current.id)
-        current = repo.get_organisation(session, current.parent_id) if current.parent_id else None
+    if parent.kind not in REGION_KINDS:
+        raise Unprocessable(
+            "The parent must be a region (regional council or wellbeing services county)",
+            details={"parent_id": parent_id},
+        )
 
 
 def create_organisation(
@@ -63,7 +80,7 @@ def create_organisation(
         raise Forbidden("Only a platform operator may create organisations")
     if repo.organisation_by_slug(session, data.slug):
         raise Conflict("An organisation with this slug exists", details={"slug": data.slug})
-    _check_parent(session, data.parent_id, None)
+    _check_parent(session, kind=data.kind, parent_id=data.parent_id)
     org = Organisation(
         slug=data.slug,
         name=data.name,
@@ -71,6 +88,7 @@ def create_organisation(
         kind=data.kind,
         languages=[lang.value for lang in data.languages],
         parent_id=data.parent_id,
+        email_domains=data.email_domains,
         records_settings=data.records_settings.model_dump(mode="json"),
     )
     session.add(org)
@@ -96,13 +114,21 @@ def update_organisation(
     expected_version: int,
     data: OrganisationUpdate,
 ) -> Organisation:
-    """Change names, languages, region or records settings (organisation admins)."""
+    """Change names, languages or records settings (organisation admins); the region and
+    the e-mail domains only a platform operator changes."""
     org = visible_organisation(session, principal=principal, organisation_id=organisation_id)
     _require_admin(principal, org.id)
-    check_version(expected=expected_version, current=org.version, changed_at=org.updated_at)
     changes = data.model_dump(mode="json", exclude_unset=True)
+    # Sending the current value back is no change: clients may PATCH what they read.
+    for field in OPERATOR_FIELDS:
+        if field in changes and changes[field] == getattr(org, field):
+            del changes[field]
+    if any(field in changes for field in OPERATOR_FIELDS) and not principal.is_superuser:
+        raise Forbidden("Only a platform operator may change the region or the e-mail domains")
+    check_version(expected=expected_version, current=org.version, changed_at=org.updated_at)
+    old_parent = org.parent_id
     if "parent_id" in changes:
-        _check_parent(session, data.parent_id, org.id)
+        _check_parent(session, kind=org.kind, parent_id=data.parent_id)
     claim(session, org, expected_version)
     for field, value in changes.items():
         setattr(org, field, value)
@@ -119,7 +145,26 @@ def update_organisation(
         version=org.version,
         data=changes,
     )
+    if "parent_id" in changes:
+        _audit_region_change(session, principal, org, old_parent)
     return org
+
+
+def _audit_region_change(
+    session: Session, principal: Principal, org: Organisation, old_parent: str | None
+) -> None:
+    """The regions' own trails show a member joining or leaving (their experts' reach)."""
+    for region in sorted({r for r in (old_parent, org.parent_id) if r is not None}):
+        audit.record(
+            session,
+            actor=principal,
+            action="organisation.region_changed",
+            entity_type="organisation",
+            entity_id=org.id,
+            organisation_id=region,
+            version=org.version,
+            data={"from": old_parent, "to": org.parent_id},
+        )
 
 
 def list_organisations(
@@ -130,11 +175,22 @@ def list_organisations(
 
 
 def create_user(session: Session, *, principal: Principal, data: UserCreate) -> User:
-    """Create a person with roles in one organisation (its admins)."""
-    visible_organisation(session, principal=principal, organisation_id=data.organisation_id)
+    """Create a person with roles in one organisation (its admins, for addresses in its
+    e-mail domains; platform operators for any address)."""
+    org = visible_organisation(session, principal=principal, organisation_id=data.organisation_id)
     _require_admin(principal, data.organisation_id)
-    if repo.user_by_email(session, data.email):
-        raise Conflict("A user with this e-mail exists", details={"email": data.email})
+    _check_own_address(principal, org, data.email)
+    existing = repo.user_by_email(session, data.email)
+    if existing is not None:
+        # Only ever said about an address in the caller's own domains (or to an operator).
+        known = principal.is_superuser or bool(
+            _organisations_of(session, existing) & principal.organisation_ids
+        )
+        raise Conflict(
+            "A user with this e-mail exists"
+            + ("" if known else "; a platform operator can give them a role here"),
+            details={"email": data.email} | ({"user_id": existing.id} if known else {}),
+        )
     user = User(
         email=data.email.lower(),
         full_name=data.full_name,
@@ -158,28 +214,60 @@ def create_user(session: Session, *, principal: Principal, data: UserCreate) -> 
     return user
 
 
+def _check_own_address(principal: Principal, org: Organisation, email: str) -> None:
+    """An admin creates accounts for the organisation's own addresses only. Whether an address
+    elsewhere has an account is another tenant's business: the answer never depends on it."""
+    if principal.is_superuser:
+        return
+    domain = email.rpartition("@")[2].lower()
+    if domain not in org.email_domains:
+        raise Forbidden(
+            "Accounts are created here only for addresses in the organisation's e-mail "
+            "domains; a platform operator adds anyone else",
+            code="email_domain_not_managed",
+            details={"email_domains": org.email_domains},
+        )
+
+
+def _organisations_of(session: Session, user: User) -> set[str]:
+    return {m.organisation_id for m in repo.memberships_of_user(session, user.id)}
+
+
 def visible_user(session: Session, *, principal: Principal, user_id: str) -> User:
     user = repo.get_user(session, user_id)
     if user is None:
         raise NotFound("User not found")
-    orgs = {m.organisation_id for m in repo.memberships_of_user(session, user.id)}
     if (
         not principal.is_superuser
         and user.id != principal.id
-        and not orgs & principal.organisation_ids
+        and not _organisations_of(session, user) & principal.organisation_ids
     ):
         raise NotFound("User not found")
     return user
 
 
+def _manages(session: Session, principal: Principal, user: User) -> bool:
+    """The caller administers an organisation the person already belongs to."""
+    return principal.is_superuser or any(
+        Role.admin in principal.roles_in(org_id) for org_id in _organisations_of(session, user)
+    )
+
+
 def add_membership(
     session: Session, *, principal: Principal, organisation_id: str, data: MembershipCreate
 ) -> Membership:
-    """Give an existing person a role in this organisation."""
+    """Give a person the caller manages a role here; anyone else joins through an operator."""
     visible_organisation(session, principal=principal, organisation_id=organisation_id)
     _require_admin(principal, organisation_id)
-    if repo.get_user(session, data.user_id) is None:
-        raise Unprocessable("User does not exist", details={"user_id": data.user_id})
+    user = repo.get_user(session, data.user_id)
+    # One answer for "no such person" and "someone else's person": no existence oracle, and
+    # nobody is attached to an organisation without their own organisation's say.
+    if user is None or not _manages(session, principal, user):
+        raise Unprocessable(
+            "No person with this id in an organisation you administer; a platform operator "
+            "adds people from other organisations",
+            details={"user_id": data.user_id},
+        )
     if repo.find_membership(
         session, user_id=data.user_id, organisation_id=organisation_id, role=data.role
     ):
@@ -336,11 +424,15 @@ class UserWithMemberships:
     memberships: list[Membership]
 
 
-def with_memberships(session: Session, users: Sequence[User]) -> list[UserWithMemberships]:
-    """The users with their memberships, in one query for all of them."""
+def with_memberships(
+    session: Session, users: Sequence[User], *, principal: Principal
+) -> list[UserWithMemberships]:
+    """The users with their memberships in organisations the caller sees (one query for all):
+    what a person does in another tenant is not this one's business."""
     by_user: dict[str, list[Membership]] = {}
     for membership in repo.memberships_of_users(session, [u.id for u in users]):
-        by_user.setdefault(membership.user_id, []).append(membership)
+        if principal.sees(membership.organisation_id) or membership.user_id == principal.id:
+            by_user.setdefault(membership.user_id, []).append(membership)
     return [UserWithMemberships(u, by_user.get(u.id, [])) for u in users]
 
 
@@ -352,7 +444,7 @@ def list_users(
     users = repo.list_users(
         session, organisation_ids=frozenset({organisation_id}), limit=limit, offset=offset
     )
-    return with_memberships(session, users)
+    return with_memberships(session, users, principal=principal)
 
 
 # What other domains read of organisations and people they already hold.

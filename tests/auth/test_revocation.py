@@ -129,7 +129,9 @@ def test_password_change_revokes_every_session(browser: TestClient, signed: Sign
     assert wrong.json()["error"]["code"] == "wrong_password"
     _assert_valid(browser, signed)
     short = browser.post(
-        "/api/v1/me/password", json={"current_password": PASSWORD, "new_password": "x"}, headers=auth
+        "/api/v1/me/password",
+        json={"current_password": PASSWORD, "new_password": "x"},
+        headers=auth,
     )
     assert short.status_code == 422
     response = browser.post(

@@ -10,6 +10,7 @@ from fastapi.routing import APIRoute
 from starlette.middleware.gzip import GZipMiddleware
 
 from app.annexes.router import router as annexes_router
+from app.apidocs import install_docs
 from app.assessments.router import router as assessments_router
 from app.audit.router import router as audit_router
 from app.auth.dependencies import document_scopes
@@ -18,10 +19,14 @@ from app.auth.router import router as auth_router
 from app.auth.service import SecurityContext
 from app.core.config import Settings, get_settings
 from app.core.db_errors import install_database_error_handlers
-from app.core.errors import install_error_handlers
+from app.core.errors import document_body_errors, install_error_handlers
 from app.core.idempotency import IdempotencyMiddleware, IdempotentReplay, replay_handler
 from app.core.logging import configure_logging
-from app.core.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
+from app.core.middleware import (
+    BodySizeLimitMiddleware,
+    RequestContextMiddleware,
+    SecurityHeadersMiddleware,
+)
 from app.core.ratelimit import ClientRateLimitMiddleware
 from app.core.text import parameters_under_text_rule
 from app.drafts.router import router as drafts_router
@@ -81,6 +86,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ),
         generate_unique_id_function=_operation_id,
         dependencies=[Depends(parameters_under_text_rule)],
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     # Everything imported and built so far lives as long as the process: keeping it out of
@@ -96,6 +103,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router)
     app.include_router(web_router)
     document_scopes(app, API_ROUTERS)
+    document_body_errors(app)
+    install_docs(app)
     mount_static(app)
     app.add_exception_handler(IdempotentReplay, replay_handler)
     # Outermost last. Compression wraps everything inside it, so what the idempotency layer
@@ -106,4 +115,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_request_bytes)
     app.add_middleware(GZipMiddleware, minimum_size=2048)
     app.add_middleware(RequestContextMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware)
     return app

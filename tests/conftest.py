@@ -7,6 +7,7 @@ other's data while requests commit for real (as they must for concurrency tests)
 from __future__ import annotations
 
 import os
+import secrets
 import tempfile
 from pathlib import Path
 
@@ -15,6 +16,8 @@ os.environ["ENNAKKO_DATABASE_URL"] = os.environ.get(
     "ENNAKKO_TEST_DATABASE_URL", f"sqlite:///{_TMP / 'test.db'}"
 )
 os.environ["ENNAKKO_ENVIRONMENT"] = "test"
+# Outside development the settings refuse placeholder secrets: tests use a real one.
+os.environ["ENNAKKO_WEB_SESSION_SECRET"] = secrets.token_urlsafe(32)
 os.environ["ENNAKKO_DATA_DIR"] = str(_TMP)
 os.environ["ENNAKKO_LOG_LEVEL"] = "WARNING"
 

@@ -14,6 +14,7 @@ from app.auth.dependencies import CurrentPrincipal, DbSession, RequireScope
 from app.auth.permissions import ISSUE_ANNEXES, READ_ANNEXES
 from app.core.errors import error_responses
 from app.core.idempotency import IDEMPOTENT, CapturingRoute
+from app.core.middleware import ANNEX_FILE_CSP
 
 router = APIRouter(prefix="/api/v1", tags=["annexes"], route_class=CapturingRoute)
 Format = Literal["pdf", "html", "json", "zip"]
@@ -127,6 +128,7 @@ def _file_response(file: AnnexFile, if_none_match: str | None) -> Response:
         "Cache-Control": "private, max-age=31536000, immutable",
         "Content-Disposition": f'attachment; filename="{file.file_name}"',
         "Digest": f"sha-256={file.sha256}",
+        "Content-Security-Policy": ANNEX_FILE_CSP,
     }
     if if_none_match is not None and etag in [t.strip() for t in if_none_match.split(",")]:
         return Response(status_code=304, headers=headers)

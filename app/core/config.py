@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -10,7 +12,44 @@ from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-PLACEHOLDER_SECRETS = frozenset({"", "change-me", "changeme", "secret", "dev", "development"})
+# A secret containing one of these was written by a person, not drawn at random.
+PLACEHOLDER_WORDS = (
+    "change",
+    "secret",
+    "password",
+    "passwd",
+    "example",
+    "placeholder",
+    "default",
+    "development",
+    "dummy",
+    "sample",
+    "ennakko",
+)
+MIN_SECRET_LENGTH = 32
+# Estimated from the characters' frequencies: secrets.token_hex(16) has about 120 bits by
+# this measure, token_urlsafe(32) about 200; "passwordpassword…" or "aaaa…" far fewer.
+MIN_SECRET_BITS = 100
+HOW_TO_MAKE_A_SECRET = "python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+
+
+def estimated_bits(value: str) -> float:
+    """Shannon entropy of the string's own character distribution, times its length."""
+    counts = Counter(value)
+    return -sum(n * math.log2(n / len(value)) for n in counts.values())
+
+
+def secret_problem(value: str) -> str | None:
+    """Why `value` is not acceptable as a secret, or None."""
+    if value != value.strip():
+        return "has leading or trailing spaces"
+    if len(value) < MIN_SECRET_LENGTH:
+        return f"is shorter than {MIN_SECRET_LENGTH} characters"
+    if any(word in value.lower() for word in PLACEHOLDER_WORDS):
+        return "looks like a placeholder"
+    if estimated_bits(value) < MIN_SECRET_BITS:
+        return "is not random enough"
+    return None
 
 
 class Settings(BaseSettings):
@@ -57,15 +96,19 @@ class Settings(BaseSettings):
     webhook_lease_seconds: float = Field(default=60.0, gt=0)
     worker_poll_seconds: float = Field(default=0.5, gt=0)
 
-    web_session_secret: str = "development"  # noqa: S105 (refused in production)
+    web_session_secret: str = "development"  # noqa: S105 (refused outside development)
 
     @model_validator(mode="after")
     def _refuse_placeholders_outside_development(self) -> Settings:
-        if self.environment == "production":
-            if self.web_session_secret.lower() in PLACEHOLDER_SECRETS:
-                raise ValueError("ENNAKKO_WEB_SESSION_SECRET must be set in production")
-            if self.jwt_private_key_file is None:
-                raise ValueError("ENNAKKO_JWT_PRIVATE_KEY_FILE must be set in production")
+        if self.environment != "development":
+            problem = secret_problem(self.web_session_secret)
+            if problem is not None:
+                raise ValueError(
+                    f"ENNAKKO_WEB_SESSION_SECRET {problem} ({self.environment} needs a long "
+                    f"random value, e.g. from: {HOW_TO_MAKE_A_SECRET})"
+                )
+        if self.environment == "production" and self.jwt_private_key_file is None:
+            raise ValueError("ENNAKKO_JWT_PRIVATE_KEY_FILE must be set in production")
         return self
 
     @property

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from app.annexes import service as annexes
 from app.annexes.models import Annex, AnnexFile
 from app.auth.permissions import ISSUE_ANNEXES
+from app.core.middleware import ANNEX_FILE_CSP
 from app.drafts import service as drafts
 from app.meetings import service as meetings
 from app.meetings.models import Outcome
@@ -122,7 +123,7 @@ def download_annex(
         "Cache-Control": "private, max-age=31536000, immutable",
         "Content-Disposition": f'attachment; filename="{file.file_name}"',
         "Digest": f"sha-256={file.sha256}",
-        "X-Content-Type-Options": "nosniff",
+        "Content-Security-Policy": ANNEX_FILE_CSP,
     }
     if if_none_match is not None and etag in [t.strip() for t in if_none_match.split(",")]:
         return Response(status_code=304, headers=headers)

@@ -32,6 +32,10 @@ def test_bilingual_organisation_gets_fi_and_sv_annexes(client: TestClient, world
         == f'attachment; filename="{formats["pdf"]["file_name"]}"'
     )
     assert formats["pdf"]["uri"].endswith(f"/api/v1/annexes/{fi['id']}.pdf")
+    # Files are never sniffed into something else, and an HTML annex opened in a browser
+    # runs nothing (sandboxed policy).
+    assert pdf.headers["x-content-type-options"] == "nosniff"
+    assert "sandbox" in pdf.headers["content-security-policy"]
     not_modified = client.get(
         f"/api/v1/annexes/{fi['id']}.pdf",
         headers=world.secretary.headers | {"If-None-Match": pdf.headers["etag"]},

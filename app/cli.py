@@ -15,6 +15,7 @@ from app.auth.principal import SYSTEM
 from app.core import migrations
 from app.core.config import get_settings
 from app.core.db import transaction
+from app.organisations import clients as org_clients
 from app.organisations import service as org_service
 from app.organisations.models import OrganisationKind, Role
 from app.organisations.schemas import (
@@ -199,7 +200,7 @@ def client_create(
 ) -> None:
     """Register an API client; prints its secret once."""
     with transaction() as session:
-        issued = org_service.create_client(
+        issued = org_clients.create_client(
             session,
             principal=SYSTEM,
             organisation_id=organisation,

@@ -17,6 +17,7 @@ from app.auth.service import user_principal
 from app.core.passwords import hash_secret
 from app.drafts import service as drafts
 from app.drafts.schemas import AlternativeIn, DraftCreate, ExternalRef
+from app.organisations import clients as org_clients
 from app.organisations import service as org_service
 from app.organisations.models import OrganisationKind, Role
 from app.organisations.schemas import (
@@ -134,7 +135,7 @@ def _create(session: Session) -> None:
             ),
         )
         user.is_superuser = operator
-    issued = org_service.create_client(
+    issued = org_clients.create_client(
         session,
         principal=SYSTEM,
         organisation_id=ids["vaasa"],

@@ -12,6 +12,7 @@ from app.auth.principal import SYSTEM
 from app.auth.service import EPOCH_CLAIM, SecurityContext
 from app.core import tokens
 from app.core.db import transaction
+from app.organisations import clients as org_clients
 from app.organisations import repository as org_repo
 from app.organisations import service as org_service
 from app.organisations.models import OrganisationKind, Role
@@ -140,7 +141,7 @@ def build_world(app: FastAPI, *, password: str | None = None) -> World:
                 ),
             )
             world.people[name] = Person(user.id, user.email, "")
-        issued = org_service.create_client(
+        issued = org_clients.create_client(
             session,
             principal=SYSTEM,
             organisation_id=world.org,

@@ -162,6 +162,7 @@ def verify_bearer(ctx: SecurityContext, token: str) -> dict[str, Any]:
                 issuer=issuer,
                 audience=audience,
                 max_lifetime_s=settings.oidc_max_token_minutes * 60,
+                leeway_s=tokens.EXTERNAL_LEEWAY_S,
             )
             return claims | {"_external": True}
         cached = ctx.verified.get(token)

@@ -22,9 +22,9 @@ from jose.exceptions import JOSEError
 from app.core.config import Settings
 
 REQUIRED_CLAIMS = ("exp", "iat", "iss", "aud", "sub")
-# Clock skew tolerated between us and an external issuer; our own tokens need none.
-LEEWAY_S = 30
-_DECODE_OPTIONS = {f"require_{c}": True for c in REQUIRED_CLAIMS} | {"leeway": LEEWAY_S}
+# Clock skew tolerated between us and an external issuer; our own tokens get none.
+EXTERNAL_LEEWAY_S = 30
+_REQUIRED = {f"require_{c}": True for c in REQUIRED_CLAIMS}
 _TIME_CLAIMS = ("exp", "iat", "nbf")
 
 
@@ -129,7 +129,9 @@ def unverified_issuer(token: str) -> str | None:
     return iss if isinstance(iss, str) else None
 
 
-def check_times(claims: dict[str, Any], *, max_lifetime_s: int, now: float | None = None) -> None:
+def check_times(
+    claims: dict[str, Any], *, max_lifetime_s: int, leeway_s: int = 0, now: float | None = None
+) -> None:
     """Time claims are whole seconds, issued in the past, and the token lives at most
     `max_lifetime_s`: a string, a float, a future `iat` or `exp = 1e30` are refused."""
     for name in _TIME_CLAIMS:
@@ -140,7 +142,7 @@ def check_times(claims: dict[str, Any], *, max_lifetime_s: int, now: float | Non
         raise TokenError("iat and exp are required")
     current = time.time() if now is None else now
     issued, expires = claims["iat"], claims["exp"]
-    if issued > current + LEEWAY_S:
+    if issued > current + leeway_s:
         raise TokenError("token issued in the future")
     if expires <= issued or expires - issued > max_lifetime_s:
         raise TokenError("token lifetime out of bounds")
@@ -155,6 +157,7 @@ def verify_token(
     issuer: str,
     audience: str,
     max_lifetime_s: int,
+    leeway_s: int = 0,
 ) -> dict[str, Any]:
     """The claims of `token` if its signature, algorithm, issuer, audience and times check out."""
     header = unverified_header(token)
@@ -166,7 +169,7 @@ def verify_token(
         raise TokenError("algorithm not allowed for this key")
     # Before the library sees them: it converts time claims with int(), which raises on a
     # list or a non-finite number and accepts strings and floats.
-    check_times(unverified_claims(token), max_lifetime_s=max_lifetime_s)
+    check_times(unverified_claims(token), max_lifetime_s=max_lifetime_s, leeway_s=leeway_s)
     try:
         claims = jwt.decode(
             token,
@@ -174,7 +177,7 @@ def verify_token(
             algorithms=list(key.algorithms),
             audience=audience,
             issuer=issuer,
-            options=_DECODE_OPTIONS,
+            options=_REQUIRED | {"leeway": leeway_s},
         )
     except JOSEError as exc:
         raise TokenError(str(exc)) from exc

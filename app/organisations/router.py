@@ -10,7 +10,7 @@ from app.core.errors import error_responses
 from app.core.idempotency import IDEMPOTENT, CapturingRoute
 from app.core.pagination import Paging
 from app.core.versioning import IfMatch, set_etag
-from app.organisations import service
+from app.organisations import clients, service
 from app.organisations.schemas import (
     ApiClientCreate,
     ApiClientRead,
@@ -215,8 +215,8 @@ def list_clients(
     organisation_id: str, session: DbSession, principal: CurrentPrincipal
 ) -> list[ApiClientRead]:
     """Systems registered for the organisation (administrators)."""
-    clients = service.list_clients(session, principal=principal, organisation_id=organisation_id)
-    return [ApiClientRead.model_validate(c) for c in clients]
+    registered = clients.list_clients(session, principal=principal, organisation_id=organisation_id)
+    return [ApiClientRead.model_validate(c) for c in registered]
 
 
 @router.post(
@@ -231,7 +231,7 @@ def create_client(
     organisation_id: str, data: ApiClientCreate, session: DbSession, principal: CurrentPrincipal
 ) -> ApiClientWithSecret:
     """Register a case-management system; the secret is shown only in this response."""
-    issued = service.create_client(
+    issued = clients.create_client(
         session, principal=principal, organisation_id=organisation_id, data=data
     )
     return ApiClientWithSecret(
@@ -250,7 +250,7 @@ def rotate_client_secret(
     organisation_id: str, client_pk: str, session: DbSession, principal: CurrentPrincipal
 ) -> ApiClientWithSecret:
     """Issue a new secret; the old one stops working."""
-    issued = service.rotate_client_secret(
+    issued = clients.rotate_client_secret(
         session, principal=principal, organisation_id=organisation_id, client_pk=client_pk
     )
     return ApiClientWithSecret(
@@ -269,7 +269,7 @@ def deactivate_client(
     organisation_id: str, client_pk: str, session: DbSession, principal: CurrentPrincipal
 ) -> ApiClientRead:
     """Stop the system from getting tokens."""
-    client = service.deactivate_client(
+    client = clients.deactivate_client(
         session, principal=principal, organisation_id=organisation_id, client_pk=client_pk
     )
     return ApiClientRead.model_validate(client)

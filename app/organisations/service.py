@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -16,7 +15,6 @@ from app.core.passwords import hash_secret
 from app.core.versioning import check_version, claim
 from app.organisations import repository as repo
 from app.organisations.models import (
-    ApiClient,
     Membership,
     Organisation,
     OrganisationKind,
@@ -24,7 +22,6 @@ from app.organisations.models import (
     User,
 )
 from app.organisations.schemas import (
-    ApiClientCreate,
     MembershipCreate,
     OrganisationCreate,
     OrganisationUpdate,
@@ -32,7 +29,7 @@ from app.organisations.schemas import (
 )
 
 
-def _require_admin(principal: Principal, organisation_id: str) -> None:
+def require_admin(principal: Principal, organisation_id: str) -> None:
     if principal.is_superuser or Role.admin in principal.roles_in(organisation_id):
         return
     raise Forbidden("Only an administrator of this organisation may do that")
@@ -117,7 +114,7 @@ def update_organisation(
     """Change names, languages or records settings (organisation admins); the region and
     the e-mail domains only a platform operator changes."""
     org = visible_organisation(session, principal=principal, organisation_id=organisation_id)
-    _require_admin(principal, org.id)
+    require_admin(principal, org.id)
     changes = data.model_dump(mode="json", exclude_unset=True)
     # Sending the current value back is no change: clients may PATCH what they read.
     for field in OPERATOR_FIELDS:
@@ -178,7 +175,7 @@ def create_user(session: Session, *, principal: Principal, data: UserCreate) -> 
     """Create a person with roles in one organisation (its admins, for addresses in its
     e-mail domains; platform operators for any address)."""
     org = visible_organisation(session, principal=principal, organisation_id=data.organisation_id)
-    _require_admin(principal, data.organisation_id)
+    require_admin(principal, data.organisation_id)
     _check_own_address(principal, org, data.email)
     existing = repo.user_by_email(session, data.email)
     if existing is not None:
@@ -258,7 +255,7 @@ def add_membership(
 ) -> Membership:
     """Give a person the caller manages a role here; anyone else joins through an operator."""
     visible_organisation(session, principal=principal, organisation_id=organisation_id)
-    _require_admin(principal, organisation_id)
+    require_admin(principal, organisation_id)
     user = repo.get_user(session, data.user_id)
     # One answer for "no such person" and "someone else's person": no existence oracle, and
     # nobody is attached to an organisation without their own organisation's say.
@@ -292,7 +289,7 @@ def remove_membership(
 ) -> None:
     """Take a role away; the last administrator cannot be removed."""
     visible_organisation(session, principal=principal, organisation_id=organisation_id)
-    _require_admin(principal, organisation_id)
+    require_admin(principal, organisation_id)
     membership = repo.get_membership(session, membership_id)
     if membership is None or membership.organisation_id != organisation_id:
         raise NotFound("Membership not found")
@@ -313,109 +310,6 @@ def remove_membership(
         organisation_id=organisation_id,
         data={"user_id": membership.user_id, "role": membership.role.value},
     )
-
-
-@dataclass(frozen=True)
-class IssuedClient:
-    client: ApiClient
-    secret: str
-
-
-def create_client(
-    session: Session, *, principal: Principal, organisation_id: str, data: ApiClientCreate
-) -> IssuedClient:
-    """Register a case-management system; its secret is returned once and stored hashed."""
-    visible_organisation(session, principal=principal, organisation_id=organisation_id)
-    _require_admin(principal, organisation_id)
-    if repo.client_by_client_id(session, data.client_id):
-        raise Conflict("An API client with this id exists", details={"client_id": data.client_id})
-    secret = secrets.token_urlsafe(32)
-    client = ApiClient(
-        client_id=data.client_id,
-        name=data.name,
-        organisation_id=organisation_id,
-        secret_hash=hash_secret(secret),
-        scopes=sorted(s.value for s in set(data.scopes)),
-    )
-    session.add(client)
-    session.flush()
-    audit.record(
-        session,
-        actor=principal,
-        action="api_client.created",
-        entity_type="api_client",
-        entity_id=client.id,
-        organisation_id=organisation_id,
-        version=client.version,
-        data={"client_id": client.client_id, "scopes": client.scopes},
-    )
-    return IssuedClient(client, secret)
-
-
-def list_clients(
-    session: Session, *, principal: Principal, organisation_id: str
-) -> Sequence[ApiClient]:
-    """The organisation's registered systems (administrators)."""
-    visible_organisation(session, principal=principal, organisation_id=organisation_id)
-    _require_admin(principal, organisation_id)
-    return repo.clients_of(session, organisation_id)
-
-
-def _visible_client(
-    session: Session, principal: Principal, organisation_id: str, client_pk: str
-) -> ApiClient:
-    visible_organisation(session, principal=principal, organisation_id=organisation_id)
-    _require_admin(principal, organisation_id)
-    client = repo.get_client(session, client_pk)
-    if client is None or client.organisation_id != organisation_id:
-        raise NotFound("API client not found")
-    return client
-
-
-def rotate_client_secret(
-    session: Session, *, principal: Principal, organisation_id: str, client_pk: str
-) -> IssuedClient:
-    """Replace the secret; the old one stops working at once."""
-    client = _visible_client(session, principal, organisation_id, client_pk)
-    secret = secrets.token_urlsafe(32)
-    client.secret_hash = hash_secret(secret)
-    client.version += 1
-    session.add(client)
-    session.flush()
-    # A rotated secret is often a leaked one: tokens obtained with it stop working too.
-    repo.end_sessions(session, ApiClient, client.id)
-    audit.record(
-        session,
-        actor=principal,
-        action="api_client.secret_rotated",
-        entity_type="api_client",
-        entity_id=client.id,
-        organisation_id=organisation_id,
-        version=client.version,
-    )
-    return IssuedClient(client, secret)
-
-
-def deactivate_client(
-    session: Session, *, principal: Principal, organisation_id: str, client_pk: str
-) -> ApiClient:
-    """Stop a system: no new tokens, and the ones it holds are revoked (also if reactivated)."""
-    client = _visible_client(session, principal, organisation_id, client_pk)
-    client.is_active = False
-    client.version += 1
-    session.add(client)
-    session.flush()
-    repo.end_sessions(session, ApiClient, client.id)
-    audit.record(
-        session,
-        actor=principal,
-        action="api_client.deactivated",
-        entity_type="api_client",
-        entity_id=client.id,
-        organisation_id=organisation_id,
-        version=client.version,
-    )
-    return client
 
 
 @dataclass(frozen=True)

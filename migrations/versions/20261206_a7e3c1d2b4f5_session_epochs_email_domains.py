@@ -1,7 +1,7 @@
 """session epochs for revoking tokens, organisations' e-mail domains
 
 Revision ID: a7e3c1d2b4f5
-Revises: 5e1c0ffee001
+Revises: c0ffee5c0e01
 Create Date: 2026-12-06 02:00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "a7e3c1d2b4f5"
-down_revision: str | Sequence[str] | None = "5e1c0ffee001"
+down_revision: str | Sequence[str] | None = "c0ffee5c0e01"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -41,6 +41,9 @@ OPERATIONS = [
     if path.startswith("/api/")
     for method, operation in methods.items()
     if (method.upper(), path) not in PUBLIC
+    # It ends the caller's sessions, the shared tokens of this module's people included;
+    # tests/auth/test_revocation.py covers it.
+    and (method.upper(), path) != ("POST", "/api/v1/auth/logout")
 ]
 IDS = [f"{method} {path}" for method, path, _ in OPERATIONS]
 NOWHERE = "00000000-0000-0000-0000-000000000000"

@@ -29,7 +29,7 @@ from app.core.db import transaction
 from app.devtools import OPENAPI_PATH
 from app.main import API_ROUTERS
 from app.organisations import service as org_service
-from app.organisations.models import ApiClient, Organisation, OrganisationKind, Role
+from app.organisations.models import ApiClient, Role
 from app.organisations.schemas import UserCreate
 from tests.factories import World, build_world, mint
 
@@ -197,21 +197,24 @@ def test_comments_write_is_granted_to_clients_that_could_write(tmp_path: Path) -
         "reviewer": ["reviews:write"],
         "reader": ["drafts:read"],
     }
-    with Session(engine) as session:
-        org = Organisation(slug="o", name="O", kind=OrganisationKind.municipality, languages=["fi"])
-        session.add(org)
-        session.flush()
-        for name, scopes in granted.items():
-            session.add(
-                ApiClient(
-                    client_id=name,
-                    name=name,
-                    organisation_id=org.id,
-                    secret_hash="h",
-                    scopes=scopes,
-                )
+    # Rows written with the columns of that revision (today's models have more columns).
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "INSERT INTO organisation (id, slug, name, kind, languages, records_settings,"
+                " version, created_at, updated_at) VALUES ('o1', 'o', 'O', 'municipality',"
+                " '[\"fi\"]', '{}', 1, '2026-01-01 00:00:00', '2026-01-01 00:00:00')"
             )
-        session.commit()
+        )
+        for n, (name, scopes) in enumerate(granted.items()):
+            conn.execute(
+                sa.text(
+                    "INSERT INTO api_client (id, client_id, name, organisation_id, secret_hash,"
+                    " scopes, is_active, version, created_at) VALUES (:id, :name, :name, 'o1',"
+                    " 'h', :scopes, 1, 1, '2026-01-01 00:00:00')"
+                ),
+                {"id": f"c{n}", "name": name, "scopes": json.dumps(scopes)},
+            )
     migrations.upgrade(url)
     with Session(engine) as session:
         after = {c.client_id: c.scopes for c in session.exec(select(ApiClient)).all()}

@@ -2,13 +2,20 @@
 
 Only the embedded DejaVu TTFs are ever named: ReportLab falls back to Helvetica (a
 non-embedded base-14 font, forbidden in PDF/A) wherever a style leaves the font unset.
+Behind each DejaVu face stands Symbola (emoji and symbols, see fonts/LICENSE-Symbola): a
+character DejaVu lacks is drawn, measured and embedded from Symbola instead of becoming an
+empty box that text extraction loses. What neither font has is refused at input
+(app/core/glyphs.py), so no accepted character is ever dropped from the PDF.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
@@ -21,11 +28,16 @@ FONT_DIR = Path(__file__).resolve().parents[1] / "fonts"
 REGULAR = "DejaVuSans"
 BOLD = "DejaVuSans-Bold"
 ITALIC = "DejaVuSans-Oblique"
+FALLBACK = "Symbola"
 FONT_FILES = {
     REGULAR: "DejaVuSans.ttf",
     BOLD: "DejaVuSans-Bold.ttf",
     ITALIC: "DejaVuSans-Oblique.ttf",
 }
+FALLBACK_FILE = "Symbola.ttf"
+# Subset numbers at or above this belong to the fallback font (ReportLab numbers each
+# font's subsets from 0; a document never comes near 10 000 subsets of 256 glyphs).
+FALLBACK_SUBSETS = 10_000
 
 INK = colors.HexColor("#111111")
 MUTED = colors.HexColor("#4d4d4d")
@@ -41,11 +53,90 @@ CELL = 7.5
 LEADING = 9.4
 
 
+def _ranges(codes: Iterable[int]) -> str:
+    """A regex character class body for the code points (as ranges)."""
+    parts: list[str] = []
+    ordered = sorted(c for c in codes if c > 0x20)
+    start = prev = ordered[0]
+    for code in [*ordered[1:], -1]:
+        if code != prev + 1:
+            parts.append(
+                re.escape(chr(start)) + ("-" + re.escape(chr(prev)) if prev > start else "")
+            )
+            start = code
+        prev = code
+    return "".join(parts)
+
+
+class FallbackFont(TTFont):  # type: ignore[misc]  # reportlab ships no type hints
+    """A DejaVu face whose missing characters come from the fallback font.
+
+    ReportLab asks a TrueType font to split text into (subset, bytes) runs and to name each
+    subset; runs of characters this face lacks are handed to the fallback font, whose
+    subsets get numbers from FALLBACK_SUBSETS up, so the text object switches fonts between
+    runs by itself and both fonts are embedded with their ToUnicode maps.
+    """
+
+    def __init__(self, name: str, path: Path, fallback: TTFont) -> None:
+        super().__init__(name, str(path))
+        self.fallback = fallback
+        own = set(self.face.charToGlyph)
+        # whitespace and controls stay with the face: it draws them as it always did
+        self._foreign = re.compile(f"[^\\s{_ranges(own)}]+")
+
+    def _runs(self, text: str) -> list[tuple[bool, str]]:
+        """The text as (from the fallback?, run) pieces, in order."""
+        runs: list[tuple[bool, str]] = []
+        at = 0
+        for match in self._foreign.finditer(text):
+            if match.start() > at:
+                runs.append((False, text[at : match.start()]))
+            runs.append((True, match.group()))
+            at = match.end()
+        if at < len(text):
+            runs.append((False, text[at:]))
+        return runs
+
+    def splitString(self, text: Any, doc: Any, encoding: str = "utf-8") -> list[Any]:  # noqa: N802
+        if isinstance(text, bytes):
+            text = text.decode(encoding)
+        if self._foreign.search(text) is None:
+            return list(super().splitString(text, doc, encoding))
+        pieces: list[Any] = []
+        for foreign, run in self._runs(text):
+            if foreign:
+                pieces += [
+                    (subset + FALLBACK_SUBSETS, chunk)
+                    for subset, chunk in self.fallback.splitString(run, doc, encoding)
+                ]
+            else:
+                pieces += super().splitString(run, doc, encoding)
+        return pieces
+
+    def getSubsetInternalName(self, subset: int, doc: Any) -> str:  # noqa: N802
+        if subset >= FALLBACK_SUBSETS:
+            return str(self.fallback.getSubsetInternalName(subset - FALLBACK_SUBSETS, doc))
+        return str(super().getSubsetInternalName(subset, doc))
+
+    def stringWidth(self, text: Any, size: float, encoding: str = "utf8") -> float:  # noqa: N802
+        if isinstance(text, bytes):
+            text = text.decode(encoding)
+        if self._foreign.search(text) is None:
+            return float(super().stringWidth(text, size, encoding))
+        own = super().stringWidth
+        return sum(
+            float((self.fallback.stringWidth if foreign else own)(run, size, encoding))
+            for foreign, run in self._runs(text)
+        )
+
+
 @lru_cache(maxsize=1)
 def register_fonts() -> None:
-    """Register the DejaVu family with ReportLab, once per process."""
+    """Register the DejaVu family, each face backed by Symbola, once per process."""
+    fallback = TTFont(FALLBACK, str(FONT_DIR / FALLBACK_FILE))
+    pdfmetrics.registerFont(fallback)
     for name, file in FONT_FILES.items():
-        pdfmetrics.registerFont(TTFont(name, str(FONT_DIR / file)))
+        pdfmetrics.registerFont(FallbackFont(name, FONT_DIR / file, fallback))
     pdfmetrics.registerFontFamily(
         REGULAR, normal=REGULAR, bold=BOLD, italic=ITALIC, boldItalic=BOLD
     )

@@ -94,7 +94,7 @@ def _identification(src: AnnexSources, lang: str) -> r.Identification:
         case=r.CaseRef(
             id=_text(case_id),
             label=_text(draft.external_label or case_id),
-            system=_text(draft.external_system or "ennakko"),
+            system=_text(draft.external_system or r.INTERNAL_SYSTEM),
         ),
         decision_body=_text(draft.decision_body),
         meeting_date=draft.meeting_date,

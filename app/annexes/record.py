@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     AwareDatetime,
     BaseModel,
     ConfigDict,
@@ -22,15 +23,37 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
+
+from app.core.glyphs import describe, undrawable_character
 
 SCHEMA_ID = "ennakko.annex/1"
 SCHEMA_PATH = Path(__file__).with_name("annex-record.schema.json")
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 Lang = Literal["fi", "sv", "en"]
+# The case system of a draft that has no case in a case-management system (its id is then
+# the draft's own, which the annex never prints).
+INTERNAL_SYSTEM = "ennakko"
 Key = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[a-z0-9_.-]+$")]
-Text = Annotated[str, StringConstraints(min_length=1, max_length=500)]
-LongText = Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
+
+
+def _drawable(value: str) -> str:
+    """Text the PDF fonts can draw whole: a character they lack is named, never dropped."""
+    char = undrawable_character(value)
+    if char is not None:
+        raise PydanticCustomError(
+            "annex_character",
+            "The annex fonts cannot show {character}",
+            {"character": describe(char)},
+        )
+    return value
+
+
+Text = Annotated[str, StringConstraints(min_length=1, max_length=500), AfterValidator(_drawable)]
+LongText = Annotated[
+    str, StringConstraints(min_length=1, max_length=20_000), AfterValidator(_drawable)
+]
 Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 Count = Annotated[int, Field(ge=0)]
 Direction = Literal["positive", "neutral", "negative"]

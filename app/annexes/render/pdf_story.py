@@ -103,6 +103,8 @@ def _matrix(v: AnnexView, st: Styles, width: float) -> Iterator[Flowable]:
         if i:
             yield PageBreak()
         yield from _alternative_matrix(v, alt, st, width)
+    yield NextPageTemplate(PORTRAIT)
+    yield PageBreak()
 
 
 def _alternative_matrix(
@@ -125,8 +127,6 @@ def _alternative_matrix(
 
 def _comparison(v: AnnexView, st: Styles, width: float) -> Iterator[Flowable]:
     t = v.t
-    yield NextPageTemplate(PORTRAIT)
-    yield PageBreak()
     yield from _heading(t("section.comparison"), st.h2, 1)
     yield from _paras(v.comparison_text, st)
     if v.recommended:
@@ -168,16 +168,19 @@ def _approvals(v: AnnexView, st: Styles, width: float) -> Iterator[Flowable]:
 def story(
     v: AnnexView, st: Styles, portrait_width: float, landscape_width: float
 ) -> list[Flowable]:
-    """Every flowable of the annex; a not-needed screening gives the short form."""
+    """Every flowable of the annex; a not-needed screening gives the short form.
+
+    What a reader needs first comes first: the alternatives, their comparison, the findings
+    and the conclusions; the full matrices (landscape pages) follow, then the approvals."""
     w = portrait_width
     parts: list[Iterator[Flowable]] = [_identification(v, st, w), _screening(v, st, w)]
     if v.full:
         parts += [
             _alternatives(v, st, w),
-            _matrix(v, st, landscape_width),
             _comparison(v, st, w),
             _findings(v, st, w),
             _texts(v, st, w),
+            _matrix(v, st, landscape_width),
         ]
     parts.append(_approvals(v, st, w))
     return [flowable for part in parts for flowable in part]

@@ -69,32 +69,41 @@ def _ranges(codes: Iterable[int]) -> str:
 
 
 class FallbackFont(TTFont):  # type: ignore[misc]  # reportlab ships no type hints
-    """A DejaVu face whose missing characters come from the fallback font.
+    """A DejaVu face whose missing characters come from fallback fonts, first that has them.
 
     ReportLab asks a TrueType font to split text into (subset, bytes) runs and to name each
-    subset; runs of characters this face lacks are handed to the fallback font, whose
-    subsets get numbers from FALLBACK_SUBSETS up, so the text object switches fonts between
-    runs by itself and both fonts are embedded with their ToUnicode maps.
+    subset; runs of characters this face lacks are handed to a fallback font, whose subsets
+    get numbers from FALLBACK_SUBSETS × (its place + 1) up, so the text object switches fonts
+    between runs by itself and every font used is embedded with its ToUnicode map.
     """
 
-    def __init__(self, name: str, path: Path, fallback: TTFont) -> None:
+    def __init__(self, name: str, path: Path, fallbacks: tuple[TTFont, ...]) -> None:
         super().__init__(name, str(path))
-        self.fallback = fallback
-        own = set(self.face.charToGlyph)
+        self.fallbacks = fallbacks
+        self._covers = [frozenset(f.face.charToGlyph) for f in fallbacks]
         # whitespace and controls stay with the face: it draws them as it always did
-        self._foreign = re.compile(f"[^\\s{_ranges(own)}]+")
+        self._foreign = re.compile(f"[^\\s{_ranges(self.face.charToGlyph)}]+")
 
-    def _runs(self, text: str) -> list[tuple[bool, str]]:
-        """The text as (from the fallback?, run) pieces, in order."""
-        runs: list[tuple[bool, str]] = []
+    def _source(self, char: str) -> int:
+        code = ord(char)
+        return next((i for i, cover in enumerate(self._covers) if code in cover), 0)
+
+    def _runs(self, text: str) -> list[tuple[int, str]]:
+        """The text as (font, run) pieces in order: -1 for this face, else a fallback's place."""
+        runs: list[tuple[int, str]] = []
         at = 0
         for match in self._foreign.finditer(text):
             if match.start() > at:
-                runs.append((False, text[at : match.start()]))
-            runs.append((True, match.group()))
+                runs.append((-1, text[at : match.start()]))
+            for char in match.group():
+                source = self._source(char)
+                if runs and runs[-1][0] == source:
+                    runs[-1] = (source, runs[-1][1] + char)
+                else:
+                    runs.append((source, char))
             at = match.end()
         if at < len(text):
-            runs.append((False, text[at:]))
+            runs.append((-1, text[at:]))
         return runs
 
     def splitString(self, text: Any, doc: Any, encoding: str = "utf-8") -> list[Any]:  # noqa: N802
@@ -103,20 +112,23 @@ class FallbackFont(TTFont):  # type: ignore[misc]  # reportlab ships no type hin
         if self._foreign.search(text) is None:
             return list(super().splitString(text, doc, encoding))
         pieces: list[Any] = []
-        for foreign, run in self._runs(text):
-            if foreign:
-                pieces += [
-                    (subset + FALLBACK_SUBSETS, chunk)
-                    for subset, chunk in self.fallback.splitString(run, doc, encoding)
-                ]
-            else:
+        for source, run in self._runs(text):
+            if source < 0:
                 pieces += super().splitString(run, doc, encoding)
+                continue
+            offset = FALLBACK_SUBSETS * (source + 1)
+            pieces += [
+                (subset + offset, chunk)
+                for subset, chunk in self.fallbacks[source].splitString(run, doc, encoding)
+            ]
         return pieces
 
     def getSubsetInternalName(self, subset: int, doc: Any) -> str:  # noqa: N802
-        if subset >= FALLBACK_SUBSETS:
-            return str(self.fallback.getSubsetInternalName(subset - FALLBACK_SUBSETS, doc))
-        return str(super().getSubsetInternalName(subset, doc))
+        source = subset // FALLBACK_SUBSETS - 1
+        if source < 0:
+            return str(super().getSubsetInternalName(subset, doc))
+        own = subset % FALLBACK_SUBSETS
+        return str(self.fallbacks[source].getSubsetInternalName(own, doc))
 
     def stringWidth(self, text: Any, size: float, encoding: str = "utf8") -> float:  # noqa: N802
         if isinstance(text, bytes):
@@ -125,18 +137,21 @@ class FallbackFont(TTFont):  # type: ignore[misc]  # reportlab ships no type hin
             return float(super().stringWidth(text, size, encoding))
         own = super().stringWidth
         return sum(
-            float((self.fallback.stringWidth if foreign else own)(run, size, encoding))
-            for foreign, run in self._runs(text)
+            float((own if source < 0 else self.fallbacks[source].stringWidth)(run, size, encoding))
+            for source, run in self._runs(text)
         )
 
 
 @lru_cache(maxsize=1)
 def register_fonts() -> None:
-    """Register the DejaVu family, each face backed by Symbola, once per process."""
-    fallback = TTFont(FALLBACK, str(FONT_DIR / FALLBACK_FILE))
-    pdfmetrics.registerFont(fallback)
-    for name, file in FONT_FILES.items():
-        pdfmetrics.registerFont(FallbackFont(name, FONT_DIR / file, fallback))
+    """Register the DejaVu family once per process: bold and oblique fall back to the regular
+    face (which has the most scripts), every face to Symbola (emoji and symbols)."""
+    symbola = TTFont(FALLBACK, str(FONT_DIR / FALLBACK_FILE))
+    pdfmetrics.registerFont(symbola)
+    regular = FallbackFont(REGULAR, FONT_DIR / FONT_FILES[REGULAR], (symbola,))
+    pdfmetrics.registerFont(regular)
+    for name in (BOLD, ITALIC):
+        pdfmetrics.registerFont(FallbackFont(name, FONT_DIR / FONT_FILES[name], (regular, symbola)))
     pdfmetrics.registerFontFamily(
         REGULAR, normal=REGULAR, bold=BOLD, italic=ITALIC, boldItalic=BOLD
     )
@@ -254,8 +269,30 @@ def _wrap(text: str, width: float, font: str, size: float, hyphen: str) -> str:
     return "\n".join(lines)
 
 
+VOWELS = frozenset("aeiouyäöåáàâéèêíïóôúüAEIOUYÄÖÅÁÀÂÉÈÊÍÏÓÔÚÜ")
+
+
+def _syllable_cuts(token: str) -> list[int]:
+    """Where a word may be hyphenated: before a consonant that starts a syllable (consonant +
+    vowel, the Finnish rule that suits Swedish and English well enough), never leaving a
+    single letter behind: "Muun-su-ku-puo-li-set", not "Muuns-ukupuo-liset"."""
+    return [
+        i
+        for i in range(2, len(token) - 1)
+        if token[i].isalpha()
+        and token[i] not in VOWELS
+        and token[i + 1] in VOWELS
+        and token[i - 1].isalpha()
+    ]
+
+
 def _fit(token: str, hyphen: str, width: float, font: str, size: float) -> int:
-    """The longest prefix (at least one character) that fits together with `hyphen`."""
+    """The longest prefix (at least one character) that fits together with `hyphen`: at a
+    syllable boundary when one fits, else wherever it must (digests, codes)."""
+    if hyphen:
+        for cut in reversed(_syllable_cuts(token)):
+            if pdfmetrics.stringWidth(token[:cut] + hyphen, font, size) <= width:
+                return cut
     cut = len(token) - 1
     while cut > 1 and pdfmetrics.stringWidth(token[:cut] + hyphen, font, size) > width:
         cut -= 1

@@ -10,10 +10,12 @@ from app.annexes.render.marks import Mark, legend, marks_for
 from app.annexes.render.view_tables import (
     TableView,
     approvals_table,
+    case_label,
     comparison_tables,
     findings_tables,
     identification_rows,
     indicators_table,
+    no_case,
     records_rows,
     screening_table,
     sources_table,
@@ -95,6 +97,7 @@ class AnnexView:
     approvals: TableView | None
     footer: str
     publicity_mark: str | None
+    case: str
 
 
 def _sections(
@@ -208,7 +211,7 @@ def _mark(cell: Cell, marks: dict[int | str, Mark]) -> Mark:
 
 def _footer(record: AnnexRecord, t: Labels) -> str:
     parts = (
-        t("footer.case", case_id=record.identification.case.label),
+        t("case.none") if no_case(record) else t("footer.case", case_id=case_label(record, t)),
         t("footer.version", version=record.draft_version),
         t("footer.hash", hash=record.content_hash[:12]),
     )
@@ -258,4 +261,5 @@ def build_view(record: AnnexRecord, lang: str | None = None) -> AnnexView:
         approvals=approvals_table(record, t),
         footer=_footer(record, t),
         publicity_mark=_publicity_mark(record, t),
+        case=case_label(record, t),
     )

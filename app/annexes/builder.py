@@ -17,6 +17,9 @@ from app.organisations.models import Organisation
 from app.reviews.service import RequirementState
 from app.templates.definition import ALL_GENDERS, TemplateDefinition
 
+# The annex summarises the proposal and background; the decision document has them whole.
+SUMMARY_CHARS = 1500
+
 
 @dataclass(frozen=True)
 class AnnexSources:
@@ -45,6 +48,23 @@ def _text(value: str | None, fallback: str = "—") -> str:
 def _long(value: str | None) -> str | None:
     value = (value or "").strip()
     return value or None
+
+
+def _abridged(value: str | None, limit: int = SUMMARY_CHARS) -> tuple[str | None, bool]:
+    """The text whole when short, else cut at the last sentence (or word) before `limit`."""
+    text = _long(value)
+    if text is None or len(text) <= limit:
+        return text, False
+    head = text[:limit]
+    cut = max(head.rfind(". "), head.rfind(".\n"))
+    cut = cut + 1 if cut > limit // 2 else head.rstrip().rfind(" ")
+    return head[: cut if cut > 0 else limit].rstrip() + " …", True
+
+
+def _proposal(draft: DecisionDraft) -> r.Proposal:
+    text, cut_text = _abridged(draft.proposal)
+    background, cut_background = _abridged(draft.background)
+    return r.Proposal(text=text, background=background, abridged=cut_text or cut_background)
 
 
 def _answer(option: str) -> tuple[str, bool]:
@@ -275,6 +295,7 @@ def build_record(src: AnnexSources, lang: str) -> r.AnnexRecord:
         records_management=_records(src.organisation),
         draft_version=src.draft.version,
         content_hash=src.draft.content_hash,
+        proposal=_proposal(src.draft),
         screening=_screening(src, lang),
         alternatives=[
             r.Alternative(

@@ -75,6 +75,15 @@ class TemplateRef(_Model):
     version: Text
 
 
+class Proposal(_Model):
+    """The decision proposal and its background as the draft states them, abridged at a
+    sentence when long (the decision document carries the full text)."""
+
+    text: LongText | None = None
+    background: LongText | None = None
+    abridged: bool = False
+
+
 class Identification(_Model):
     organisation_name: Text
     organisation_logo_png: str | None = Field(None, description="Base64 PNG, at most ~200 kB")
@@ -293,6 +302,7 @@ class AnnexRecord(_Model):
     records_management: RecordsManagement
     draft_version: Annotated[int, Field(ge=1)]
     content_hash: Sha256
+    proposal: Proposal = Proposal()
     screening: Screening
     alternatives: list[Alternative] = []
     scale: Scale

@@ -10,6 +10,7 @@ import pikepdf
 from fastapi.testclient import TestClient
 from reportlab.lib.units import mm
 
+from app.annexes.builder import SUMMARY_CHARS, _abridged
 from app.annexes.record import AnnexRecord
 from app.annexes.render import render_html, render_pdf
 from app.annexes.render.labels import labels
@@ -88,3 +89,22 @@ def test_findings_and_comparison_come_before_the_full_matrices() -> None:
     shown = [title for title in outline if title in first]
     assert shown == sorted(first, key=first.__getitem__)
     assert len(shown) == 3
+
+
+def test_the_annex_summarises_the_decision_proposal(client: TestClient, world: World) -> None:
+    _, annexes = issued(client, world)
+    fi = _html(client, world, next(a for a in annexes if a["language"] == "fi"))
+    section = fi[fi.index('<section id="proposal"') : fi.index('<section id="screening"')]
+    assert "<h2" in section
+    assert "Päätösehdotus" in section
+    assert "Lautakunta päättää uudistaa koulukuljetukset." in section
+
+
+def test_a_long_proposal_is_abridged_at_a_sentence_and_says_so() -> None:
+    sentence = "Lautakunta päättää asiasta. "
+    text, cut = _abridged(sentence * 200)
+    assert cut
+    assert text is not None
+    assert text.endswith("asiasta. …")
+    assert len(text) <= SUMMARY_CHARS + 2
+    assert _abridged("Lyhyt.") == ("Lyhyt.", False)

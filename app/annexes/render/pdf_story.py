@@ -72,6 +72,19 @@ def _identification(v: AnnexView, st: Styles, width: float) -> Iterator[Flowable
     yield key_values(v.records, width)
 
 
+def _proposal(v: AnnexView, st: Styles, _width: float) -> Iterator[Flowable]:
+    t = v.t
+    if not v.proposal and not v.background:
+        return
+    yield from _heading(t("section.proposal"), st.h2, 1)
+    yield from _paras(v.proposal, st)
+    if v.background:
+        yield from _heading(t("proposal.background"), st.h3, 2, room=0)
+        yield from _paras(v.background, st)
+    if v.proposal_abridged:
+        yield Paragraph(escape(t("proposal.abridged")), st.caption_flow)
+
+
 def _screening(v: AnnexView, st: Styles, width: float) -> Iterator[Flowable]:
     t = v.t
     yield from _heading(t("section.screening"), st.h2, 1)
@@ -173,7 +186,11 @@ def story(
     What a reader needs first comes first: the alternatives, their comparison, the findings
     and the conclusions; the full matrices (landscape pages) follow, then the approvals."""
     w = portrait_width
-    parts: list[Iterator[Flowable]] = [_identification(v, st, w), _screening(v, st, w)]
+    parts: list[Iterator[Flowable]] = [
+        _identification(v, st, w),
+        _proposal(v, st, w),
+        _screening(v, st, w),
+    ]
     if v.full:
         parts += [
             _alternatives(v, st, w),

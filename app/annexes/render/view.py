@@ -79,6 +79,9 @@ class AnnexView:
     title: str
     identification: tuple[tuple[str, str], ...]
     records: tuple[tuple[str, str], ...]
+    proposal: tuple[str, ...]
+    background: tuple[str, ...]
+    proposal_abridged: bool
     screening_outcome: str
     screening_reason: tuple[str, ...]
     screening_answers: TableView | None
@@ -243,6 +246,9 @@ def build_view(record: AnnexRecord, lang: str | None = None) -> AnnexView:
         title=f"{t('annex')}: {t('document_title')}",
         identification=identification_rows(record, t),
         records=records_rows(record, t),
+        proposal=paragraphs(record.proposal.text),
+        background=paragraphs(record.proposal.background),
+        proposal_abridged=record.proposal.abridged,
         screening_outcome=t(f"outcome.{record.screening.outcome}"),
         screening_reason=paragraphs(record.screening.reason),
         screening_answers=screening_table(record, t),

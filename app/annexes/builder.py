@@ -173,7 +173,10 @@ def _dimensions(src: AnnexSources, lang: str) -> dict[str, Any]:
     return {
         "areas": [
             r.Area(
-                key=a.key, name=_text(a.name.text(lang)), group_name=area_groups.get(a.area_group)
+                key=a.key,
+                name=_text(a.name.text(lang)),
+                group_name=area_groups.get(a.area_group),
+                groups=list(src.shape.groups_by_area.get(a.key, ())),
             )
             for a in t.areas
         ],

@@ -173,6 +173,11 @@ class Area(_Model):
     key: Key
     name: Text
     group_name: Text | None = None
+    groups: list[Key] | None = Field(
+        None,
+        description="The groups assessed in this area (absent: every group); the others, and "
+        "parent groups, are not applicable to it rather than unassessed",
+    )
 
 
 class Group(_Model):
@@ -345,6 +350,9 @@ def _check_references(record: AnnexRecord) -> None:
     scale = {v.value for v in record.scale.values}
     for group in record.groups:
         _known("group", group.parent, groups)
+    for area in record.areas:
+        for key in area.groups or ():
+            _known("group", key, groups)
     for matrix in record.matrix:
         _known("alternative", matrix.alternative, alts)
         seen: set[tuple[str, str, str]] = set()

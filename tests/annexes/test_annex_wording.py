@@ -15,6 +15,7 @@ from app.annexes.record import AnnexRecord
 from app.annexes.render import render_html, render_pdf
 from app.annexes.render.labels import labels
 from app.annexes.render.theme import BOLD, register_fonts, wrap
+from app.annexes.render.view import build_view
 from app.annexes.service import file_name
 from app.drafts.models import DecisionDraft
 from examples.make_large_record import build_record
@@ -108,3 +109,29 @@ def test_a_long_proposal_is_abridged_at_a_sentence_and_says_so() -> None:
     assert text.endswith("asiasta. …")
     assert len(text) <= SUMMARY_CHARS + 2
     assert _abridged("Lyhyt.") == ("Lyhyt.", False)
+
+
+def test_groups_not_assessed_in_an_area_read_as_not_applicable() -> None:
+    data = build_record(alternatives=2, areas=2, groups=3, genders=2)
+    first = data["groups"][0]["key"]
+    data["areas"][0]["groups"] = [first]
+    for matrix in data["matrix"]:
+        matrix["cells"] = [
+            c
+            for c in matrix["cells"]
+            if c["area"] != data["areas"][0]["key"] or c["group"] == first
+        ]
+    view = build_view(AnnexRecord.model_validate(data))
+    area = data["areas"][0]["name"]
+    rows = [
+        row
+        for chunk in view.alternatives[0].chunks
+        for _, section in chunk.sections
+        for row in section
+        if row.header == area
+    ]
+    labels_shown = {m.label for row in rows for m in row.marks}
+    assert "Ei sovellu" in labels_shown
+    assert "–" in {m.symbol for m in view.legend}
+    html = render_html(AnnexRecord.model_validate(data))
+    assert "Ei sovellu" in html

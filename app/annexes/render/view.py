@@ -190,10 +190,13 @@ def _alternative(
         if m.alternative == alt.key
         for c in m.cells
     }
-    blank = marks["not_assessed"]
     grid: dict[CellKey, Mark] = {}
     for area in record.areas:
+        applies = None if area.groups is None else frozenset(area.groups)
         for group in record.groups:
+            blank = marks[
+                "not_assessed" if applies is None or group.key in applies else "not_applicable"
+            ]
             for gender in record.genders:
                 k = (area.key, group.key, gender.key)
                 cell = cells.get(k)
@@ -230,7 +233,15 @@ def build_view(record: AnnexRecord, lang: str | None = None) -> AnnexView:
     """Resolve labels, dates and marks once for both renderers (`lang` overrides labels)."""
     lang = lang or record.language
     t = labels(lang)
-    marks = marks_for(record.scale, t("matrix.cannot_assess"), t("matrix.not_assessed"))
+    marks = marks_for(
+        record.scale,
+        t("matrix.cannot_assess"),
+        t("matrix.not_assessed"),
+        t("matrix.not_applicable"),
+    )
+    some_not_applicable = any(
+        a.groups is not None and len(set(a.groups)) < len(record.groups) for a in record.areas
+    )
     full = record.screening.outcome != "not_needed"
     alternatives = (
         tuple(_alternative(record, t, a, marks) for a in record.alternatives) if full else ()
@@ -254,7 +265,7 @@ def build_view(record: AnnexRecord, lang: str | None = None) -> AnnexView:
         screening_answers=screening_table(record, t),
         full=full,
         alternatives=alternatives,
-        legend=tuple(legend(marks)),
+        legend=tuple(legend(marks, with_not_applicable=some_not_applicable)),
         comparison=comparison_tables(record, t) if full else (),
         comparison_text=paragraphs(comparison.text),
         recommended=recommended,

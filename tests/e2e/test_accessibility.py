@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page
 
 from tests.e2e.axe import describe, violations
-from tests.e2e.conftest import LiveServer
+from tests.e2e.conftest import LiveServer, with_fresh_tokens
 from tests.factories import World, mint
 from tests.reviews.helpers import assessed_draft, etag, in_review, issued, sign
 
@@ -32,7 +32,8 @@ class Drafts:
 
 
 @pytest.fixture(scope="module")
-def drafts(live_server: LiveServer, people: World) -> Drafts:
+def drafts(live_server: LiveServer, world: World) -> Drafts:
+    people = with_fresh_tokens(world, live_server.app)
     with httpx.Client(base_url=live_server.base_url) as api:
         editing = assessed_draft(api, people, "iva")  # type: ignore[arg-type]
         review = in_review(api, people)  # type: ignore[arg-type]

@@ -61,6 +61,12 @@ def _abridged(value: str | None, limit: int = SUMMARY_CHARS) -> tuple[str | None
     return head[: cut if cut > 0 else limit].rstrip() + " …", True
 
 
+def _text_language(draft: DecisionDraft, lang: str) -> str | None:
+    """The draft's first language, the one its texts are written in, when it is not `lang`."""
+    written = draft.languages[0] if draft.languages else None
+    return written if written in ("fi", "sv", "en") and written != lang else None
+
+
 def _proposal(draft: DecisionDraft) -> r.Proposal:
     text, cut_text = _abridged(draft.proposal)
     background, cut_background = _abridged(draft.background)
@@ -299,6 +305,7 @@ def build_record(src: AnnexSources, lang: str) -> r.AnnexRecord:
         draft_version=src.draft.version,
         content_hash=src.draft.content_hash,
         proposal=_proposal(src.draft),
+        text_language=_text_language(src.draft, lang),
         screening=_screening(src, lang),
         alternatives=[
             r.Alternative(

@@ -308,6 +308,11 @@ class AnnexRecord(_Model):
     draft_version: Annotated[int, Field(ge=1)]
     content_hash: Sha256
     proposal: Proposal = Proposal()
+    text_language: Lang | None = Field(
+        None,
+        description="The language the texts people wrote are in, when it is not the annex's "
+        "(they are shown as written and marked with that language)",
+    )
     screening: Screening
     alternatives: list[Alternative] = []
     scale: Scale

@@ -135,3 +135,17 @@ def test_groups_not_assessed_in_an_area_read_as_not_applicable() -> None:
     assert "–" in {m.symbol for m in view.legend}
     html = render_html(AnnexRecord.model_validate(data))
     assert "Ei sovellu" in html
+
+
+def test_a_swedish_annex_of_finnish_texts_says_so_and_marks_them_finnish(
+    client: TestClient, world: World
+) -> None:
+    _, annexes = issued(client, world)
+    sv = _html(client, world, next(a for a in annexes if a["language"] == "sv"))
+    fi = _html(client, world, next(a for a in annexes if a["language"] == "fi"))
+    assert '<html lang="sv">' in sv
+    assert "återges på originalspråket (finska)" in sv
+    assert '<p lang="fi">Lautakunta päättää uudistaa koulukuljetukset.</p>' in sv
+    assert '<span lang="fi">Uudistus</span>' in sv
+    assert "originalspråket" not in fi
+    assert 'lang="fi"' not in fi[fi.index("<main") :]

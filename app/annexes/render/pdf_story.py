@@ -66,6 +66,8 @@ def _identification(v: AnnexView, st: Styles, width: float) -> Iterator[Flowable
     t = v.t
     yield from _heading(v.title, st.h1, 0)
     yield Paragraph(escape(v.record.identification.title), st.subtitle)
+    if v.text_note:
+        yield Paragraph(escape(v.text_note), st.caption_flow)
     yield from _heading(t("section.identification"), st.h2, 1)
     yield key_values(v.identification, width)
     yield from _heading(t("section.records"), st.h3, 2)

@@ -79,6 +79,8 @@ class AnnexView:
     title: str
     identification: tuple[tuple[str, str], ...]
     records: tuple[tuple[str, str], ...]
+    text_lang: str | None
+    text_note: str | None
     proposal: tuple[str, ...]
     background: tuple[str, ...]
     proposal_abridged: bool
@@ -224,6 +226,13 @@ def _footer(record: AnnexRecord, t: Labels) -> str:
     return " · ".join(parts)
 
 
+def _text_note(record: AnnexRecord, t: Labels) -> str | None:
+    """Says, in the annex's language, that people's texts are in another language."""
+    if record.text_language is None:
+        return None
+    return t("texts.other_language", language=t(f"language.{record.text_language}"))
+
+
 def _publicity_mark(record: AnnexRecord, t: Labels) -> str | None:
     publicity = record.records_management.publicity_class
     return None if publicity == "public" else t(f"publicity.{publicity}").upper()
@@ -257,6 +266,8 @@ def build_view(record: AnnexRecord, lang: str | None = None) -> AnnexView:
         title=f"{t('annex')}: {t('document_title')}",
         identification=identification_rows(record, t),
         records=records_rows(record, t),
+        text_lang=record.text_language,
+        text_note=_text_note(record, t),
         proposal=paragraphs(record.proposal.text),
         background=paragraphs(record.proposal.background),
         proposal_abridged=record.proposal.abridged,

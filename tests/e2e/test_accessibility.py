@@ -34,7 +34,8 @@ class Drafts:
 @pytest.fixture(scope="module")
 def drafts(live_server: LiveServer, world: World) -> Drafts:
     people = with_fresh_tokens(world, live_server.app)
-    with httpx.Client(base_url=live_server.base_url) as api:
+    # writing the whole IVA matrix (2 448 cells) takes a while on a busy machine
+    with httpx.Client(base_url=live_server.base_url, timeout=120) as api:
         editing = assessed_draft(api, people, "iva")  # type: ignore[arg-type]
         review = in_review(api, people)  # type: ignore[arg-type]
         signed = sign(api, people.expert, review["id"])  # type: ignore[arg-type]

@@ -23,9 +23,8 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from pydantic_core import PydanticCustomError
 
-from app.core.glyphs import describe, undrawable_character
+from app.core.glyphs import drawable_error, undrawable_character
 
 SCHEMA_ID = "ennakko.annex/1"
 SCHEMA_PATH = Path(__file__).with_name("annex-record.schema.json")
@@ -42,11 +41,7 @@ def _drawable(value: str) -> str:
     """Text the PDF fonts can draw whole: a character they lack is named, never dropped."""
     char = undrawable_character(value)
     if char is not None:
-        raise PydanticCustomError(
-            "annex_character",
-            "The annex fonts cannot show {character}",
-            {"character": describe(char)},
-        )
+        raise drawable_error(char)
     return value
 
 

@@ -12,7 +12,9 @@ import re
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
+from pydantic_core import PydanticCustomError
 from reportlab.pdfbase.ttfonts import TTFontFile
 
 FONT_DIR = Path(__file__).resolve().parents[1] / "annexes" / "fonts"
@@ -49,3 +51,26 @@ def describe(char: str) -> str:
     """`U+1F972 SMILING FACE WITH TEAR (🥲)`: the character as an error message names it."""
     name = unicodedata.name(char, "")
     return f"U+{ord(char):04X} {name} ({char})" if name else f"U+{ord(char):04X} ({char})"
+
+
+def drawable_error(char: str) -> PydanticCustomError:
+    return PydanticCustomError(
+        "annex_character", "The annex fonts cannot show {character}", {"character": describe(char)}
+    )
+
+
+def check_drawable(value: Any) -> Any:
+    """`value` unchanged when every string in it can be shown in the annex; else an error
+    naming the first character that cannot (lists, tuples, sets, dict keys and values)."""
+    if isinstance(value, str):
+        char = undrawable_character(value)
+        if char is not None:
+            raise drawable_error(char)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            check_drawable(key)
+            check_drawable(item)
+    elif isinstance(value, list | tuple | set | frozenset):
+        for item in value:
+            check_drawable(item)
+    return value

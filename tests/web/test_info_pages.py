@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from app.main import create_app
 from tests.factories import World, build_world
 from tests.reviews.helpers import issued
-from tests.web import PASSWORD, sign_in, with_web
+from tests.web import PASSWORD, hidden, sign_in, with_web
 
 
 @pytest.fixture(scope="module")
@@ -162,3 +162,31 @@ def test_html_annex_opens_in_the_browser_with_a_download_link(
         assert saved.content == shown.content
         pdf = client.get(f"/annexes/{annex_id}.pdf")
         assert pdf.headers["content-disposition"].startswith("attachment; filename=")
+
+
+def test_the_draft_form_names_a_character_the_annex_cannot_show(
+    web_app: FastAPI, people: World
+) -> None:
+    with TestClient(web_app, follow_redirects=False) as client:
+        sign_in(client, people.preparer)
+        page = client.get("/drafts/new").text
+        response = client.post(
+            "/drafts/new",
+            data={
+                "csrf_token": hidden(page, "csrf_token"),
+                "organisation_id": hidden(page, "organisation_id"),
+                "title": "Hymy 🥲 kouluun",
+                "proposal": "Ehdotus",
+                "languages": "fi",
+                "alt_count": "1",
+                "alt-0-sq": "1",
+                "alt-0-name": "Nykytila",
+                "alt-0-key": "status_quo",
+                "action": "save",
+            },
+        )
+    assert response.status_code == 422
+    assert "Liitteen fontit eivät osaa näyttää merkkiä U+1F972 SMILING FACE WITH TEAR" in (
+        response.text
+    )
+    assert "Hymy 🥲 kouluun" in response.text  # what was typed is kept

@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 HOST ?= 127.0.0.1
 STAMP := $(VENV)/.installed
+# axe-core for the browser tests' WCAG checks, from the npm registry (never served)
+AXE := frontend/node_modules/axe-core/axe.min.js
 
 .PHONY: install run test test-pg test-browser fuzz check lint format typecheck imports migrate migration openapi bench clean
 
@@ -44,7 +46,11 @@ fuzz: $(STAMP)
 		--hypothesis-seed=$$seed $(FUZZ_ARGS) || status=$$?; \
 	$(NO_TESTS)
 
-test-browser: $(STAMP)
+$(AXE): frontend/package.json frontend/package-lock.json
+	npm ci --prefix frontend --no-audit --no-fund --loglevel=error
+	touch $(AXE)
+
+test-browser: $(STAMP) $(AXE)
 	$(BIN)/python -m pytest -m browser -q
 
 check: $(STAMP) lint typecheck imports

@@ -39,6 +39,7 @@ from app.reviews.router import router as reviews_router
 from app.templates.router import router as templates_router
 from app.web import mount_static
 from app.web import router as web_router
+from app.web.errors import install_page_errors
 from app.wiring import install as install_workflow
 
 API_ROUTERS = (
@@ -107,6 +108,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_docs(app)
     mount_static(app)
     app.add_exception_handler(IdempotentReplay, replay_handler)
+    install_page_errors(app)
     # Outermost last. Compression wraps everything inside it, so what the idempotency layer
     # stores is the route's own bytes, and each request gets the encoding it accepts.
     app.add_middleware(IdempotencyMiddleware, ttl=timedelta(hours=settings.idempotency_hours))

@@ -292,6 +292,14 @@ def _frame(content_hash: str, outcome: str) -> dict[str, Any]:
         },
         "draft_version": 4,
         "content_hash": content_hash,
+        "proposal": {
+            "text": "Kunnanvaltuusto päättää uudistaa sivistys- ja hyvinvointipalvelujen "
+            "palveluverkon vuosina 2026–2028 vaihtoehdon 2 mukaisesti: kylien palvelupisteet "
+            "korvataan hyvinvointiautolla ja saamenkielisellä etäpalvelulla.",
+            "background": "Palvelupisteiden käyntimäärät ovat laskeneet, ja kunnan talous "
+            "edellyttää säästöjä. Asukastilaisuudet pidettiin Ivalossa, Inarissa ja Nellimissä.",
+            "abridged": False,
+        },
         "screening": _screening(outcome),
     }
 

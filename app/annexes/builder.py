@@ -17,6 +17,9 @@ from app.organisations.models import Organisation
 from app.reviews.service import RequirementState
 from app.templates.definition import ALL_GENDERS, TemplateDefinition
 
+# The annex summarises the proposal and background; the decision document has them whole.
+SUMMARY_CHARS = 1500
+
 
 @dataclass(frozen=True)
 class AnnexSources:
@@ -45,6 +48,29 @@ def _text(value: str | None, fallback: str = "—") -> str:
 def _long(value: str | None) -> str | None:
     value = (value or "").strip()
     return value or None
+
+
+def _abridged(value: str | None, limit: int = SUMMARY_CHARS) -> tuple[str | None, bool]:
+    """The text whole when short, else cut at the last sentence (or word) before `limit`."""
+    text = _long(value)
+    if text is None or len(text) <= limit:
+        return text, False
+    head = text[:limit]
+    cut = max(head.rfind(". "), head.rfind(".\n"))
+    cut = cut + 1 if cut > limit // 2 else head.rstrip().rfind(" ")
+    return head[: cut if cut > 0 else limit].rstrip() + " …", True
+
+
+def _text_language(draft: DecisionDraft, lang: str) -> str | None:
+    """The draft's first language, the one its texts are written in, when it is not `lang`."""
+    written = draft.languages[0] if draft.languages else None
+    return written if written in ("fi", "sv", "en") and written != lang else None
+
+
+def _proposal(draft: DecisionDraft) -> r.Proposal:
+    text, cut_text = _abridged(draft.proposal)
+    background, cut_background = _abridged(draft.background)
+    return r.Proposal(text=text, background=background, abridged=cut_text or cut_background)
 
 
 def _answer(option: str) -> tuple[str, bool]:
@@ -94,7 +120,7 @@ def _identification(src: AnnexSources, lang: str) -> r.Identification:
         case=r.CaseRef(
             id=_text(case_id),
             label=_text(draft.external_label or case_id),
-            system=_text(draft.external_system or "ennakko"),
+            system=_text(draft.external_system or r.INTERNAL_SYSTEM),
         ),
         decision_body=_text(draft.decision_body),
         meeting_date=draft.meeting_date,
@@ -153,7 +179,10 @@ def _dimensions(src: AnnexSources, lang: str) -> dict[str, Any]:
     return {
         "areas": [
             r.Area(
-                key=a.key, name=_text(a.name.text(lang)), group_name=area_groups.get(a.area_group)
+                key=a.key,
+                name=_text(a.name.text(lang)),
+                group_name=area_groups.get(a.area_group),
+                groups=list(src.shape.groups_by_area.get(a.key, ())),
             )
             for a in t.areas
         ],
@@ -275,6 +304,8 @@ def build_record(src: AnnexSources, lang: str) -> r.AnnexRecord:
         records_management=_records(src.organisation),
         draft_version=src.draft.version,
         content_hash=src.draft.content_hash,
+        proposal=_proposal(src.draft),
+        text_language=_text_language(src.draft, lang),
         screening=_screening(src, lang),
         alternatives=[
             r.Alternative(

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     AwareDatetime,
     BaseModel,
     ConfigDict,
@@ -23,14 +24,31 @@ from pydantic import (
     model_validator,
 )
 
+from app.core.glyphs import drawable_error, undrawable_character
+
 SCHEMA_ID = "ennakko.annex/1"
 SCHEMA_PATH = Path(__file__).with_name("annex-record.schema.json")
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 Lang = Literal["fi", "sv", "en"]
+# The case system of a draft that has no case in a case-management system (its id is then
+# the draft's own, which the annex never prints).
+INTERNAL_SYSTEM = "ennakko"
 Key = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[a-z0-9_.-]+$")]
-Text = Annotated[str, StringConstraints(min_length=1, max_length=500)]
-LongText = Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
+
+
+def _drawable(value: str) -> str:
+    """Text the PDF fonts can draw whole: a character they lack is named, never dropped."""
+    char = undrawable_character(value)
+    if char is not None:
+        raise drawable_error(char)
+    return value
+
+
+Text = Annotated[str, StringConstraints(min_length=1, max_length=500), AfterValidator(_drawable)]
+LongText = Annotated[
+    str, StringConstraints(min_length=1, max_length=20_000), AfterValidator(_drawable)
+]
 Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 Count = Annotated[int, Field(ge=0)]
 Direction = Literal["positive", "neutral", "negative"]
@@ -50,6 +68,15 @@ class TemplateRef(_Model):
     key: Key
     name: Text
     version: Text
+
+
+class Proposal(_Model):
+    """The decision proposal and its background as the draft states them, abridged at a
+    sentence when long (the decision document carries the full text)."""
+
+    text: LongText | None = None
+    background: LongText | None = None
+    abridged: bool = False
 
 
 class Identification(_Model):
@@ -141,6 +168,11 @@ class Area(_Model):
     key: Key
     name: Text
     group_name: Text | None = None
+    groups: list[Key] | None = Field(
+        None,
+        description="The groups assessed in this area (absent: every group); the others, and "
+        "parent groups, are not applicable to it rather than unassessed",
+    )
 
 
 class Group(_Model):
@@ -270,6 +302,12 @@ class AnnexRecord(_Model):
     records_management: RecordsManagement
     draft_version: Annotated[int, Field(ge=1)]
     content_hash: Sha256
+    proposal: Proposal = Proposal()
+    text_language: Lang | None = Field(
+        None,
+        description="The language the texts people wrote are in, when it is not the annex's "
+        "(they are shown as written and marked with that language)",
+    )
     screening: Screening
     alternatives: list[Alternative] = []
     scale: Scale
@@ -312,6 +350,9 @@ def _check_references(record: AnnexRecord) -> None:
     scale = {v.value for v in record.scale.values}
     for group in record.groups:
         _known("group", group.parent, groups)
+    for area in record.areas:
+        for key in area.groups or ():
+            _known("group", key, groups)
     for matrix in record.matrix:
         _known("alternative", matrix.alternative, alts)
         seen: set[tuple[str, str, str]] = set()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -79,13 +80,17 @@ def is_issuable(draft: DecisionDraft) -> bool:
     return draft.status in ISSUABLE
 
 
-def _safe(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("_")[:80] or "annex"
+def _safe(text: str, limit: int) -> str:
+    """ASCII letters, digits and . _ - only (ä → a, å → a): a name every system accepts."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", folded).strip("_.")[:limit].rstrip("_.")
 
 
 def file_name(draft: DecisionDraft, number: int, lang: str, fmt: str) -> str:
-    """A name built from the case id: HEL_2021-011830_eva_1_fi.pdf."""
-    return f"{_safe(draft.external_case_id or draft.id)}_eva_{number}_{lang}.{fmt}"
+    """A name from the case id, the title and the language, never the draft's id:
+    HEL_2021-011830_Kirjastoverkon_uudistus_eva1_fi.pdf."""
+    parts = [_safe(draft.external_case_id or "", 60), _safe(draft.title, 60), f"eva{number}"]
+    return "_".join(p for p in parts if p) + f"_{lang}.{fmt}"
 
 
 def _files(

@@ -97,6 +97,8 @@ class Settings(BaseSettings):
     worker_poll_seconds: float = Field(default=0.5, gt=0)
 
     web_session_secret: str = "development"  # noqa: S105 (refused outside development)
+    # Where the accessibility statement sends feedback: an e-mail address or an https:// form.
+    accessibility_feedback: str = ""
 
     @model_validator(mode="after")
     def _refuse_placeholders_outside_development(self) -> Settings:

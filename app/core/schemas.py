@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
 
+from app.core.glyphs import check_drawable
 from app.core.text import check_texts
 
 T = TypeVar("T")
@@ -21,9 +22,18 @@ class TextRuleModel(BaseModel):
 
 
 class InputModel(TextRuleModel):
-    """Request bodies: unknown fields are an error, strings are trimmed, the text rule holds."""
+    """Request bodies: unknown fields are an error, strings are trimmed, the text rule holds,
+    and text holds only characters the annex can show (app.core.glyphs), secrets excepted."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _annex_can_show(cls, value: Any, info: ValidationInfo) -> Any:
+        name = info.field_name or ""
+        if "password" in name or "secret" in name:
+            return value
+        return check_drawable(value)
 
 
 class ReadModel(BaseModel):

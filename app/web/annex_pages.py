@@ -30,6 +30,14 @@ router = APIRouter(include_in_schema=False, route_class=WebRoute)
 LANGUAGE_CHOICES = ("fi", "sv", "en")
 OUTCOMES = [o.value for o in Outcome]
 MESSAGES = frozenset({"issued", "attached", "outcome_recorded"})
+# The HTML annex is self-contained: inline CSS, no scripts, images only as data: URIs.
+ANNEX_PAGE_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+        "frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+    ),
+    "Referrer-Policy": "same-origin",
+}
 
 
 def _flash(web: WebContext) -> str | None:
@@ -114,17 +122,26 @@ def download_annex(
     fmt: str,
     web: Web,
     if_none_match: Annotated[str | None, Header()] = None,
+    download: bool = False,
 ) -> Response:
-    """The issued file over the browser session: the API's headers, its sha256 as the ETag."""
+    """The issued file over the browser session: the API's headers, its sha256 as the ETag.
+
+    The HTML annex opens in the browser (it is the accessible version) unless `?download=1`;
+    the other formats are saved.
+    """
     file = annexes.annex_file(web.session, principal=web.principal, annex_id=annex_id, fmt=fmt)
     etag = f'"{file.sha256}"'
+    inline = fmt == "html" and not download
+    disposition = "inline" if inline else "attachment"
     headers = {
         "ETag": etag,
         "Cache-Control": "private, max-age=31536000, immutable",
-        "Content-Disposition": f'attachment; filename="{file.file_name}"',
+        "Content-Disposition": f'{disposition}; filename="{file.file_name}"',
         "Digest": f"sha-256={file.sha256}",
         "Content-Security-Policy": ANNEX_FILE_CSP,
     }
+    if inline:
+        headers |= ANNEX_PAGE_HEADERS
     if if_none_match is not None and etag in [t.strip() for t in if_none_match.split(",")]:
         return Response(status_code=304, headers=headers)
     return Response(file.content, media_type=file.media_type, headers=headers)

@@ -7,11 +7,12 @@ unless the error says its changes must stand) and only then renders the page.
 
 from __future__ import annotations
 
+import inspect
 import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from fastapi import Request
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from fastapi.routing import APIRoute
@@ -25,6 +26,8 @@ from app.web.session import clear_session_cookie
 
 log = logging.getLogger("ennakko.web")
 
+# Paths whose errors stay JSON: the API and the machine-facing endpoints.
+MACHINE_PREFIXES = ("/api/", "/healthz", "/readyz", "/docs", "/redoc", "/openapi.json", "/static/")
 # Statuses with their own explanation; others fall back to the generic one.
 EXPLAINED = frozenset({400, 403, 404, 409, 412, 413, 422, 428, 429, 500})
 
@@ -143,3 +146,27 @@ class WebRoute(APIRoute):
                 return await _handle(request, exc)
 
         return handler
+
+
+def wants_page(request: Request) -> bool:
+    """Whether an error on this path is for a person's browser rather than an API client."""
+    return not request.url.path.startswith(MACHINE_PREFIXES)
+
+
+def install_page_errors(app: FastAPI) -> None:
+    """Unknown paths and framework errors outside the API answer an HTML page in the
+    visitor's language; the API keeps the JSON body of the handler installed before."""
+    json_handler = app.exception_handlers[StarletteHTTPException]
+
+    async def _http(request: Request, exc: Exception) -> Response:
+        if not isinstance(exc, StarletteHTTPException) or not wants_page(request):
+            answer = json_handler(request, exc)
+            return await answer if inspect.isawaitable(answer) else answer
+        failure = AppError(str(exc.detail))
+        failure.status = exc.status_code
+        page = error_page(request, failure)
+        for name, value in (exc.headers or {}).items():
+            page.headers.setdefault(name, value)
+        return page
+
+    app.add_exception_handler(StarletteHTTPException, _http)

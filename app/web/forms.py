@@ -87,6 +87,8 @@ def _field_error(error: Any) -> FieldError:
         return FieldError("too_long", {"max": int(ctx.get("max_length", 0))})
     if kind == "text_character":
         return FieldError("character", {"character": str(ctx.get("character", ""))})
+    if kind == "annex_character":
+        return FieldError("annex_character", {"character": str(ctx.get("character", ""))})
     return FieldError(_MESSAGE_OF_TYPE.get(kind, "invalid"))
 
 

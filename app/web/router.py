@@ -22,6 +22,7 @@ from app.web.draft_pages import router as draft_router
 from app.web.errors import WebRoute, abandon
 from app.web.forms import Errors, FieldError, form_text
 from app.web.inbox_pages import router as inbox_router
+from app.web.info_pages import router as info_router
 from app.web.policy_pages import router as policy_router
 from app.web.rendering import redirect, render, url_with
 from app.web.review_pages import router as review_router
@@ -228,3 +229,4 @@ router.include_router(signoff_diff_router)
 router.include_router(inbox_router)
 router.include_router(annex_router)
 router.include_router(policy_router)
+router.include_router(info_router)

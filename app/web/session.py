@@ -122,6 +122,12 @@ class WebContext:
     csrf_token: str
 
 
+def signed_in_principal(request: Request, session: Session, ctx: SecurityContext) -> Principal:
+    """The caller of a valid session cookie, kept on the request for the navigation and forms;
+    raises Unauthorized without one."""
+    return current_web_context(request, session, ctx).principal
+
+
 def current_web_context(request: Request, session: WebDb, ctx: Security) -> WebContext:
     """The signed-in caller; raises Unauthorized (→ redirect to /login) without a valid cookie."""
     token = request.cookies.get(SESSION_COOKIE)

@@ -22,7 +22,7 @@ from fastapi import FastAPI
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 
 from app.main import create_app
-from tests.factories import Person, World, build_world
+from tests.factories import Person, World, build_world, mint
 from tests.web import with_web
 
 CHROMIUM = Path(os.environ.get("ENNAKKO_CHROMIUM", "/usr/bin/chromium"))
@@ -85,9 +85,23 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
 
 
 @pytest.fixture(scope="session")
-def people(live_server: LiveServer) -> World:
+def world(live_server: LiveServer) -> World:
     """Tenants whose people sign in with PASSWORD (shared: argon2 hashing is slow on purpose)."""
     return build_world(live_server.app, password=PASSWORD)
+
+
+def with_fresh_tokens(world: World, app: FastAPI) -> World:
+    """The shared tenants with their people's API tokens minted now: tokens live ten
+    minutes, and the suite as a whole may take longer than that on a busy machine."""
+    for name, person in world.people.items():
+        if name != "system":
+            person.token = mint(app, f"user:{person.id}")
+    return world
+
+
+@pytest.fixture
+def people(world: World, live_server: LiveServer) -> World:
+    return with_fresh_tokens(world, live_server.app)
 
 
 @pytest.fixture

@@ -36,6 +36,11 @@ class Labels:
         text = self._strings[key]
         return text.format(**params) if params else text
 
+    def word(self, key: str, code: str) -> str:
+        """The words for a code (`role.expert`), or the code itself when the organisation
+        configured one the catalogue does not know."""
+        return self._strings.get(f"{key}.{code}", code)
+
     def date(self, value: date | None) -> str:
         """A calendar date, e.g. '14.3.2025', '14.3.2025', '14 Mar 2025'."""
         return "" if value is None else format_date(value, "medium", locale=self.locale)

@@ -12,6 +12,7 @@ from app.annexes.record import Scale
 
 INK = "#111111"
 NOT_ASSESSED_SYMBOL = "○"
+NOT_APPLICABLE_SYMBOL = "–"
 
 FILLS: dict[str, str] = {
     "pos2": "#7fbf7b",
@@ -21,6 +22,7 @@ FILLS: dict[str, str] = {
     "neg2": "#ef8a62",
     "unknown": "#e3d7f0",
     "none": "#ffffff",
+    "na": "#ffffff",
 }
 
 
@@ -41,8 +43,11 @@ def _css(value: int, scale_max: int) -> str:
     return ("pos" if value > 0 else "neg") + ("2" if strong else "1")
 
 
-def marks_for(scale: Scale, cannot_assess: str, not_assessed: str) -> dict[int | str, Mark]:
-    """Marks keyed by scale value, plus "cannot_assess" and "not_assessed"."""
+def marks_for(
+    scale: Scale, cannot_assess: str, not_assessed: str, not_applicable: str = ""
+) -> dict[int | str, Mark]:
+    """Marks keyed by scale value, plus "cannot_assess", "not_assessed" and "not_applicable"
+    (a group that the template does not assess in an area, or a parent group)."""
     pos_max = max((v.value for v in scale.values if v.value > 0), default=1)
     neg_max = max((-v.value for v in scale.values if v.value < 0), default=1)
     marks: dict[int | str, Mark] = {}
@@ -53,10 +58,13 @@ def marks_for(scale: Scale, cannot_assess: str, not_assessed: str) -> dict[int |
         scale.cannot_assess_symbol, cannot_assess, "unknown", FILLS["unknown"]
     )
     marks["not_assessed"] = Mark(NOT_ASSESSED_SYMBOL, not_assessed, "none", FILLS["none"])
+    marks["not_applicable"] = Mark(NOT_APPLICABLE_SYMBOL, not_applicable, "na", FILLS["none"])
     return marks
 
 
-def legend(marks: dict[int | str, Mark]) -> list[Mark]:
-    """Marks in legend order: strongest positive first, then unknown and not assessed."""
+def legend(marks: dict[int | str, Mark], *, with_not_applicable: bool = False) -> list[Mark]:
+    """Marks in legend order: strongest positive first, then unknown, not assessed and (when
+    the matrix has such cells) not applicable."""
     values = sorted((k for k in marks if isinstance(k, int)), reverse=True)
-    return [marks[v] for v in values] + [marks["cannot_assess"], marks["not_assessed"]]
+    extra = [marks["not_applicable"]] if with_not_applicable else []
+    return [marks[v] for v in values] + [marks["cannot_assess"], marks["not_assessed"], *extra]

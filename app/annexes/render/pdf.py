@@ -31,6 +31,7 @@ from app.annexes.render.theme import (
     styles,
 )
 from app.annexes.render.view import AnnexView, build_view
+from app.annexes.render.view_tables import no_case
 
 # ASCII85 on top of Flate only inflates streams by 25 % and costs a Python-level pass
 rl_config.useA85 = 0
@@ -135,7 +136,7 @@ class _AnnexDoc(BaseDocTemplate):  # type: ignore[misc]
         canvas.setFont(REGULAR, 7.5)
         canvas.setFillColor(MUTED)
         canvas.drawString(x, y, self._view.title)
-        canvas.drawRightString(width - MARGIN, y, record.identification.case.label)
+        canvas.drawRightString(width - MARGIN, y, self._view.case)
         if self._view.publicity_mark:
             canvas.setFillColor(INK)
             canvas.setFont(BOLD, 8.5)
@@ -180,7 +181,7 @@ def document_info(view: AnnexView) -> DocumentInfo:
     return DocumentInfo(
         title=f"{view.title} – {ident.title}",
         author=ident.organisation_name,
-        subject=f"{ident.case.label} ({ident.case.system})",
+        subject=view.case if no_case(record) else f"{ident.case.label} ({ident.case.system})",
         keywords=f"sha256:{record.content_hash}; version {record.draft_version}",
         lang=view.lang,
         created_at=record.issued_at,

@@ -66,10 +66,25 @@ def _identification(v: AnnexView, st: Styles, width: float) -> Iterator[Flowable
     t = v.t
     yield from _heading(v.title, st.h1, 0)
     yield Paragraph(escape(v.record.identification.title), st.subtitle)
+    if v.text_note:
+        yield Paragraph(escape(v.text_note), st.caption_flow)
     yield from _heading(t("section.identification"), st.h2, 1)
     yield key_values(v.identification, width)
     yield from _heading(t("section.records"), st.h3, 2)
     yield key_values(v.records, width)
+
+
+def _proposal(v: AnnexView, st: Styles, _width: float) -> Iterator[Flowable]:
+    t = v.t
+    if not v.proposal and not v.background:
+        return
+    yield from _heading(t("section.proposal"), st.h2, 1)
+    yield from _paras(v.proposal, st)
+    if v.background:
+        yield from _heading(t("proposal.background"), st.h3, 2, room=0)
+        yield from _paras(v.background, st)
+    if v.proposal_abridged:
+        yield Paragraph(escape(t("proposal.abridged")), st.caption_flow)
 
 
 def _screening(v: AnnexView, st: Styles, width: float) -> Iterator[Flowable]:
@@ -103,6 +118,8 @@ def _matrix(v: AnnexView, st: Styles, width: float) -> Iterator[Flowable]:
         if i:
             yield PageBreak()
         yield from _alternative_matrix(v, alt, st, width)
+    yield NextPageTemplate(PORTRAIT)
+    yield PageBreak()
 
 
 def _alternative_matrix(
@@ -125,8 +142,6 @@ def _alternative_matrix(
 
 def _comparison(v: AnnexView, st: Styles, width: float) -> Iterator[Flowable]:
     t = v.t
-    yield NextPageTemplate(PORTRAIT)
-    yield PageBreak()
     yield from _heading(t("section.comparison"), st.h2, 1)
     yield from _paras(v.comparison_text, st)
     if v.recommended:
@@ -168,16 +183,23 @@ def _approvals(v: AnnexView, st: Styles, width: float) -> Iterator[Flowable]:
 def story(
     v: AnnexView, st: Styles, portrait_width: float, landscape_width: float
 ) -> list[Flowable]:
-    """Every flowable of the annex; a not-needed screening gives the short form."""
+    """Every flowable of the annex; a not-needed screening gives the short form.
+
+    What a reader needs first comes first: the alternatives, their comparison, the findings
+    and the conclusions; the full matrices (landscape pages) follow, then the approvals."""
     w = portrait_width
-    parts: list[Iterator[Flowable]] = [_identification(v, st, w), _screening(v, st, w)]
+    parts: list[Iterator[Flowable]] = [
+        _identification(v, st, w),
+        _proposal(v, st, w),
+        _screening(v, st, w),
+    ]
     if v.full:
         parts += [
             _alternatives(v, st, w),
-            _matrix(v, st, landscape_width),
             _comparison(v, st, w),
             _findings(v, st, w),
             _texts(v, st, w),
+            _matrix(v, st, landscape_width),
         ]
     parts.append(_approvals(v, st, w))
     return [flowable for part in parts for flowable in part]

@@ -6,6 +6,7 @@ Every value comes from the caller, never from the clock, so the bytes are reprod
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -111,6 +112,31 @@ def _output_intent(pdf: pikepdf.Pdf) -> Dictionary:
     )
 
 
+# ReportLab writes a ToUnicode entry beyond the BMP as five or six hex digits ("<05> <1F3EB>"),
+# which is not UTF-16BE: readers take four digits and extract U+1F3E for 🏫.
+_ASTRAL_ENTRY = re.compile(rb"<([0-9A-Fa-f]{2})> <([0-9A-Fa-f]{5,6})>")
+
+
+def _utf16_entry(match: re.Match[bytes]) -> bytes:
+    char = chr(int(match.group(2), 16))
+    return b"<%s> <%s>" % (match.group(1), char.encode("utf-16-be").hex().upper().encode())
+
+
+def fix_astral_to_unicode(pdf: pikepdf.Pdf) -> None:
+    """Rewrite every font's ToUnicode entries beyond the BMP as UTF-16BE surrogate pairs."""
+    seen: set[tuple[int, int]] = set()
+    for page in pdf.pages:
+        fonts = page.obj.get(Name.Resources, Dictionary()).get(Name.Font, Dictionary())
+        for font in fonts.values():
+            if font.objgen in seen or Name.ToUnicode not in font:
+                continue
+            seen.add(font.objgen)
+            cmap = font.ToUnicode.read_bytes()
+            fixed = _ASTRAL_ENTRY.sub(_utf16_entry, cmap)
+            if fixed != cmap:
+                font.ToUnicode.write(fixed)
+
+
 def make_pdfa(raw: bytes, info: DocumentInfo) -> bytes:
     """Add what PDF/A-2b needs to a ReportLab PDF and write it deterministically as PDF 1.7."""
     digest = hashlib.sha256(info.identity.encode("utf-8")).digest()
@@ -119,6 +145,7 @@ def make_pdfa(raw: bytes, info: DocumentInfo) -> bytes:
             # ReportLab writes an empty /Trans (no transition) on every page
             if Name.Trans in page.obj:
                 del page.obj[Name.Trans]
+        fix_astral_to_unicode(pdf)
         root = pdf.Root
         root.Lang = String(info.lang)
         root.OutputIntents = Array([_output_intent(pdf)])

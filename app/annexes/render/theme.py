@@ -2,13 +2,20 @@
 
 Only the embedded DejaVu TTFs are ever named: ReportLab falls back to Helvetica (a
 non-embedded base-14 font, forbidden in PDF/A) wherever a style leaves the font unset.
+Behind each DejaVu face stands Symbola (emoji and symbols, see fonts/LICENSE-Symbola): a
+character DejaVu lacks is drawn, measured and embedded from Symbola instead of becoming an
+empty box that text extraction loses. What neither font has is refused at input
+(app/core/glyphs.py), so no accepted character is ever dropped from the PDF.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
@@ -21,11 +28,16 @@ FONT_DIR = Path(__file__).resolve().parents[1] / "fonts"
 REGULAR = "DejaVuSans"
 BOLD = "DejaVuSans-Bold"
 ITALIC = "DejaVuSans-Oblique"
+FALLBACK = "Symbola"
 FONT_FILES = {
     REGULAR: "DejaVuSans.ttf",
     BOLD: "DejaVuSans-Bold.ttf",
     ITALIC: "DejaVuSans-Oblique.ttf",
 }
+FALLBACK_FILE = "Symbola.ttf"
+# Subset numbers at or above this belong to the fallback font (ReportLab numbers each
+# font's subsets from 0; a document never comes near 10 000 subsets of 256 glyphs).
+FALLBACK_SUBSETS = 10_000
 
 INK = colors.HexColor("#111111")
 MUTED = colors.HexColor("#4d4d4d")
@@ -41,11 +53,105 @@ CELL = 7.5
 LEADING = 9.4
 
 
+def _ranges(codes: Iterable[int]) -> str:
+    """A regex character class body for the code points (as ranges)."""
+    parts: list[str] = []
+    ordered = sorted(c for c in codes if c > 0x20)
+    start = prev = ordered[0]
+    for code in [*ordered[1:], -1]:
+        if code != prev + 1:
+            parts.append(
+                re.escape(chr(start)) + ("-" + re.escape(chr(prev)) if prev > start else "")
+            )
+            start = code
+        prev = code
+    return "".join(parts)
+
+
+class FallbackFont(TTFont):  # type: ignore[misc]  # reportlab ships no type hints
+    """A DejaVu face whose missing characters come from fallback fonts, first that has them.
+
+    ReportLab asks a TrueType font to split text into (subset, bytes) runs and to name each
+    subset; runs of characters this face lacks are handed to a fallback font, whose subsets
+    get numbers from FALLBACK_SUBSETS × (its place + 1) up, so the text object switches fonts
+    between runs by itself and every font used is embedded with its ToUnicode map.
+    """
+
+    def __init__(self, name: str, path: Path, fallbacks: tuple[TTFont, ...]) -> None:
+        super().__init__(name, str(path))
+        self.fallbacks = fallbacks
+        self._covers = [frozenset(f.face.charToGlyph) for f in fallbacks]
+        # whitespace and controls stay with the face: it draws them as it always did
+        self._foreign = re.compile(f"[^\\s{_ranges(self.face.charToGlyph)}]+")
+
+    def _source(self, char: str) -> int:
+        code = ord(char)
+        return next((i for i, cover in enumerate(self._covers) if code in cover), 0)
+
+    def _runs(self, text: str) -> list[tuple[int, str]]:
+        """The text as (font, run) pieces in order: -1 for this face, else a fallback's place."""
+        runs: list[tuple[int, str]] = []
+        at = 0
+        for match in self._foreign.finditer(text):
+            if match.start() > at:
+                runs.append((-1, text[at : match.start()]))
+            for char in match.group():
+                source = self._source(char)
+                if runs and runs[-1][0] == source:
+                    runs[-1] = (source, runs[-1][1] + char)
+                else:
+                    runs.append((source, char))
+            at = match.end()
+        if at < len(text):
+            runs.append((-1, text[at:]))
+        return runs
+
+    def splitString(self, text: Any, doc: Any, encoding: str = "utf-8") -> list[Any]:  # noqa: N802
+        if isinstance(text, bytes):
+            text = text.decode(encoding)
+        if self._foreign.search(text) is None:
+            return list(super().splitString(text, doc, encoding))
+        pieces: list[Any] = []
+        for source, run in self._runs(text):
+            if source < 0:
+                pieces += super().splitString(run, doc, encoding)
+                continue
+            offset = FALLBACK_SUBSETS * (source + 1)
+            pieces += [
+                (subset + offset, chunk)
+                for subset, chunk in self.fallbacks[source].splitString(run, doc, encoding)
+            ]
+        return pieces
+
+    def getSubsetInternalName(self, subset: int, doc: Any) -> str:  # noqa: N802
+        source = subset // FALLBACK_SUBSETS - 1
+        if source < 0:
+            return str(super().getSubsetInternalName(subset, doc))
+        own = subset % FALLBACK_SUBSETS
+        return str(self.fallbacks[source].getSubsetInternalName(own, doc))
+
+    def stringWidth(self, text: Any, size: float, encoding: str = "utf8") -> float:  # noqa: N802
+        if isinstance(text, bytes):
+            text = text.decode(encoding)
+        if self._foreign.search(text) is None:
+            return float(super().stringWidth(text, size, encoding))
+        own = super().stringWidth
+        return sum(
+            float((own if source < 0 else self.fallbacks[source].stringWidth)(run, size, encoding))
+            for source, run in self._runs(text)
+        )
+
+
 @lru_cache(maxsize=1)
 def register_fonts() -> None:
-    """Register the DejaVu family with ReportLab, once per process."""
-    for name, file in FONT_FILES.items():
-        pdfmetrics.registerFont(TTFont(name, str(FONT_DIR / file)))
+    """Register the DejaVu family once per process: bold and oblique fall back to the regular
+    face (which has the most scripts), every face to Symbola (emoji and symbols)."""
+    symbola = TTFont(FALLBACK, str(FONT_DIR / FALLBACK_FILE))
+    pdfmetrics.registerFont(symbola)
+    regular = FallbackFont(REGULAR, FONT_DIR / FONT_FILES[REGULAR], (symbola,))
+    pdfmetrics.registerFont(regular)
+    for name in (BOLD, ITALIC):
+        pdfmetrics.registerFont(FallbackFont(name, FONT_DIR / FONT_FILES[name], (regular, symbola)))
     pdfmetrics.registerFontFamily(
         REGULAR, normal=REGULAR, bold=BOLD, italic=ITALIC, boldItalic=BOLD
     )
@@ -163,8 +269,30 @@ def _wrap(text: str, width: float, font: str, size: float, hyphen: str) -> str:
     return "\n".join(lines)
 
 
+VOWELS = frozenset("aeiouyäöåáàâéèêíïóôúüAEIOUYÄÖÅÁÀÂÉÈÊÍÏÓÔÚÜ")
+
+
+def _syllable_cuts(token: str) -> list[int]:
+    """Where a word may be hyphenated: before a consonant that starts a syllable (consonant +
+    vowel, the Finnish rule that suits Swedish and English well enough), never leaving a
+    single letter behind: "Muun-su-ku-puo-li-set", not "Muuns-ukupuo-liset"."""
+    return [
+        i
+        for i in range(2, len(token) - 1)
+        if token[i].isalpha()
+        and token[i] not in VOWELS
+        and token[i + 1] in VOWELS
+        and token[i - 1].isalpha()
+    ]
+
+
 def _fit(token: str, hyphen: str, width: float, font: str, size: float) -> int:
-    """The longest prefix (at least one character) that fits together with `hyphen`."""
+    """The longest prefix (at least one character) that fits together with `hyphen`: at a
+    syllable boundary when one fits, else wherever it must (digests, codes)."""
+    if hyphen:
+        for cut in reversed(_syllable_cuts(token)):
+            if pdfmetrics.stringWidth(token[:cut] + hyphen, font, size) <= width:
+                return cut
     cut = len(token) - 1
     while cut > 1 and pdfmetrics.stringWidth(token[:cut] + hyphen, font, size) > width:
         cut -= 1

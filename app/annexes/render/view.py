@@ -10,10 +10,12 @@ from app.annexes.render.marks import Mark, legend, marks_for
 from app.annexes.render.view_tables import (
     TableView,
     approvals_table,
+    case_label,
     comparison_tables,
     findings_tables,
     identification_rows,
     indicators_table,
+    no_case,
     records_rows,
     screening_table,
     sources_table,
@@ -77,6 +79,11 @@ class AnnexView:
     title: str
     identification: tuple[tuple[str, str], ...]
     records: tuple[tuple[str, str], ...]
+    text_lang: str | None
+    text_note: str | None
+    proposal: tuple[str, ...]
+    background: tuple[str, ...]
+    proposal_abridged: bool
     screening_outcome: str
     screening_reason: tuple[str, ...]
     screening_answers: TableView | None
@@ -95,6 +102,7 @@ class AnnexView:
     approvals: TableView | None
     footer: str
     publicity_mark: str | None
+    case: str
 
 
 def _sections(
@@ -184,10 +192,13 @@ def _alternative(
         if m.alternative == alt.key
         for c in m.cells
     }
-    blank = marks["not_assessed"]
     grid: dict[CellKey, Mark] = {}
     for area in record.areas:
+        applies = None if area.groups is None else frozenset(area.groups)
         for group in record.groups:
+            blank = marks[
+                "not_assessed" if applies is None or group.key in applies else "not_applicable"
+            ]
             for gender in record.genders:
                 k = (area.key, group.key, gender.key)
                 cell = cells.get(k)
@@ -208,11 +219,18 @@ def _mark(cell: Cell, marks: dict[int | str, Mark]) -> Mark:
 
 def _footer(record: AnnexRecord, t: Labels) -> str:
     parts = (
-        t("footer.case", case_id=record.identification.case.label),
+        t("case.none") if no_case(record) else t("footer.case", case_id=case_label(record, t)),
         t("footer.version", version=record.draft_version),
         t("footer.hash", hash=record.content_hash[:12]),
     )
     return " · ".join(parts)
+
+
+def _text_note(record: AnnexRecord, t: Labels) -> str | None:
+    """Says, in the annex's language, that people's texts are in another language."""
+    if record.text_language is None:
+        return None
+    return t("texts.other_language", language=t(f"language.{record.text_language}"))
 
 
 def _publicity_mark(record: AnnexRecord, t: Labels) -> str | None:
@@ -224,7 +242,15 @@ def build_view(record: AnnexRecord, lang: str | None = None) -> AnnexView:
     """Resolve labels, dates and marks once for both renderers (`lang` overrides labels)."""
     lang = lang or record.language
     t = labels(lang)
-    marks = marks_for(record.scale, t("matrix.cannot_assess"), t("matrix.not_assessed"))
+    marks = marks_for(
+        record.scale,
+        t("matrix.cannot_assess"),
+        t("matrix.not_assessed"),
+        t("matrix.not_applicable"),
+    )
+    some_not_applicable = any(
+        a.groups is not None and len(set(a.groups)) < len(record.groups) for a in record.areas
+    )
     full = record.screening.outcome != "not_needed"
     alternatives = (
         tuple(_alternative(record, t, a, marks) for a in record.alternatives) if full else ()
@@ -240,12 +266,17 @@ def build_view(record: AnnexRecord, lang: str | None = None) -> AnnexView:
         title=f"{t('annex')}: {t('document_title')}",
         identification=identification_rows(record, t),
         records=records_rows(record, t),
+        text_lang=record.text_language,
+        text_note=_text_note(record, t),
+        proposal=paragraphs(record.proposal.text),
+        background=paragraphs(record.proposal.background),
+        proposal_abridged=record.proposal.abridged,
         screening_outcome=t(f"outcome.{record.screening.outcome}"),
         screening_reason=paragraphs(record.screening.reason),
         screening_answers=screening_table(record, t),
         full=full,
         alternatives=alternatives,
-        legend=tuple(legend(marks)),
+        legend=tuple(legend(marks, with_not_applicable=some_not_applicable)),
         comparison=comparison_tables(record, t) if full else (),
         comparison_text=paragraphs(comparison.text),
         recommended=recommended,
@@ -258,4 +289,5 @@ def build_view(record: AnnexRecord, lang: str | None = None) -> AnnexView:
         approvals=approvals_table(record, t),
         footer=_footer(record, t),
         publicity_mark=_publicity_mark(record, t),
+        case=case_label(record, t),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from app.annexes.record import AnnexRecord
+from app.annexes.record import INTERNAL_SYSTEM, AnnexRecord
 from app.annexes.render.labels import Labels
 from app.annexes.render.marks import Mark
 
@@ -25,6 +25,17 @@ def _or_none(value: str | None, t: Labels) -> str:
     return value if value else t("none")
 
 
+def no_case(record: AnnexRecord) -> bool:
+    """Whether the draft has no case in a case-management system: its case reference is then
+    Ennakko's own draft id, which means nothing to a reader."""
+    return record.identification.case.system == INTERNAL_SYSTEM
+
+
+def case_label(record: AnnexRecord, t: Labels) -> str:
+    """The case id as printed: the case system's label, or the words for "no case id"."""
+    return t("case.none") if no_case(record) else record.identification.case.label
+
+
 def identification_rows(record: AnnexRecord, t: Labels) -> tuple[tuple[str, str], ...]:
     """Label/value pairs of the identification section."""
     ident = record.identification
@@ -32,8 +43,8 @@ def identification_rows(record: AnnexRecord, t: Labels) -> tuple[tuple[str, str]
     return (
         (t("field.organisation"), ident.organisation_name),
         (t("field.title"), ident.title),
-        (t("field.case_id"), ident.case.label),
-        (t("field.case_system"), ident.case.system),
+        (t("field.case_id"), case_label(record, t)),
+        *(() if no_case(record) else ((t("field.case_system"), ident.case.system),)),
         (t("field.decision_body"), ident.decision_body),
         (t("field.meeting_date"), _or_none(t.date(ident.meeting_date), t)),
         (t("field.preparer"), ident.preparer),
@@ -55,7 +66,7 @@ def records_rows(record: AnnexRecord, t: Labels) -> tuple[tuple[str, str], ...]:
         else t("retention.years", years=rm.retention_years)
     )
     rows = [
-        (t("field.document_type"), rm.document_type),
+        (t("field.document_type"), t.word("document_type", rm.document_type)),
         (t("field.publicity_class"), t(f"publicity.{rm.publicity_class}")),
     ]
     if rm.publicity_reason:
@@ -263,7 +274,14 @@ def approvals_table(record: AnnexRecord, t: Labels) -> TableView | None:
             status = ""
         decision = t(f"decision.{a.decision}")
         rows.append(
-            (a.reviewer_name, a.role, decision, t.moment(a.decided_at), a.content_hash, status)
+            (
+                a.reviewer_name,
+                t.word("role", a.role),
+                decision,
+                t.moment(a.decided_at),
+                a.content_hash,
+                status,
+            )
         )
     head = (
         t("approvals.reviewer"),

@@ -13,7 +13,7 @@ from app.core.errors import error_responses
 from app.core.idempotency import IDEMPOTENT, CapturingRoute
 from app.core.versioning import IfMatch, set_etag
 from app.reviews import comments as comment_service
-from app.reviews import history, service
+from app.reviews import history, inbox, service
 from app.reviews.models import Comment, SignOff
 from app.reviews.schemas import (
     AwaitingRead,
@@ -183,7 +183,7 @@ def awaiting(session: DbSession, principal: CurrentPrincipal) -> list[AwaitingRe
             required=i.requirement.count,
             due_date=i.due_date,
         )
-        for i in service.awaiting(session, principal=principal)
+        for i in inbox.awaiting(session, principal=principal)
     ]
 
 

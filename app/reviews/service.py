@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session
@@ -97,7 +97,7 @@ def _latest_per_reviewer(signoffs: Sequence[SignOff]) -> list[SignOff]:
     return list(latest.values())
 
 
-def _may_review(
+def may_review(
     session: Session, principal: Principal, draft: DecisionDraft, requirement: Requirement
 ) -> bool:
     if principal.kind is PrincipalKind.client:
@@ -228,7 +228,7 @@ def _signable_state(
     )
     if state is None:
         raise Unprocessable(f"No review requirement '{requirement_key}' applies to this draft")
-    if not _may_review(session, principal, draft, state.requirement):
+    if not may_review(session, principal, draft, state.requirement):
         raise Forbidden(
             f"Requirement '{requirement_key}' needs the role '{state.requirement.role.value}'"
         )
@@ -353,38 +353,6 @@ def signoff_diff(
         raise NotFound("Sign-off not found")
     current = next((s for s in states if s.requirement.key == earlier.requirement), None)
     return SignOffDiff(draft, earlier, [], current)
-
-
-@dataclass(frozen=True)
-class AwaitingItem:
-    draft: DecisionDraft
-    requirement: Requirement
-    valid: int
-    due_date: Any
-
-
-def awaiting(session: Session, *, principal: Principal) -> list[AwaitingItem]:
-    """Drafts in review, across every organisation the reviewer serves, that still need them."""
-    readable = sorted(o for o in principal.organisation_ids if effective_roles(principal, o))
-    in_review = drafts.in_state(session, readable, DraftStatus.in_review)
-    items = []
-    for draft in in_review:
-        policy = policy_for(session, draft.organisation_id)
-        for state in requirement_states(session, draft, policy):
-            mine = any(s.reviewer_id == principal.id and state.is_valid(s) for s in state.signoffs)
-            if (
-                state.valid < state.requirement.count
-                and not mine
-                and _may_review(session, principal, draft, state.requirement)
-                and not (policy.separation_of_duties and draft.preparer_id == principal.id)
-            ):
-                due = (
-                    (draft.updated_at + timedelta(days=state.requirement.due_days)).date()
-                    if state.requirement.due_days
-                    else None
-                )
-                items.append(AwaitingItem(draft, state.requirement, state.valid, due))
-    return items
 
 
 def transition(

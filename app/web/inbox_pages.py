@@ -10,7 +10,7 @@ from fastapi.responses import Response
 
 from app.drafts.models import DecisionDraft
 from app.organisations import service as organisations
-from app.reviews import service as reviews
+from app.reviews import inbox
 from app.web.errors import WebRoute
 from app.web.rendering import known, render
 from app.web.session import Web
@@ -31,7 +31,7 @@ class AwaitingRow:
 @router.get("/reviews")
 def awaiting_reviews(web: Web) -> Response:
     """Awaiting my review, across every organisation the reviewer serves."""
-    items = reviews.awaiting(web.session, principal=web.principal)
+    items = inbox.awaiting(web.session, principal=web.principal)
     names: dict[str, str] = {}
     rows = []
     for item in items:

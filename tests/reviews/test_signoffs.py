@@ -19,6 +19,8 @@ def test_submit_needs_a_complete_matrix(client: TestClient, world: World) -> Non
     assert response.status_code == 409
     assert response.json()["error"]["code"] == "guard_failed"
     assert "not yet assessed" in response.json()["error"]["details"]["failed"][0]
+    # the workflow names the guards that failed (the web page used to re-evaluate them itself)
+    assert response.json()["error"]["details"]["guards"] == ["matrix_complete"]
 
 
 def test_approval_needs_a_valid_signoff_and_not_the_preparer(

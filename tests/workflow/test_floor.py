@@ -22,12 +22,14 @@ from app.drafts.models import DecisionDraft
 from app.drafts.schemas import AlternativeIn, DraftUpdate
 from app.main import create_app
 from app.reviews import guards as review_guards
+from app.reviews import service as reviews
 from app.workflow import guards, listeners, machine, store
 from app.workflow.listeners import ContentScope
 from app.workflow.policy import GUARD_NAMES
 from app.workflow.states import DraftStatus, Subject
 from tests.factories import Person, World
 from tests.flows import create_draft, screen
+from tests.reviews.helpers import in_review
 
 
 @pytest.fixture
@@ -179,3 +181,14 @@ def _recorder(statements: list[str]) -> Any:
         statements.append(str(args[2]))
 
     return _RECORDERS.setdefault(id(statements), record)
+
+
+def test_who_may_sign_is_one_rule_for_the_page_and_the_api(
+    client: TestClient, world: World, session: Session
+) -> None:
+    draft = _draft(session, in_review(client, world)["id"])
+    expert = reviews.actions(session, principal=_as(session, world.expert), draft=draft)
+    assert (expert.sign, expert.comment, "approve" in expert.transitions) == (True, True, True)
+    for person in (world.preparer, world.secretary):
+        actions = reviews.actions(session, principal=_as(session, person), draft=draft)
+        assert actions.sign is False

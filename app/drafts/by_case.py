@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import ValidationError
 from sqlmodel import Session
 
 from app.auth.permissions import READ_DRAFTS, ensure
@@ -44,7 +45,12 @@ def put(
     ref = data.external_ref
     if ref is not None and (ref.system, ref.case_id) != (system, case_id):
         raise Unprocessable("external_ref must name the case given in the query")
-    linked = ExternalRef(system=system, case_id=case_id, label=ref.label if ref else None)
+    try:
+        linked = ExternalRef(system=system, case_id=case_id, label=ref.label if ref else None)
+    except ValidationError as exc:
+        # The query's system and case id meet the same text rules as a body's external_ref.
+        problems = [{"loc": ["query", *e["loc"]], "msg": e["msg"]} for e in exc.errors()]
+        raise Unprocessable("The case given in the query is not valid", details=problems) from exc
     org = _target_organisation(principal, data.organisation_id)
     draft = repo.by_external_case(session, organisation_id=org, system=system, case_id=case_id)
     if draft is None:

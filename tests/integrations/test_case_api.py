@@ -84,3 +84,14 @@ def test_the_creation_payload_updates_with_the_status_quo_implicit(
     assert updated.status_code == 200, updated.text
     assert [a["key"] for a in updated.json()["alternatives"]] == keys
     assert updated.json()["title"] == "Uusi otsikko"
+
+
+def test_a_case_system_the_annex_cannot_print_is_422_not_500(api: TestClient, world: World) -> None:
+    # Found by the schemathesis run: the query's system reached ExternalRef unvalidated.
+    response = api.put(
+        f"/api/v1/drafts/by-case?system={quote('ۺ')}&case_id=0",
+        json=BODY,
+        headers=world.system.headers,
+    )
+    assert response.status_code == 422, response.text
+    assert response.json()["error"]["code"] == "validation_error"

@@ -82,20 +82,8 @@ def rotate_client_secret(
     client = _visible_client(session, principal, organisation_id, client_pk)
     secret = secrets.token_urlsafe(32)
     client.secret_hash = hash_secret(secret)
-    client.version += 1
-    session.add(client)
-    session.flush()
     # A rotated secret is often a leaked one: tokens obtained with it stop working too.
-    repo.end_sessions(session, ApiClient, client.id)
-    audit.record(
-        session,
-        actor=principal,
-        action="api_client.secret_rotated",
-        entity_type="api_client",
-        entity_id=client.id,
-        organisation_id=organisation_id,
-        version=client.version,
-    )
+    _revoke_and_record(session, principal, client, "api_client.secret_rotated")
     return IssuedClient(client, secret)
 
 
@@ -105,6 +93,14 @@ def deactivate_client(
     """Stop a system: no new tokens, and the ones it holds are revoked (also if reactivated)."""
     client = _visible_client(session, principal, organisation_id, client_pk)
     client.is_active = False
+    _revoke_and_record(session, principal, client, "api_client.deactivated")
+    return client
+
+
+def _revoke_and_record(
+    session: Session, principal: Principal, client: ApiClient, action: str
+) -> None:
+    """Save a changed client as a new version, end the sessions it holds and audit it."""
     client.version += 1
     session.add(client)
     session.flush()
@@ -112,10 +108,9 @@ def deactivate_client(
     audit.record(
         session,
         actor=principal,
-        action="api_client.deactivated",
+        action=action,
         entity_type="api_client",
         entity_id=client.id,
-        organisation_id=organisation_id,
+        organisation_id=client.organisation_id,
         version=client.version,
     )
-    return client

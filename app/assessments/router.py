@@ -22,6 +22,7 @@ from app.assessments.schemas import (
     SummaryRead,
     TemplateSuggestion,
 )
+from app.assessments.scope_router import router as scope_router
 from app.assessments.summary import Counts
 from app.auth.dependencies import CurrentPrincipal, DbSession, RequireScope
 from app.auth.permissions import EDIT_DRAFTS, READ_DRAFTS, WRITE_DRAFTS
@@ -32,6 +33,7 @@ from app.core.versioning import IfMatch, etag, set_etag
 router = APIRouter(
     prefix="/api/v1/drafts/{draft_id}", tags=["assessments"], route_class=CapturingRoute
 )
+router.include_router(scope_router)
 WRITE_ERRORS = error_responses(401, 403, 404, 409, 412, 422, 428)
 
 
@@ -242,6 +244,7 @@ def _counts(c: Counts) -> dict[str, object]:
         "negative": c.negative,
         "cannot_assess": c.cannot_assess,
         "not_assessed": c.not_assessed,
+        "scoped_out": c.scoped_out,
         "total": c.total,
         "completeness": c.completeness,
         "direction": c.direction,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,7 +57,9 @@ def _cell_fields(value: Any, labels: Labels | None, lang: str) -> list[tuple[str
     return shown
 
 
-def _scope_text(value: Any, labels: Labels | None, t: Any) -> list[tuple[str, str]]:
+def _scope_text(
+    value: Any, labels: Labels | None, t: Callable[..., str]
+) -> list[tuple[str, str]]:
     """The areas and groups in scope and the reason, by name."""
     if not value:
         return [("", t("scope.everything"))]

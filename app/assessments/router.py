@@ -8,6 +8,7 @@ from fastapi import APIRouter, Header, Response
 from fastapi.responses import JSONResponse
 
 from app.assessments import migration, screening, service
+from app.assessments import scope_router as scope_routes
 from app.assessments.models import AssessmentCell
 from app.assessments.schemas import (
     AssessmentRead,
@@ -22,7 +23,6 @@ from app.assessments.schemas import (
     SummaryRead,
     TemplateSuggestion,
 )
-from app.assessments.scope_router import router as scope_router
 from app.assessments.summary import Counts
 from app.auth.dependencies import CurrentPrincipal, DbSession, RequireScope
 from app.auth.permissions import EDIT_DRAFTS, READ_DRAFTS, WRITE_DRAFTS
@@ -33,7 +33,7 @@ from app.core.versioning import IfMatch, etag, set_etag
 router = APIRouter(
     prefix="/api/v1/drafts/{draft_id}", tags=["assessments"], route_class=CapturingRoute
 )
-router.include_router(scope_router)
+scope_routes.register(router)
 WRITE_ERRORS = error_responses(401, 403, 404, 409, 412, 422, 428)
 
 

@@ -1,4 +1,4 @@
-"""The assessment's scope and bulk cell writes (included by the assessments router)."""
+"""The assessment's scope and bulk cell writes; `register` adds them to the assessments router."""
 
 from __future__ import annotations
 
@@ -10,10 +10,9 @@ from app.assessments.schemas import CellsBulk, CellsBulkResult, ScopeRead, Scope
 from app.auth.dependencies import CurrentPrincipal, DbSession, RequireScope
 from app.auth.permissions import EDIT_DRAFTS, READ_DRAFTS
 from app.core.errors import error_responses
-from app.core.idempotency import IDEMPOTENT, CapturingRoute
+from app.core.idempotency import IDEMPOTENT
 from app.core.versioning import IfMatch, etag, set_etag
 
-router = APIRouter(route_class=CapturingRoute)
 WRITE_ERRORS = error_responses(401, 403, 404, 409, 412, 422, 428)
 
 
@@ -36,13 +35,6 @@ def _scope_read(state: scoping.ScopeState) -> ScopeRead:
     )
 
 
-@router.get(
-    "/assessment/scope",
-    response_model=ScopeRead,
-    summary="Read the assessment's scope",
-    responses=error_responses(401, 403, 404),
-    dependencies=[RequireScope(READ_DRAFTS)],
-)
 def get_scope(draft_id: str, session: DbSession, principal: CurrentPrincipal) -> JSONResponse:
     """The areas and groups in scope, the reason for what is left out, and a starting set."""
     state = scoping.get_scope(session, principal=principal, draft_id=draft_id)
@@ -52,13 +44,6 @@ def get_scope(draft_id: str, session: DbSession, principal: CurrentPrincipal) ->
     )
 
 
-@router.put(
-    "/assessment/scope",
-    response_model=ScopeRead,
-    summary="Choose the assessment's scope",
-    responses=WRITE_ERRORS,
-    dependencies=[RequireScope(EDIT_DRAFTS)],
-)
 def put_scope(
     draft_id: str,
     data: ScopeWrite,
@@ -76,13 +61,6 @@ def put_scope(
     return _scope_read(state)
 
 
-@router.post(
-    "/assessment/cells/bulk",
-    response_model=CellsBulkResult,
-    summary="Set, copy or clear many cells",
-    responses=WRITE_ERRORS,
-    dependencies=[RequireScope(EDIT_DRAFTS), *IDEMPOTENT],
-)
 def write_bulk(
     draft_id: str,
     data: CellsBulk,
@@ -98,3 +76,34 @@ def write_bulk(
     )
     set_etag(response, assessment.version)
     return CellsBulkResult(assessment_id=assessment.id, version=assessment.version, count=count)
+
+
+def register(router: APIRouter) -> None:
+    """Add the scope and bulk routes to `router` (the assessments router, with its prefix)."""
+    router.add_api_route(
+        "/assessment/scope",
+        get_scope,
+        methods=["GET"],
+        response_model=ScopeRead,
+        summary="Read the assessment's scope",
+        responses=error_responses(401, 403, 404),
+        dependencies=[RequireScope(READ_DRAFTS)],
+    )
+    router.add_api_route(
+        "/assessment/scope",
+        put_scope,
+        methods=["PUT"],
+        response_model=ScopeRead,
+        summary="Choose the assessment's scope",
+        responses=WRITE_ERRORS,
+        dependencies=[RequireScope(EDIT_DRAFTS)],
+    )
+    router.add_api_route(
+        "/assessment/cells/bulk",
+        write_bulk,
+        methods=["POST"],
+        response_model=CellsBulkResult,
+        summary="Set, copy or clear many cells",
+        responses=WRITE_ERRORS,
+        dependencies=[RequireScope(EDIT_DRAFTS), *IDEMPOTENT],
+    )

@@ -224,9 +224,7 @@ def _matrix(src: AnnexSources) -> list[r.AlternativeMatrix]:
         r.AlternativeMatrix(
             alternative=alt,
             cells=[
-                _cell(c)
-                for c in src.cells
-                if c.alternative == alt and scope.covers(c.area, c.grp)
+                _cell(c) for c in src.cells if c.alternative == alt and scope.covers(c.area, c.grp)
             ],
         )
         for alt in src.shape.alternatives

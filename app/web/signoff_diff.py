@@ -57,9 +57,7 @@ def _cell_fields(value: Any, labels: Labels | None, lang: str) -> list[tuple[str
     return shown
 
 
-def _scope_text(
-    value: Any, labels: Labels | None, t: Callable[..., str]
-) -> list[tuple[str, str]]:
+def _scope_text(value: Any, labels: Labels | None, t: Callable[..., str]) -> list[tuple[str, str]]:
     """The areas and groups in scope and the reason, by name."""
     if not value:
         return [("", t("scope.everything"))]

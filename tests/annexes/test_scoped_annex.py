@@ -52,7 +52,8 @@ def test_scoped_out_cells_are_shown_with_the_reason_in_html_pdf_and_record(
     }
     reform = next(s for s in record["summary"] if s["alternative"] == "reform")
     assert (reform["not_assessed"], reform["neutral"]) == (0, 2)
-    assert reform["scoped_out"] > 0 and reform["completeness_percent"] == 100.0
+    assert reform["scoped_out"] > 0
+    assert reform["completeness_percent"] == 100.0
     html = client.get(f"/api/v1/annexes/{fi['id']}.html", headers=world.expert.headers).text
     assert REASON in html
     assert html.count('class="out"') >= reform["scoped_out"], "each scoped-out cell is marked"

@@ -56,7 +56,8 @@ def test_scope_is_read_chosen_and_refused_when_wrong(client: TestClient, world: 
     assert fresh.headers["etag"] == f'"v{assessment["version"]}"'
     body = fresh.json()
     assert body["is_set"] is False
-    assert len(body["areas"]) == 12 and body["scoped_out_areas"] == []
+    assert len(body["areas"]) == 12
+    assert body["scoped_out_areas"] == []
     assert body["mandatory_cells"] == body["matrix_size"] == 2304
     assert (body["suggested_areas"], body["suggested_from"]) == (body["areas"], "template")
     version = assessment["version"]

@@ -81,7 +81,8 @@ def test_the_iva_editor_stays_under_the_page_weight_and_control_limits(
     assert controls < MAX_CONTROLS, f"{controls} form controls"
     # the page says how much is missing, per alternative and per area, with links
     assert first.count("arvioimatta: 768") == 3 + 1, "each alternative, and this one's areas"
-    assert 'href="/drafts/' in first and "area=mental_health" in first
+    assert 'href="/drafts/' in first
+    assert "area=mental_health" in first
 
 
 def test_scoping_in_the_web_leaves_scoped_out_cells_uneditable(
@@ -145,10 +146,8 @@ def test_bulk_forms_fill_rows_copy_alternatives_and_refuse_stale_versions(
         },
     )
     assert row.status_code == 303, row.text
-    assert (
-        "msg=bulk_saved" in row.headers["location"]
-        and "area=mental_health" in row.headers["location"]
-    )
+    assert "msg=bulk_saved" in row.headers["location"]
+    assert "area=mental_health" in row.headers["location"]
     shown = browser.get(row.headers["location"]).text
     assert shown.count('<option value="-1" selected>') == 20
     assert shown.count("Matkat pitenevät.") == 20

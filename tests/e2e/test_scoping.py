@@ -12,6 +12,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from tests.e2e.axe import describe, violations
 from tests.e2e.conftest import SCREENSHOTS, sign_in
+from tests.e2e.test_accessibility import FOCUS_SHOWN
 from tests.e2e.test_workflow import assert_accessible, create_draft, screen
 from tests.factories import World
 
@@ -94,19 +95,18 @@ def _bulk(page: Page, act: Actions, target: str | None, value: str, text: str = 
 
 
 def _focus_stays_clear_of_sticky_headers(page: Page) -> None:
-    """WCAG 2.4.11: a focused cell is never under the sticky header row or first column."""
-    last = page.locator(".matrix.compact select").last
-    last.focus()
-    boxes = page.evaluate(
-        """() => {
-          const el = document.activeElement.getBoundingClientRect();
-          const head = document.querySelector('.matrix.compact thead').getBoundingClientRect();
-          const col = document.querySelector('.matrix.compact tbody th').getBoundingClientRect();
-          return {top: el.top, head: head.bottom, left: el.left, col: col.right};
-        }"""
-    )
-    assert boxes["top"] >= boxes["head"] - 1, boxes
-    assert boxes["left"] >= boxes["col"] - 1, boxes
+    """WCAG 2.4.11: tabbing through the cells (and back), focus is never under the sticky
+    header row, the sticky first column or the save bar."""
+    page.set_viewport_size({"width": 1024, "height": 600})
+    page.locator(".matrix.compact select").first.focus()
+    hidden = []
+    for key in ["Tab"] * 50 + ["Shift+Tab"] * 50:
+        page.keyboard.press(key)
+        covered = page.evaluate(FOCUS_SHOWN)
+        if covered is not None:
+            hidden.append(f"{key}: {covered}")
+    assert hidden == [], f"{len(hidden)} of 100 focus stops hidden: {hidden[:10]}"
+    page.set_viewport_size({"width": 1366, "height": 900})
 
 
 def test_preparer_scopes_and_bulk_scores_an_iva_assessment_to_submission(

@@ -293,3 +293,22 @@ def test_scope_and_bulk_writes_make_covering_signoffs_stale(
     assert change["part"] == "matrix_scope"
     assert change["before"] is None
     assert change["after"]["reason"] == "Muut eivät muutu."
+
+
+def test_a_bulk_write_replays_for_the_same_idempotency_key(
+    client: TestClient, world: World
+) -> None:
+    draft, version = _scoped(client, world)
+    url = f"/api/v1/drafts/{draft['id']}/assessment/cells/bulk"
+    body = {"operation": "set", "selection": {"alternative": "reform"}, "value": 0}
+    headers = world.preparer.headers | {"If-Match": f'"v{version}"', "Idempotency-Key": "bulk-1"}
+    first = client.post(url, json=body, headers=headers)
+    assert first.status_code == 200, first.text
+    again = client.post(url, json=body, headers=headers)
+    assert (again.status_code, again.json()) == (200, first.json()), "replayed, not a 412"
+    other = client.post(url, json=body | {"value": 1, "justification": "x"}, headers=headers)
+    assert other.status_code == 422
+    audit = client.get(
+        f"/api/v1/organisations/{world.org}/audit", headers=world.admin.headers
+    ).json()
+    assert [e["action"] for e in audit].count("assessment.cells_bulk_written") == 1

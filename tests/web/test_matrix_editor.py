@@ -185,3 +185,58 @@ def test_bulk_forms_fill_rows_copy_alternatives_and_refuse_stale_versions(
     alt2 = browser.get(url, params={"alternative": "alt-2", "area": "mental_health"}).text
     assert alt2.count('<option value="-1" selected>') == 20
     assert "arvioimatta: 0" in alt2
+
+
+def test_filters_show_non_neutral_missing_and_commented_rows(
+    browser: TestClient, web_app: FastAPI, people: World
+) -> None:
+    draft_id, page = started_matrix(browser, people.preparer)
+    url = f"/drafts/{draft_id}/assessment"
+    set_group = browser.post(
+        f"{url}/bulk",
+        data={
+            "csrf_token": hidden(page, "csrf_token"),
+            "version": hidden(page, "version"),
+            "alternative": "status_quo",
+            "area": "wellbeing_distribution",
+            "operation": "set",
+            "target": "group:children_7_12",
+            "value": "-1",
+            "justification": "Koulumatka pitenee.",
+        },
+    )
+    assert set_group.status_code == 303, set_group.text
+    with TestClient(web_app) as api:
+        comment = api.post(
+            f"/api/v1/drafts/{draft_id}/comments",
+            json={
+                "anchor": {
+                    "alternative": "status_quo",
+                    "area": "wellbeing_distribution",
+                    "group": "older_75_plus",
+                    "gender": "women",
+                },
+                "body": "Entä kotihoidon asiakkaat?",
+            },
+            headers=people.expert.headers,
+        )
+        assert comment.status_code == 201, comment.text
+
+    def shown(show: str) -> str:
+        return browser.get(
+            url,
+            params={"alternative": "status_quo", "area": "wellbeing_distribution", "show": show},
+        ).text
+
+    selects = re.compile(r'<select id="c-[\d-]+" name="v\|([^"]+)"')
+    nonneutral = shown("nonneutral")
+    assert {k.split("|")[2] for k in selects.findall(nonneutral)} == {"children_7_12"}
+    assert "Suodatin piilottaa rivejä: 16." in nonneutral
+    assert "− Kielteinen vaikutus" in nonneutral, "direction in symbol and words"
+    missing = shown("missing")
+    assert len(selects.findall(missing)) == 16 * 4
+    assert "children_7_12" not in " ".join(selects.findall(missing))
+    commented = shown("commented")
+    assert {k.split("|")[2] for k in selects.findall(commented)} == {"older_75_plus"}
+    assert commented.count('class="cell-comment"') == 1
+    assert "solussa on avoin kommentti" in commented

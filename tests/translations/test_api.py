@@ -174,12 +174,15 @@ def test_another_tenants_draft_is_404(client: TestClient, world: World) -> None:
     assert client.get(url).status_code == 401
 
 
+def _client_headers(world: World, scope: Scope) -> dict[str, str]:
+    token = mint(world.app, f"client:{world.system.id}", scope=scope.value)
+    return {"Authorization": f"Bearer {token}"}
+
+
 def test_scopes_gate_reading_and_writing(client: TestClient, world: World) -> None:
     draft = _screened(client, world)
     url = f"/api/v1/drafts/{draft['id']}/translations/sv"
-    reader = {
-        "Authorization": f"Bearer {mint(world.app, f'client:{world.system.id}', scope=Scope.drafts_read.value)}"
-    }
+    reader = _client_headers(world, Scope.drafts_read)
     read = client.get(url, headers=reader)
     assert read.status_code == 200
     refused = client.put(
@@ -187,10 +190,8 @@ def test_scopes_gate_reading_and_writing(client: TestClient, world: World) -> No
     )
     assert refused.status_code == 403
     assert refused.json()["error"]["code"] == "insufficient_scope"
-    writer = {
-        "Authorization": f"Bearer {mint(world.app, f'client:{world.system.id}', scope=Scope.templates_read.value)}"
-    }
-    assert client.get(url, headers=writer).status_code == 403
+    unrelated = _client_headers(world, Scope.templates_read)
+    assert client.get(url, headers=unrelated).status_code == 403
     assert (
         translate(client, world.system, draft["id"], {"title": "Skolskjutsar"}).status_code == 200
     )

@@ -76,10 +76,12 @@ def test_partly_translated_draft_says_so_and_marks_the_finnish_texts(
     html = client.get(
         f"/api/v1/annexes/{annexes['sv']['id']}.html", headers=world.expert.headers
     ).text
-    assert NOTICE_SV in html and "(finska)" in html
+    assert NOTICE_SV in html
+    assert "(finska)" in html
     assert '<span class="subtitle">Förnyelse av skolskjutsarna</span>' in html
     assert '<span lang="fi">Osittainen uudistus</span>' in html
-    assert "<h3>Reform" in html and '<span lang="fi">Reform' not in html
+    assert "<h3>Reform" in html
+    assert '<span lang="fi">Reform' not in html
     assert '<p lang="fi">Lautakunta päättää uudistaa koulukuljetukset.</p>' in html
     assert "<p>Påverkar i hög grad barn och familjer.</p>" in html
 
@@ -113,6 +115,7 @@ def test_records_made_before_translations_keep_every_text_marked() -> None:
     assert "återges på originalspråket (finska)" in old
     assert f'<span lang="fi">{first_alt["name"]}</span>' in old
     listed = render_html(AnnexRecord.model_validate(data | {"untranslated": ["title"]}))
-    assert NOTICE_SV in listed and "originalspråket (finska)" in listed
+    assert NOTICE_SV in listed
+    assert "originalspråket (finska)" in listed
     assert f'<span lang="fi">{first_alt["name"]}</span>' not in listed
     assert '<span class="subtitle" lang="fi">' in listed

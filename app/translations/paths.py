@@ -41,3 +41,12 @@ def source_hash(text: str) -> str:
 def counts(text: str | None) -> bool:
     """Only a source text with something in it is translated (and shown in the annex)."""
     return bool((text or "").strip())
+
+
+def max_length(path: str) -> int:
+    """The longest translation of the text at `path`: as long as its source may be."""
+    if path == TITLE or (path.startswith("alternative/") and path.endswith("/name")):
+        return 300
+    if path in (PROPOSAL, BACKGROUND):
+        return 100_000
+    return 20_000

@@ -16,6 +16,7 @@ from app.core.db import utcnow
 from app.core.errors import PreconditionFailed, Unprocessable
 from app.drafts import service as drafts
 from app.drafts.models import DecisionDraft
+from app.translations import paths
 from app.translations import repository as repo
 from app.translations.models import ContentTranslation
 from app.translations.sources import Source, source_language, sources_of, target_languages
@@ -143,6 +144,15 @@ def save(
             "Some paths name no text of this draft; nothing was saved",
             code="unknown_path",
             details=[{"path": p, "message": "no such text in this draft"} for p in unknown[:50]],
+        )
+    too_long = [p for p, text in texts.items() if len(text) > paths.max_length(p)]
+    if too_long:
+        raise Unprocessable(
+            "Some translations are longer than their texts may be; nothing was saved",
+            details=[
+                {"path": p, "message": f"at most {paths.max_length(p)} characters"}
+                for p in too_long[:50]
+            ],
         )
     rows = list(repo.of_draft(session, draft.id, lang))
     _check_etag(expected_etag, etag_of(rows), rows)

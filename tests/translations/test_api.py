@@ -133,6 +133,11 @@ def test_unknown_paths_and_languages_are_422_and_nothing_is_saved(
     bad_text = client.put(f"{url}/sv", json={"texts": {"title": "a\x00b"}}, headers=headers)
     assert bad_text.status_code == 422
     assert "U+0000 NULL" in bad_text.text
+    too_long = client.put(f"{url}/sv", json={"texts": {"title": "x" * 301}}, headers=headers)
+    assert too_long.status_code == 422
+    assert too_long.json()["error"]["details"] == [
+        {"path": "title", "message": "at most 300 characters"}
+    ]
     extra = client.put(f"{url}/sv", json={"texts": {}, "lang": "sv"}, headers=headers)
     assert extra.status_code == 422
 

@@ -193,6 +193,7 @@ DEMO_DRAFTS = (
             "de närmaste skolorna och skolskjutsarna ordnas på nytt.",
             "Oppilasmäärät laskevat alueella; palveluverkkoa sopeutetaan.": "Elevantalet "
             "minskar i området; servicenätet anpassas därefter.",
+            "Kasvatus- ja opetuslautakunta": "Fostrans- och utbildningsnämnden",
             "Uudistus esityksen mukaan": "Förnyelse enligt förslaget",
             "Vaiheittainen toteutus": "Genomförande i etapper",
             "Muuttaa palveluverkkoa ja koskee lapsiperheitä.": "Ändrar servicenätet och berör "
@@ -233,6 +234,7 @@ DEMO_DRAFTS = (
             "ikääntyneet.": "Bokbussen är 22 år gammal, och att ersätta den skulle kosta "
             "cirka 450 000 euro. Utlåningen har minskat, men bussen används särskilt av barn "
             "och äldre.",
+            "Kasvatus- ja opetuslautakunta": "Fostrans- och utbildningsnämnden",
             "Lakkautus esityksen mukaan": "Indragning enligt förslaget",
             "Vaiheittainen lakkautus": "Indragning i etapper",
             "Muuttaa palveluverkkoa ja koskee erityisesti lapsia ja ikääntyneitä "

@@ -127,7 +127,7 @@ def _identification(src: AnnexSources, lang: str, say: Localiser) -> r.Identific
             label=_text(draft.external_label or case_id),
             system=_text(draft.external_system or r.INTERNAL_SYSTEM),
         ),
-        decision_body=_text(draft.decision_body),
+        decision_body=_text(say.say(paths.DECISION_BODY, draft.decision_body)),
         meeting_date=draft.meeting_date,
         preparer=_text(src.preparer_name),
         presenting_official=_long(draft.presenting_official),

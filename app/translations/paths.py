@@ -1,7 +1,7 @@
 """The names of the texts that reach the annex, as translations and the annex record use them.
 
-`title`, `proposal`, `background`, `screening/reason`, `alternative/{key}/name|description`,
-`assessment/comparison|mitigation|participation` and
+`title`, `proposal`, `background`, `decision_body`, `screening/reason`,
+`alternative/{key}/name|description`, `assessment/comparison|mitigation|participation` and
 `cell/{alternative}/{area}/{group}/{gender}/justification|evidence|mitigation`.
 """
 
@@ -13,6 +13,7 @@ from typing import Literal
 TITLE = "title"
 PROPOSAL = "proposal"
 BACKGROUND = "background"
+DECISION_BODY = "decision_body"
 SCREENING_REASON = "screening/reason"
 AlternativeField = Literal["name", "description"]
 AssessmentField = Literal["comparison", "mitigation", "participation"]
@@ -45,6 +46,8 @@ def counts(text: str | None) -> bool:
 
 def max_length(path: str) -> int:
     """The longest translation of the text at `path`: as long as its source may be."""
+    if path == DECISION_BODY:
+        return 200
     if path == TITLE or (path.startswith("alternative/") and path.endswith("/name")):
         return 300
     if path in (PROPOSAL, BACKGROUND):

@@ -62,6 +62,7 @@ def _draft_texts(c: _Collector, draft: DecisionDraft, alts: Sequence[DraftAltern
     c.add(paths.TITLE, "draft", draft.title, _t(lang, "label.title"))
     c.add(paths.PROPOSAL, "draft", draft.proposal, _t(lang, "label.proposal"))
     c.add(paths.BACKGROUND, "draft", draft.background, _t(lang, "label.background"))
+    c.add(paths.DECISION_BODY, "draft", draft.decision_body, _t(lang, "label.decision_body"))
     for number, alt in enumerate(alts, start=1):
         c.add(
             paths.alternative(alt.key, "name"),

@@ -37,13 +37,14 @@ def test_sources_are_listed_missing_then_done_once_saved(client: TestClient, wor
         "title",
         "proposal",
         "background",
+        "decision_body",
         "screening/reason",
         "alternative/status_quo/name",
         "alternative/reform/name",
         "alternative/partial/name",
     }, "every non-empty text that reaches the annex, nothing empty"
     assert set(states.values()) == {"missing"}
-    assert (body["missing"], body["outdated"], body["done"]) == (7, 0, 0)
+    assert (body["missing"], body["outdated"], body["done"]) == (8, 0, 0)
     title = next(i for i in body["items"] if i["path"] == "title")
     assert title == {
         "path": "title",
@@ -63,7 +64,7 @@ def test_sources_are_listed_missing_then_done_once_saved(client: TestClient, wor
     assert saved.headers["etag"] != read.headers["etag"]
     assert _states(saved.json())["title"] == "done"
     again = translations(client, world.expert, draft["id"]).json()
-    assert (again["missing"], again["done"]) == (5, 2)
+    assert (again["missing"], again["done"]) == (6, 2)
     assert next(i for i in again["items"] if i["path"] == "title")["translation"] == (
         "Förnyelse av skolskjutsarna"
     )

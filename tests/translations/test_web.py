@@ -68,7 +68,7 @@ def test_draft_page_says_how_many_texts_are_missing_and_links_the_page(
 ) -> None:
     draft_id = _draft(api, people)
     page = preparer.get(f"/drafts/{draft_id}?lang=sv").text
-    assert "6 texter saknas på svenska" in page
+    assert "7 texter saknas på svenska" in page
     assert f'href="/drafts/{draft_id}/translations/sv"' in page
     translated = translations(api, people.preparer, draft_id).json()
     texts = {i["path"]: f"Text {n}" for n, i in enumerate(translated["items"])}
@@ -89,7 +89,7 @@ def test_page_shows_sources_and_boxes_with_their_languages_and_saves(
     )
     title = _box(page, "title")
     assert re.search(rf'<textarea id="f-{title}" name="{title}" lang="sv"', page)
-    assert "Puuttuu 6, vanhentunut 0, käännetty 0." in page
+    assert "Puuttuu 7, vanhentunut 0, käännetty 0." in page
     assert "<strong>Tila:</strong> Puuttuu" in page
     form = _form(page) | {title: "Förnyelse av skolskjutsarna", _box(page, "proposal"): ""}
     saved = preparer.post(url, data=form)

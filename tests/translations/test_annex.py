@@ -84,6 +84,8 @@ def test_partly_translated_draft_says_so_and_marks_the_finnish_texts(
     assert '<span lang="fi">Reform' not in html
     assert '<p lang="fi">Lautakunta päättää uudistaa koulukuljetukset.</p>' in html
     assert "<p>Påverkar i hög grad barn och familjer.</p>" in html
+    assert '<td lang="fi">Sivistyslautakunta</td>' in html, "the decision body is untranslated"
+    assert "<td>Förnyelse av skolskjutsarna</td>" in html
 
     fi = client.get(f"/api/v1/annexes/{annexes['fi']['id']}.json", headers=world.expert.headers)
     assert (fi.json()["untranslated"], fi.json()["text_language"]) == ([], None)

@@ -100,6 +100,8 @@ def test_page_shows_sources_and_boxes_with_their_languages_and_saves(
         "Förnyelse av skolskjutsarna"
     )
     assert body["done"] == 1
+    history = preparer.get(f"/drafts/{draft_id}/history").text
+    assert "Käännöksiä tallennettiin" in history
     after = preparer.get(saved.headers["location"]).text
     assert "Käännökset tallennettiin." in after
     assert "Förnyelse av skolskjutsarna" not in after, "only open texts are shown"

@@ -18,6 +18,7 @@ from app.meetings.models import MeetingItem
 from app.organisations.models import ApiClient, Membership, Organisation, User
 from app.reviews.models import Comment, SignOff
 from app.templates.models import AssessmentTemplate
+from app.translations.models import ContentTranslation
 from app.workflow.models import PolicyRecord
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "AuditHead",
     "CaseSystemEndpoint",
     "Comment",
+    "ContentTranslation",
     "DecisionDraft",
     "DeliveryAttempt",
     "DraftAlternative",

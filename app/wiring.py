@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from app.assessments import guards as assessment_guards
 from app.reviews import guards as review_guards
+from app.translations import guards as translation_guards
 from app.workflow import guards, listeners
 
 
@@ -12,6 +13,7 @@ def install() -> None:
     """Register every domain's guards and listeners; refuse to run with a guard unowned."""
     assessment_guards.register()
     review_guards.register()
+    translation_guards.register()
     listeners.wired()
     unowned = guards.missing()
     if unowned:

@@ -283,10 +283,11 @@ def test_history_is_the_ordered_timeline(client: TestClient, world: World) -> No
 def test_not_needed_screening_goes_to_review_without_a_matrix(
     client: TestClient, world: World
 ) -> None:
-    from tests.flows import EXEMPT_ANSWERS, create_draft, screen
+    from tests.flows import EXEMPT_ANSWERS, create_draft, screen, translate_all
 
     draft = create_draft(client, world.preparer)
     screen(client, world.preparer, draft, EXEMPT_ANSWERS, reason="Viran täyttäminen.")
+    translate_all(client, world.preparer, draft["id"])
     assert transition(client, world.preparer, draft["id"], "submit_for_review").status_code == 200
     assert sign(client, world.expert, draft["id"]).status_code == 201
     assert transition(client, world.expert, draft["id"], "approve").json()["status"] == "approved"

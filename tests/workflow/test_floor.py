@@ -56,6 +56,7 @@ def test_every_guard_a_policy_can_name_has_an_owner(app: FastAPI) -> None:
         "justifications_present",
         "signoffs_valid",
         "not_own_draft",
+        "translations_complete",
     }
 
 

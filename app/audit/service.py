@@ -6,6 +6,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from enum import Enum
 from typing import Any
 
 from sqlmodel import Session, select
@@ -85,6 +86,43 @@ def record(
     session.add(head)
     session.flush()
     return entry
+
+
+class _Given(Enum):
+    BY_ENTITY = "by entity"
+
+
+_BY_ENTITY = _Given.BY_ENTITY
+# The audit log's name for an audited table, where the two differ.
+_ENTITY_TYPES = {"user_account": "user", "assessment_template": "template"}
+
+
+def changed(
+    session: Session,
+    actor: Principal,
+    action: str,
+    entity: Any,
+    *,
+    data: dict[str, Any] | None = None,
+    organisation_id: str | _Given | None = _BY_ENTITY,
+    version: int | _Given | None = _BY_ENTITY,
+) -> AuditEntry:
+    """Record a change to a stored entity: its type (by table), id, organisation and version
+    are read from the entity. Give `organisation_id` or `version` only where the entity says
+    them differently (an organisation is its own organisation; a template counts revisions)."""
+    table = str(entity.__tablename__)
+    return record(
+        session,
+        actor=actor,
+        action=action,
+        entity_type=_ENTITY_TYPES.get(table, table),
+        entity_id=entity.id,
+        organisation_id=getattr(entity, "organisation_id", None)
+        if organisation_id is _Given.BY_ENTITY
+        else organisation_id,
+        version=getattr(entity, "version", None) if version is _Given.BY_ENTITY else version,
+        data=data,
+    )
 
 
 @dataclass(frozen=True)

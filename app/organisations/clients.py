@@ -63,14 +63,11 @@ def create_client(
     )
     session.add(client)
     session.flush()
-    audit.record(
+    audit.changed(
         session,
-        actor=principal,
-        action="api_client.created",
-        entity_type="api_client",
-        entity_id=client.id,
-        organisation_id=organisation_id,
-        version=client.version,
+        principal,
+        "api_client.created",
+        client,
         data={"client_id": client.client_id, "scopes": client.scopes},
     )
     return IssuedClient(client, secret)
@@ -126,12 +123,4 @@ def _revoke_and_record(
     session.add(client)
     session.flush()
     repo.end_sessions(session, ApiClient, client.id)
-    audit.record(
-        session,
-        actor=principal,
-        action=action,
-        entity_type="api_client",
-        entity_id=client.id,
-        organisation_id=client.organisation_id,
-        version=client.version,
-    )
+    audit.changed(session, principal, action, client)

@@ -184,12 +184,11 @@ def _store(
     )
     session.add(template)
     session.flush()
-    audit.record(
+    audit.changed(
         session,
-        actor=principal,
-        action="template.created",
-        entity_type="template",
-        entity_id=template.id,
+        principal,
+        "template.created",
+        template,
         organisation_id=owner or None,
         version=template.revision,
         data={"key": template.key, "version": template.version, "hash": template.content_hash},
@@ -242,12 +241,11 @@ def _touch(
     template.updated_at = utcnow()
     session.add(template)
     session.flush()
-    audit.record(
+    audit.changed(
         session,
-        actor=principal,
-        action=action,
-        entity_type="template",
-        entity_id=template.id,
+        principal,
+        action,
+        template,
         organisation_id=template.owner or None,
         version=template.revision,
         data={

@@ -90,14 +90,5 @@ def put(
     session.add(record)
     session.flush()
     session.info.get(_LOADED, {}).pop(organisation_id, None)
-    audit.record(
-        session,
-        actor=principal,
-        action="policy.updated",
-        entity_type="workflow_policy",
-        entity_id=record.id,
-        organisation_id=organisation_id,
-        version=record.version,
-        data={"policy": record.policy},
-    )
+    audit.changed(session, principal, "policy.updated", record, data={"policy": record.policy})
     return record

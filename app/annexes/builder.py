@@ -15,7 +15,8 @@ from app.core.i18n import translate
 from app.drafts.models import DecisionDraft, DraftAlternative
 from app.organisations.models import Organisation
 from app.reviews.service import RequirementState
-from app.templates.definition import ALL_GENDERS, TemplateDefinition
+from app.templates.definition import TemplateDefinition
+from app.templates.elements import ALL_GENDERS
 
 # The annex summarises the proposal and background; the decision document has them whole.
 SUMMARY_CHARS = 1500

@@ -16,6 +16,7 @@ from app.auth.principal import SYSTEM, Principal
 from app.auth.service import user_principal
 from app.core.passwords import hash_secret
 from app.drafts import service as drafts
+from app.drafts.models import DecisionDraft
 from app.drafts.schemas import AlternativeIn, DraftCreate, ExternalRef
 from app.organisations import clients as org_clients
 from app.organisations import service as org_service
@@ -150,6 +151,21 @@ def _create(session: Session) -> None:
     session.flush()
 
 
+# The screening answers of both demo drafts: a full assessment with a gender analysis.
+DEMO_ANSWERS = {
+    "exemption": "none",
+    "affects_residents": "yes",
+    "affects_staff": "yes",
+    "budget_over_threshold": "yes",
+    "affects_businesses": "no",
+    "service_network": "yes",
+    "strategy": "no",
+    "significant_impacts": "yes",
+    "concerns_people": "yes",
+    "gender_situations_differ": "yes",
+}
+
+
 def _demo_drafts(session: Session) -> None:
     """Two drafts in Vaasa: one being assessed on the IVA matrix, one approved with its annex."""
     install_workflow()
@@ -160,103 +176,113 @@ def _demo_drafts(session: Session) -> None:
         return user_principal(session, user.id)
 
     preparer, expert = person(USERS[2][0]), person(USERS[3][0])
-    screening = templates.shipped_template(session, "eva-screening")
-    assert screening is not None
-    answers = {
-        "exemption": "none",
-        "affects_residents": "yes",
-        "affects_staff": "yes",
-        "budget_over_threshold": "yes",
-        "affects_businesses": "no",
-        "service_network": "yes",
-        "strategy": "no",
-        "significant_impacts": "yes",
-        "concerns_people": "yes",
-        "gender_situations_differ": "yes",
-    }
     for title, case, key, finish in (
         ("Kouluverkon uudistaminen 2027–2030", "VAA 2026-001245", "iva", False),
         ("Kirjastoautopalvelun lakkauttaminen", "VAA 2026-000987", "kuntaliitto", True),
     ):
-        view = drafts.create(
-            session,
-            principal=preparer,
-            data=DraftCreate(
-                title=title,
-                proposal=f"Kasvatus- ja opetuslautakunta esittää: {title.lower()}.",
-                background="Oppilasmäärät laskevat alueella; palveluverkkoa sopeutetaan.",
-                decision_body="Kasvatus- ja opetuslautakunta",
-                decision_type="service_network",
-                budget_eur=Decimal("450000.00"),
-                languages=[Language.fi, Language.sv],
-                external_ref=ExternalRef(system="ahjo", case_id=case, label=case),
-                alternatives=[
-                    AlternativeIn(key="reform", name="Uudistus esityksen mukaan"),
-                    AlternativeIn(key="phased", name="Vaiheittainen toteutus"),
-                ],
-            ),
-        )
-        draft = view.draft
-        screening_service.record_screening(
-            session,
-            principal=preparer,
-            draft_id=draft.id,
-            expected_version=draft.version,
-            data=ScreeningIn(
-                template_id=screening.id,
-                answers=answers,
-                reason="Muuttaa palveluverkkoa ja koskee lapsiperheitä.",
-            ),
-        )
-        template = templates.shipped_template(session, key)
-        assert template is not None
-        started = assessments.start_assessment(
-            session, principal=preparer, draft_id=draft.id, template_id=template.id
-        )
-        keys = started.shape.cell_keys() if finish else started.shape.cell_keys()[:40]
-        writes = [
-            CellWrite(
-                alternative=a,
-                area=ar,
-                group=g,
-                gender=ge,
-                value=(-1 if a == "reform" and i % 7 == 0 else 0),
-                justification="Matkat pitenevät osalla oppilaista."
-                if a == "reform" and i % 7 == 0
-                else "",
-            )
-            for i, (a, ar, g, ge) in enumerate(keys)
-        ]
-        assessments.write_cells(
-            session,
-            principal=expert,
-            draft_id=draft.id,
-            expected_version=started.assessment.version,
-            writes=writes,
-        )
+        draft = _demo_draft(session, preparer, title, case)
+        _screen_and_assess(session, preparer, expert, draft, key, complete=finish)
         if finish:
-            reviews.transition(
-                session,
-                principal=preparer,
-                draft_id=draft.id,
-                name="submit_for_review",
-                expected_version=draft.version,
-            )
-            _, states = reviews.status(session, principal=expert, draft_id=draft.id)
-            reviews.sign(
-                session,
-                principal=expert,
-                draft_id=draft.id,
-                requirement_key=states[0].requirement.key,
-                decision=Decision.approved,
-                comment="Arvio on riittävä.",
-                content_hash=states[0].content_hash,
-            )
-            reviews.transition(
-                session,
-                principal=expert,
-                draft_id=draft.id,
-                name="approve",
-                expected_version=draft.version,
-            )
-            annexes.issue(session, principal=person(USERS[4][0]), draft_id=draft.id, languages=None)
+            _approve_and_issue(session, preparer, expert, person(USERS[4][0]), draft)
+
+
+def _demo_draft(session: Session, preparer: Principal, title: str, case: str) -> DecisionDraft:
+    return drafts.create(
+        session,
+        principal=preparer,
+        data=DraftCreate(
+            title=title,
+            proposal=f"Kasvatus- ja opetuslautakunta esittää: {title.lower()}.",
+            background="Oppilasmäärät laskevat alueella; palveluverkkoa sopeutetaan.",
+            decision_body="Kasvatus- ja opetuslautakunta",
+            decision_type="service_network",
+            budget_eur=Decimal("450000.00"),
+            languages=[Language.fi, Language.sv],
+            external_ref=ExternalRef(system="ahjo", case_id=case, label=case),
+            alternatives=[
+                AlternativeIn(key="reform", name="Uudistus esityksen mukaan"),
+                AlternativeIn(key="phased", name="Vaiheittainen toteutus"),
+            ],
+        ),
+    ).draft
+
+
+def _screen_and_assess(
+    session: Session,
+    preparer: Principal,
+    expert: Principal,
+    draft: DecisionDraft,
+    template_key: str,
+    *,
+    complete: bool,
+) -> None:
+    """Screen the draft, start its matrix and score all of it (or its first 40 cells)."""
+    screening = templates.shipped_template(session, "eva-screening")
+    assert screening is not None
+    screening_service.record_screening(
+        session,
+        principal=preparer,
+        draft_id=draft.id,
+        expected_version=draft.version,
+        data=ScreeningIn(
+            template_id=screening.id,
+            answers=DEMO_ANSWERS,
+            reason="Muuttaa palveluverkkoa ja koskee lapsiperheitä.",
+        ),
+    )
+    template = templates.shipped_template(session, template_key)
+    assert template is not None
+    started = assessments.start_assessment(
+        session, principal=preparer, draft_id=draft.id, template_id=template.id
+    )
+    keys = started.shape.cell_keys() if complete else started.shape.cell_keys()[:40]
+    harmed = "Matkat pitenevät osalla oppilaista."
+    writes = [
+        CellWrite(
+            alternative=a,
+            area=ar,
+            group=g,
+            gender=ge,
+            value=(-1 if a == "reform" and i % 7 == 0 else 0),
+            justification=harmed if a == "reform" and i % 7 == 0 else "",
+        )
+        for i, (a, ar, g, ge) in enumerate(keys)
+    ]
+    assessments.write_cells(
+        session,
+        principal=expert,
+        draft_id=draft.id,
+        expected_version=started.assessment.version,
+        writes=writes,
+    )
+
+
+def _approve_and_issue(
+    session: Session,
+    preparer: Principal,
+    expert: Principal,
+    secretary: Principal,
+    draft: DecisionDraft,
+) -> None:
+    """Submit, sign off, approve and issue the annex."""
+    reviews.transition(
+        session,
+        principal=preparer,
+        draft_id=draft.id,
+        name="submit_for_review",
+        expected_version=draft.version,
+    )
+    _, states = reviews.status(session, principal=expert, draft_id=draft.id)
+    reviews.sign(
+        session,
+        principal=expert,
+        draft_id=draft.id,
+        requirement_key=states[0].requirement.key,
+        decision=Decision.approved,
+        comment="Arvio on riittävä.",
+        content_hash=states[0].content_hash,
+    )
+    reviews.transition(
+        session, principal=expert, draft_id=draft.id, name="approve", expected_version=draft.version
+    )
+    annexes.issue(session, principal=secretary, draft_id=draft.id, languages=None)

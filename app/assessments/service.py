@@ -32,6 +32,7 @@ from app.templates import service as templates
 from app.templates.models import AssessmentTemplate
 from app.workflow import changes, machine
 from app.workflow.changes import Entity
+from app.workflow.listeners import Loaded
 from app.workflow.policy import Part
 from app.workflow.states import DraftStatus, Subject
 
@@ -212,7 +213,8 @@ def write_cells(
         changed_at=assessment.updated_at,
     )
     template = templates.get_any(session, assessment.template_id)
-    shape = shape_for(template, drafts.alternatives(session, draft.id))
+    alternatives = drafts.alternatives(session, draft.id)
+    shape = shape_for(template, alternatives)
     problems = cell_problems(shape, writes)
     if problems:
         raise Unprocessable(
@@ -220,6 +222,32 @@ def write_cells(
         )
     claim(session, assessment, expected_version, principal)
     keys = [(c.alternative, c.area, c.group, c.gender) for c in writes]
+    written = _apply_writes(session, assessment, writes, keys, principal)
+    session.add(assessment)
+    session.flush()
+    changes.record(
+        session,
+        actor=principal,
+        draft=draft,
+        action="assessment.cells_written",
+        entity=entity_of(assessment),
+        data={"cells": [list(k) for k in keys][:500], "count": len(writes)},
+        event="assessment.updated",
+        resource=Entity("assessment", draft.id, assessment.version),
+        changed={"cells"},
+        loaded=Loaded(assessment, template, tuple(alternatives)),
+    )
+    return CellsWritten(assessment, written)
+
+
+def _apply_writes(
+    session: Session,
+    assessment: Assessment,
+    writes: Sequence[CellWrite],
+    keys: list[tuple[str, str, str, str]],
+    principal: Principal,
+) -> list[AssessmentCell]:
+    """Insert, update or clear each cell (one query for the existing ones); the rows kept."""
     existing = repo.cells_with_keys(session, assessment.id, keys)
     now = utcnow()
     written = []
@@ -242,20 +270,7 @@ def write_cells(
         row.mitigation, row.updated_at, row.updated_by = cell.mitigation, now, principal.name
         session.add(row)
         written.append(row)
-    session.add(assessment)
-    session.flush()
-    changes.record(
-        session,
-        actor=principal,
-        draft=draft,
-        action="assessment.cells_written",
-        entity=entity_of(assessment),
-        data={"cells": [list(k) for k in keys][:500], "count": len(writes)},
-        event="assessment.updated",
-        resource=Entity("assessment", draft.id, assessment.version),
-        changed={"cells"},
-    )
-    return CellsWritten(assessment, written)
+    return written
 
 
 def update_texts(

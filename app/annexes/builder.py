@@ -9,7 +9,7 @@ from typing import Any
 
 from app.annexes import record as r
 from app.assessments.models import Assessment, AssessmentCell, Screening
-from app.assessments.shape import MatrixShape
+from app.assessments.shape import EVERYTHING, MatrixScope, MatrixShape
 from app.assessments.summary import Summary
 from app.core.i18n import translate
 from app.drafts.models import DecisionDraft, DraftAlternative
@@ -39,6 +39,7 @@ class AnnexSources:
     summary: Summary | None
     requirements: Sequence[RequirementState]
     issued_at: datetime
+    scope: MatrixScope = EVERYTHING
 
 
 def _text(value: str | None, fallback: str = "—") -> str:
@@ -216,14 +217,31 @@ def _cell(c: AssessmentCell) -> r.Cell:
 
 
 def _matrix(src: AnnexSources) -> list[r.AlternativeMatrix]:
+    """The cells in scope per alternative (what is stored for scoped-out cells is not shown)."""
     if src.shape is None:
         return []
+    scope = src.scope
     return [
         r.AlternativeMatrix(
-            alternative=alt, cells=[_cell(c) for c in src.cells if c.alternative == alt]
+            alternative=alt,
+            cells=[
+                _cell(c) for c in src.cells if c.alternative == alt and scope.covers(c.area, c.grp)
+            ],
         )
         for alt in src.shape.alternatives
     ]
+
+
+def _scoping(src: AnnexSources) -> r.Scoping | None:
+    scope = src.scope
+    if not scope.is_set or src.shape is None:
+        return None
+    shape = src.shape
+    return r.Scoping(
+        areas=None if scope.areas is None else [a for a in shape.areas if a in scope.areas],
+        groups=None if scope.groups is None else [g for g in shape.groups if g in scope.groups],
+        reason=_long(scope.reason) or "—",
+    )
 
 
 def _summary_and_findings(src: AnnexSources) -> dict[str, Any]:
@@ -239,6 +257,7 @@ def _summary_and_findings(src: AnnexSources) -> dict[str, Any]:
                 negative=c.negative,
                 cannot_assess=c.cannot_assess,
                 not_assessed=c.not_assessed,
+                scoped_out=c.scoped_out,
                 completeness_percent=c.completeness,
             )
             for alt, c in s.by_alternative.items()
@@ -318,6 +337,7 @@ def build_record(src: AnnexSources, lang: str) -> r.AnnexRecord:
             for a in src.alternatives
         ],
         scale=_scale(src.template, lang),
+        scoping=_scoping(src),
         matrix=_matrix(src),
         approvals=approvals(src.requirements),
         issued_at=src.issued_at,

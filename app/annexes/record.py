@@ -217,7 +217,19 @@ class AlternativeSummary(_Model):
     negative: Count
     cannot_assess: Count
     not_assessed: Count
-    completeness_percent: Annotated[float, Field(ge=0, le=100)]
+    scoped_out: Count = Field(0, description="Cells outside the assessment's scope")
+    completeness_percent: Annotated[float, Field(ge=0, le=100)] = Field(
+        description="Of the cells in scope"
+    )
+
+
+class Scoping(_Model):
+    """The areas and groups judged relevant (absent: every one); the cells outside are
+    *scoped out*: stated not significantly affected, for the one reason given."""
+
+    areas: list[Key] | None = None
+    groups: list[Key] | None = None
+    reason: LongText
 
 
 class CumulativeImpact(_Model):
@@ -314,6 +326,7 @@ class AnnexRecord(_Model):
     areas: list[Area] = []
     groups: list[Group] = []
     genders: list[Gender] = []
+    scoping: Scoping | None = None
     matrix: list[AlternativeMatrix] = []
     summary: list[AlternativeSummary] = []
     findings: Findings = Findings()
@@ -352,6 +365,11 @@ def _check_references(record: AnnexRecord) -> None:
         _known("group", group.parent, groups)
     for area in record.areas:
         for key in area.groups or ():
+            _known("group", key, groups)
+    if record.scoping is not None:
+        for key in record.scoping.areas or ():
+            _known("area", key, areas)
+        for key in record.scoping.groups or ():
             _known("group", key, groups)
     for matrix in record.matrix:
         _known("alternative", matrix.alternative, alts)

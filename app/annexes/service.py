@@ -17,6 +17,7 @@ from app.annexes.models import Annex, AnnexFile
 from app.annexes.render import render_html, render_pdf
 from app.annexes.render.bundle import bundle_of, record_json
 from app.assessments import service as assessments
+from app.assessments.shape import EVERYTHING
 from app.auth.permissions import ISSUE_ANNEXES, READ_ANNEXES, ensure, ensure_visible
 from app.auth.principal import Principal
 from app.core.config import get_settings
@@ -68,6 +69,7 @@ def _sources(session: Session, draft: DecisionDraft) -> AnnexSources:
         summary=assessments.summary_of(view) if view else None,
         requirements=reviews.requirement_states(session, draft, policy),
         issued_at=utcnow(),
+        scope=view.scope if view else EVERYTHING,
     )
 
 

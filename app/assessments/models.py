@@ -62,6 +62,11 @@ class Assessment(SQLModel, table=True):
     indicators: list[dict[str, Any]] = Field(
         default_factory=list, sa_column=Column(JSON, nullable=False)
     )
+    # The THL scoping: the areas and groups judged relevant (None: every one, no scope set)
+    # and the one reason for what was left out.
+    scope_areas: list[str] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    scope_groups: list[str] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    scope_reason: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     version: int = Field(default=1, nullable=False)
     created_at: datetime = created_at_field()
     updated_at: datetime = created_at_field()

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Header, Response
 from fastapi.responses import JSONResponse
 
 from app.assessments import migration, screening, service
+from app.assessments import scope_router as scope_routes
 from app.assessments.models import AssessmentCell
 from app.assessments.schemas import (
     AssessmentRead,
@@ -32,6 +33,7 @@ from app.core.versioning import IfMatch, etag, set_etag
 router = APIRouter(
     prefix="/api/v1/drafts/{draft_id}", tags=["assessments"], route_class=CapturingRoute
 )
+scope_routes.register(router)
 WRITE_ERRORS = error_responses(401, 403, 404, 409, 412, 422, 428)
 
 
@@ -242,6 +244,7 @@ def _counts(c: Counts) -> dict[str, object]:
         "negative": c.negative,
         "cannot_assess": c.cannot_assess,
         "not_assessed": c.not_assessed,
+        "scoped_out": c.scoped_out,
         "total": c.total,
         "completeness": c.completeness,
         "direction": c.direction,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints, model_validator
 
@@ -72,6 +72,79 @@ class CellWrite(InputModel):
 
 class CellsWrite(InputModel):
     cells: list[CellWrite] = Field(min_length=1, max_length=5000)
+
+
+Keys = Annotated[list[Key], Field(min_length=1, max_length=200)]
+
+
+class ScopeWrite(InputModel):
+    """The areas and groups judged relevant; left out (null) means every one."""
+
+    areas: Keys | None = Field(default=None, description="Impact areas in scope; null: all")
+    groups: Keys | None = Field(default=None, description="Population groups in scope; null: all")
+    reason: Annotated[str, StringConstraints(max_length=5000)] = Field(
+        default="",
+        description="Why what is left out is not significantly affected; required when "
+        "something is left out",
+    )
+
+
+class ScopeRead(ReadModel):
+    assessment_id: str
+    version: int
+    is_set: bool = Field(description="False: no scope was chosen and every cell is in scope")
+    areas: list[str] = Field(description="Impact areas in scope, in the template's order")
+    groups: list[str] = Field(description="Population groups in scope, in the template's order")
+    reason: str
+    scoped_out_areas: list[str]
+    scoped_out_groups: list[str]
+    mandatory_cells: int = Field(description="Cells in scope over all alternatives")
+    matrix_size: int
+    suggested_areas: list[str]
+    suggested_groups: list[str]
+    suggested_from: Literal["template", "previous_cycle"]
+
+
+class BulkSelection(InputModel):
+    """Cells of one alternative: a row (areas), a column (groups and genders), a group across
+    genders (groups), or everything in scope; only_missing keeps the not yet assessed ones."""
+
+    alternative: Key
+    areas: Keys | None = None
+    groups: Keys | None = None
+    genders: Keys | None = None
+    only_missing: bool = False
+
+
+class CellsBulk(InputModel):
+    """set: one value (or cannot_assess) with one shared justification; copy: the cells of
+    from_alternative; clear: back to *not yet assessed*. Only cells in scope are touched."""
+
+    operation: Literal["set", "copy", "clear"]
+    selection: BulkSelection
+    value: int | None = Field(default=None, ge=-10, le=10)
+    cannot_assess: bool = False
+    justification: Text = Field(
+        default="", description="Shared by every cell set; empty keeps each cell's own"
+    )
+    from_alternative: Key | None = None
+
+    @model_validator(mode="after")
+    def _fits_operation(self) -> CellsBulk:
+        chosen = (self.value is not None) + self.cannot_assess
+        if self.operation == "set" and chosen != 1:
+            raise ValueError("set needs exactly one of value or cannot_assess=true")
+        if self.operation != "set" and (chosen or self.justification):
+            raise ValueError(f"{self.operation} takes no value, cannot_assess or justification")
+        if (self.operation == "copy") != (self.from_alternative is not None):
+            raise ValueError("from_alternative is given exactly when the operation is copy")
+        return self
+
+
+class CellsBulkResult(ReadModel):
+    assessment_id: str
+    version: int
+    count: int = Field(description="Cells written or cleared")
 
 
 Short = Annotated[str, StringConstraints(min_length=1, max_length=500)]
@@ -163,8 +236,9 @@ class CountsRead(ReadModel):
     negative: int
     cannot_assess: int
     not_assessed: int
+    scoped_out: int = Field(description="Outside the assessment's scope: neither 0 nor missing")
     total: int
-    completeness: float
+    completeness: float = Field(description="Percent of the cells in scope that are assessed")
     direction: str
 
 

@@ -17,7 +17,7 @@ from app.assessments.models import (
     ScreeningOutcome,
 )
 from app.assessments.schemas import AssessmentTexts, CellWrite
-from app.assessments.shape import MatrixShape
+from app.assessments.shape import EVERYTHING, MatrixScope, MatrixShape
 from app.assessments.summary import CellState, Summary, summarise
 from app.auth.permissions import READ_DRAFTS, WRITE_DRAFTS, ensure, ensure_visible
 from app.auth.principal import Principal
@@ -27,7 +27,7 @@ from app.core.errors import InvalidState, NotFound, Unprocessable
 from app.core.versioning import check_version
 from app.core.versioning import claim as claim_next_version
 from app.drafts import service as drafts
-from app.drafts.models import DecisionDraft
+from app.drafts.models import DecisionDraft, DraftAlternative
 from app.templates import service as templates
 from app.templates.models import AssessmentTemplate
 from app.workflow import changes, machine
@@ -43,18 +43,33 @@ class AssessmentView:
     template: AssessmentTemplate
     shape: MatrixShape
     cells: Sequence[AssessmentCell]
+    scope: MatrixScope = EVERYTHING
+    # The draft's alternatives the shape was made from (None: the view was made without them).
+    alternatives: tuple[DraftAlternative, ...] | None = None
+
+
+def scope_of(assessment: Assessment) -> MatrixScope:
+    """The assessment's scope (everything when none was set)."""
+    return MatrixScope(
+        areas=None if assessment.scope_areas is None else frozenset(assessment.scope_areas),
+        groups=None if assessment.scope_groups is None else frozenset(assessment.scope_groups),
+        reason=assessment.scope_reason,
+    )
 
 
 def view_of(session: Session, draft: Subject, assessment: Assessment) -> AssessmentView:
     template = templates.get_any(session, assessment.template_id)
-    shape = shape_for(template, drafts.alternatives(session, draft.id))
+    alternatives = tuple(drafts.alternatives(session, draft.id))
+    shape = shape_for(template, alternatives)
     valid = set(shape.cell_keys())
     cells = [
         c
         for c in repo.cells(session, assessment.id)
         if (c.alternative, c.area, c.grp, c.gender) in valid
     ]
-    return AssessmentView(assessment, template, shape, cells)
+    return AssessmentView(
+        assessment, template, shape, cells, scope_of(assessment), alternatives=alternatives
+    )
 
 
 def start_assessment(
@@ -159,7 +174,9 @@ def editable(
     return draft, _active(session, draft)
 
 
-def cell_problems(shape: MatrixShape, writes: Sequence[CellWrite]) -> list[dict[str, Any]]:
+def cell_problems(
+    shape: MatrixShape, writes: Sequence[CellWrite], scope: MatrixScope = EVERYTHING
+) -> list[dict[str, Any]]:
     """Every reason a write does not fit the matrix, with its index in the request."""
     problems: list[dict[str, Any]] = []
     seen: set[tuple[str, str, str, str]] = set()
@@ -168,6 +185,8 @@ def cell_problems(shape: MatrixShape, writes: Sequence[CellWrite]) -> list[dict[
         problem = shape.problem_with_key(*key)
         if problem is None and key in seen:
             problem = "the same cell is written twice"
+        if problem is None and not cell.clear and not scope.covers(cell.area, cell.group):
+            problem = "the cell is scoped out: change the scope to assess it"
         if problem is None and cell.value is not None and cell.value not in shape.scale:
             problem = f"value {cell.value} is not on the scale {sorted(shape.scale)}"
         if problem is None and cell.horizon is not None and cell.horizon not in shape.horizons:
@@ -206,48 +225,72 @@ def write_cells(
 ) -> CellsWritten:
     """Write many cells atomically, guarded by the assessment's version."""
     draft, assessment = editable(session, principal, draft_id)
+    check_current(assessment, expected_version)
+    view = view_of(session, draft, assessment)
+    keys = [(c.alternative, c.area, c.group, c.gender) for c in writes]
+    return apply_writes(
+        session,
+        principal=principal,
+        draft=draft,
+        view=view,
+        writes=writes,
+        action="assessment.cells_written",
+        data={"cells": [list(k) for k in keys][:500], "count": len(writes)},
+    )
+
+
+def check_current(assessment: Assessment, expected_version: int) -> None:
+    """412 naming the last writer when the caller did not read the current version."""
     check_version(
         expected=expected_version,
         current=assessment.version,
         changed_by=assessment.updated_by,
         changed_at=assessment.updated_at,
     )
-    template = templates.get_any(session, assessment.template_id)
-    alternatives = drafts.alternatives(session, draft.id)
-    shape = shape_for(template, alternatives)
-    problems = cell_problems(shape, writes)
+
+
+def apply_writes(
+    session: Session,
+    *,
+    principal: Principal,
+    draft: DecisionDraft,
+    view: AssessmentView,
+    writes: Sequence[CellWrite],
+    action: str,
+    data: dict[str, Any],
+) -> CellsWritten:
+    """All writes land or none does (422 listing every misfit); one version, one audit entry,
+    and the covering sign-offs go stale. The caller checked the version and the right to edit."""
+    assessment = view.assessment
+    problems = cell_problems(view.shape, writes, view.scope)
     if problems:
         raise Unprocessable(
             "Some cells do not fit the matrix; nothing was written", details=problems
         )
-    claim(session, assessment, expected_version, principal)
-    keys = [(c.alternative, c.area, c.group, c.gender) for c in writes]
-    written = _apply_writes(session, assessment, writes, keys, principal)
+    claim(session, assessment, assessment.version, principal)
+    written = _store_cells(session, assessment, writes, principal)
     session.add(assessment)
     session.flush()
     changes.record(
         session,
         actor=principal,
         draft=draft,
-        action="assessment.cells_written",
+        action=action,
         entity=entity_of(assessment),
-        data={"cells": [list(k) for k in keys][:500], "count": len(writes)},
+        data=data,
         event="assessment.updated",
         resource=Entity("assessment", draft.id, assessment.version),
         changed={"cells"},
-        loaded=Loaded(assessment, template, tuple(alternatives)),
+        loaded=Loaded(assessment, view.template, view.alternatives),
     )
     return CellsWritten(assessment, written)
 
 
-def _apply_writes(
-    session: Session,
-    assessment: Assessment,
-    writes: Sequence[CellWrite],
-    keys: list[tuple[str, str, str, str]],
-    principal: Principal,
+def _store_cells(
+    session: Session, assessment: Assessment, writes: Sequence[CellWrite], principal: Principal
 ) -> list[AssessmentCell]:
     """Insert, update or clear each cell (one query for the existing ones); the rows kept."""
+    keys = [(c.alternative, c.area, c.group, c.gender) for c in writes]
     existing = repo.cells_with_keys(session, assessment.id, keys)
     now = utcnow()
     written = []
@@ -320,6 +363,7 @@ def summary_of(view: AssessmentView) -> Summary:
             )
             for c in view.cells
         ],
+        view.scope,
     )
 
 

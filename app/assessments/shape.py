@@ -69,3 +69,25 @@ class MatrixShape:
 
     def direction_of(self, value: int) -> Direction:
         return self.scale[value].direction
+
+
+@dataclass(frozen=True)
+class MatrixScope:
+    """The areas and groups judged relevant for this decision (None: every one) and the one
+    reason for what was left out. A cell outside is *scoped out*: neither assessed nor missing."""
+
+    areas: frozenset[str] | None = None
+    groups: frozenset[str] | None = None
+    reason: str = ""
+
+    @property
+    def is_set(self) -> bool:
+        return self.areas is not None or self.groups is not None
+
+    def covers(self, area: str, group: str) -> bool:
+        return (self.areas is None or area in self.areas) and (
+            self.groups is None or group in self.groups
+        )
+
+
+EVERYTHING = MatrixScope()

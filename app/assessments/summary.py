@@ -6,9 +6,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from app.assessments.shape import Direction, MatrixShape
+from app.assessments.shape import EVERYTHING, Direction, MatrixScope, MatrixShape
 
-COUNT_KEYS = ("positive", "neutral", "negative", "cannot_assess", "not_assessed")
+COUNT_KEYS = ("positive", "neutral", "negative", "cannot_assess", "not_assessed", "scoped_out")
 
 
 @dataclass(frozen=True)
@@ -29,17 +29,22 @@ class Counts:
     negative: int = 0
     cannot_assess: int = 0
     not_assessed: int = 0
+    scoped_out: int = 0
 
     @property
     def total(self) -> int:
+        """Every cell, the scoped-out ones included."""
+        return self.in_scope + self.scoped_out
+
+    @property
+    def in_scope(self) -> int:
         return self.positive + self.neutral + self.negative + self.cannot_assess + self.not_assessed
 
     @property
     def completeness(self) -> float:
-        """Share of cells with a value or *cannot be assessed*, in percent."""
-        return (
-            round(100.0 * (self.total - self.not_assessed) / self.total, 1) if self.total else 0.0
-        )
+        """Share of the cells in scope with a value or *cannot be assessed*, in percent."""
+        scoped = self.in_scope
+        return round(100.0 * (scoped - self.not_assessed) / scoped, 1) if scoped else 0.0
 
     @property
     def direction(self) -> str:
@@ -102,15 +107,22 @@ def _outcome(shape: MatrixShape, cell: CellState | None) -> str:
     return shape.direction_of(cell.value).value
 
 
-def summarise(shape: MatrixShape, cells: Iterable[CellState]) -> Summary:
-    """Counts per alternative, area, group and gender, and the cumulative/gender-gap findings."""
-    by_key = {(c.alternative, c.area, c.group, c.gender): c for c in cells}
+def summarise(
+    shape: MatrixShape, cells: Iterable[CellState], scope: MatrixScope = EVERYTHING
+) -> Summary:
+    """Counts per alternative, area, group and gender, and the cumulative/gender-gap findings.
+    Cells outside `scope` count as scoped out, whatever is stored for them."""
+    by_key = {
+        (c.alternative, c.area, c.group, c.gender): c
+        for c in cells
+        if scope.covers(c.area, c.group)
+    }
     summary = Summary()
     negatives: dict[tuple[str, str], list[str]] = defaultdict(list)
     for key in shape.cell_keys():
         alternative, area, group, gender = key
         cell = by_key.get(key)
-        outcome = _outcome(shape, cell)
+        outcome = _outcome(shape, cell) if scope.covers(area, group) else "scoped_out"
         summary.by_alternative.setdefault(alternative, Counts()).add(outcome)
         summary.by_area.setdefault(alternative, {}).setdefault(area, Counts()).add(outcome)
         summary.by_group.setdefault(alternative, {}).setdefault(group, Counts()).add(outcome)

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from app.assessments.models import AssessmentCell
+from app.assessments.shape import EVERYTHING, MatrixScope
 from app.audit.service import canonical_json
 from app.drafts.models import DecisionDraft, DraftAlternative
 from app.templates.models import AssessmentTemplate
@@ -27,10 +28,12 @@ def scope_content(
     template: AssessmentTemplate | None,
     cells: Sequence[AssessmentCell],
     scope: Scope,
+    matrix_scope: MatrixScope = EVERYTHING,
 ) -> dict[str, Any]:
-    """The exact content a sign-off with this scope approves."""
+    """The exact content a sign-off with this scope approves; the assessment's scoping (the
+    part of it inside this scope, and its reason) once one was chosen."""
     alternative_keys = {a.key for a in alternatives}
-    return {
+    content = {
         "proposal": draft.proposal,
         "alternatives": [
             {
@@ -65,6 +68,24 @@ def scope_content(
             key=lambda row: (str(row[0]), str(row[1]), str(row[2]), str(row[3])),
         ),
     }
+    if matrix_scope.is_set:
+        # Absent until a scope is chosen, so that sign-offs given before scoping existed
+        # keep their hashes.
+        content["matrix_scope"] = _scoping(matrix_scope, scope)
+    return content
+
+
+def _scoping(matrix_scope: MatrixScope, scope: Scope) -> dict[str, Any]:
+    def within(chosen: frozenset[str] | None, covered: Sequence[str]) -> list[str] | None:
+        if chosen is None:
+            return None
+        return sorted(k for k in chosen if not covered or k in covered)
+
+    return {
+        "areas": within(matrix_scope.areas, scope.areas),
+        "groups": within(matrix_scope.groups, scope.groups),
+        "reason": matrix_scope.reason,
+    }
 
 
 def content_hash(content: dict[str, Any]) -> str:
@@ -85,7 +106,7 @@ _CELL_FIELDS = (
 def diff(signed: dict[str, Any], current: dict[str, Any]) -> list[dict[str, Any]]:
     """What changed since signing, one entry per changed item."""
     changes: list[dict[str, Any]] = []
-    for part in ("proposal", "alternatives", "template"):
+    for part in ("proposal", "alternatives", "template", "matrix_scope"):
         if signed.get(part) != current.get(part):
             changes.append({"part": part, "before": signed.get(part), "after": current.get(part)})
     before = {tuple(row[:4]): row[4:] for row in signed.get("cells", [])}

@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from app.assessments import service as assessments
 from app.assessments.models import Assessment
+from app.assessments.shape import EVERYTHING
 from app.auth.permissions import REVIEW, effective_roles, ensure
 from app.auth.principal import Principal, PrincipalKind
 from app.core.db import utcnow
@@ -93,6 +94,7 @@ def requirement_states(
             template=template,
             cells=cells,
             scope=requirement.scope,
+            matrix_scope=assessments.scope_of(assessment) if assessment else EVERYTHING,
         )
         digest = scoping.content_hash(content)
         mine = [s for s in given if s.requirement == requirement.key]

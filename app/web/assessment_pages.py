@@ -16,14 +16,16 @@ from app.auth.permissions import WRITE_DRAFTS
 from app.core.errors import NotFound, Unprocessable
 from app.drafts import service as drafts
 from app.drafts.service import DraftView
+from app.reviews import comments
 from app.templates import service as templates
 from app.templates.models import TemplateStatus
 from app.web.access import may_edit
 from app.web.draft_pages import FORM_ERRORS, flash, service_errors
 from app.web.errors import WebRoute, abandon
 from app.web.forms import Errors, form_int, form_text
-from app.web.matrix import CellKey, build_matrix, cell_writes, labels_for, posted_overrides
+from app.web.matrix import CellKey, cell_writes, labels_for, posted_overrides
 from app.web.matrix import problem_errors as cell_problem_errors
+from app.web.matrix_view import build_matrix, cell_id, page_url
 from app.web.rendering import redirect, render, translator, url_with
 from app.web.screening_pages import router as screening_router
 from app.web.session import PostedForm, Web, WebContext, require_csrf
@@ -77,36 +79,62 @@ def _start_context(web: WebContext, view: DraftView) -> dict[str, object]:
 
 @dataclass(frozen=True)
 class MatrixState:
-    """What the matrix form showed or was sent: the alternative, the version, the inputs."""
+    """What the matrix form showed or was sent: the page, the version, the inputs."""
 
     alternative: str | None = None
+    area: str | None = None
+    show: str = "all"
     version: int | None = None
     overrides: Mapping[CellKey, tuple[str, str]] = field(default_factory=dict)
     errors: Errors = field(default_factory=dict)
+
+
+def _commented(web: WebContext, draft_id: str) -> set[CellKey]:
+    """Cells with an open comment thread."""
+    found = set()
+    for c in comments.list_comments(
+        web.session, principal=web.principal, draft_id=draft_id, only_open=True
+    ):
+        a = c.anchor
+        if all(a.get(k) for k in ("alternative", "area", "group", "gender")):
+            found.add((a["alternative"], a["area"], a["group"], a["gender"]))
+    return found
 
 
 def _matrix_context(
     web: WebContext, view: DraftView, av: assessments.AssessmentView, state: MatrixState
 ) -> dict[str, object]:
     definition = templates.definition_of(av.template)
-    labels = labels_for(definition, view.alternatives, web.lang, translator(web.lang))
+    t = translator(web.lang)
+    labels = labels_for(definition, view.alternatives, web.lang, t)
     summary = assessments.summary_of(av)
+    draft_id = view.draft.id
     matrix = build_matrix(
+        draft_id,
         av,
         labels,
-        missing=set(summary.missing_justification),
-        only=state.alternative,
+        summary,
+        t,
+        alternative=state.alternative,
+        area=state.area,
+        show=state.show,
+        commented=_commented(web, draft_id),
         overrides=state.overrides,
         errors=state.errors,
     )
     women = labels.genders.get(av.shape.women or "", "")
     men = labels.genders.get(av.shape.men or "", "")
+
+    def href(key: CellKey) -> str:
+        """A missing justification: its box on the cell's page."""
+        return f"{page_url(draft_id, key[0], key[1])}#{cell_id(av.shape, key)}-j"
+
     return {
         "assessment": av.assessment,
         "template_name": template_name(definition, web.lang),
         "template_version": av.template.version,
         "matrix": matrix,
-        "summary": summary_view(summary, matrix, women, men),
+        "summary": summary_view(summary, labels, href, women, men),
         "version": av.assessment.version if state.version is None else state.version,
         "can_score": may_edit(web.session, web.principal, view.draft, "cells"),
     }
@@ -131,16 +159,25 @@ def assessment_page(
         context |= _start_context(web, view)
     else:
         context |= _matrix_context(web, view, av, state)
-    page_url = url_with(f"/drafts/{draft_id}/assessment", alternative=state.alternative)
-    return render(web.request, "web/assessment.html.j2", context, status=status, page_url=page_url)
+    url = url_with(
+        f"/drafts/{draft_id}/assessment",
+        alternative=state.alternative,
+        area=state.area,
+        show=None if state.show == "all" else state.show,
+    )
+    return render(web.request, "web/assessment.html.j2", context, status=status, page_url=url)
 
 
 @router.get("/drafts/{draft_id}/assessment")
 def show_assessment(
-    draft_id: str, web: Web, alternative: Annotated[str | None, Query(max_length=40)] = None
+    draft_id: str,
+    web: Web,
+    alternative: Annotated[str | None, Query(max_length=40)] = None,
+    area: Annotated[str | None, Query(max_length=80)] = None,
+    show: Annotated[str, Query(max_length=20)] = "all",
 ) -> Response:
-    """The matrix editor of one alternative and the summary of all (or the start form)."""
-    return assessment_page(web, draft_id, MatrixState(alternative=alternative))
+    """The matrix editor of one alternative and one area, and the summary of all."""
+    return assessment_page(web, draft_id, MatrixState(alternative, area, show))
 
 
 @router.post("/drafts/{draft_id}/assessment/start")
@@ -160,8 +197,24 @@ def start_assessment(draft_id: str, web: Web, posted: PostedForm) -> Response:
     return redirect(f"/drafts/{draft_id}/assessment?msg=started")
 
 
-def _back(draft_id: str, state: MatrixState, message: str) -> str:
-    return url_with(f"/drafts/{draft_id}/assessment", alternative=state.alternative, msg=message)
+def page_state(posted: PostedForm) -> MatrixState:
+    """The page a matrix form was posted from."""
+    return MatrixState(
+        form_text(posted, "alternative") or None,
+        form_text(posted, "area") or None,
+        form_text(posted, "show") or "all",
+        form_int(posted, "version"),
+    )
+
+
+def back_to(draft_id: str, state: MatrixState, message: str) -> str:
+    return url_with(
+        f"/drafts/{draft_id}/assessment",
+        alternative=state.alternative,
+        area=state.area,
+        show=None if state.show == "all" else state.show,
+        msg=message,
+    )
 
 
 @router.post("/drafts/{draft_id}/assessment")
@@ -169,16 +222,12 @@ def save_cells(draft_id: str, web: Web, posted: PostedForm) -> Response:
     """Save every changed cell in one write, guarded by the version the form showed."""
     require_csrf(web, posted)
     av = assessments.get_assessment(web.session, principal=web.principal, draft_id=draft_id)
-    state = MatrixState(
-        form_text(posted, "alternative") or None,
-        form_int(posted, "version"),
-        posted_overrides(av.shape, posted),
-    )
+    state = replace(page_state(posted), overrides=posted_overrides(av.shape, posted))
     writes, errors = cell_writes(av, state.overrides)
     if errors:
         return assessment_page(web, draft_id, replace(state, errors=errors), 422)
     if not writes:
-        return redirect(_back(draft_id, state, "cells_unchanged"))
+        return redirect(back_to(draft_id, state, "cells_unchanged"))
     try:
         assessments.write_cells(
             web.session,
@@ -196,4 +245,4 @@ def save_cells(draft_id: str, web: Web, posted: PostedForm) -> Response:
         return assessment_page(
             web, draft_id, replace(state, errors=service_errors(exc)), exc.status
         )
-    return redirect(_back(draft_id, state, "cells_saved"))
+    return redirect(back_to(draft_id, state, "cells_saved"))

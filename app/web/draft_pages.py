@@ -33,7 +33,18 @@ router = APIRouter(include_in_schema=False, route_class=WebRoute)
 
 # Messages a redirect may ask the next page to show (?msg=…); anything else is ignored.
 MESSAGES = frozenset(
-    {"created", "saved", "unchanged", "screened", "started", "cells_saved", "cells_unchanged"}
+    {
+        "created",
+        "saved",
+        "unchanged",
+        "screened",
+        "started",
+        "cells_saved",
+        "cells_unchanged",
+        "scope_saved",
+        "bulk_saved",
+        "bulk_nothing",
+    }
 )
 # Service error codes with their own explanation in the UI's languages.
 KNOWN_CODES = frozenset(

@@ -26,6 +26,7 @@ from app.web.info_pages import router as info_router
 from app.web.policy_pages import router as policy_router
 from app.web.rendering import redirect, render, url_with
 from app.web.review_pages import router as review_router
+from app.web.scope_pages import router as scope_router
 from app.web.session import (
     CSRF_FIELD,
     LOGIN_NONCE_COOKIE,
@@ -223,6 +224,7 @@ def drafts_list(
 
 router.include_router(draft_router)
 router.include_router(assessment_router)
+router.include_router(scope_router)
 router.include_router(review_router)
 router.include_router(comment_router)
 router.include_router(signoff_diff_router)

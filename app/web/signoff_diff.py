@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,6 +57,23 @@ def _cell_fields(value: Any, labels: Labels | None, lang: str) -> list[tuple[str
     return shown
 
 
+def _scope_text(value: Any, labels: Labels | None, t: Callable[..., str]) -> list[tuple[str, str]]:
+    """The areas and groups in scope and the reason, by name."""
+    if not value:
+        return [("", t("scope.everything"))]
+
+    def names(keys: Any, known_names: dict[str, str]) -> str:
+        if keys is None:
+            return t("scope.all")
+        return ", ".join(known_names.get(k, k) for k in keys)
+
+    return [
+        (t("scope.areas"), names(value.get("areas"), labels.areas if labels else {})),
+        (t("scope.groups"), names(value.get("groups"), labels.groups if labels else {})),
+        (t("scope.reason"), str(value.get("reason", ""))),
+    ]
+
+
 def diff_view(
     changes: list[dict[str, Any]], labels: Labels | None, web: WebContext
 ) -> list[Change]:
@@ -91,6 +109,15 @@ def diff_view(
                 return [("", t("diff.template", key=v.get("key", ""), version=v.get("version")))]
 
             views.append(Change(part, t("diff.part.template"), version(before), version(after)))
+        elif part == "matrix_scope":
+            views.append(
+                Change(
+                    part,
+                    t("diff.part.matrix_scope"),
+                    _scope_text(before, labels, t),
+                    _scope_text(after, labels, t),
+                )
+            )
         else:
             label = anchor_label(change.get("cell", {}), labels, web.lang)
             views.append(

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import urlencode
 
 from app.assessments.summary import Counts, Summary
-from app.web.matrix import CellKey, Labels, MatrixView
+from app.web.matrix import CellKey, Labels
 
 
 @dataclass(frozen=True)
@@ -38,17 +38,11 @@ def _scale_text(labels: Labels, value: int) -> str:
     return next((o.label for o in labels.options if o.value == str(value)), str(value))
 
 
-def _href(matrix: MatrixView, key: CellKey) -> str:
-    """A link to the cell's select, on this page or on its alternative's page."""
-    anchor = matrix.ids.get(key, "")
-    if key[0] == matrix.current:
-        return f"#{anchor}"
-    return f"?{urlencode({'alternative': key[0]})}#{anchor}"
-
-
-def summary_view(summary: Summary, matrix: MatrixView, women: str, men: str) -> SummaryView:
-    """Names instead of keys; `women`/`men` are the column titles of the gender-gap values."""
-    labels = matrix.labels
+def summary_view(
+    summary: Summary, labels: Labels, href: Callable[[CellKey], str], women: str, men: str
+) -> SummaryView:
+    """Names instead of keys; `women`/`men` are the column titles of the gender-gap values;
+    `href` links a cell on its alternative's and area's page."""
     cumulative = [
         Finding(
             labels.alternatives.get(c.alternative, c.alternative),
@@ -67,8 +61,7 @@ def summary_view(summary: Summary, matrix: MatrixView, women: str, men: str) -> 
         for g in summary.gender_gaps
     ]
     missing = [
-        MissingJustification(labels.cell(key), _href(matrix, key))
-        for key in summary.missing_justification
+        MissingJustification(labels.cell(key), href(key)) for key in summary.missing_justification
     ]
     return SummaryView(
         by_alternative=[

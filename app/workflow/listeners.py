@@ -13,8 +13,9 @@ from sqlmodel import Session
 from app.auth.principal import Principal
 from app.workflow.states import Subject
 
-# What changed: the draft's fields, its alternatives, the matrix cells, the matrix's template.
-ContentScope = Literal["draft", "alternatives", "cells", "template"]
+# What changed: the draft's fields, its alternatives, the matrix cells, the matrix's template,
+# the matrix's scope (which areas and groups are assessed).
+ContentScope = Literal["draft", "alternatives", "cells", "template", "scope"]
 
 
 @dataclass(frozen=True)

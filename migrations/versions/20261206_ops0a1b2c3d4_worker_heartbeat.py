@@ -1,7 +1,7 @@
 """worker heartbeat: each delivery worker's last sign of life, read by /readyz
 
 Revision ID: ops0a1b2c3d4
-Revises: a7e3c1d2b4f5
+Revises: sc0pe0000001
 Create Date: 2026-12-06 04:49:10
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import app.core.db
 
 revision: str = "ops0a1b2c3d4"
-down_revision: str | Sequence[str] | None = "a7e3c1d2b4f5"
+down_revision: str | Sequence[str] | None = "sc0pe0000001"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

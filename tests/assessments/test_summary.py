@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.assessments.shape import Direction, MatrixShape, ScaleValue
+from app.assessments.shape import EVERYTHING, Direction, MatrixScope, MatrixShape, ScaleValue
 from app.assessments.summary import COUNT_KEYS, CellState, summarise
 
 SCALE = {
@@ -97,3 +97,33 @@ def test_not_assessed_is_never_counted_as_no_impact(
     summary = summarise(shape, cells)
     assert summary.total.neutral == sum(1 for c in cells if c.value == 0 and not c.cannot_assess)
     assert summary.total.cannot_assess == sum(1 for c in cells if c.cannot_assess)
+
+
+@st.composite
+def scopes(draw: st.DrawFn, shape: MatrixShape) -> MatrixScope:
+    areas = draw(st.none() | st.sets(st.sampled_from(shape.areas), min_size=1))
+    groups = draw(st.none() | st.sets(st.sampled_from(shape.groups), min_size=1))
+    return MatrixScope(
+        areas=None if areas is None else frozenset(areas),
+        groups=None if groups is None else frozenset(groups),
+        reason="Ei merkittäviä vaikutuksia.",
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.data())
+def test_scoped_out_cells_are_their_own_state(data: st.DataObject) -> None:
+    shape, cells = data.draw(matrices())
+    scope = data.draw(scopes(shape))
+    scoped = summarise(shape, cells, scope)
+    outside = [k for k in shape.cell_keys() if not scope.covers(k[1], k[2])]
+    assert scoped.total.scoped_out == len(outside)
+    assert scoped.total.total == shape.size()
+    inside_cells = [c for c in cells if scope.covers(c.area, c.group)]
+    unscoped = summarise(shape, inside_cells)
+    # what is outside the scope is neither "not assessed" nor a value, whatever is stored
+    assert scoped.total.not_assessed == unscoped.total.not_assessed - len(outside)
+    for key in ("positive", "neutral", "negative", "cannot_assess"):
+        assert getattr(scoped.total, key) == getattr(unscoped.total, key)
+    assert all(scope.covers(k[1], k[2]) for k in scoped.missing_justification)
+    assert summarise(shape, cells, EVERYTHING) == summarise(shape, cells)

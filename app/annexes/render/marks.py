@@ -13,6 +13,7 @@ from app.annexes.record import Scale
 INK = "#111111"
 NOT_ASSESSED_SYMBOL = "○"
 NOT_APPLICABLE_SYMBOL = "–"
+SCOPED_OUT_SYMBOL = "·"
 
 FILLS: dict[str, str] = {
     "pos2": "#7fbf7b",
@@ -23,6 +24,7 @@ FILLS: dict[str, str] = {
     "unknown": "#e3d7f0",
     "none": "#ffffff",
     "na": "#ffffff",
+    "out": "#f4f4f4",
 }
 
 
@@ -44,10 +46,15 @@ def _css(value: int, scale_max: int) -> str:
 
 
 def marks_for(
-    scale: Scale, cannot_assess: str, not_assessed: str, not_applicable: str = ""
+    scale: Scale,
+    cannot_assess: str,
+    not_assessed: str,
+    not_applicable: str = "",
+    scoped_out: str = "",
 ) -> dict[int | str, Mark]:
-    """Marks keyed by scale value, plus "cannot_assess", "not_assessed" and "not_applicable"
-    (a group that the template does not assess in an area, or a parent group)."""
+    """Marks keyed by scale value, plus "cannot_assess", "not_assessed", "not_applicable"
+    (a group that the template does not assess in an area, or a parent group) and
+    "scoped_out" (left out of the assessment's scope as not significantly affected)."""
     pos_max = max((v.value for v in scale.values if v.value > 0), default=1)
     neg_max = max((-v.value for v in scale.values if v.value < 0), default=1)
     marks: dict[int | str, Mark] = {}
@@ -59,12 +66,19 @@ def marks_for(
     )
     marks["not_assessed"] = Mark(NOT_ASSESSED_SYMBOL, not_assessed, "none", FILLS["none"])
     marks["not_applicable"] = Mark(NOT_APPLICABLE_SYMBOL, not_applicable, "na", FILLS["none"])
+    marks["scoped_out"] = Mark(SCOPED_OUT_SYMBOL, scoped_out, "out", FILLS["out"])
     return marks
 
 
-def legend(marks: dict[int | str, Mark], *, with_not_applicable: bool = False) -> list[Mark]:
+def legend(
+    marks: dict[int | str, Mark],
+    *,
+    with_not_applicable: bool = False,
+    with_scoped_out: bool = False,
+) -> list[Mark]:
     """Marks in legend order: strongest positive first, then unknown, not assessed and (when
-    the matrix has such cells) not applicable."""
+    the matrix has such cells) not applicable and scoped out."""
     values = sorted((k for k in marks if isinstance(k, int)), reverse=True)
     extra = [marks["not_applicable"]] if with_not_applicable else []
+    extra += [marks["scoped_out"]] if with_scoped_out else []
     return [marks[v] for v in values] + [marks["cannot_assess"], marks["not_assessed"], *extra]

@@ -112,6 +112,8 @@ def _matrix(v: AnnexView, st: Styles, width: float) -> Iterator[Flowable]:
     yield NextPageTemplate(LANDSCAPE)
     yield PageBreak()
     yield from _heading(t("section.matrix"), st.h2, 1)
+    for text in v.scoping:
+        yield Paragraph(escape(text), st.body)
     yield Paragraph(escape(t("matrix.legend")), st.caption)
     yield legend_table(v.legend, width)
     for i, alt in enumerate(v.alternatives):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from app.annexes.record import Alternative, AnnexRecord, Cell, Group
+from app.annexes.record import Alternative, AnnexRecord, Cell, Group, Scoping
 from app.annexes.render.labels import Labels, labels
 from app.annexes.render.marks import Mark, legend, marks_for
 from app.annexes.render.view_tables import (
@@ -89,6 +89,7 @@ class AnnexView:
     screening_answers: TableView | None
     full: bool
     alternatives: tuple[AlternativeView, ...]
+    scoping: tuple[str, ...]
     legend: tuple[Mark, ...]
     comparison: tuple[TableView, ...]
     comparison_text: tuple[str, ...]
@@ -193,12 +194,15 @@ def _alternative(
         for c in m.cells
     }
     grid: dict[CellKey, Mark] = {}
+    scoping = record.scoping
     for area in record.areas:
         applies = None if area.groups is None else frozenset(area.groups)
         for group in record.groups:
             blank = marks[
                 "not_assessed" if applies is None or group.key in applies else "not_applicable"
             ]
+            if blank is marks["not_assessed"] and not _in_scope(scoping, area.key, group.key):
+                blank = marks["scoped_out"]
             for gender in record.genders:
                 k = (area.key, group.key, gender.key)
                 cell = cells.get(k)
@@ -210,6 +214,31 @@ def _alternative(
         description=paragraphs(alt.description),
         chunks=_chunks(record, t, alt.name, grid),
         notes=_group_notes(record, t, cells, grid),
+    )
+
+
+def _in_scope(scoping: Scoping | None, area: str, group: str) -> bool:
+    return scoping is None or (
+        (scoping.areas is None or area in scoping.areas)
+        and (scoping.groups is None or group in scoping.groups)
+    )
+
+
+def _scoping_text(record: AnnexRecord, t: Labels) -> tuple[str, ...]:
+    """The scope in words: what was assessed, what was left out and why."""
+    scoping = record.scoping
+    if scoping is None:
+        return ()
+    areas = {a.key: a.name for a in record.areas}
+    groups = {g.key: g.name for g in record.groups}
+
+    def names(keys: list[str] | None, known: dict[str, str]) -> str:
+        return t("scoping.all") if keys is None else ", ".join(known[k] for k in keys)
+
+    return (
+        t("scoping.areas", names=names(scoping.areas, areas)),
+        t("scoping.groups", names=names(scoping.groups, groups)),
+        t("scoping.reason", reason=scoping.reason),
     )
 
 
@@ -247,6 +276,7 @@ def build_view(record: AnnexRecord, lang: str | None = None) -> AnnexView:
         t("matrix.cannot_assess"),
         t("matrix.not_assessed"),
         t("matrix.not_applicable"),
+        t("matrix.scoped_out"),
     )
     some_not_applicable = any(
         a.groups is not None and len(set(a.groups)) < len(record.groups) for a in record.areas
@@ -276,7 +306,14 @@ def build_view(record: AnnexRecord, lang: str | None = None) -> AnnexView:
         screening_answers=screening_table(record, t),
         full=full,
         alternatives=alternatives,
-        legend=tuple(legend(marks, with_not_applicable=some_not_applicable)),
+        scoping=_scoping_text(record, t) if full else (),
+        legend=tuple(
+            legend(
+                marks,
+                with_not_applicable=some_not_applicable,
+                with_scoped_out=record.scoping is not None,
+            )
+        ),
         comparison=comparison_tables(record, t) if full else (),
         comparison_text=paragraphs(comparison.text),
         recommended=recommended,

@@ -91,7 +91,9 @@ def comparison_tables(record: AnnexRecord, t: Labels) -> tuple[TableView, ...]:
     alts = record.alternatives
     names = tuple(a.name for a in alts)
     summaries = {s.alternative: s for s in record.summary}
-    measures = ("positive", "neutral", "negative", "cannot_assess", "not_assessed")
+    measures: tuple[str, ...] = ("positive", "neutral", "negative", "cannot_assess", "not_assessed")
+    if record.scoping is not None:
+        measures += ("scoped_out",)
     rows: list[tuple[str, ...]] = []
     for measure in measures:
         counts = tuple(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -15,6 +14,7 @@ from app.auth.principal import SYSTEM
 from app.core import migrations
 from app.core.config import get_settings
 from app.core.db import transaction
+from app.integrations.supervisor import EXIT_LOCKED, Supervisor, WorkerLocked
 from app.organisations import clients as org_clients
 from app.organisations import service as org_service
 from app.organisations.models import OrganisationKind, Role
@@ -69,12 +69,16 @@ def worker(
 
     settings = get_settings()
     configure_logging(settings.log_level)
-    done = run_worker(
-        settings,
-        once=once,
-        batch=batch,
-        poll_seconds=poll_seconds or settings.worker_poll_seconds,
-    )
+    try:
+        done = run_worker(
+            settings,
+            once=once,
+            batch=batch,
+            poll_seconds=poll_seconds or settings.worker_poll_seconds,
+        )
+    except WorkerLocked as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(EXIT_LOCKED) from None
     if once:
         typer.echo(f"{done} deliveries attempted")
 
@@ -88,20 +92,20 @@ def run_all(
     host: Annotated[str, typer.Option(help="Address to bind")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
 ) -> None:
-    """Serve the API and run the delivery worker beside it; Ctrl-C or SIGTERM stops both."""
+    """Serve the API and keep one delivery worker running beside it (restarted if it dies).
+
+    Ctrl-C or SIGTERM stops both; a worker whose run-all is gone stops itself.
+    """
     import signal
 
     # uvicorn re-raises the signal it stopped on; as an exception it reaches `finally`.
     signal.signal(signal.SIGTERM, _exit_on_signal)
-    worker_process = subprocess.Popen([sys.executable, "-m", "app.cli", "worker"])
+    supervisor = Supervisor([sys.executable, "-m", "app.cli", "worker"])
+    supervisor.start()
     try:
         serve(host=host, port=port, workers=1, proxy_headers=False)
     finally:
-        worker_process.terminate()
-        try:
-            worker_process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            worker_process.kill()
+        supervisor.stop()
 
 
 @app.command()

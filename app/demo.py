@@ -33,7 +33,7 @@ from app.translations import service as translations
 from app.wiring import install as install_workflow
 
 DEMO_PASSWORD = "ennakko-demo-2026"  # noqa: S105 (demo data only, refused in production)
-DEMO_CLIENT_ID = "casesystem-vaasa"
+DEMO_CLIENT_ID = "vaasa.casesystem"
 DEMO_CLIENT_SECRET = "demo-client-secret-vaasa"  # noqa: S105 (demo data only)
 
 ORGANISATIONS = [

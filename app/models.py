@@ -13,6 +13,7 @@ from app.integrations.models import (
     RecordPush,
     WebhookDelivery,
     WebhookSubscription,
+    WorkerHeartbeat,
 )
 from app.meetings.models import MeetingItem
 from app.organisations.models import ApiClient, Membership, Organisation, User
@@ -50,4 +51,5 @@ __all__ = [
     "User",
     "WebhookDelivery",
     "WebhookSubscription",
+    "WorkerHeartbeat",
 ]

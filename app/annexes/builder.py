@@ -15,7 +15,8 @@ from app.core.i18n import translate
 from app.drafts.models import DecisionDraft, DraftAlternative
 from app.organisations.models import Organisation
 from app.reviews.service import RequirementState
-from app.templates.definition import ALL_GENDERS, TemplateDefinition
+from app.templates.definition import TemplateDefinition
+from app.templates.elements import ALL_GENDERS
 from app.translations import paths
 from app.translations.localise import Localiser
 

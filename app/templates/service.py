@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from app.audit import service as audit
 from app.audit.service import canonical_json
-from app.auth.permissions import MANAGE_TEMPLATES, READ_TEMPLATES, ensure, ensure_visible
+from app.auth.permissions import MANAGE_TEMPLATES, READ_TEMPLATES, ensure
 from app.auth.principal import SYSTEM, Principal, PrincipalKind
 from app.core.cache import LruCache
 from app.core.config import PROJECT_ROOT
@@ -147,7 +147,9 @@ def create(
     yaml_text: str | None,
 ) -> AssessmentTemplate:
     """An organisation's own template, as a draft version (import from JSON or YAML)."""
-    ensure_visible(principal, organisation_id, "Organisation")
+    organisations.visible_organisation(
+        session, principal=principal, organisation_id=organisation_id
+    )
     ensure(principal, organisation_id, MANAGE_TEMPLATES, "manage templates")
     data = definition if definition is not None else _from_yaml(yaml_text or "")
     data = {**data, "status": TemplateStatus.draft.value}
@@ -182,12 +184,11 @@ def _store(
     )
     session.add(template)
     session.flush()
-    audit.record(
+    audit.changed(
         session,
-        actor=principal,
-        action="template.created",
-        entity_type="template",
-        entity_id=template.id,
+        principal,
+        "template.created",
+        template,
         organisation_id=owner or None,
         version=template.revision,
         data={"key": template.key, "version": template.version, "hash": template.content_hash},
@@ -240,12 +241,11 @@ def _touch(
     template.updated_at = utcnow()
     session.add(template)
     session.flush()
-    audit.record(
+    audit.changed(
         session,
-        actor=principal,
-        action=action,
-        entity_type="template",
-        entity_id=template.id,
+        principal,
+        action,
+        template,
         organisation_id=template.owner or None,
         version=template.revision,
         data={
@@ -291,7 +291,9 @@ def copy(
 ) -> AssessmentTemplate:
     """A new draft version (of the organisation's own template, or of a shipped/regional one)."""
     source = visible_template(session, principal=principal, template_id=template_id)
-    ensure_visible(principal, organisation_id, "Organisation")
+    organisations.visible_organisation(
+        session, principal=principal, organisation_id=organisation_id
+    )
     ensure(principal, organisation_id, MANAGE_TEMPLATES, "manage templates")
     version = (
         max(repo.latest_version(session, owner=organisation_id, key=source.key), source.version) + 1

@@ -14,7 +14,8 @@ from app.core.i18n import translate
 from app.drafts import service as drafts
 from app.drafts.models import DecisionDraft, DraftAlternative
 from app.templates import service as templates
-from app.templates.definition import ALL_GENDERS, TemplateDefinition
+from app.templates.definition import TemplateDefinition
+from app.templates.elements import ALL_GENDERS
 from app.translations import paths
 from app.workflow.policy import Part
 

@@ -5,6 +5,7 @@ version) listen. The announcer never imports its listeners."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Literal
 
 from sqlmodel import Session
@@ -15,7 +16,20 @@ from app.workflow.states import Subject
 # What changed: the draft's fields, its alternatives, the matrix cells, the matrix's template,
 # the matrix's scope (which areas and groups are assessed).
 ContentScope = Literal["draft", "alternatives", "cells", "template", "scope"]
-Listener = Callable[[Session, Subject, Principal, frozenset[ContentScope]], None]
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """What the announcer already holds for this change (None: not loaded), so that a listener
+    need not read it again. The workflow knows no domain model: a listener checks the types."""
+
+    assessment: object | None = None
+    template: object | None = None
+    alternatives: tuple[object, ...] | None = None
+
+
+NOTHING_LOADED = Loaded()
+Listener = Callable[[Session, Subject, Principal, frozenset[ContentScope], Loaded], None]
 
 _LISTENERS: list[Listener] = []
 _WIRED = False
@@ -34,10 +48,15 @@ def wired() -> None:
 
 
 def announce(
-    session: Session, *, draft: Subject, actor: Principal, scopes: frozenset[ContentScope]
+    session: Session,
+    *,
+    draft: Subject,
+    actor: Principal,
+    scopes: frozenset[ContentScope],
+    loaded: Loaded = NOTHING_LOADED,
 ) -> None:
     """Tell every listener, in the caller's transaction, that `scopes` of the draft changed."""
     if not _WIRED:
         raise RuntimeError("the workflow's listeners are not wired: call app.wiring.install()")
     for listener in _LISTENERS:
-        listener(session, draft, actor, scopes)
+        listener(session, draft, actor, scopes, loaded)

@@ -237,7 +237,8 @@ def templates_validate(
 ) -> None:
     """Report every problem in template files, with its path; exits 1 if any."""
     from app.templates.service import SHIPPED_DIR
-    from app.templates.validation import validate_template_file
+    from app.templates.validation import load_template_file, validate_template_file
+    from app.templates.vocabulary import unmapped_notes
 
     files: list[Path] = []
     for item in path or [SHIPPED_DIR]:
@@ -248,6 +249,9 @@ def templates_validate(
         failed += bool(issues)
         for issue in issues:
             typer.echo(f"{file}: {issue}", err=True)
+        if not issues:
+            for note in unmapped_notes(load_template_file(file)):
+                typer.echo(f"{file}: {note}")
     typer.echo(f"{len(files) - failed} of {len(files)} templates valid")
     if failed or not files:
         raise typer.Exit(1)

@@ -25,6 +25,7 @@ from app.templates.definition import (
     TemplateKind,
 )
 from app.templates.limits import MAX_YAML_NODES, cells_issue, list_size_issues
+from app.templates.vocabulary import unknown_canonical_keys
 
 Loc = tuple[str | int, ...]
 Item = tuple[Loc, dict[str, Any]]
@@ -245,6 +246,10 @@ def _check_genders(data: Mapping[str, Any]) -> list[_Issue]:
     return issues
 
 
+def _check_vocabulary(data: Mapping[str, Any]) -> list[_Issue]:
+    return [_Issue(loc, message) for loc, message in unknown_canonical_keys(data)]
+
+
 def _check_scale(data: Mapping[str, Any]) -> list[_Issue]:
     items = _items(_get(data, "scale", "values"), ("scale", "values"))
     issues = _duplicates(items, "value") + _duplicates(items, "symbol")
@@ -383,6 +388,7 @@ _CHECKS = (
     _check_areas,
     _check_population_groups,
     _check_genders,
+    _check_vocabulary,
     _check_scale,
     _check_cell_fields,
     _check_screening,

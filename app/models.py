@@ -16,6 +16,7 @@ from app.integrations.models import (
 )
 from app.meetings.models import MeetingItem
 from app.organisations.models import ApiClient, Membership, Organisation, User
+from app.reports.models import ReportApproval, ReportCell
 from app.reviews.models import Comment, SignOff
 from app.templates.models import AssessmentTemplate
 from app.workflow.models import PolicyRecord
@@ -43,6 +44,8 @@ __all__ = [
     "OutboxEvent",
     "PolicyRecord",
     "RecordPush",
+    "ReportApproval",
+    "ReportCell",
     "Screening",
     "SignOff",
     "User",

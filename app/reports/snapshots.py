@@ -1,0 +1,123 @@
+"""Snapshot the approved assessment when a draft enters `approved` (a transition listener):
+the approved alternative's cells in canonical keys, with direction and strength."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlmodel import Session
+
+from app.assessments import service as assessments
+from app.assessments.models import Assessment, AssessmentCell
+from app.auth.principal import Principal
+from app.drafts import service as drafts
+from app.drafts.models import DraftAlternative
+from app.organisations import service as organisations
+from app.reports import repository as repo
+from app.reports.models import ReportApproval, ReportCell
+from app.templates import service as templates
+from app.templates.definition import TemplateDefinition
+from app.templates.vocabulary import mapping_of
+from app.workflow import listeners
+from app.workflow.states import DraftStatus, Subject
+
+
+def register() -> None:
+    """Keep the ledger's snapshots on the state change that approves a draft."""
+    listeners.on_transition(_on_transition)
+
+
+def _on_transition(
+    session: Session,
+    draft: Subject,
+    actor: Principal,
+    _name: str,
+    previous: DraftStatus,
+    to: DraftStatus,
+) -> None:
+    if to is DraftStatus.approved and previous is not DraftStatus.approved:
+        snapshot(session, draft=draft, actor=actor)
+
+
+def proposed_alternative(
+    assessment: Assessment, alternatives: Sequence[DraftAlternative]
+) -> str | None:
+    """The alternative the decision is about: the recommended one, else the first that is not
+    the status quo, else the first."""
+    keys = [a.key for a in alternatives]
+    if assessment.recommended_alternative in keys:
+        return assessment.recommended_alternative
+    proposals = [a.key for a in alternatives if not a.is_status_quo]
+    return next(iter(proposals or keys), None)
+
+
+def snapshot(session: Session, *, draft: Subject, actor: Principal) -> ReportApproval:
+    """Record this approval as the draft's current one, with the approved cells."""
+    assessment = assessments.active_assessment(session, draft.id)
+    org = organisations.organisation(session, draft.organisation_id)
+    repo.supersede(session, draft.id)
+    approval = ReportApproval(
+        draft_id=draft.id,
+        organisation_id=draft.organisation_id,
+        publicity_class=(org.records_settings if org else {}).get("publicity_class", "public"),
+        approved_by=actor.name,
+    )
+    if assessment is not None:
+        template = templates.get_any(session, assessment.template_id)
+        definition = templates.definition_of(template)
+        alternative = proposed_alternative(assessment, drafts.alternatives(session, draft.id))
+        approval.assessment_id, approval.cycle = assessment.id, assessment.cycle
+        approval.template_id, approval.template_key = template.id, template.key
+        approval.alternative = alternative
+        session.add(approval)
+        session.flush()
+        cells = list(assessments.cells_of(session, assessment.id))
+        repo.add_cells(
+            session,
+            _cells(approval.id, definition, [c for c in cells if c.alternative == alternative]),
+        )
+    else:
+        session.add(approval)
+        session.flush()
+    return approval
+
+
+def _cells(
+    approval_id: str, definition: TemplateDefinition, cells: Sequence[AssessmentCell]
+) -> list[ReportCell]:
+    mapping = mapping_of(definition)
+    scale = definition.scale
+    neutral = scale.neutral if scale else 0
+    strength_max = max((abs(v.value - neutral) for v in scale.values), default=1) if scale else 1
+    low = definition.certainty_levels[0].key if definition.certainty_levels else None
+    found = []
+    for cell in cells:
+        if cell.cannot_assess:
+            direction, strength = "cannot_assess", 0
+        elif cell.value is None:
+            continue  # not assessed (or scoped out): nothing was said about this cell
+        else:
+            strength = abs(cell.value - neutral)
+            direction = (
+                "neutral"
+                if cell.value == neutral
+                else "positive"
+                if cell.value > neutral
+                else "negative"
+            )
+        found.append(
+            ReportCell(
+                approval_id=approval_id,
+                area=cell.area,
+                grp=cell.grp,
+                gender=cell.gender,
+                canonical_group=mapping.groups.get(cell.grp),
+                canonical_gender=mapping.genders.get(cell.gender),
+                value=None if cell.cannot_assess else cell.value,
+                direction=direction,
+                strength=strength,
+                strength_max=max(strength_max, 1),
+                uncertain=cell.cannot_assess or (low is not None and cell.certainty == low),
+            )
+        )
+    return found

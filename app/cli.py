@@ -24,6 +24,7 @@ from app.organisations.schemas import (
     OrganisationCreate,
     UserCreate,
 )
+from app.reports.cli import app as reports_app
 
 app = typer.Typer(help="Ennakko: ex-ante impact assessment workflow service.", no_args_is_help=True)
 org_app = typer.Typer(help="Manage organisations (tenants).", no_args_is_help=True)
@@ -34,6 +35,7 @@ app.add_typer(org_app, name="org")
 app.add_typer(user_app, name="user")
 app.add_typer(client_app, name="client")
 app.add_typer(audit_app, name="audit")
+app.add_typer(reports_app, name="reports")
 
 
 @app.command()

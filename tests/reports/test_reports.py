@@ -6,20 +6,31 @@ from __future__ import annotations
 import csv
 import io
 import uuid
+from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
+from typer.testing import CliRunner
 
 from app.auth.principal import SYSTEM
+from app.cli import app as cli
 from app.core.db import transaction
 from app.organisations import clients as org_clients
 from app.organisations import service as org_service
 from app.organisations.schemas import ApiClientCreate, OrganisationUpdate, RecordsSettings
+from app.reports.exports import neutralise
 from tests.factories import Person, build_world, mint
-from tests.reports.world import Year, approve, approved_decision, build_year, reopen_and_change
+from tests.reports.world import (
+    Year,
+    approve,
+    approved_decision,
+    build_year,
+    not_needed,
+    reopen_and_change,
+)
 
 COVERAGE = "/api/v1/reports/coverage"
 LEDGER = "/api/v1/reports/ledger"
@@ -297,3 +308,65 @@ def test_xlsx_and_csv_read_back_with_formulas_neutralised(client: TestClient, ye
     table = list(csv.reader(io.StringIO(text)))
     assert table[0] == ["Perustelu", "Määrä", "Päätöksiä"]
     assert {row[0] for row in table[1:]} == {"Merkitään tiedoksi.", "Viranhaku."}
+
+
+def test_the_command_line_writes_the_reports(year: Year, tmp_path: Path) -> None:
+    world = year.world
+    out = tmp_path / "ledger.xlsx"
+    result = CliRunner().invoke(
+        cli,
+        ["reports", "ledger", "--organisation", world.org, "--year", "2026",
+         "--format", "xlsx", "--output", str(out), "--lang", "en"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    sheet = load_workbook(out)["burden"]
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=3)]
+    assert ["Children aged 0–6", "All", 2, 2, "yes"] in rows
+    out = tmp_path / "coverage.csv"
+    result = CliRunner().invoke(
+        cli,
+        ["reports", "coverage", "--organisation", world.org, "--year", "2026",
+         "--format", "csv", "--output", str(out), "--period", "quarter"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    table = list(csv.reader(io.StringIO(out.read_text("utf-8-sig"))))
+    assert (table[-1][0], table[-1][4]) == ("Yhteensä", "5")
+    bad = CliRunner().invoke(
+        cli,
+        ["reports", "coverage", "--organisation", "no-such-org", "--year", "2026",
+         "--format", "csv", "--output", str(out)],
+    )  # fmt: skip
+    assert bad.exit_code == 2
+    assert "no organisation" in bad.output
+
+
+def test_text_that_a_spreadsheet_would_run_is_written_as_text(
+    client: TestClient, app: FastAPI, tmp_path: Path
+) -> None:
+    world = build_world(app)
+    reasons = ['=HYPERLINK("http://x")', "+1+1", "-20 euroa", "@SUM(A1)", "Plain"]
+    for index, reason in enumerate(reasons):
+        not_needed(client, world.preparer, f"Asia {index}", reason)
+    params = {"organisation": world.org, "year": 2026, "table": "reasons"}
+    response = client.get(
+        f"{COVERAGE}/export", params=params | {"format": "csv"}, headers=world.expert.headers
+    )
+    assert response.status_code == 200, response.text
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    written = {row[0] for row in rows[1:]}
+    assert written == {'\'=HYPERLINK("http://x")', "'+1+1", "'-20 euroa", "'@SUM(A1)", "Plain"}
+    response = client.get(
+        f"{COVERAGE}/export", params=params | {"format": "xlsx"}, headers=world.expert.headers
+    )
+    book = load_workbook(io.BytesIO(response.content))
+    cells = [row[0] for row in book["reasons"].iter_rows(min_row=3, values_only=True)]
+    assert set(cells) == written
+    assert all(cell.data_type == "s" for cell in book["reasons"]["A"][2:])
+
+
+def test_every_formula_start_is_neutralised_and_numbers_stay_numbers() -> None:
+    for text in ("=1", "+1", "-1", "@A1", "\t=1", "\r=1"):
+        assert neutralise(text) == "'" + text
+    assert neutralise("Lapset") == "Lapset"
+    assert neutralise(-2) == -2
+    assert neutralise(None) is None

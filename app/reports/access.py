@@ -15,7 +15,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlmodel import Session
 
@@ -56,6 +56,12 @@ class Audience:
 
     def name(self, organisation_id: str) -> str:
         return next((o.name for o in self.organisations if o.id == organisation_id), "")
+
+    def only(self, organisation_id: str) -> Audience:
+        """The same caller's view of one of the covered organisations."""
+        return replace(
+            self, organisations=[o for o in self.organisations if o.id == organisation_id]
+        )
 
     def window(self, span: Span) -> repo.Window:
         return repo.Window(self.ids, span.start, span.end, span.start_at, span.end_before)

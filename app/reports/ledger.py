@@ -84,7 +84,7 @@ def ledger(
         approvals=len(approvals),
         minimum_count=MINIMUM_COUNT,
         rows=rows,
-        burden=_burden(session, window, hidden, groups, genders),
+        burden=burden_of(session, window, hidden, language),
         gender_gaps=_gaps(session, window, hidden, groups),
         unmapped=[
             UnmappedRow(template=t or "", kind=k, key=key, cells=n)
@@ -129,13 +129,12 @@ def _row(
     )
 
 
-def _burden(
-    session: Session,
-    window: repo.Window,
-    hidden: Sequence[str],
-    groups: dict[str, str],
-    genders: dict[str, str],
+def burden_of(
+    session: Session, window: repo.Window, hidden: Sequence[str], language: str
 ) -> list[BurdenRow]:
+    """Groups hit negatively across decisions or areas, most often hit first."""
+    groups = {k: t.text(language) for k, t in GROUPS.items()}
+    genders = {k: t.text(language) for k, t in GENDERS.items()}
     found = []
     for group, gender, decisions, areas, restricted in repo.burden(session, window, hidden):
         if gender is None:

@@ -323,3 +323,13 @@ def bucket_cells(
         .limit(limit)
     )
     return session.execute(query).all()
+
+
+def open_reviews(session: Session, organisation_ids: Sequence[str]) -> dict[str, int]:
+    """Drafts in review now, per organisation."""
+    query = (
+        select(_D.organisation_id, func.count())
+        .where(_D.organisation_id.in_(organisation_ids), _D.status == DraftStatus.in_review)
+        .group_by(_D.organisation_id)
+    )
+    return {str(org): int(count) for org, count in session.execute(query).all()}

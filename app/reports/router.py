@@ -14,7 +14,7 @@ from app.reports import service
 from app.reports.coverage import GroupBy
 from app.reports.exports import ExportFormat
 from app.reports.periods import Granularity
-from app.reports.schemas import CoverageReport, LedgerCells, LedgerReport
+from app.reports.schemas import CoverageReport, LedgerCells, LedgerReport, RegionDashboard
 
 router = APIRouter(prefix="/api/v1/reports", tags=["reports"])
 ERRORS = error_responses(401, 403, 404, 422)
@@ -218,3 +218,30 @@ def ledger_export(
     )
     tables = service.ledger_export(report, lang)
     return _file(service.export(tables, format, table, "ledger", as_of=report.start))
+
+
+@router.get(
+    "/region",
+    response_model=RegionDashboard,
+    response_model_by_alias=True,
+    summary="Region dashboard",
+    responses=ERRORS,
+    dependencies=[RequireScope(READ_REPORTS)],
+)
+def region(
+    session: DbSession,
+    principal: CurrentPrincipal,
+    organisation: Organisation,
+    year: Year = None,
+    start: From = None,
+    end: To = None,
+    lang: Lang = "fi",
+) -> RegionDashboard:
+    """The region's member municipalities side by side: coverage, open reviews, hot spots."""
+    return service.dashboard(
+        session,
+        principal=principal,
+        organisation_id=organisation,
+        span=service.span(year, start, end),
+        language=lang,
+    )

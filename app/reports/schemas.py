@@ -139,3 +139,24 @@ class LedgerCell(_Out):
 class LedgerCells(_Out):
     cells: list[LedgerCell]
     not_shown: int = Field(description="Cells of decisions the caller may not open")
+
+
+class MemberSummary(_Out):
+    organisation: OrganisationRef
+    decisions: int
+    screened: int
+    full: int
+    light: int
+    not_needed: int
+    never_screened: int
+    approved: int
+    screened_share: float | None = Field(description="Screened / decisions, 0..1")
+    open_reviews: int = Field(description="Drafts in review now (the region's experts may sign)")
+    hot_spots: list[BurdenRow] = Field(description="Groups hit negatively most often")
+
+
+class RegionDashboard(_Out):
+    region: OrganisationRef
+    start: date = Field(alias="from")
+    end: date = Field(alias="to")
+    members: list[MemberSummary]

@@ -19,9 +19,19 @@ from app.reports.exports import (
 )
 from app.reports.ledger import ledger, ledger_cells
 from app.reports.periods import Span, span_of
+from app.reports.region import dashboard
 from app.reports.schemas import CoverageReport, LedgerReport
 
-__all__ = ["Export", "coverage", "coverage_export", "export", "ledger", "ledger_cells", "span"]
+__all__ = [
+    "Export",
+    "coverage",
+    "coverage_export",
+    "dashboard",
+    "export",
+    "ledger",
+    "ledger_cells",
+    "span",
+]
 
 
 def span(year: int | None, start: date | None, end: date | None) -> Span:

@@ -370,3 +370,22 @@ def test_every_formula_start_is_neutralised_and_numbers_stay_numbers() -> None:
     assert neutralise("Lapset") == "Lapset"
     assert neutralise(-2) == -2
     assert neutralise(None) is None
+
+
+def test_region_dashboard_api(client: TestClient, year: Year) -> None:
+    world = year.world
+    url = "/api/v1/reports/region"
+    board = _get(client, world.region_expert, url, organisation=world.region, year=2026)
+    members = {m["organisation"]["id"]: m for m in board["members"]}
+    assert set(members) == {world.org, world.other}
+    assert (members[world.org]["decisions"], members[world.org]["never_screened"]) == (5, 1)
+    assert members[world.org]["screened_share"] == 0.8
+    hot = members[world.org]["hot_spots"][0]
+    assert (hot["group"], hot["gender"], hot["decisions"]) == ("children_0_6", "all", 2)
+    params = {"organisation": world.org, "year": 2026}
+    municipality = client.get(url, params=params, headers=world.expert.headers)
+    assert municipality.status_code == 422
+    assert municipality.json()["error"]["code"] == "not_a_region"
+    region = {"organisation": world.region, "year": 2026}
+    outsider = client.get(url, params=region, headers=world.other_admin.headers)
+    assert outsider.status_code == 404

@@ -55,6 +55,12 @@ def _t(lang: str, key: str) -> str:
     return translate(lang, f"reports.{key}")
 
 
+def _outcome(lang: str, key: str) -> str:
+    if key == "pending":
+        return _t(lang, "page.pending")
+    return translate(lang, f"web.meeting.outcome.{key}")
+
+
 def _columns(lang: str, *keys: str) -> list[str]:
     return [_t(lang, f"col.{key}") for key in keys]
 
@@ -98,7 +104,7 @@ def coverage_tables(report: CoverageReport, lang: str) -> list[Table]:
                 r.approval_days_median,
                 r.approval_days_p90,
                 r.reached_meeting,
-                ", ".join(f"{k}: {v}" for k, v in r.outcomes.items()),
+                ", ".join(f"{_outcome(lang, k)}: {v}" for k, v in r.outcomes.items()),
             ]
             for r in rows
         ],

@@ -48,9 +48,9 @@ def supersede(session: Session, draft_id: str) -> None:
     )
 
 
-def add_cells(session: Session, cells: Sequence[ReportCell]) -> None:
+def add_cells(session: Session, cells: Sequence[dict[str, Any]]) -> None:
     if cells:
-        session.execute(insert(_RC_TABLE), [cell.model_dump() for cell in cells])
+        session.execute(insert(_RC_TABLE), list(cells))
 
 
 def organisation(session: Session, organisation_id: str) -> Organisation | None:
@@ -333,3 +333,13 @@ def open_reviews(session: Session, organisation_ids: Sequence[str]) -> dict[str,
         .group_by(_D.organisation_id)
     )
     return {str(org): int(count) for org, count in session.execute(query).all()}
+
+
+def backdate_for_demo(
+    session: Session, draft_id: str, *, created_at: datetime, approved_at: datetime
+) -> None:
+    """Demo data only: a draft made today dated back to when the demo story says it was."""
+    session.execute(update(_D_TABLE).where(_D.id == draft_id).values(created_at=created_at))
+    session.execute(
+        update(_RA_TABLE).where(_RA.draft_id == draft_id).values(approved_at=approved_at)
+    )

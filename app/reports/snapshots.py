@@ -4,17 +4,19 @@ the approved alternative's cells in canonical keys, with direction and strength.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from sqlmodel import Session
 
 from app.assessments import service as assessments
 from app.assessments.models import Assessment, AssessmentCell
 from app.auth.principal import Principal
+from app.core.models import new_id
 from app.drafts import service as drafts
 from app.drafts.models import DraftAlternative
 from app.organisations import service as organisations
 from app.reports import repository as repo
-from app.reports.models import ReportApproval, ReportCell
+from app.reports.models import ReportApproval
 from app.templates import service as templates
 from app.templates.definition import TemplateDefinition
 from app.templates.vocabulary import mapping_of
@@ -84,7 +86,8 @@ def snapshot(session: Session, *, draft: Subject, actor: Principal) -> ReportApp
 
 def _cells(
     approval_id: str, definition: TemplateDefinition, cells: Sequence[AssessmentCell]
-) -> list[ReportCell]:
+) -> list[dict[str, Any]]:
+    """The snapshot rows (plain mappings: a few hundred per approval, inserted at once)."""
     mapping = mapping_of(definition)
     scale = definition.scale
     neutral = scale.neutral if scale else 0
@@ -98,26 +101,29 @@ def _cells(
             continue  # not assessed (or scoped out): nothing was said about this cell
         else:
             strength = abs(cell.value - neutral)
-            direction = (
-                "neutral"
-                if cell.value == neutral
-                else "positive"
-                if cell.value > neutral
-                else "negative"
-            )
+            direction = _direction(definition, cell.value, neutral)
         found.append(
-            ReportCell(
-                approval_id=approval_id,
-                area=cell.area,
-                grp=cell.grp,
-                gender=cell.gender,
-                canonical_group=mapping.groups.get(cell.grp),
-                canonical_gender=mapping.genders.get(cell.gender),
-                value=None if cell.cannot_assess else cell.value,
-                direction=direction,
-                strength=strength,
-                strength_max=max(strength_max, 1),
-                uncertain=cell.cannot_assess or (low is not None and cell.certainty == low),
-            )
+            {
+                "id": new_id(),
+                "approval_id": approval_id,
+                "area": cell.area,
+                "grp": cell.grp,
+                "gender": cell.gender,
+                "canonical_group": mapping.groups.get(cell.grp),
+                "canonical_gender": mapping.genders.get(cell.gender),
+                "value": None if cell.cannot_assess else cell.value,
+                "direction": direction,
+                "strength": strength,
+                "strength_max": max(strength_max, 1),
+                "uncertain": cell.cannot_assess or (low is not None and cell.certainty == low),
+            }
         )
     return found
+
+
+def _direction(definition: TemplateDefinition, value: int, neutral: int) -> str:
+    """The scale's own direction for the value (numeric order when it is not on the scale)."""
+    try:
+        return definition.scale_value(value).direction.value
+    except KeyError:
+        return "neutral" if value == neutral else "positive" if value > neutral else "negative"

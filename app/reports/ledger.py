@@ -57,9 +57,7 @@ def ledger(
 ) -> LedgerReport:
     """The impact ledger of an organisation (a region: it and its members) over a span."""
     seen = audience(session, principal=principal, organisation_id=organisation_id)
-    window = seen.window(span)
-    hidden = seen.hidden
-    approvals = repo.approvals(session, window)
+    approvals, ids, restricted = _approvals(session, seen, span)
     areas = _area_labels(session, {a.template_id for a in approvals if a.template_id}, language)
     groups = {k: t.text(language) for k, t in GROUPS.items()}
     genders = {k: t.text(language) for k, t in GENDERS.items()}
@@ -70,7 +68,7 @@ def ledger(
     }
     rows = [
         _row(bucket, base, groups, genders, areas)
-        for bucket in repo.ledger_buckets(session, window, hidden)
+        for bucket in repo.ledger_buckets(session, ids, restricted)
         if bucket[0] is not None and bucket[1] is not None  # the rest: `unmapped`
     ]
     rows.sort(key=lambda r: (r.group, r.gender, r.template, r.area, r.direction))
@@ -84,11 +82,11 @@ def ledger(
         approvals=len(approvals),
         minimum_count=MINIMUM_COUNT,
         rows=rows,
-        burden=burden_of(session, window, hidden, language),
-        gender_gaps=_gaps(session, window, hidden, groups),
+        burden=_burden(session, ids, restricted, language),
+        gender_gaps=_gaps(session, ids, restricted, groups),
         unmapped=[
             UnmappedRow(template=t or "", kind=k, key=key, cells=n)
-            for t, k, key, n in sorted(repo.unmapped(session, window))
+            for t, k, key, n in sorted(repo.unmapped(session, ids))
         ],
     )
 
@@ -129,17 +127,36 @@ def _row(
     )
 
 
-def burden_of(
-    session: Session, window: repo.Window, hidden: Sequence[str], language: str
-) -> list[BurdenRow]:
+def _approvals(
+    session: Session, seen: Audience, span: Span
+) -> tuple[Sequence[Any], list[str], list[str]]:
+    """The approvals counted, their ids, and the ids of those under the minimum-count rule
+    for this caller (non-public, of an organisation whose drafts the caller may not read)."""
+    approvals = repo.approvals(session, seen.window(span))
+    restricted = [
+        a.id
+        for a in approvals
+        if a.publicity_class != "public" and a.organisation_id not in seen.readable
+    ]
+    return approvals, [a.id for a in approvals], restricted
+
+
+def burden_of(session: Session, seen: Audience, span: Span, language: str) -> list[BurdenRow]:
     """Groups hit negatively across decisions or areas, most often hit first."""
+    _, ids, restricted = _approvals(session, seen, span)
+    return _burden(session, ids, restricted, language)
+
+
+def _burden(
+    session: Session, ids: Sequence[str], restricted: Sequence[str], language: str
+) -> list[BurdenRow]:
     groups = {k: t.text(language) for k, t in GROUPS.items()}
     genders = {k: t.text(language) for k, t in GENDERS.items()}
     found = []
-    for group, gender, decisions, areas, restricted in repo.burden(session, window, hidden):
+    for group, gender, decisions, areas, hidden in repo.burden(session, ids, restricted):
         if gender is None:
             continue
-        hide = suppressed(decisions, restricted)
+        hide = suppressed(decisions, hidden)
         found.append(
             BurdenRow(
                 group=group,
@@ -157,13 +174,13 @@ def burden_of(
 
 
 def _gaps(
-    session: Session, window: repo.Window, hidden: Sequence[str], groups: dict[str, str]
+    session: Session, ids: Sequence[str], restricted: Sequence[str], groups: dict[str, str]
 ) -> list[GapRow]:
     found = []
-    for group, first_worse, second_worse, compared, restricted in repo.gender_gaps(
-        session, window, GAP_PAIR, hidden
+    for group, first_worse, second_worse, compared, hidden in repo.gender_gaps(
+        session, ids, GAP_PAIR, restricted
     ):
-        hide = any(suppressed(n, restricted) for n in (first_worse, second_worse) if n)
+        hide = any(suppressed(n, hidden) for n in (first_worse, second_worse) if n)
         found.append(
             GapRow(
                 group=group,

@@ -39,7 +39,7 @@ def dashboard(
         rows = [r for r in register.rows if r.organisation_id == member.id]
         decisions, screened = sum(r.decisions for r in rows), sum(r.screened for r in rows)
         one = seen.only(member.id)
-        hot = [b for b in burden_of(session, one.window(span), one.hidden, language) if b.decisions]
+        hot = [b for b in burden_of(session, one, span, language) if b.decisions]
         summaries.append(
             MemberSummary(
                 organisation=OrganisationRef(id=member.id, name=member.name),

@@ -137,33 +137,41 @@ def _approved_cells(window: Window) -> Any:
     )
 
 
-def _restricted(hidden: Sequence[str]) -> Any:
-    """1 for a cell of a non-public draft the caller may not read, else 0."""
-    if not hidden:
-        return func.sum(0)
-    return func.sum(
-        case(
-            (
-                and_(
-                    _RA.publicity_class != "public",
-                    _RA.organisation_id.in_(hidden),
-                ),
-                1,
-            ),
-            else_=0,
+def approvals(session: Session, window: Window) -> Sequence[Any]:
+    """The approvals the ledger counts: (approval, draft, organisation, title, label, template,
+    publicity). The cell aggregates below are driven by these ids (index on approval_id)."""
+    query = (
+        select(
+            _RA.id,
+            _RA.draft_id,
+            _RA.organisation_id,
+            _D.title,
+            _CASE_LABEL,
+            _RA.template_id,
+            _RA.template_key,
+            _RA.publicity_class,
         )
+        .join(_D_TABLE, _D.id == _RA.draft_id)
+        .where(_approved_cells(window))
     )
+    return session.execute(query).all()
 
 
-def ledger_buckets(session: Session, window: Window, hidden: Sequence[str]) -> Sequence[Any]:
+def _restricted(restricted: Sequence[str], approval: Any = None) -> Any:
+    """1 for a cell of an approval the caller may not see below the minimum count, else 0."""
+    if not restricted:
+        return func.sum(0)
+    column = _RC.approval_id if approval is None else approval
+    return func.sum(case((column.in_(restricted), 1), else_=0))
+
+
+def ledger_buckets(
+    session: Session, ids: Sequence[str], restricted: Sequence[str]
+) -> Sequence[Any]:
     """Per canonical group × gender × template area × direction: decisions, cells, strength."""
-    keys = (
-        _RC.canonical_group,
-        _RC.canonical_gender,
-        _RA.template_key,
-        _RC.area,
-        _RC.direction,
-    )
+    if not ids:
+        return []
+    keys = (_RC.canonical_group, _RC.canonical_gender, _RA.template_key, _RC.area, _RC.direction)
     query = (
         select(
             *keys,
@@ -172,30 +180,30 @@ def ledger_buckets(session: Session, window: Window, hidden: Sequence[str]) -> S
             func.max(_RC.strength),
             func.max(_RC.strength_max),
             func.sum(case((_RC.uncertain.is_(True), 1), else_=0)),
-            _restricted(hidden),
+            _restricted(restricted),
         )
         .join(_RA_TABLE, _RA.id == _RC.approval_id)
-        .join(_D_TABLE, _D.id == _RA.draft_id)
-        .where(_approved_cells(window), _RC.direction != "neutral")
+        .where(_RC.approval_id.in_(ids), _RC.direction != "neutral")
         .group_by(*keys)
     )
     return session.execute(query).all()
 
 
-def burden(session: Session, window: Window, hidden: Sequence[str]) -> Sequence[Any]:
+def burden(session: Session, ids: Sequence[str], restricted: Sequence[str]) -> Sequence[Any]:
     """Per canonical group × gender hit negatively: decisions and distinct areas."""
+    if not ids:
+        return []
     query = (
         select(
             _RC.canonical_group,
             _RC.canonical_gender,
             func.count(func.distinct(_RC.approval_id)),
             func.count(func.distinct(_RA.template_key + ":" + _RC.area)),
-            _restricted(hidden),
+            _restricted(restricted),
         )
         .join(_RA_TABLE, _RA.id == _RC.approval_id)
-        .join(_D_TABLE, _D.id == _RA.draft_id)
         .where(
-            _approved_cells(window),
+            _RC.approval_id.in_(ids),
             _RC.direction == "negative",
             _RC.canonical_group.is_not(None),
         )
@@ -205,76 +213,78 @@ def burden(session: Session, window: Window, hidden: Sequence[str]) -> Sequence[
 
 
 def gender_gaps(
-    session: Session, window: Window, pair: tuple[str, str], hidden: Sequence[str]
+    session: Session, ids: Sequence[str], pair: tuple[str, str], restricted: Sequence[str]
 ) -> Sequence[Any]:
     """Per canonical group: decisions where the first gender of `pair` fares worse than the
-    second in some cell, and the other way round, and cells compared."""
-    first, second = _RC_TABLE.alias("gap_first"), _RC_TABLE.alias("gap_second")
-    query = (
+    second in some cell (same area and template group), and the other way round, and the
+    cells compared. One pass: each cell pair is folded with conditional aggregates."""
+    if not ids:
+        return []
+    first = func.max(case((_RC.canonical_gender == pair[0], _RC.value)))
+    second = func.max(case((_RC.canonical_gender == pair[1], _RC.value)))
+    pairs = (
         select(
-            first.c.canonical_group,
-            func.count(func.distinct(case((first.c.value < second.c.value, first.c.approval_id)))),
-            func.count(func.distinct(case((first.c.value > second.c.value, first.c.approval_id)))),
-            func.count(),
-            _restricted(hidden),
+            _RC.approval_id.label("approval_id"),
+            _RC.canonical_group.label("grp"),
+            first.label("first"),
+            second.label("second"),
         )
-        .join(
-            second,
-            and_(
-                second.c.approval_id == first.c.approval_id,
-                second.c.area == first.c.area,
-                second.c.grp == first.c.grp,
-                second.c.canonical_gender == pair[1],
-            ),
-        )
-        .join(_RA_TABLE, _RA.id == first.c.approval_id)
-        .join(_D_TABLE, _D.id == _RA.draft_id)
         .where(
-            _approved_cells(window),
-            first.c.canonical_gender == pair[0],
-            first.c.value.is_not(None),
-            second.c.value.is_not(None),
-            first.c.canonical_group.is_not(None),
+            _RC.approval_id.in_(ids),
+            _RC.canonical_gender.in_(pair),
+            _RC.value.is_not(None),
+            _RC.canonical_group.is_not(None),
         )
-        .group_by(first.c.canonical_group)
+        .group_by(_RC.approval_id, _RC.canonical_group, _RC.area, _RC.grp)
+        .subquery()
     )
-    return session.execute(query).all()
-
-
-def unmapped(session: Session, window: Window) -> Sequence[Any]:
-    """Template keys the ledger could not count: (template, kind, key, cells)."""
-    results: list[Any] = []
-    for kind, mapped, raw in (
-        ("group", _RC.canonical_group, _RC.grp),
-        ("gender", _RC.canonical_gender, _RC.gender),
-    ):
-        query = (
-            select(_RA.template_key, raw, func.count())
-            .join(_RA_TABLE, _RA.id == _RC.approval_id)
-            .join(_D_TABLE, _D.id == _RA.draft_id)
-            .where(_approved_cells(window), mapped.is_(None))
-            .group_by(_RA.template_key, raw)
-        )
-        results += [(template, kind, key, count) for template, key, count in session.execute(query)]
-    return results
-
-
-def approvals(session: Session, window: Window) -> Sequence[Any]:
-    """The approvals the ledger counts: (approval, draft, organisation, title, label, template)."""
+    both = and_(pairs.c.first.is_not(None), pairs.c.second.is_not(None))
     query = (
         select(
-            _RA.id,
-            _RA.draft_id,
-            _RA.organisation_id,
-            _D.title,
-            _CASE_LABEL,
-            _RA.template_id,
-            _RA.publicity_class,
+            pairs.c.grp,
+            func.count(func.distinct(case((pairs.c.first < pairs.c.second, pairs.c.approval_id)))),
+            func.count(func.distinct(case((pairs.c.first > pairs.c.second, pairs.c.approval_id)))),
+            func.count(),
+            _restricted(restricted, pairs.c.approval_id),
         )
-        .join(_D_TABLE, _D.id == _RA.draft_id)
-        .where(_approved_cells(window))
+        .where(both)
+        .group_by(pairs.c.grp)
     )
     return session.execute(query).all()
+
+
+def unmapped(session: Session, ids: Sequence[str]) -> Sequence[Any]:
+    """Template keys the ledger could not count: (template, kind, key, cells)."""
+    if not ids:
+        return []
+    query = (
+        select(
+            _RA.template_key,
+            _RC.grp,
+            _RC.gender,
+            _RC.canonical_group.is_(None),
+            _RC.canonical_gender.is_(None),
+            func.count(),
+        )
+        .join(_RA_TABLE, _RA.id == _RC.approval_id)
+        .where(
+            _RC.approval_id.in_(ids),
+            or_(_RC.canonical_group.is_(None), _RC.canonical_gender.is_(None)),
+        )
+        .group_by(
+            _RA.template_key,
+            _RC.grp,
+            _RC.gender,
+            _RC.canonical_group.is_(None),
+            _RC.canonical_gender.is_(None),
+        )
+    )
+    found: dict[tuple[str, str, str], int] = {}
+    for template, grp, gender, no_group, no_gender, count in session.execute(query).all():
+        for unmapped_, kind, key in ((no_group, "group", grp), (no_gender, "gender", gender)):
+            if unmapped_:
+                found[template, kind, key] = found.get((template, kind, key), 0) + count
+    return [(template, kind, key, count) for (template, kind, key), count in found.items()]
 
 
 def bucket_cells(

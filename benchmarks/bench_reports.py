@@ -23,7 +23,7 @@ import random
 import statistics
 import time
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from benchmarks._common import (

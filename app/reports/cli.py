@@ -110,3 +110,13 @@ def ledger(
         tables = service.ledger_export(report, lang)
     found = service.export(tables, ExportFormat(fmt), table, "ledger", as_of=report.start)
     _write(found.content, output)
+
+
+@app.command("snapshot-approved")
+def snapshot_approved() -> None:
+    """Snapshot drafts approved before the reports existed, so the ledger counts them."""
+    from app.reports.snapshots import backfill
+
+    with transaction() as session:
+        taken = backfill(session)
+    typer.echo(f"approved drafts snapshotted: {taken}")

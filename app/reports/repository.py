@@ -353,3 +353,14 @@ def backdate_for_demo(
     session.execute(
         update(_RA_TABLE).where(_RA.draft_id == draft_id).values(approved_at=approved_at)
     )
+
+
+def approved_without_snapshot(session: Session) -> list[str]:
+    """Drafts approved (or later) that have no current approval snapshot, oldest first."""
+    query = (
+        select(_D.id)
+        .outerjoin(_RA_TABLE, and_(_RA.draft_id == _D.id, _RA.current.is_(True)))
+        .where(_D.status.in_(APPROVED_STATES), _RA.id.is_(None))
+        .order_by(_D.created_at)
+    )
+    return [str(draft_id) for draft_id in session.execute(query).scalars()]

@@ -10,7 +10,8 @@ from sqlmodel import Session
 
 from app.assessments import service as assessments
 from app.assessments.models import Assessment, AssessmentCell
-from app.auth.principal import Principal
+from app.audit import service as audit
+from app.auth.principal import SYSTEM, Principal
 from app.core.models import new_id
 from app.drafts import service as drafts
 from app.drafts.models import DraftAlternative
@@ -127,3 +128,22 @@ def _direction(definition: TemplateDefinition, value: int, neutral: int) -> str:
         return definition.scale_value(value).direction.value
     except KeyError:
         return "neutral" if value == neutral else "positive" if value > neutral else "negative"
+
+
+def backfill(session: Session) -> int:
+    """Snapshot drafts approved before the snapshots existed, dated by their audited approval
+    (the shipped policy lets nobody edit the matrix after approval, so the cells are the
+    approved ones; a policy that does is snapshotted as the cells are now). Returns how many."""
+    missing = repo.approved_without_snapshot(session)
+    approved_at = {
+        entry.entity_id: entry.occurred_at
+        for entry in audit.entries_for_entities(session, missing)
+        if entry.action == "workflow.approve"
+    }
+    for draft_id in missing:
+        draft = drafts.visible_draft(session, principal=SYSTEM, draft_id=draft_id)
+        approval = snapshot(session, draft=draft, actor=SYSTEM)
+        approval.approved_at = approved_at.get(draft_id, approval.approved_at)
+        session.add(approval)
+    session.flush()
+    return len(missing)

@@ -13,8 +13,11 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
+from sqlalchemy import delete
+from sqlmodel import col, select
 from typer.testing import CliRunner
 
+from app.audit.models import AuditEntry
 from app.auth.principal import SYSTEM
 from app.cli import app as cli
 from app.core.db import transaction
@@ -22,6 +25,7 @@ from app.organisations import clients as org_clients
 from app.organisations import service as org_service
 from app.organisations.schemas import ApiClientCreate, OrganisationUpdate, RecordsSettings
 from app.reports.exports import neutralise
+from app.reports.models import ReportApproval
 from tests.factories import Person, build_world, mint
 from tests.reports.world import (
     Year,
@@ -389,3 +393,35 @@ def test_region_dashboard_api(client: TestClient, year: Year) -> None:
     region = {"organisation": world.region, "year": 2026}
     outsider = client.get(url, params=region, headers=world.other_admin.headers)
     assert outsider.status_code == 404
+
+
+def test_drafts_approved_before_the_snapshots_are_taken_in_by_the_command(
+    client: TestClient, app: FastAPI
+) -> None:
+    world = build_world(app)
+    draft = approved_decision(
+        client, world.preparer, world.expert, title="Vanha hyväksyntä",
+        meeting_date="2026-02-02", values={("child_health", "children_13_17", "boys"): -1},
+    )  # fmt: skip
+    with transaction() as session:  # as if approved before the reports existed
+        session.execute(delete(ReportApproval).where(col(ReportApproval.draft_id) == draft["id"]))
+    assert _get(client, world.expert, LEDGER, organisation=world.org, year=2026)["approvals"] == 0
+    result = CliRunner().invoke(cli, ["reports", "snapshot-approved"])
+    assert result.exit_code == 0, result.output
+    assert "approved drafts snapshotted:" in result.output
+    ledger = _get(client, world.expert, LEDGER, organisation=world.org, year=2026)
+    assert ledger["approvals"] == 1
+    [row] = _bucket(ledger, group="children_13_17", gender="male")
+    assert (row["direction"], row["decisions"]) == ("negative", 1)
+    with transaction() as session:
+        approved = session.exec(
+            select(ReportApproval).where(ReportApproval.draft_id == draft["id"])
+        ).one()
+        audited = session.exec(
+            select(AuditEntry).where(
+                AuditEntry.entity_id == draft["id"], AuditEntry.action == "workflow.approve"
+            )
+        ).one()
+        assert approved.approved_at == audited.occurred_at
+    again = CliRunner().invoke(cli, ["reports", "snapshot-approved"])
+    assert "approved drafts snapshotted: 0" in again.output

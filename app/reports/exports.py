@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,6 +17,7 @@ from enum import StrEnum
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.writer.excel import ExcelWriter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from app.core.i18n import translate
@@ -193,7 +195,22 @@ def to_xlsx(tables: Sequence[Table], *, created: datetime) -> bytes:
     for table in tables:
         _sheet(workbook.create_sheet(table.name[:31]), table)
     out = io.BytesIO()
-    workbook.save(out)
+    # openpyxl's save() stamps `modified` with the clock; its writer keeps what was set
+    ExcelWriter(workbook, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED)).save()
+    return _stamped(out.getvalue(), created)
+
+
+def _stamped(archive: bytes, moment: datetime) -> bytes:
+    """The workbook's zip entries dated `moment` (openpyxl dates them by the clock), so the
+    same report gives the same bytes."""
+    stamp = (max(moment.year, 1980), moment.month, moment.day, 0, 0, 0)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(archive)) as source, zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            entry = zipfile.ZipInfo(item.filename, date_time=stamp)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = item.external_attr
+            target.writestr(entry, source.read(item.filename))
     return out.getvalue()
 
 

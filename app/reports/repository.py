@@ -364,3 +364,26 @@ def approved_without_snapshot(session: Session) -> list[str]:
         .order_by(_D.created_at)
     )
     return [str(draft_id) for draft_id in session.execute(query).scalars()]
+
+
+def most_negative(session: Session, window: Window, limit: int) -> Sequence[Any]:
+    """The approved decisions of the window with the most negative cells."""
+    negative = func.sum(case((_RC.direction == "negative", 1), else_=0))
+    query = (
+        select(
+            _RA.draft_id,
+            _RA.organisation_id,
+            _D.title,
+            _CASE_LABEL,
+            negative.label("negative"),
+            func.sum(case((_RC.direction == "positive", 1), else_=0)).label("positive"),
+        )
+        .join(_RA_TABLE, _RA.id == _RC.approval_id)
+        .join(_D_TABLE, _D.id == _RA.draft_id)
+        .where(_approved_cells(window))
+        .group_by(_RA.draft_id, _RA.organisation_id, _D.title, _CASE_LABEL)
+        .having(negative > 0)
+        .order_by(negative.desc(), _D.title, _RA.draft_id)
+        .limit(limit)
+    )
+    return session.execute(query).all()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 from typing import Annotated
 
@@ -14,7 +15,13 @@ from app.reports import service
 from app.reports.coverage import GroupBy
 from app.reports.exports import ExportFormat
 from app.reports.periods import Granularity
-from app.reports.schemas import CoverageReport, LedgerCells, LedgerReport, RegionDashboard
+from app.reports.schemas import (
+    AnnualReport,
+    CoverageReport,
+    LedgerCells,
+    LedgerReport,
+    RegionDashboard,
+)
 
 router = APIRouter(prefix="/api/v1/reports", tags=["reports"])
 ERRORS = error_responses(401, 403, 404, 422)
@@ -245,3 +252,62 @@ def region(
         span=service.span(year, start, end),
         language=lang,
     )
+
+
+RequiredYear = Annotated[int, Query(ge=2000, le=2100, description="Calendar year")]
+AnnualFormat = Annotated[str, Query(pattern="^(pdf|html|xlsx)$", description="pdf, html or xlsx")]
+
+
+@router.get(
+    "/annual",
+    response_model=AnnualReport,
+    summary="Annual report to the leadership group",
+    responses=ERRORS,
+    dependencies=[RequireScope(READ_REPORTS)],
+)
+def annual(
+    session: DbSession,
+    principal: CurrentPrincipal,
+    organisation: Organisation,
+    year: RequiredYear,
+    lang: Lang = "fi",
+) -> AnnualReport:
+    """Coverage, the ledger's main findings and notable decisions of a year, in one of the
+    organisation's languages, with the sha256 of each file (PDF/A-2b, HTML, XLSX)."""
+    return service.annual(
+        session, principal=principal, organisation_id=organisation, year=year, language=lang
+    )
+
+
+@router.get(
+    "/annual/export",
+    summary="Annual report as PDF/A-2b, HTML or XLSX",
+    responses=ERRORS
+    | {
+        200: {
+            "content": {"application/pdf": {}, "text/html": {}, "application/octet-stream": {}},
+            "description": "The file; X-Content-SHA256 carries its sha256",
+        }
+    },
+    dependencies=[RequireScope(READ_REPORTS)],
+)
+def annual_export(
+    session: DbSession,
+    principal: CurrentPrincipal,
+    organisation: Organisation,
+    year: RequiredYear,
+    format: AnnualFormat,
+    lang: Lang = "fi",
+) -> Response:
+    """The same data always gives the same bytes."""
+    found = service.annual_file(
+        session,
+        principal=principal,
+        organisation_id=organisation,
+        year=year,
+        language=lang,
+        fmt=format,
+    )
+    response = _file(found)
+    response.headers["X-Content-SHA256"] = hashlib.sha256(found.content).hexdigest()
+    return response

@@ -160,3 +160,35 @@ class RegionDashboard(_Out):
     start: date = Field(alias="from")
     end: date = Field(alias="to")
     members: list[MemberSummary]
+
+
+class NotableDecision(_Out):
+    decision: DecisionLink
+    negative_cells: int
+    positive_cells: int
+
+
+class AnnualFile(_Out):
+    format: str
+    media_type: str
+    file_name: str
+    sha256: str
+    size: int
+
+
+class AnnualReport(_Out):
+    organisation: OrganisationRef
+    year: int
+    language: str
+    languages: list[str] = Field(description="The organisation's languages (a report in each)")
+    coverage: CoverageRow
+    coverage_by_body: list[CoverageRow]
+    burden: list[BurdenRow]
+    gender_gaps: list[GapRow]
+    unmapped: list[UnmappedRow]
+    approvals: int
+    notable: list[NotableDecision] = Field(
+        description="Approved decisions with most negative cells"
+    )
+    content_hash: str = Field(description="sha256 of this report's data as canonical JSON")
+    files: list[AnnualFile] = Field(default_factory=list)

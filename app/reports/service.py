@@ -6,7 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+from sqlmodel import Session
+
+from app.auth.principal import Principal
 from app.core.errors import Unprocessable
+from app.reports import annual_render
+from app.reports.annual import annual_report
 from app.reports.coverage import coverage
 from app.reports.exports import (
     MEDIA_TYPES,
@@ -20,10 +25,12 @@ from app.reports.exports import (
 from app.reports.ledger import ledger, ledger_cells
 from app.reports.periods import Span, span_of
 from app.reports.region import dashboard
-from app.reports.schemas import CoverageReport, LedgerReport
+from app.reports.schemas import AnnualReport, CoverageReport, LedgerReport
 
 __all__ = [
     "Export",
+    "annual",
+    "annual_file",
     "coverage",
     "coverage_export",
     "dashboard",
@@ -66,3 +73,37 @@ def export(
         names = ", ".join(t.name for t in tables)
         raise Unprocessable(f"This report's tables are {names}", code="unknown_table")
     return Export(to_csv(chosen), MEDIA_TYPES[fmt], f"{stem}-{chosen.name}.csv")
+
+
+ANNUAL_FORMATS = annual_render.FORMATS
+
+
+def annual(
+    session: Session, *, principal: Principal, organisation_id: str, year: int, language: str
+) -> AnnualReport:
+    """The annual report's data, with each file's name, size and sha256."""
+    report = annual_report(
+        session, principal=principal, organisation_id=organisation_id, year=year, language=language
+    )
+    report.files = annual_render.files(report)
+    return report
+
+
+def annual_file(
+    session: Session,
+    *,
+    principal: Principal,
+    organisation_id: str,
+    year: int,
+    language: str,
+    fmt: str,
+) -> Export:
+    """One file of the annual report (pdf, html or xlsx): the same data, the same bytes."""
+    report = annual_report(
+        session, principal=principal, organisation_id=organisation_id, year=year, language=language
+    )
+    return Export(
+        annual_render.render(report, fmt),
+        annual_render.media_type(fmt),
+        annual_render.file_name(report, fmt),
+    )

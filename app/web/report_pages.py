@@ -112,6 +112,35 @@ def region_page(web: Web, organisation_id: str, year: YearQuery = None) -> Respo
     )
 
 
+@router.get("/reports/{organisation_id}/annual.{fmt}")
+def annual_download(
+    web: Web, organisation_id: str, fmt: Literal["pdf", "html", "xlsx"], year: YearQuery = None
+) -> Response:
+    """The annual report in the page's language when the organisation uses it, else in its
+    first language."""
+    org = organisations.visible_organisation(
+        web.session, principal=web.principal, organisation_id=organisation_id
+    )
+    language = web.lang if web.lang in org.languages else org.languages[0]
+    found = service.annual_file(
+        web.session,
+        principal=web.principal,
+        organisation_id=organisation_id,
+        year=_year(year),
+        language=language,
+        fmt=fmt,
+    )
+    disposition = "inline" if fmt == "html" else "attachment"
+    return Response(
+        found.content,
+        media_type=found.media_type,
+        headers={
+            **PAGE_HEADERS,
+            "Content-Disposition": f'{disposition}; filename="{found.file_name}"',
+        },
+    )
+
+
 @router.get("/reports/{organisation_id}/{report}.{fmt}")
 def report_download(
     web: Web,

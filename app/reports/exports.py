@@ -17,8 +17,8 @@ from enum import StrEnum
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
-from openpyxl.writer.excel import ExcelWriter
 from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
 
 from app.core.i18n import translate
 from app.reports.schemas import CoverageReport, LedgerReport

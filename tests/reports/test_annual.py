@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from pikepdf import pdfa
 
-from tests.factories import World, build_world
+from tests.factories import Person, World, build_world
 from tests.reports.world import approved_decision, not_needed
 
 ANNUAL = "/api/v1/reports/annual"
@@ -91,9 +91,9 @@ def test_html_is_accessible_and_xlsx_reads_back(client: TestClient, world: World
 
 
 def test_languages_and_tenants(client: TestClient, world: World) -> None:
-    def status(person: object, organisation: str, lang: str) -> int:
+    def status(person: Person, organisation: str, lang: str) -> int:
         params = {"organisation": organisation, "year": 2026, "lang": lang}
-        return client.get(ANNUAL, params=params, headers=person.headers).status_code  # type: ignore[attr-defined]
+        return client.get(ANNUAL, params=params, headers=person.headers).status_code
 
     assert status(world.other_expert, world.other, "sv") == 422  # a Finnish-only municipality
     assert status(world.other_expert, world.org, "fi") == 404

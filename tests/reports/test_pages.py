@@ -108,6 +108,19 @@ def test_downloads_read_back(browser: TestClient, people: World) -> None:
     assert csv.content.decode("utf-8-sig").startswith("Organisaatio,Toimielin")
 
 
+def test_the_annual_report_downloads_in_the_pages_language(
+    browser: TestClient, people: World
+) -> None:
+    sign_in(browser, people.expert)
+    page = browser.get(f"/reports/{people.org}/coverage?year=2026&lang=sv").text
+    assert f"/reports/{people.org}/annual.pdf?year=2026&amp;lang=sv" in page
+    pdf = browser.get(f"/reports/{people.org}/annual.pdf?year=2026&lang=sv")
+    assert pdf.status_code == 200
+    assert pdf.content.startswith(b"%PDF-1.7")
+    html = browser.get(f"/reports/{people.org}/annual.html?year=2026&lang=en").text
+    assert '<html lang="fi">' in html  # English is not one of the organisation's languages
+
+
 def test_only_roles_that_read_reports_see_them(browser: TestClient, people: World) -> None:
     sign_in(browser, people.preparer)
     front = browser.get("/").text

@@ -25,10 +25,17 @@ NOTABLE = 5
 
 
 def annual_report(
-    session: Session, *, principal: Principal, organisation_id: str, year: int, language: str
+    session: Session,
+    *,
+    principal: Principal,
+    organisation_id: str,
+    year: int,
+    language: str | None,
 ) -> AnnualReport:
-    """The year of an organisation (a region: with its members) in one of its languages."""
+    """The year of an organisation (a region: with its members) in one of its languages
+    (None: its first)."""
     seen = audience(session, principal=principal, organisation_id=organisation_id)
+    language = language or seen.root.languages[0]
     if language not in seen.root.languages:
         raise Unprocessable(
             f"The organisation reports in {', '.join(seen.root.languages)}",

@@ -254,6 +254,13 @@ def region(
     )
 
 
+OptionalLang = Annotated[
+    str | None,
+    Query(
+        pattern="^(fi|sv|en)$",
+        description="One of the organisation's languages (default: its first)",
+    ),
+]
 RequiredYear = Annotated[int, Query(ge=2000, le=2100, description="Calendar year")]
 AnnualFormat = Annotated[str, Query(pattern="^(pdf|html|xlsx)$", description="pdf, html or xlsx")]
 
@@ -270,7 +277,7 @@ def annual(
     principal: CurrentPrincipal,
     organisation: Organisation,
     year: RequiredYear,
-    lang: Lang = "fi",
+    lang: OptionalLang = None,
 ) -> AnnualReport:
     """Coverage, the ledger's main findings and notable decisions of a year, in one of the
     organisation's languages, with the sha256 of each file (PDF/A-2b, HTML, XLSX)."""

@@ -79,7 +79,12 @@ ANNUAL_FORMATS = annual_render.FORMATS
 
 
 def annual(
-    session: Session, *, principal: Principal, organisation_id: str, year: int, language: str
+    session: Session,
+    *,
+    principal: Principal,
+    organisation_id: str,
+    year: int,
+    language: str | None,
 ) -> AnnualReport:
     """The annual report's data, with each file's name, size and sha256."""
     report = annual_report(
@@ -95,7 +100,7 @@ def annual_file(
     principal: Principal,
     organisation_id: str,
     year: int,
-    language: str,
+    language: str | None,
     fmt: str,
 ) -> Export:
     """One file of the annual report (pdf, html or xlsx): the same data, the same bytes."""

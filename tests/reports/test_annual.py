@@ -99,6 +99,10 @@ def test_languages_and_tenants(client: TestClient, world: World) -> None:
     assert status(world.other_expert, world.org, "fi") == 404
     assert status(world.preparer, world.org, "fi") == 403
     assert status(world.region_expert, world.region, "sv") == 200
+    default = client.get(
+        ANNUAL, params={"organisation": world.org, "year": 2026}, headers=world.expert.headers
+    )
+    assert default.json()["language"] == "fi"  # the organisation's first language
 
 
 def test_xlsx_bytes_do_not_depend_on_the_clock() -> None:

@@ -22,14 +22,12 @@ from sqlmodel import Session
 from app.auth.permissions import READ_DRAFTS, READ_REPORTS, ensure, ensure_visible
 from app.auth.principal import Principal
 from app.core.errors import NotFound
-from app.organisations.models import Organisation, OrganisationKind
+from app.organisations.models import Organisation
+from app.organisations.service import REGION_KINDS
 from app.reports import repository as repo
 from app.reports.periods import Span
 
 MINIMUM_COUNT = 3
-REGION_KINDS = frozenset(
-    {OrganisationKind.regional_council, OrganisationKind.wellbeing_services_county}
-)
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from app.organisations.schemas import (
     OrganisationCreate,
     UserCreate,
 )
+from app.reports.cli import app as reports_app
 
 app = typer.Typer(help="Ennakko: ex-ante impact assessment workflow service.", no_args_is_help=True)
 org_app = typer.Typer(help="Manage organisations (tenants).", no_args_is_help=True)
@@ -34,6 +35,7 @@ app.add_typer(org_app, name="org")
 app.add_typer(user_app, name="user")
 app.add_typer(client_app, name="client")
 app.add_typer(audit_app, name="audit")
+app.add_typer(reports_app, name="reports")
 
 
 @app.command()
@@ -241,7 +243,8 @@ def templates_validate(
 ) -> None:
     """Report every problem in template files, with its path; exits 1 if any."""
     from app.templates.service import SHIPPED_DIR
-    from app.templates.validation import validate_template_file
+    from app.templates.validation import load_template_file, validate_template_file
+    from app.templates.vocabulary import unmapped_notes
 
     files: list[Path] = []
     for item in path or [SHIPPED_DIR]:
@@ -252,6 +255,9 @@ def templates_validate(
         failed += bool(issues)
         for issue in issues:
             typer.echo(f"{file}: {issue}", err=True)
+        if not issues:
+            for note in unmapped_notes(load_template_file(file)):
+                typer.echo(f"{file}: {note}")
     typer.echo(f"{len(files) - failed} of {len(files)} templates valid")
     if failed or not files:
         raise typer.Exit(1)

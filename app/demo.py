@@ -1,4 +1,5 @@
-"""Demo data for `make run`: a region, two municipalities, a user per role, one API client."""
+"""Demo data for `make run`: a region, two municipalities, a user per role, one API client,
+and a year of decisions in Vaasa and Laihia for the reports (app/reports/demo.py)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from app.organisations.schemas import (
     OrganisationCreate,
     UserCreate,
 )
+from app.reports import demo as demo_year
 from app.reviews import service as reviews
 from app.reviews.models import Decision
 from app.templates import service as templates
@@ -286,6 +288,12 @@ def _demo_drafts(session: Session) -> None:
         if demo.finish:
             _approve(session, preparer, expert, draft_id)
             annexes.issue(session, principal=person(USERS[4][0]), draft_id=draft_id, languages=None)
+    region_expert = person(USERS[1][0])
+    demo_year.load_year(
+        session,
+        vaasa=demo_year.People(preparer, expert, person(USERS[4][0]), [Language.fi, Language.sv]),
+        laihia=demo_year.People(person(USERS[6][0]), region_expert, person(USERS[7][0])),
+    )
 
 
 def _demo_draft(session: Session, preparer: Principal, expert: Principal, demo: DemoDraft) -> str:

@@ -35,6 +35,7 @@ from app.integrations.case_router import router as case_system_router
 from app.integrations.router import router as integrations_router
 from app.meetings.router import router as meetings_router
 from app.organisations.router import router as organisations_router
+from app.reports.router import router as reports_router
 from app.reviews.router import router as reviews_router
 from app.templates.router import router as templates_router
 from app.translations.router import router as translations_router
@@ -56,6 +57,7 @@ API_ROUTERS = (
     audit_router,
     integrations_router,
     case_system_router,
+    reports_router,
 )
 
 

@@ -17,6 +17,7 @@ from app.integrations.models import (
 )
 from app.meetings.models import MeetingItem
 from app.organisations.models import ApiClient, Membership, Organisation, User
+from app.reports.models import ReportApproval, ReportCell
 from app.reviews.models import Comment, SignOff
 from app.templates.models import AssessmentTemplate
 from app.translations.models import ContentTranslation
@@ -46,6 +47,8 @@ __all__ = [
     "OutboxEvent",
     "PolicyRecord",
     "RecordPush",
+    "ReportApproval",
+    "ReportCell",
     "Screening",
     "SignOff",
     "User",

@@ -17,6 +17,7 @@ from pydantic_core import ErrorDetails
 from app.templates.definition import TemplateDefinition
 from app.templates.elements import ALL_GENDERS, NO, YES, TemplateKind
 from app.templates.limits import cells_issue, list_size_issues
+from app.templates.vocabulary import unknown_canonical_keys
 
 Loc = tuple[str | int, ...]
 Item = tuple[Loc, dict[str, Any]]
@@ -208,6 +209,10 @@ def _check_population_groups(data: Mapping[str, Any]) -> list[Issue]:
     return issues
 
 
+def _check_vocabulary(data: Mapping[str, Any]) -> list[Issue]:
+    return [Issue(loc, message) for loc, message in unknown_canonical_keys(data)]
+
+
 def _check_genders(data: Mapping[str, Any]) -> list[Issue]:
     breakdown = data.get("gender_breakdown")
     if not isinstance(breakdown, dict):
@@ -373,6 +378,7 @@ _CHECKS = (
     _check_areas,
     _check_population_groups,
     _check_genders,
+    _check_vocabulary,
     _check_scale,
     _check_cell_fields,
     _check_screening,

@@ -143,7 +143,8 @@ class Horizon(Choice):
 
 
 class Gender(Choice):
-    pass
+    # the shared vocabulary's gender (app/templates/vocabulary.py) that reports count this in
+    canonical: Key | None = None
 
 
 class Option(Choice):
@@ -156,6 +157,8 @@ class CertaintyLevel(Choice):
 
 class PopulationGroup(Choice):
     parent: Key | None = None
+    # the shared vocabulary's group (app/templates/vocabulary.py); a leaf inherits its parent's
+    canonical: Key | None = None
 
 
 class ImpactArea(FrozenModel):

@@ -25,6 +25,7 @@ from app.templates import repository as repo
 from app.templates.definition import TemplateDefinition, TemplateInvalid
 from app.templates.models import AssessmentTemplate, TemplateStatus
 from app.templates.validation import compose_bounded, parse_template
+from app.templates.vocabulary import without_vocabulary
 
 SHIPPED_DIR = PROJECT_ROOT / "assessment_templates"
 
@@ -317,7 +318,10 @@ def sync_shipped(session: Session, directory: Path = SHIPPED_DIR) -> list[str]:
         parsed = _checked(data)
         existing = repo.find(session, owner=repo.SHIPPED, key=parsed.key, version=parsed.version)
         if existing is not None:
-            if existing.content_hash != _hash(data):
+            if existing.content_hash != _hash(data) and _vocabulary_only(existing, data):
+                _update_vocabulary(session, existing, data, text)
+                loaded.append(f"{parsed.key}@{parsed.version} (vocabulary)")
+            elif existing.content_hash != _hash(data):
                 raise Conflict(
                     f"{path.name}: published template {parsed.key} v{parsed.version} "
                     "changed; give the change a new version number"
@@ -326,6 +330,31 @@ def sync_shipped(session: Session, directory: Path = SHIPPED_DIR) -> list[str]:
         _store(session, SYSTEM, repo.SHIPPED, parsed, data, text)
         loaded.append(f"{parsed.key}@{parsed.version}")
     return loaded
+
+
+def _vocabulary_only(existing: AssessmentTemplate, data: dict[str, Any]) -> bool:
+    """Whether the stored version and `data` differ only in their `canonical:` mappings."""
+    return _hash(without_vocabulary(existing.definition)) == _hash(without_vocabulary(data))
+
+
+def _update_vocabulary(
+    session: Session, template: AssessmentTemplate, data: dict[str, Any], text: str
+) -> None:
+    """Take new reporting mappings into a published version: no cell depends on them."""
+    template.definition, template.content_hash, template.source_yaml = data, _hash(data), text
+    template.updated_at = utcnow()
+    session.add(template)
+    session.flush()
+    audit.record(
+        session,
+        actor=SYSTEM,
+        action="template.vocabulary_updated",
+        entity_type="template",
+        entity_id=template.id,
+        organisation_id=None,
+        version=template.revision,
+        data={"key": template.key, "version": template.version, "hash": template.content_hash},
+    )
 
 
 def published_matrices(session: Session, organisation_id: str) -> list[AssessmentTemplate]:

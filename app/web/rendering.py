@@ -84,6 +84,8 @@ def _nav_links(principal: Any) -> dict[str, Any]:
     admin_of = sorted(org for org, r in roles.items() if Role.admin in r)
     return {
         "nav_reviews": reviewer,
+        # welfare coordinators (experts) and administrators read the reports
+        "nav_reports": reviewer,
         "nav_policy": f"/organisations/{admin_of[0]}/policy" if admin_of else None,
     }
 

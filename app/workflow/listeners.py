@@ -11,7 +11,7 @@ from typing import Literal
 from sqlmodel import Session
 
 from app.auth.principal import Principal
-from app.workflow.states import Subject
+from app.workflow.states import DraftStatus, Subject
 
 # What changed: the draft's fields, its alternatives, the matrix cells, the matrix's template,
 # the matrix's scope (which areas and groups are assessed).
@@ -31,7 +31,11 @@ class Loaded:
 NOTHING_LOADED = Loaded()
 Listener = Callable[[Session, Subject, Principal, frozenset[ContentScope], Loaded], None]
 
+# A transition taken: (session, draft, actor, transition name, from state, to state).
+TransitionListener = Callable[[Session, Subject, Principal, str, DraftStatus, DraftStatus], None]
+
 _LISTENERS: list[Listener] = []
+_TRANSITION_LISTENERS: list[TransitionListener] = []
 _WIRED = False
 
 
@@ -39,6 +43,28 @@ def listen(listener: Listener) -> None:
     """Call `listener` after every announced content change (in registration order)."""
     if listener not in _LISTENERS:
         _LISTENERS.append(listener)
+
+
+def on_transition(listener: TransitionListener) -> None:
+    """Call `listener` after every transition taken (read models kept on state changes)."""
+    if listener not in _TRANSITION_LISTENERS:
+        _TRANSITION_LISTENERS.append(listener)
+
+
+def transitioned(
+    session: Session,
+    *,
+    draft: Subject,
+    actor: Principal,
+    name: str,
+    previous: DraftStatus,
+    to: DraftStatus,
+) -> None:
+    """Tell every transition listener, in the caller's transaction, that `name` was taken."""
+    if not _WIRED:
+        raise RuntimeError("the workflow's listeners are not wired: call app.wiring.install()")
+    for listener in _TRANSITION_LISTENERS:
+        listener(session, draft, actor, name, previous, to)
 
 
 def wired() -> None:

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import Any, Protocol
+from typing import Annotated, Any, Protocol
 
+from fastapi import Depends
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, SQLModel
 from starlette.requests import Request
 
-from app.core.config import get_settings
+from app.core.config import Settings, get_settings
 from app.core.errors import AppError
+from app.core.gates import WRITER
 
 READ_ONLY_OPTION = "ennakko_read_only"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -94,8 +95,6 @@ def get_read_engine() -> Engine:
     return get_engine().execution_options(**{READ_ONLY_OPTION: True})
 
 
-_SQLITE_WRITERS = threading.Lock()
-
 # The ASGI scope key under which a middleware leaves work for the request's transaction.
 TRANSACTION_HOOK = "ennakko.transaction_hook"
 
@@ -108,18 +107,35 @@ class TransactionHook(Protocol):
     def keep_failed(self, session: Session) -> None: ...
 
 
-def get_session(request: Request) -> Iterator[Session]:
+def needs_writer_slot(engine: Engine, method: str) -> bool:
+    """SQLite has one writer at a time: a process's writes take turns on the writer gate,
+    where SQLite's busy handler would make them sleep and poll in pool threads. PostgreSQL
+    writers run side by side."""
+    return engine.dialect.name == "sqlite" and method not in SAFE_METHODS
+
+
+async def writer_slot(request: Request) -> AsyncIterator[None]:
+    """The request's turn to write, waited for on the event loop before its session opens
+    and given back after the transaction ends (503 `busy` when the wait runs out)."""
+    if not needs_writer_slot(get_engine(), request.method):
+        yield
+        return
+    settings: Settings = request.app.state.settings
+    async with WRITER.hold(size=1, wait=settings.write_wait_seconds):
+        yield
+
+
+def get_session(
+    request: Request, _turn: Annotated[None, Depends(writer_slot, scope="function")]
+) -> Iterator[Session]:
     """Request-scoped session: the one place that commits (on success) or rolls back.
 
     An error that says its changes must stand (a counted failed login) is committed too.
     """
     reading = request.method in SAFE_METHODS
     engine = get_read_engine() if reading else get_engine()
-    # SQLite has one writer at a time; queueing this process's writers on a lock is fair and
-    # prompt, where SQLite's busy handler would make them sleep and poll.
-    queue = _SQLITE_WRITERS if engine.dialect.name == "sqlite" and not reading else nullcontext()
     hook: TransactionHook | None = request.scope.get(TRANSACTION_HOOK)
-    with queue, Session(engine, expire_on_commit=False) as session:
+    with Session(engine, expire_on_commit=False) as session:
         try:
             if hook is not None:
                 hook.begin(session)
@@ -138,6 +154,13 @@ def get_session(request: Request) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+@contextmanager
+def reading() -> Iterator[Session]:
+    """A read-only unit of work (deferred on SQLite, so it never waits for the writer)."""
+    with Session(get_read_engine(), expire_on_commit=False) as session:
+        yield session
 
 
 @contextmanager

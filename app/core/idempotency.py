@@ -8,8 +8,9 @@ uncompressed response in that row. So a key is spent exactly when the work commi
 - a retry after the first answer, or after a crash between commit and answer, replays the
   committed response byte for byte (compression happens outside, per request);
 - a crash before commit rolls the claim back with the work, so a retry runs afresh;
-- a concurrent duplicate waits on the claim (the unique key on PostgreSQL, the writer lock
-  on SQLite) and then replays; only if it waits longer than `CLAIM_WAIT` does it get 409;
+- a concurrent duplicate waits on the claim (the unique key on PostgreSQL, the writer gate
+  on SQLite) and then replays; only if it waits longer than `CLAIM_WAIT` (PostgreSQL) or the
+  writer gate's limit (SQLite, 503 `busy`) does it get an error;
 - a refused request (an error status) commits nothing and spends no key.
 """
 
@@ -33,8 +34,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core.caller import caller_of
-from app.core.db import TRANSACTION_HOOK, get_engine, utcnow
+from app.core.db import TRANSACTION_HOOK, get_engine, needs_writer_slot, utcnow
 from app.core.errors import AppError, Conflict, error_response
+from app.core.gates import WRITER, Busy
 from app.core.idempotency_models import IdempotencyRecord
 
 log = logging.getLogger("ennakko.idempotency")
@@ -202,6 +204,18 @@ def purge_expired() -> None:
         session.commit()
 
 
+async def _purge_in_turn(write_wait: float) -> None:
+    """The purge is a write: on SQLite it takes its turn at the writer gate like a request."""
+    if not needs_writer_slot(get_engine(), "POST"):
+        await run_in_threadpool(purge_expired)
+        return
+    try:
+        async with WRITER.hold(size=1, wait=write_wait):
+            await run_in_threadpool(purge_expired)
+    except Busy:
+        log.info("idempotency purge skipped: the writer is busy")
+
+
 class IdempotencyMiddleware:
     """Reads Idempotency-Key on API POSTs and installs the claim for the request session."""
 
@@ -238,7 +252,7 @@ class IdempotencyMiddleware:
         )
         if time.monotonic() - self.purged_at > PURGE_EVERY.total_seconds():
             self.purged_at = time.monotonic()
-            await run_in_threadpool(purge_expired)
+            await _purge_in_turn(scope["app"].state.settings.write_wait_seconds)
         await self.app(scope, _replaying(body, receive), send)
 
 

@@ -1,4 +1,8 @@
-"""Liveness and readiness probes."""
+"""Liveness and readiness probes.
+
+Neither waits for a writer: liveness answers on the event loop without a thread, readiness
+reads in a deferred (read-only) transaction, which SQLite runs beside a writer.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +10,14 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
-from app.core.db import get_engine
+from app.core.db import get_read_engine
 from app.core.migrations import current_revision, head_revision
 
 router = APIRouter(tags=["health"])
 
 
 @router.get("/healthz", summary="Liveness")
-def healthz() -> dict[str, str]:
+async def healthz() -> dict[str, str]:
     """The process is up."""
     return {"status": "ok"}
 
@@ -22,7 +26,7 @@ def healthz() -> dict[str, str]:
 def readyz() -> JSONResponse:
     """The database answers and is migrated to the head revision."""
     try:
-        with get_engine().connect() as conn:
+        with get_read_engine().connect() as conn:
             conn.execute(text("SELECT 1"))
             current = current_revision(conn)
     except Exception as exc:  # any failure to reach the database means "not ready"

@@ -49,6 +49,8 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 from sqlalchemy import and_, delete, or_
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from app.auth.models import LoginThrottle
@@ -141,9 +143,7 @@ def record_failure(session: Session, counters: Sequence[tuple[str, Rule]]) -> No
     """Count a failure on each counter; the caller raises an error that keeps this change."""
     now = utcnow()
     for key, rule in counters:
-        entry = session.get(LoginThrottle, key) or LoginThrottle(
-            key=key, failures=0, first_failure_at=now
-        )
+        entry = _locked_entry(session, key, now)
         if now - entry.first_failure_at > timedelta(seconds=rule.window_s):
             entry.failures, entry.first_failure_at, entry.locked_until = 0, now, None
         entry.failures += 1
@@ -153,6 +153,24 @@ def record_failure(session: Session, counters: Sequence[tuple[str, Rule]]) -> No
         session.add(entry)
     session.flush()
     _purge_now_and_then(session, now, max(rule.window_s for _, rule in counters))
+
+
+def _locked_entry(session: Session, key: str, now: datetime) -> LoginThrottle:
+    """The key's row, created if missing and locked for this transaction: failures of one
+    address arrive concurrently on PostgreSQL, and none may be lost or fail on the insert."""
+    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    session.execute(
+        insert(LoginThrottle)
+        .values(key=key, failures=0, first_failure_at=now)
+        .on_conflict_do_nothing(index_elements=["key"])
+    )
+    statement = (
+        select(LoginThrottle)
+        .where(col(LoginThrottle.key) == key)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return session.exec(statement).one()
 
 
 def forget(session: Session, key: str) -> None:

@@ -116,7 +116,9 @@ def _count_in(title: str) -> int:
     return int(title.rsplit("=", 1)[1])
 
 
-async def _increment(http: httpx.AsyncClient, draft: str, auth: dict[str, str], tally: Tally) -> None:
+async def _increment(
+    http: httpx.AsyncClient, draft: str, auth: dict[str, str], tally: Tally
+) -> None:
     """Read-modify-write with If-Match until this writer's one increment is in."""
     deadline = time.monotonic() + 45
     while time.monotonic() < deadline:

@@ -14,6 +14,7 @@ from fastapi.responses import Response
 from app.auth.login import Checked, check_password, conclude_password
 from app.auth.service import end_sessions
 from app.core.errors import TooManyRequests, Unauthorized
+from app.core.gates import Busy
 from app.drafts import service as drafts
 from app.drafts.models import DecisionDraft
 from app.drafts.schemas import DraftFilter
@@ -126,6 +127,8 @@ async def checked_login_form(request: Request, ctx: Security, form: PostedForm) 
         checked = await check_password(ctx, username=email, password=password, source=source)
     except TooManyRequests as exc:
         return LoginForm(next_url, email, error="throttled", status=429, headers=exc.headers)
+    except Busy as exc:
+        return LoginForm(next_url, email, error="busy", status=503, headers=exc.headers)
     return LoginForm(next_url, email, checked=checked)
 
 

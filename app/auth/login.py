@@ -1,10 +1,11 @@
 """Sign-in in two steps, so that no sign-in holds the database's writer while it hashes.
 
 1. `check_password` / `check_client` run *before* the request's write transaction (the token
-   route and the web form call them from an async dependency, which FastAPI resolves before
-   the request session): they refuse an address that must wait (`throttle`) with 429 without
-   verifying anything, look the account up in a read-only transaction, and verify the secret
-   with argon2id on a pool thread, at most `verify_concurrency` at once in the process
+   route and the web form call them from an async dependency declared before the request
+   session, so FastAPI resolves it first and waiting holds no thread): they refuse an
+   address that must wait (`throttle`) with 429 without verifying anything, look the
+   account up in a read-only transaction, and verify the secret with argon2id on a pool
+   thread, at most `verify_concurrency` at once in the process
    (`core.gates.VERIFIER`, 503 `busy` after `verify_wait_seconds`) and at most
    `login_source_concurrency` at once per source address (429 beyond that).
 2. `conclude_password` / `conclude_client` run inside the request's transaction and only

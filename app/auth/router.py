@@ -50,8 +50,9 @@ async def check_token_request(
     scope: Annotated[str | None, Form(max_length=500)] = None,
     authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> CheckedTokenRequest:
-    """The credentials, verified before the request's write transaction begins (async, so
-    FastAPI resolves it before the session; see app/auth/login.py)."""
+    """The credentials, verified before the request's write transaction begins: the route
+    declares it before its session, so FastAPI resolves it first, and it is async, so
+    waiting for a check holds no thread (see app/auth/login.py)."""
     source = request.client.host if request.client else "unknown"
     if grant_type == "password":
         if not username or not password:

@@ -112,7 +112,7 @@ class LoginForm:
 
 async def checked_login_form(request: Request, ctx: Security, form: PostedForm) -> LoginForm:
     """The form's token and fields, and the password verified before the request's write
-    transaction begins (async, so it is resolved before the session; app/auth/login.py)."""
+    transaction begins (declared before the session, async: see app/auth/login.py)."""
     next_url = safe_next(form_text(form, "next"))
     email = form_text(form, "email").strip()
     password = form_text(form, "password")

@@ -19,7 +19,7 @@ from app.auth.router import router as auth_router
 from app.auth.service import SecurityContext
 from app.core.config import Settings, get_settings
 from app.core.db_errors import install_database_error_handlers
-from app.core.errors import document_body_errors, document_busy_writes, install_error_handlers
+from app.core.errors import document_body_errors, document_busy, install_error_handlers
 from app.core.idempotency import IdempotencyMiddleware, IdempotentReplay, replay_handler
 from app.core.logging import configure_logging
 from app.core.middleware import (
@@ -77,8 +77,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             '`{"error": {"code", "message", "details"}}`.\n\n'
             "Any route can also answer **413** (request body over the size limit) and **429** "
             "(an API client over its rate limit: a token bucket per client, see "
-            "`Retry-After`); any write can answer **503** `busy` with `Retry-After` when it "
-            "waited too long for its turn (SQLite takes one write at a time per process). "
+            "`Retry-After`), and **503** `busy` with `Retry-After` when it waited too long for "
+            "its turn at the database (a few sessions at once per server process, one write at "
+            "a time on SQLite). "
             "Creating and state-changing POSTs accept `Idempotency-Key`: the key is spent in the "
             "same transaction as the work, so a retry (also after a crash) replays the committed "
             "answer byte for byte (`Idempotent-Replayed: true`), or runs a request whose work "
@@ -107,7 +108,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(web_router)
     document_scopes(app, API_ROUTERS)
     document_body_errors(app)
-    document_busy_writes(app)
+    document_busy(app)
     install_docs(app)
     mount_static(app)
     app.add_exception_handler(IdempotentReplay, replay_handler)

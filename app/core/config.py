@@ -92,8 +92,12 @@ class Settings(BaseSettings):
     # Password and secret verifications (argon2id) at once per process; others wait this long.
     verify_concurrency: int = Field(default=2, ge=1)
     verify_wait_seconds: float = Field(default=5.0, gt=0, le=60)
-    # How long a write waits for SQLite's one writer slot (per process) before 503 busy.
-    write_wait_seconds: float = Field(default=5.0, gt=0, le=60)
+    # Request sessions at once per process (each holds a pooled connection): reading ones, and
+    # writing ones on PostgreSQL (SQLite has one writer). Others wait their turn on the event
+    # loop, at most db_wait_seconds, then get 503 busy.
+    db_read_sessions: int = Field(default=20, ge=1, le=500)
+    db_write_sessions: int = Field(default=10, ge=1, le=500)
+    db_wait_seconds: float = Field(default=5.0, gt=0, le=60)
     # How long `ennakko serve` lets open requests finish after SIGTERM.
     shutdown_seconds: int = Field(default=10, ge=1)
 

@@ -16,7 +16,7 @@ from starlette.requests import Request
 
 from app.core.config import Settings, get_settings
 from app.core.errors import AppError
-from app.core.gates import WRITER
+from app.core.gates import READERS, WRITERS
 
 READ_ONLY_OPTION = "ennakko_read_only"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -75,18 +75,36 @@ def _configure_sqlite(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
-def build_engine(url: str) -> Engine:
-    """An engine for `url`, with SQLite made safe for concurrent writers."""
+# Connections beyond the request sessions' places: for work that checks a connection out and
+# back within one pool-thread call (sign-in look-ups, readiness, purges), so it never waits
+# for a request session, whose connection comes back only in a later call.
+SPARE_CONNECTIONS = 10
+
+
+def build_engine(url: str, *, sessions: int = 30) -> Engine:
+    """An engine for `url` with a pool for `sessions` request sessions and the spare
+    connections, with SQLite made safe for concurrent writers."""
+    pool: dict[str, Any] = {"pool_size": sessions + SPARE_CONNECTIONS, "max_overflow": 0}
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": 30}, **pool
+        )
         _configure_sqlite(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return create_engine(url, pool_pre_ping=True, **pool)
+
+
+def write_places(settings: Settings, engine: Engine) -> int:
+    """Writing sessions at once per process: SQLite has one writer; PostgreSQL's run side by
+    side (queueing them on SQLite's busy handler would make them sleep and poll in threads)."""
+    return 1 if engine.dialect.name == "sqlite" else settings.db_write_sessions
 
 
 @lru_cache
 def get_engine() -> Engine:
-    return build_engine(get_settings().database_url)
+    settings = get_settings()
+    sessions = settings.db_read_sessions + settings.db_write_sessions
+    return build_engine(settings.database_url, sessions=sessions)
 
 
 @lru_cache
@@ -107,26 +125,25 @@ class TransactionHook(Protocol):
     def keep_failed(self, session: Session) -> None: ...
 
 
-def needs_writer_slot(engine: Engine, method: str) -> bool:
-    """SQLite has one writer at a time: a process's writes take turns on the writer gate,
-    where SQLite's busy handler would make them sleep and poll in pool threads. PostgreSQL
-    writers run side by side."""
-    return engine.dialect.name == "sqlite" and method not in SAFE_METHODS
+async def database_turn(request: Request) -> AsyncIterator[None]:
+    """The request's turn at the database, waited for on the event loop before its session
+    opens and given back after its transaction ends (503 `busy` when the wait runs out).
 
-
-async def writer_slot(request: Request) -> AsyncIterator[None]:
-    """The request's turn to write, waited for on the event loop before its session opens
-    and given back after the transaction ends (503 `busy` when the wait runs out)."""
-    if not needs_writer_slot(get_engine(), request.method):
-        yield
-        return
+    A session holds a pooled connection from one pool-thread call to a later one: were the
+    wait inside a thread, waiting requests could take every thread while the holders need
+    one to finish. Readers and writers have separate places, so reads never queue behind
+    writes."""
     settings: Settings = request.app.state.settings
-    async with WRITER.hold(size=1, wait=settings.write_wait_seconds):
+    if request.method in SAFE_METHODS:
+        places, gate = settings.db_read_sessions, READERS
+    else:
+        places, gate = write_places(settings, get_engine()), WRITERS
+    async with gate.hold(size=places, wait=settings.db_wait_seconds):
         yield
 
 
 def get_session(
-    request: Request, _turn: Annotated[None, Depends(writer_slot, scope="function")]
+    request: Request, _turn: Annotated[None, Depends(database_turn, scope="function")]
 ) -> Iterator[Session]:
     """Request-scoped session: the one place that commits (on success) or rolls back.
 

@@ -212,27 +212,27 @@ def document_body_errors(app: FastAPI) -> None:
     app.openapi = openapi  # type: ignore[method-assign]
 
 
-WRITE_METHODS = frozenset({"post", "put", "patch", "delete"})
 BUSY_ERROR = {
     "description": (
-        "`busy`: the request waited too long for its turn to write (SQLite takes one write at "
-        "a time) or to have a secret checked; retry after `Retry-After` seconds"
+        "`busy`: the request waited too long for its turn at the database (a few sessions at "
+        "once per process, and one write at a time on SQLite) or to have a secret checked; "
+        "retry after `Retry-After` seconds"
     ),
     "headers": {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds"}},
     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}},
 }
 
 
-def document_busy_writes(app: FastAPI) -> None:
-    """Every writing operation can answer 503 `busy` (app/core/gates.py); the spec says so."""
+def document_busy(app: FastAPI) -> None:
+    """Every API operation can answer 503 `busy` (app/core/gates.py); the spec says so."""
     generate = app.openapi
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
             schema = generate()
-            for path_item in schema.get("paths", {}).values():
-                for method, operation in path_item.items():
-                    if method in WRITE_METHODS and isinstance(operation, dict):
+            for path, path_item in schema.get("paths", {}).items():
+                for operation in path_item.values():
+                    if path.startswith("/api/") and isinstance(operation, dict):
                         operation["responses"].setdefault("503", BUSY_ERROR)
         return generate()
 

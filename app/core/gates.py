@@ -1,12 +1,13 @@
 """Gates: a few holders at a time, and a bounded wait on the event loop for the rest.
 
-A gate guards work that must not run too often at once in one server process: the SQLite
-writer (one write transaction at a time) and password hashing (argon2id costs a few hundred
-milliseconds of CPU and 64 MiB each). A request waits for its turn *asynchronously*, on the
-event loop, before any thread-pool thread is involved: a waiting request holds no thread, so
-the holder always finds a thread to finish its work, reads and probes are never stuck behind
-the queue, and shutdown is never blocked by it. Whoever waits longer than the gate's limit
-gets 503 `busy` with `Retry-After`.
+A gate guards work that must not run too often at once in one server process: request
+sessions, which hold a pooled connection from one pool-thread call to another (readers and
+writers have separate places, and SQLite has one writer), and password hashing (argon2id
+costs a few hundred milliseconds of CPU and 64 MiB each). A request waits for its turn
+*asynchronously*, on the event loop, before any thread-pool thread is involved: a waiting
+request holds no thread, so the holder always finds a thread to finish its work, probes are
+never stuck behind the queue, and shutdown is never blocked by it. Whoever waits longer than
+the gate's limit gets 503 `busy` with `Retry-After`.
 
 The semaphore lives per event loop (an `anyio` run variable): a server process has one loop;
 tests may run several apps' loops in one process, which then only share the database's own
@@ -63,5 +64,6 @@ class Gate:
             semaphore.release()
 
 
-WRITER = Gate("sqlite_writer", "The database is busy with other changes; retry after a moment")
+READERS = Gate("readers", "The database is busy; retry after a moment")
+WRITERS = Gate("writers", "The database is busy with other changes; retry after a moment")
 VERIFIER = Gate("secret_verifier", "Too many sign-ins are being checked; retry after a moment")

@@ -9,8 +9,8 @@ uncompressed response in that row. So a key is spent exactly when the work commi
   committed response byte for byte (compression happens outside, per request);
 - a crash before commit rolls the claim back with the work, so a retry runs afresh;
 - a concurrent duplicate waits on the claim (the unique key on PostgreSQL, the writer gate
-  on SQLite) and then replays; only if it waits longer than `CLAIM_WAIT` (PostgreSQL) or the
-  writer gate's limit (SQLite, 503 `busy`) does it get an error;
+  on SQLite) and then replays; only if it waits longer than `CLAIM_WAIT` (PostgreSQL) or its
+  turn among the writers (`db_wait_seconds`, 503 `busy`) does it get an error;
 - a refused request (an error status) commits nothing and spends no key.
 """
 
@@ -34,9 +34,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core.caller import caller_of
-from app.core.db import TRANSACTION_HOOK, get_engine, needs_writer_slot, utcnow
+from app.core.config import Settings
+from app.core.db import TRANSACTION_HOOK, get_engine, utcnow, write_places
 from app.core.errors import AppError, Conflict, error_response
-from app.core.gates import WRITER, Busy
+from app.core.gates import WRITERS, Busy
 from app.core.idempotency_models import IdempotencyRecord
 
 log = logging.getLogger("ennakko.idempotency")
@@ -204,16 +205,14 @@ def purge_expired() -> None:
         session.commit()
 
 
-async def _purge_in_turn(write_wait: float) -> None:
-    """The purge is a write: on SQLite it takes its turn at the writer gate like a request."""
-    if not needs_writer_slot(get_engine(), "POST"):
-        await run_in_threadpool(purge_expired)
-        return
+async def _purge_in_turn(settings: Settings) -> None:
+    """The purge is a write: it takes its turn among the writers like a request."""
+    places = write_places(settings, get_engine())
     try:
-        async with WRITER.hold(size=1, wait=write_wait):
+        async with WRITERS.hold(size=places, wait=settings.db_wait_seconds):
             await run_in_threadpool(purge_expired)
     except Busy:
-        log.info("idempotency purge skipped: the writer is busy")
+        log.info("idempotency purge skipped: the writers are busy")
 
 
 class IdempotencyMiddleware:
@@ -252,7 +251,7 @@ class IdempotencyMiddleware:
         )
         if time.monotonic() - self.purged_at > PURGE_EVERY.total_seconds():
             self.purged_at = time.monotonic()
-            await _purge_in_turn(scope["app"].state.settings.write_wait_seconds)
+            await _purge_in_turn(scope["app"].state.settings)
         await self.app(scope, _replaying(body, receive), send)
 
 

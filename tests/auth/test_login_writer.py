@@ -27,7 +27,7 @@ def test_writes_go_ahead_while_sign_ins_are_being_checked(world: World) -> None:
             update={
                 "verify_concurrency": 1,
                 "verify_wait_seconds": 30.0,
-                "write_wait_seconds": 0.05,
+                "db_wait_seconds": 0.05,
                 "login_source_concurrency": 100,
             }
         )

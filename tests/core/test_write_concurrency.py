@@ -1,9 +1,11 @@
-"""More concurrent sign-ins and writers than the server has pool threads, over real HTTP.
+"""More concurrent sign-ins, readers and writers than the server has pool threads, over HTTP.
 
 `ennakko serve` runs in a subprocess on a SQLite file of its own (the default deployment).
 A sync request dependency once took a process-wide lock in one pool thread and gave it back
 in another: with 40 threads waiting for the lock, its holder found no thread to commit in,
-and the server (health checks and SIGTERM included) hung for good.
+and the server (health checks and SIGTERM included) hung for good. A pooled connection is
+such a lock too: sessions hold one from one thread call to the next, so requests waiting for
+a connection inside threads starved the holders (timeouts and 500s under 150 reads).
 """
 
 from __future__ import annotations
@@ -29,7 +31,9 @@ from tests.live import free_port
 ROOT = Path(__file__).resolve().parents[2]
 ENNAKKO = str(Path(sys.executable).parent / "ennakko")
 PREPARER = "valmistelija@vaasa.demo.ennakko.fi"
-DRAFTS, WRITERS_PER_DRAFT, LOGINS = 16, 4, 100  # 64 writers + 100 sign-ins > 40 pool threads
+# 64 writers, 100 sign-ins and 150 readers: each group alone is more than the 40 pool threads
+# (and the readers more than the connection pool holds).
+DRAFTS, WRITERS_PER_DRAFT, LOGINS, READERS = 16, 4, 100, 150
 REQUEST_TIMEOUT = 20.0
 
 pytestmark = pytest.mark.skipif(
@@ -152,6 +156,10 @@ async def _sign_in(http: httpx.AsyncClient, index: int, tally: Tally) -> None:
     tally.note(response)
 
 
+async def _read(http: httpx.AsyncClient, auth: dict[str, str], tally: Tally) -> None:
+    tally.note(await http.get("/api/v1/drafts", params={"q": "load"}, headers=auth))
+
+
 async def _token(http: httpx.AsyncClient) -> dict[str, str]:
     response = await http.post(
         "/api/v1/auth/token",
@@ -181,16 +189,20 @@ async def _load(url: str) -> tuple[Tally, dict[str, str], list[str]]:
     async with _client(url) as http:
         auth = await _token(http)
         drafts = await _drafts(http, auth, DRAFTS)
-        work = [_sign_in(http, i, tally) for i in range(LOGINS)] + [
-            _increment(http, draft, auth, tally)
-            for draft in drafts
-            for _ in range(WRITERS_PER_DRAFT)
+        work = [
+            *(_sign_in(http, i, tally) for i in range(LOGINS)),
+            *(_read(http, auth, tally) for _ in range(READERS)),
+            *(
+                _increment(http, draft, auth, tally)
+                for draft in drafts
+                for _ in range(WRITERS_PER_DRAFT)
+            ),
         ]
         await asyncio.gather(*work)
     return tally, auth, drafts
 
 
-def test_sign_ins_and_writers_beyond_the_thread_pool_all_get_an_answer(served: Served) -> None:
+def test_sign_ins_readers_and_writers_beyond_the_pools_all_get_an_answer(served: Served) -> None:
     tally, auth, drafts = asyncio.run(_load(served.url))
 
     assert tally.statuses[500] == 0

@@ -45,6 +45,7 @@ from app.web.session import (
     tokens_match,
 )
 from app.web.signoff_diff import router as signoff_diff_router
+from app.web.text_pages import router as text_router
 from app.workflow.states import DraftStatus
 
 router = APIRouter(include_in_schema=False, route_class=WebRoute)
@@ -225,6 +226,7 @@ def drafts_list(
 router.include_router(draft_router)
 router.include_router(assessment_router)
 router.include_router(scope_router)
+router.include_router(text_router)
 router.include_router(review_router)
 router.include_router(comment_router)
 router.include_router(signoff_diff_router)

@@ -17,6 +17,7 @@ from app.drafts.schemas import DraftFilter
 from app.organisations import service as organisations
 from app.web.annex_pages import router as annex_router
 from app.web.assessment_pages import router as assessment_router
+from app.web.cell_pages import router as cell_router
 from app.web.comment_pages import router as comment_router
 from app.web.draft_pages import router as draft_router
 from app.web.errors import WebRoute, abandon
@@ -227,6 +228,7 @@ router.include_router(draft_router)
 router.include_router(assessment_router)
 router.include_router(scope_router)
 router.include_router(text_router)
+router.include_router(cell_router)
 router.include_router(review_router)
 router.include_router(comment_router)
 router.include_router(signoff_diff_router)

@@ -11,6 +11,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from app.auth.permissions import WRITE_DRAFTS
 from app.core.i18n import LANGUAGES, catalogue, format_day, format_moment, format_number, translate
 from app.core.text import display, verbatim
 from app.organisations.models import Role
@@ -82,7 +83,10 @@ def _nav_links(principal: Any) -> dict[str, Any]:
     roles = getattr(principal, "roles", None) or {}
     reviewer = any(Role.expert in r or Role.admin in r for r in roles.values())
     admin_of = sorted(org for org, r in roles.items() if Role.admin in r)
+    may = getattr(principal, "may", None)
     return {
+        "nav_new_draft": may is not None
+        and any(may(org, WRITE_DRAFTS) for org in getattr(principal, "organisation_ids", ())),
         "nav_reviews": reviewer,
         "nav_policy": f"/organisations/{admin_of[0]}/policy" if admin_of else None,
     }

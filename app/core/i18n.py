@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -72,3 +73,9 @@ def format_moment(value: datetime | None, lang: str) -> str:
 
 def format_number(value: float | int, lang: str) -> str:
     return format_decimal(value, locale=BABEL_LOCALE[lang])
+
+
+def format_euros(value: Decimal | float | int, lang: str) -> str:
+    """A sum of money as the budget field shows it, in read and edit views alike: grouped
+    thousands and two decimals (the form parses it back: spaces and "," are accepted)."""
+    return format_decimal(value, "#,##0.00", locale=BABEL_LOCALE[lang])

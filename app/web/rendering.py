@@ -12,7 +12,15 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from app.auth.permissions import WRITE_DRAFTS
-from app.core.i18n import LANGUAGES, catalogue, format_day, format_moment, format_number, translate
+from app.core.i18n import (
+    LANGUAGES,
+    catalogue,
+    format_day,
+    format_euros,
+    format_moment,
+    format_number,
+    translate,
+)
 from app.core.text import display, verbatim
 from app.organisations.models import Role
 
@@ -112,6 +120,7 @@ def render(
             "day": lambda value: format_day(value, lang),
             "moment": lambda value: format_moment(value, lang),
             "number": lambda value: format_number(value, lang),
+            "euros": lambda value: format_euros(value, lang),
             "url_with": url_with,
             "lang_links": _lang_links(page_url),
             "principal": getattr(request.state, "principal", None),

@@ -23,7 +23,7 @@ from app.web.draft_pages import FORM_ERRORS, flash, service_errors
 from app.web.errors import WebRoute, abandon
 from app.web.forms import Errors, FieldError, field_errors, form_int, form_text
 from app.web.history_words import action_words
-from app.web.rendering import redirect, render
+from app.web.rendering import known, redirect, render, translator
 from app.web.session import PostedForm, Web, WebContext, require_csrf
 
 router = APIRouter(include_in_schema=False, route_class=WebRoute)
@@ -277,7 +277,16 @@ class HistoryRow:
     when: Any
     actor: str
     action: str
-    version: int | None
+    version: str
+
+
+def _version_words(lang: str, entity_type: str, version: int | None) -> str:
+    """Which thing's version an event made, in words (only drafts and assessments have one
+    the pages show)."""
+    key = f"history.version_of.{entity_type}"
+    if version is None or known(lang, key, "") == "":
+        return ""
+    return translator(lang)(key, version=version)
 
 
 @router.get("/drafts/{draft_id}/history")
@@ -290,7 +299,7 @@ def show_history(draft_id: str, web: Web) -> Response:
             e.occurred_at,
             e.actor_name or e.actor_id or e.actor_type,
             action_words(web.lang, e.action),
-            e.version,
+            _version_words(web.lang, e.entity_type, e.version),
         )
         for e in reversed(list(entries))
     ]

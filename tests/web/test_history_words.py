@@ -77,3 +77,12 @@ def test_history_page_shows_words_not_codes(browser: TestClient, people: World) 
         assert words in page
         assert "assessment.started" not in page
         assert "draft.created" not in page
+
+
+def test_history_says_whose_version_an_event_made(browser: TestClient, people: World) -> None:
+    draft_id, _ = started_matrix(browser, people.preparer)
+    page = browser.get(f"/drafts/{draft_id}/history", params={"lang": "en"}).text
+    assert "draft, version 1" in page
+    assert "assessment, version 1" in page
+    header = browser.get(f"/drafts/{draft_id}", params={"lang": "en"}).text
+    assert re.search(r"<span>Draft version \d+</span>", header)

@@ -31,7 +31,7 @@ class RowKind:
     limit: int
 
 
-STATEMENTS = RowKind("st", "statements", ("body", "given_on", "summary"), 50)
+STATEMENTS = RowKind("st", "statements", ("body", "given_on", "summary", "url"), 50)
 SOURCES = RowKind("src", "sources", ("title", "publisher", "year", "url"), 100)
 INDICATORS = RowKind(
     "ind",
@@ -114,7 +114,7 @@ def _row_value(kind: RowKind, name: str, text: str) -> Any:
     if kind is SOURCES and name == "year":
         stripped = text.strip()
         return int(stripped) if stripped.isdigit() and len(stripped) < 6 else _optional(text)
-    if name in kind.fields[:1] or (kind is STATEMENTS and name != "given_on"):
+    if name in kind.fields[:1] or (kind is STATEMENTS and name == "summary"):
         return text  # required texts: an empty one is reported at its field
     return _optional(text)
 

@@ -109,6 +109,7 @@ def _prepare(client: TestClient, people: World) -> str:
             "st-0-body": "Nuorisovaltuusto",
             "st-0-given_on": "2026-11-02",
             "st-0-summary": "Kannattaa uudistusta.",
+            "st-0-url": "https://example.fi/nuva/lausunto-2026-11.pdf",
             "src_count": "1",
             "src-0-title": "Kouluterveyskysely 2025",
             "src-0-publisher": "THL",
@@ -162,7 +163,9 @@ def test_every_form_on_the_web_makes_a_complete_annex(web_app: FastAPI, people: 
         annex_html = secretary.get(f"/annexes/{link.group(1)}.html").text
     assert record["mitigation"] == "Saattajat pienimmille."
     assert record["comparison"]["text"] == "Uudistus lyhentää matkoja eniten."
-    assert record["participation"]["statements"][0]["body"] == "Nuorisovaltuusto"
+    statement = record["participation"]["statements"][0]
+    assert statement["body"] == "Nuorisovaltuusto"
+    assert statement["url"] == "https://example.fi/nuva/lausunto-2026-11.pdf"
     assert record["data_sources"][0]["title"] == "Kouluterveyskysely 2025"
     assert record["follow_up_indicators"][0]["responsible"] == "Sivistysjohtaja"
     detailed = [c for m in record["matrix"] for c in m["cells"] if c.get("evidence")]

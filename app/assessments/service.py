@@ -176,31 +176,44 @@ def cell_problems(
     seen: set[tuple[str, str, str, str]] = set()
     for index, cell in enumerate(writes):
         key = (cell.alternative, cell.area, cell.group, cell.gender)
-        problem = shape.problem_with_key(*key)
-        if problem is None and key in seen:
-            problem = "the same cell is written twice"
-        if problem is None and not cell.clear and not scope.covers(cell.area, cell.group):
-            problem = "the cell is scoped out: change the scope to assess it"
-        if problem is None and cell.value is not None and cell.value not in shape.scale:
-            problem = f"value {cell.value} is not on the scale {sorted(shape.scale)}"
-        if problem is None and cell.horizon is not None and cell.horizon not in shape.horizons:
-            problem = f"unknown time horizon '{cell.horizon}'"
-        if (
-            problem is None
-            and cell.certainty is not None
-            and cell.certainty not in shape.certainties
-        ):
-            problem = f"unknown certainty '{cell.certainty}'"
+        found = _cell_problem(shape, scope, cell, key, seen)
         seen.add(key)
-        if problem is not None:
+        if found is not None:
+            field, problem = found
             problems.append(
                 {
                     "index": index,
                     "cell": dict(zip(("alternative", "area", "group", "gender"), key, strict=True)),
+                    "field": field,
                     "message": problem,
                 }
             )
     return problems
+
+
+def _cell_problem(
+    shape: MatrixShape,
+    scope: MatrixScope,
+    cell: CellWrite,
+    key: tuple[str, str, str, str],
+    seen: set[tuple[str, str, str, str]],
+) -> tuple[str, str] | None:
+    """The first reason one write does not fit, with the field it is about (`cell`: the key,
+    `scope`: the cell is scoped out)."""
+    problem = shape.problem_with_key(*key)
+    if problem is not None:
+        return "cell", problem
+    if key in seen:
+        return "cell", "the same cell is written twice"
+    if not cell.clear and not scope.covers(cell.area, cell.group):
+        return "scope", "the cell is scoped out: change the scope to assess it"
+    if cell.value is not None and cell.value not in shape.scale:
+        return "value", f"value {cell.value} is not on the scale {sorted(shape.scale)}"
+    if cell.horizon is not None and cell.horizon not in shape.horizons:
+        return "horizon", f"unknown time horizon '{cell.horizon}'"
+    if cell.certainty is not None and cell.certainty not in shape.certainties:
+        return "certainty", f"unknown certainty '{cell.certainty}'"
+    return None
 
 
 @dataclass(frozen=True)
@@ -318,7 +331,10 @@ def update_texts(
         and written["recommended_alternative"]
         not in {a.key for a in drafts.alternatives(session, draft.id)}
     ):
-        raise Unprocessable("recommended_alternative is not an alternative of the draft")
+        raise Unprocessable(
+            "recommended_alternative is not an alternative of the draft",
+            details=[{"field": "recommended_alternative"}],
+        )
     written = {k: v for k, v in written.items() if v is not None or k == "recommended_alternative"}
     if any(getattr(assessment, k) != v for k, v in written.items()):
         claim(session, assessment, expected_version, principal)

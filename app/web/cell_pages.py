@@ -142,13 +142,15 @@ def _field_of(loc: tuple[Any, ...]) -> str:
 
 
 def _problem_errors(exc: Unprocessable) -> Errors:
-    """The service's reason a cell does not fit, at the field it is about."""
+    """The service's reason the cell does not fit, in the page's words at its field."""
     details = exc.details if isinstance(exc.details, list) else []
     errors: Errors = {}
     for item in details:
-        message = str(item.get("message", "")) if isinstance(item, dict) else str(item)
-        name = next((f for f in ("horizon", "certainty") if f in message), "value")
-        errors.setdefault(name, []).append(FieldError("service", {"message": message}))
+        field = item.get("field") if isinstance(item, dict) else None
+        if field in ("value", "horizon", "certainty"):
+            errors.setdefault(str(field), []).append(FieldError("choice"))
+        elif field == "scope":
+            errors.setdefault("value", []).append(FieldError("cell_scoped_out"))
     return errors or service_errors(exc)
 
 

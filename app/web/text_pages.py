@@ -9,7 +9,7 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from app.assessments import service as assessments
-from app.core.errors import AppError, PreconditionFailed, Unprocessable
+from app.core.errors import AppError, PreconditionFailed
 from app.drafts import service as drafts
 from app.web.access import may_edit
 from app.web.draft_pages import FORM_ERRORS, service_errors
@@ -80,7 +80,8 @@ def _conflict(exc: PreconditionFailed, form: TextsForm) -> Errors:
 
 
 def _service_errors(exc: AppError) -> Errors:
-    if isinstance(exc, Unprocessable) and "recommended_alternative" in exc.message:
+    details = exc.details if isinstance(exc.details, list) else []
+    if any(isinstance(d, dict) and d.get("field") == "recommended_alternative" for d in details):
         return recommended_error()
     return service_errors(exc)
 

@@ -83,9 +83,13 @@ def test_a_value_outside_the_scale_gives_422_at_the_field(
     draft_id, _ = started_matrix(browser, people.preparer)
     url = URL.format(draft_id)
     page = browser.get(url, params=KEY).text
-    refused = browser.post(url, data=_base(page) | FILLED | {"value": "9", "horizon": "x"})
+    refused = browser.post(url, data=_base(page) | FILLED | {"value": "9"})
     assert refused.status_code == 422
-    assert 'href="#f-value"' in refused.text
+    assert 'href="#f-value">Arvio: Valitse jokin vaihtoehdoista.</a>' in refused.text
+    assert 'id="value-error"' in refused.text
+    horizon = browser.post(url, data=_base(page) | FILLED | {"horizon": "x"})
+    assert horizon.status_code == 422
+    assert 'href="#f-horizon">Aikajänne: Valitse jokin vaihtoehdoista.</a>' in horizon.text
     assert "Kuljetusselvitys 2026." in refused.text
     assert "Kuljetusselvitys 2026." not in browser.get(url, params=KEY).text
 
@@ -109,3 +113,24 @@ def test_a_conflict_names_the_writer_and_keeps_the_values(
     assert "Oma näyttöni." in stale.text
     again = browser.post(url, data=_base(stale.text) | FILLED | {"evidence": "Oma näyttöni."})
     assert again.status_code == 303
+
+
+def test_a_scoped_out_cell_is_refused_in_words(browser: TestClient, people: World) -> None:
+    draft_id, _ = started_matrix(browser, people.preparer)
+    scope_url = f"/drafts/{draft_id}/assessment/scope"
+    scope = browser.get(scope_url).text
+    chosen = {
+        "csrf_token": hidden(scope, "csrf_token"),
+        "version": hidden(scope, "version"),
+        "area": "mental_health",
+        "group": "children_0_6",
+        "reason": "Vain mielenterveys.",
+        "action": "save",
+    }
+    assert browser.post(scope_url, data=chosen).status_code == 303
+    url = URL.format(draft_id)
+    page = browser.get(url, params=KEY).text
+    assert "Solu on rajattu arvioinnin ulkopuolelle, eikä sitä voi arvioida." in page
+    refused = browser.post(url, data=_base(page) | FILLED)
+    assert refused.status_code == 422
+    assert "Solu on rajattu arvioinnin ulkopuolelle. Muuta rajausta" in refused.text

@@ -139,3 +139,4 @@ def test_cells_changed_since_the_reviewers_signoff_are_marked(
     assert after.count("cell-changed") == 1
     assert "Muuttunut hyväksyntäsi jälkeen" in after
     assert "muuttunut yksi solu" in after
+    assert '<span class="count changed">muuttunut: 1</span>' in after

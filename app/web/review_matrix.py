@@ -14,6 +14,7 @@ from app.drafts.models import DecisionDraft
 from app.reviews import service as reviews
 from app.reviews.models import SignOff
 from app.templates import service as templates
+from app.templates.definition import TemplateDefinition
 from app.web.comment_threads import Thread
 from app.web.matrix import CellKey, labels_for
 from app.web.matrix_view import MatrixView, build_matrix
@@ -41,6 +42,7 @@ class ReviewMatrix:
     since: SignOff | None
     changed_parts: list[str] = field(default_factory=list)
     changed_elsewhere: int = 0
+    details: dict[CellKey, list[tuple[str, str]]] = field(default_factory=dict)
 
 
 def _cell_key(thread: Thread) -> CellKey | None:
@@ -73,12 +75,8 @@ def review_matrix(
     except NotFound:
         return None
     t = translator(web.lang)
-    labels = labels_for(
-        templates.definition_of(av.template),
-        drafts.alternatives(web.session, draft.id),
-        web.lang,
-        t,
-    )
+    definition = templates.definition_of(av.template)
+    labels = labels_for(definition, drafts.alternatives(web.session, draft.id), web.lang, t)
     by_cell: dict[CellKey, list[Thread]] = {}
     for thread in threads:
         key = _cell_key(thread)
@@ -118,4 +116,28 @@ def review_matrix(
         since=since,
         changed_parts=parts,
         changed_elsewhere=sum(1 for k in changed if k[:2] != here),
+        details=_details(av, definition, web.lang, here),
     )
+
+
+def _details(
+    av: assessments.AssessmentView, definition: TemplateDefinition, lang: str, here: tuple[str, str]
+) -> dict[CellKey, list[tuple[str, str]]]:
+    """Per cell of the page shown: its time horizon, certainty, evidence and mitigation."""
+    t = translator(lang)
+    horizons = {h.key: h.name.text(lang) for h in definition.horizons}
+    certainties = {c.key: c.name.text(lang) for c in definition.certainty_levels}
+    found = {}
+    for c in av.cells:
+        if (c.alternative, c.area) != here:
+            continue
+        rows = [
+            (t("cell.horizon"), horizons.get(c.horizon or "", c.horizon or "")),
+            (t("cell.certainty"), certainties.get(c.certainty or "", c.certainty or "")),
+            (t("cell.evidence"), c.evidence),
+            (t("cell.mitigation"), c.mitigation),
+        ]
+        shown = [(label, text) for label, text in rows if text]
+        if shown:
+            found[(c.alternative, c.area, c.grp, c.gender)] = shown
+    return found

@@ -140,3 +140,29 @@ def test_cells_changed_since_the_reviewers_signoff_are_marked(
     assert "Muuttunut hyväksyntäsi jälkeen" in after
     assert "muuttunut yksi solu" in after
     assert '<span class="count changed">muuttunut: 1</span>' in after
+
+
+def test_the_review_matrix_shows_each_cells_details(
+    expert: TestClient, api: TestClient, people: World
+) -> None:
+    draft = in_review(api, people, "iva")
+    cell = _first_cell(api, people, draft["id"])
+    keys = {k: cell[k] for k in ("alternative", "area", "group", "gender")}
+    detailed = keys | {
+        "value": 1,
+        "justification": "Paranee.",
+        "horizon": "long",
+        "certainty": "high",
+        "evidence": "Kouluterveyskysely.",
+        "mitigation": "Seuranta.",
+    }
+    assert write(api, people.expert, draft["id"], cell["version"], [detailed]).status_code == 200
+    page = expert.get(
+        f"/drafts/{draft['id']}/review",
+        params={"alternative": keys["alternative"], "area": keys["area"]},
+    ).text
+    matrix = page[page.index('id="review-matrix"') : page.index('id="requirements-title"')]
+    assert "<dt>Aikajänne</dt><dd>Pitkä aikaväli</dd>" in matrix
+    assert "<dt>Arvion varmuus</dt><dd>Varma</dd>" in matrix
+    assert "<dt>Näyttö</dt><dd>Kouluterveyskysely.</dd>" in matrix
+    assert "<dt>Lieventäminen</dt><dd>Seuranta.</dd>" in matrix

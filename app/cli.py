@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -15,6 +14,7 @@ from app.auth.principal import SYSTEM
 from app.core import migrations
 from app.core.config import get_settings
 from app.core.db import transaction
+from app.integrations.supervisor import EXIT_LOCKED, Supervisor, WorkerLocked
 from app.organisations import clients as org_clients
 from app.organisations import service as org_service
 from app.organisations.models import OrganisationKind, Role
@@ -24,6 +24,7 @@ from app.organisations.schemas import (
     OrganisationCreate,
     UserCreate,
 )
+from app.reports.cli import app as reports_app
 
 app = typer.Typer(help="Ennakko: ex-ante impact assessment workflow service.", no_args_is_help=True)
 org_app = typer.Typer(help="Manage organisations (tenants).", no_args_is_help=True)
@@ -34,6 +35,7 @@ app.add_typer(org_app, name="org")
 app.add_typer(user_app, name="user")
 app.add_typer(client_app, name="client")
 app.add_typer(audit_app, name="audit")
+app.add_typer(reports_app, name="reports")
 
 
 @app.command()
@@ -69,12 +71,16 @@ def worker(
 
     settings = get_settings()
     configure_logging(settings.log_level)
-    done = run_worker(
-        settings,
-        once=once,
-        batch=batch,
-        poll_seconds=poll_seconds or settings.worker_poll_seconds,
-    )
+    try:
+        done = run_worker(
+            settings,
+            once=once,
+            batch=batch,
+            poll_seconds=poll_seconds or settings.worker_poll_seconds,
+        )
+    except WorkerLocked as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(EXIT_LOCKED) from None
     if once:
         typer.echo(f"{done} deliveries attempted")
 
@@ -88,20 +94,20 @@ def run_all(
     host: Annotated[str, typer.Option(help="Address to bind")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
 ) -> None:
-    """Serve the API and run the delivery worker beside it; Ctrl-C or SIGTERM stops both."""
+    """Serve the API and keep one delivery worker running beside it (restarted if it dies).
+
+    Ctrl-C or SIGTERM stops both; a worker whose run-all is gone stops itself.
+    """
     import signal
 
     # uvicorn re-raises the signal it stopped on; as an exception it reaches `finally`.
     signal.signal(signal.SIGTERM, _exit_on_signal)
-    worker_process = subprocess.Popen([sys.executable, "-m", "app.cli", "worker"])
+    supervisor = Supervisor([sys.executable, "-m", "app.cli", "worker"])
+    supervisor.start()
     try:
         serve(host=host, port=port, workers=1, proxy_headers=False)
     finally:
-        worker_process.terminate()
-        try:
-            worker_process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            worker_process.kill()
+        supervisor.stop()
 
 
 @app.command()
@@ -237,7 +243,8 @@ def templates_validate(
 ) -> None:
     """Report every problem in template files, with its path; exits 1 if any."""
     from app.templates.service import SHIPPED_DIR
-    from app.templates.validation import validate_template_file
+    from app.templates.validation import load_template_file, validate_template_file
+    from app.templates.vocabulary import unmapped_notes
 
     files: list[Path] = []
     for item in path or [SHIPPED_DIR]:
@@ -248,6 +255,9 @@ def templates_validate(
         failed += bool(issues)
         for issue in issues:
             typer.echo(f"{file}: {issue}", err=True)
+        if not issues:
+            for note in unmapped_notes(load_template_file(file)):
+                typer.echo(f"{file}: {note}")
     typer.echo(f"{len(files) - failed} of {len(files)} templates valid")
     if failed or not files:
         raise typer.Exit(1)

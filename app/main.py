@@ -35,8 +35,10 @@ from app.integrations.case_router import router as case_system_router
 from app.integrations.router import router as integrations_router
 from app.meetings.router import router as meetings_router
 from app.organisations.router import router as organisations_router
+from app.reports.router import router as reports_router
 from app.reviews.router import router as reviews_router
 from app.templates.router import router as templates_router
+from app.translations.router import router as translations_router
 from app.web import mount_static
 from app.web import router as web_router
 from app.web.errors import install_page_errors
@@ -48,12 +50,14 @@ API_ROUTERS = (
     drafts_router,
     assessments_router,
     reviews_router,
+    translations_router,
     annexes_router,
     meetings_router,
     templates_router,
     audit_router,
     integrations_router,
     case_system_router,
+    reports_router,
 )
 
 

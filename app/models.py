@@ -13,11 +13,14 @@ from app.integrations.models import (
     RecordPush,
     WebhookDelivery,
     WebhookSubscription,
+    WorkerHeartbeat,
 )
 from app.meetings.models import MeetingItem
 from app.organisations.models import ApiClient, Membership, Organisation, User
+from app.reports.models import ReportApproval, ReportCell
 from app.reviews.models import Comment, SignOff
 from app.templates.models import AssessmentTemplate
+from app.translations.models import ContentTranslation
 from app.workflow.models import PolicyRecord
 
 __all__ = [
@@ -31,6 +34,7 @@ __all__ = [
     "AuditHead",
     "CaseSystemEndpoint",
     "Comment",
+    "ContentTranslation",
     "DecisionDraft",
     "DeliveryAttempt",
     "DraftAlternative",
@@ -43,9 +47,12 @@ __all__ = [
     "OutboxEvent",
     "PolicyRecord",
     "RecordPush",
+    "ReportApproval",
+    "ReportCell",
     "Screening",
     "SignOff",
     "User",
     "WebhookDelivery",
     "WebhookSubscription",
+    "WorkerHeartbeat",
 ]

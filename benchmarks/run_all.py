@@ -43,6 +43,7 @@ SCENARIOS = (
         takes_database_url=False,
     ),
     Scenario("webhooks", "benchmarks.bench_webhooks"),
+    Scenario("reports", "benchmarks.bench_reports"),
 )
 
 

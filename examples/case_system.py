@@ -33,7 +33,7 @@ from typing import Any
 import httpx
 
 BASE = os.environ.get("ENNAKKO_URL", "http://127.0.0.1:8000")
-CLIENT_ID = os.environ.get("CLIENT_ID", "casesystem-vaasa")
+CLIENT_ID = os.environ.get("CLIENT_ID", "vaasa.casesystem")
 CLIENT_SECRET = os.environ.get("CLIENT_SECRET", "demo-client-secret-vaasa")
 EXPERT_EMAIL = os.environ.get("EXPERT_EMAIL", "asiantuntija@vaasa.demo.ennakko.fi")
 EXPERT_PASSWORD = os.environ.get("EXPERT_PASSWORD", "ennakko-demo-2026")

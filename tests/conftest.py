@@ -20,6 +20,9 @@ os.environ["ENNAKKO_ENVIRONMENT"] = "test"
 os.environ["ENNAKKO_WEB_SESSION_SECRET"] = secrets.token_urlsafe(32)
 os.environ["ENNAKKO_DATA_DIR"] = str(_TMP)
 os.environ["ENNAKKO_LOG_LEVEL"] = "WARNING"
+# Tests run no delivery worker: deliveries another test left due must not make /readyz 503
+# in a later test (the test of stalled deliveries backdates its own delivery past this).
+os.environ["ENNAKKO_WORKER_STALL_SECONDS"] = "3600"
 
 from collections.abc import Iterator  # noqa: E402
 

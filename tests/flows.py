@@ -121,3 +121,37 @@ def all_cells(
         }
         for k in definition.cell_keys([a["key"] for a in draft["alternatives"]])
     ]
+
+
+def translations(client: TestClient, person: Person, draft_id: str, lang: str = "sv") -> Any:
+    return client.get(f"/api/v1/drafts/{draft_id}/translations/{lang}", headers=person.headers)
+
+
+def translate(
+    client: TestClient, person: Person, draft_id: str, texts: dict[str, str], lang: str = "sv"
+) -> Any:
+    """Save `texts` (by path) in `lang` on the translations the caller reads first."""
+    etag = translations(client, person, draft_id, lang).headers["etag"]
+    return client.put(
+        f"/api/v1/drafts/{draft_id}/translations/{lang}",
+        json={"texts": texts},
+        headers=person.headers | {"If-Match": etag},
+    )
+
+
+def translate_all(client: TestClient, person: Person, draft_id: str, lang: str = "sv") -> None:
+    """Give every text of the draft that is not translated yet a `lang` version."""
+    read = translations(client, person, draft_id, lang)
+    assert read.status_code == 200, read.text
+    texts = {
+        item["path"]: f"{SWEDISH_PREFIX}{item['source']}"
+        for item in read.json()["items"]
+        if item["state"] != "done"
+    }
+    if texts:
+        saved = translate(client, person, draft_id, texts, lang)
+        assert saved.status_code == 200, saved.text
+        assert saved.json()["missing"] == saved.json()["outdated"] == 0
+
+
+SWEDISH_PREFIX = "På svenska: "

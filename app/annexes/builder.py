@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -15,7 +15,10 @@ from app.core.i18n import translate
 from app.drafts.models import DecisionDraft, DraftAlternative
 from app.organisations.models import Organisation
 from app.reviews.service import RequirementState
-from app.templates.definition import ALL_GENDERS, TemplateDefinition
+from app.templates.definition import TemplateDefinition
+from app.templates.elements import ALL_GENDERS
+from app.translations import paths
+from app.translations.localise import Localiser
 
 # The annex summarises the proposal and background; the decision document has them whole.
 SUMMARY_CHARS = 1500
@@ -39,6 +42,8 @@ class AnnexSources:
     requirements: Sequence[RequirementState]
     issued_at: datetime
     scope: MatrixScope = EVERYTHING
+    # current translations by language and path (app.translations)
+    translations: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
 
 def _text(value: str | None, fallback: str = "—") -> str:
@@ -62,15 +67,16 @@ def _abridged(value: str | None, limit: int = SUMMARY_CHARS) -> tuple[str | None
     return head[: cut if cut > 0 else limit].rstrip() + " …", True
 
 
-def _text_language(draft: DecisionDraft, lang: str) -> str | None:
-    """The draft's first language, the one its texts are written in, when it is not `lang`."""
-    written = draft.languages[0] if draft.languages else None
-    return written if written in ("fi", "sv", "en") and written != lang else None
+def _localiser(src: AnnexSources, lang: str) -> Localiser:
+    """Each text in `lang` when translated from its current source, else as written."""
+    written = src.draft.languages[0] if src.draft.languages else lang
+    current = src.translations.get(lang, {})
+    return Localiser(source_lang=written, lang=lang, current=current)
 
 
-def _proposal(draft: DecisionDraft) -> r.Proposal:
-    text, cut_text = _abridged(draft.proposal)
-    background, cut_background = _abridged(draft.background)
+def _proposal(draft: DecisionDraft, say: Localiser) -> r.Proposal:
+    text, cut_text = _abridged(say.say(paths.PROPOSAL, draft.proposal))
+    background, cut_background = _abridged(say.say(paths.BACKGROUND, draft.background))
     return r.Proposal(text=text, background=background, abridged=cut_text or cut_background)
 
 
@@ -85,7 +91,7 @@ def _answer(option: str) -> tuple[str, bool]:
     return "yes", True
 
 
-def _screening(src: AnnexSources, lang: str) -> r.Screening:
+def _screening(src: AnnexSources, lang: str, say: Localiser) -> r.Screening:
     answers = []
     for question in (
         src.screening_template.screening.questions if src.screening_template.screening else ()
@@ -104,12 +110,12 @@ def _screening(src: AnnexSources, lang: str) -> r.Screening:
         )
     return r.Screening(
         outcome=src.screening.outcome.value,
-        reason=_text(src.screening.reason),
+        reason=_text(say.say(paths.SCREENING_REASON, src.screening.reason)),
         answers=answers,
     )
 
 
-def _identification(src: AnnexSources, lang: str) -> r.Identification:
+def _identification(src: AnnexSources, lang: str, say: Localiser) -> r.Identification:
     org, draft = src.organisation, src.draft
     template = src.template or src.screening_template
     name = org.name_sv if lang == "sv" and org.name_sv else org.name
@@ -117,13 +123,13 @@ def _identification(src: AnnexSources, lang: str) -> r.Identification:
     return r.Identification(
         organisation_name=_text(name),
         organisation_logo_png=org.records_settings.get("logo_png_base64"),
-        title=_text(draft.title),
+        title=_text(say.say(paths.TITLE, draft.title)),
         case=r.CaseRef(
             id=_text(case_id),
             label=_text(draft.external_label or case_id),
             system=_text(draft.external_system or r.INTERNAL_SYSTEM),
         ),
-        decision_body=_text(draft.decision_body),
+        decision_body=_text(say.say(paths.DECISION_BODY, draft.decision_body)),
         meeting_date=draft.meeting_date,
         preparer=_text(src.preparer_name),
         presenting_official=_long(draft.presenting_official),
@@ -199,8 +205,9 @@ def _dimensions(src: AnnexSources, lang: str) -> dict[str, Any]:
     }
 
 
-def _cell(c: AssessmentCell) -> r.Cell:
+def _cell(c: AssessmentCell, say: Localiser) -> r.Cell:
     status = "cannot_assess" if c.cannot_assess else "assessed"
+    where = (c.alternative, c.area, c.grp, c.gender)
     return r.Cell(
         area=c.area,
         group=c.grp,
@@ -209,13 +216,13 @@ def _cell(c: AssessmentCell) -> r.Cell:
         value=c.value if status == "assessed" else None,
         horizon=c.horizon,
         certainty=c.certainty,
-        justification=_long(c.justification),
-        evidence=_long(c.evidence),
-        mitigation=_long(c.mitigation),
+        justification=_long(say.say(paths.cell(*where, "justification"), c.justification)),
+        evidence=_long(say.say(paths.cell(*where, "evidence"), c.evidence)),
+        mitigation=_long(say.say(paths.cell(*where, "mitigation"), c.mitigation)),
     )
 
 
-def _matrix(src: AnnexSources) -> list[r.AlternativeMatrix]:
+def _matrix(src: AnnexSources, say: Localiser) -> list[r.AlternativeMatrix]:
     """The cells in scope per alternative (what is stored for scoped-out cells is not shown)."""
     if src.shape is None:
         return []
@@ -224,7 +231,9 @@ def _matrix(src: AnnexSources) -> list[r.AlternativeMatrix]:
         r.AlternativeMatrix(
             alternative=alt,
             cells=[
-                _cell(c) for c in src.cells if c.alternative == alt and scope.covers(c.area, c.grp)
+                _cell(c, say)
+                for c in src.cells
+                if c.alternative == alt and scope.covers(c.area, c.grp)
             ],
         )
         for alt in src.shape.alternatives
@@ -282,16 +291,18 @@ def _summary_and_findings(src: AnnexSources) -> dict[str, Any]:
     }
 
 
-def _texts(a: Assessment | None) -> dict[str, Any]:
+def _texts(a: Assessment | None, say: Localiser) -> dict[str, Any]:
     if a is None:
         return {}
     return {
         "comparison": r.Comparison(
-            text=_long(a.comparison), recommended_alternative=a.recommended_alternative
+            text=_long(say.say(paths.assessment("comparison"), a.comparison)),
+            recommended_alternative=a.recommended_alternative,
         ),
-        "mitigation": _long(a.mitigation),
+        "mitigation": _long(say.say(paths.assessment("mitigation"), a.mitigation)),
         "participation": r.Participation(
-            description=_long(a.participation), statements=[r.Statement(**s) for s in a.statements]
+            description=_long(say.say(paths.assessment("participation"), a.participation)),
+            statements=[r.Statement(**s) for s in a.statements],
         ),
         "data_sources": [r.DataSource(**d) for d in a.sources],
         "follow_up_indicators": [r.Indicator(**i) for i in a.indicators],
@@ -314,33 +325,43 @@ def approvals(requirements: Sequence[RequirementState]) -> list[r.Approval]:
     ]
 
 
+def _alternatives(src: AnnexSources, say: Localiser) -> list[r.Alternative]:
+    return [
+        r.Alternative(
+            key=a.key,
+            name=_text(say.say(paths.alternative(a.key, "name"), a.name)),
+            description=_long(say.say(paths.alternative(a.key, "description"), a.description)),
+            is_status_quo=a.is_status_quo,
+        )
+        for a in src.alternatives
+    ]
+
+
 def build_record(src: AnnexSources, lang: str) -> r.AnnexRecord:
-    """The annex record in `lang` (names from the templates, the organisation's name in sv)."""
+    """The annex record in `lang` (names from the templates, the organisation's name in sv,
+    people's texts translated where a current translation exists, the rest as written)."""
+    say = _localiser(src, lang)
+    people = {
+        "identification": _identification(src, lang, say),
+        "proposal": _proposal(src.draft, say),
+        "screening": _screening(src, lang, say),
+        "alternatives": _alternatives(src, say),
+        "matrix": _matrix(src, say),
+        **_texts(src.assessment, say),
+    }
     return r.AnnexRecord(
         schema_version=r.SCHEMA_ID,
         language=lang,
-        identification=_identification(src, lang),
         records_management=_records(src.organisation),
         draft_version=src.draft.version,
         content_hash=src.draft.content_hash,
-        proposal=_proposal(src.draft),
-        text_language=_text_language(src.draft, lang),
-        screening=_screening(src, lang),
-        alternatives=[
-            r.Alternative(
-                key=a.key,
-                name=_text(a.name),
-                description=_long(a.description),
-                is_status_quo=a.is_status_quo,
-            )
-            for a in src.alternatives
-        ],
+        text_language=say.fallback_lang,
+        untranslated=say.untranslated,
         scale=_scale(src.template, lang),
         scoping=_scoping(src),
-        matrix=_matrix(src),
         approvals=approvals(src.requirements),
         issued_at=src.issued_at,
+        **people,
         **_dimensions(src, lang),
         **_summary_and_findings(src),
-        **_texts(src.assessment),
     )

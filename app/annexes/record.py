@@ -318,8 +318,16 @@ class AnnexRecord(_Model):
     proposal: Proposal = Proposal()
     text_language: Lang | None = Field(
         None,
-        description="The language the texts people wrote are in, when it is not the annex's "
-        "(they are shown as written and marked with that language)",
+        description="The language the texts people wrote are in, when some are shown in it "
+        "rather than in the annex's language (they are marked with that language)",
+    )
+    untranslated: list[Annotated[str, StringConstraints(min_length=1, max_length=300)]] | None = (
+        Field(
+            None,
+            description="The texts (by path, e.g. `title`, `alternative/reform/name`) shown in "
+            "text_language because they have no current translation; absent in records made "
+            "before translations, where every text people wrote is in text_language",
+        )
     )
     screening: Screening
     alternatives: list[Alternative] = []

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from fastapi import APIRouter, Header, Query, Request, Response
+from starlette.convertors import Convertor, register_url_convertor
 
 from app.annexes import service
 from app.annexes.models import Annex, AnnexFile
@@ -18,6 +19,22 @@ from app.core.middleware import ANNEX_FILE_CSP
 
 router = APIRouter(prefix="/api/v1", tags=["annexes"], route_class=CapturingRoute)
 Format = Literal["pdf", "html", "json", "zip"]
+
+
+class _FormatConvertor(Convertor[str]):
+    """Only a format that exists makes a file URL: `/annexes/{id}.docx` names no file (404),
+    it is not a malformed request (422)."""
+
+    regex = "|".join(get_args(Format))
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("annex_format", _FormatConvertor())
 FILE_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
         "content": {t.split(";")[0]: {} for t in service.MEDIA_TYPES.values()},
@@ -136,7 +153,7 @@ def _file_response(file: AnnexFile, if_none_match: str | None) -> Response:
 
 
 @router.get(
-    "/annexes/{annex_id}.{fmt}",
+    "/annexes/{annex_id}.{fmt:annex_format}",
     summary="Download an annex file",
     response_class=Response,
     responses=FILE_RESPONSES,

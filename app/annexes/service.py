@@ -30,6 +30,7 @@ from app.organisations import service as organisations
 from app.organisations.models import Organisation
 from app.reviews import service as reviews
 from app.templates import service as templates
+from app.translations import service as translations
 from app.workflow import changes, machine
 from app.workflow.changes import Entity
 from app.workflow.states import DraftStatus
@@ -70,6 +71,7 @@ def _sources(session: Session, draft: DecisionDraft) -> AnnexSources:
         requirements=reviews.requirement_states(session, draft, policy),
         issued_at=utcnow(),
         scope=view.scope if view else EVERYTHING,
+        translations=translations.current_texts(session, draft),
     )
 
 

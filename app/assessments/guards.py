@@ -13,7 +13,7 @@ from app.assessments.summary import Summary
 from app.auth.principal import Principal
 from app.workflow import guards, listeners
 from app.workflow.guards import GuardContext
-from app.workflow.listeners import ContentScope
+from app.workflow.listeners import ContentScope, Loaded
 from app.workflow.states import Subject
 
 
@@ -66,7 +66,11 @@ def _justifications_present(ctx: GuardContext) -> str | None:
 
 
 def _content_changed(
-    session: Session, draft: Subject, _actor: Principal, scopes: frozenset[ContentScope]
+    session: Session,
+    draft: Subject,
+    _actor: Principal,
+    scopes: frozenset[ContentScope],
+    _loaded: Loaded,
 ) -> None:
     """New alternatives change the matrix, so the assessment gets a new version too."""
     if "alternatives" not in scopes:

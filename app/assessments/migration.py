@@ -9,7 +9,9 @@ from sqlmodel import Session
 
 from app.assessments import repository as repo
 from app.assessments.matrix import shape_for
+from app.assessments.models import Assessment
 from app.assessments.service import AssessmentView, claim, editable, entity_of, view_of
+from app.assessments.shape import MatrixShape
 from app.auth.principal import Principal
 from app.core.errors import Unprocessable
 from app.drafts import service as drafts
@@ -49,6 +51,31 @@ def migrate(
         )
     claim(session, assessment, expected_version, principal)
     shape = shape_for(target, drafts.alternatives(session, draft.id))
+    not_carried = _drop_cells_that_do_not_fit(session, assessment, shape)
+    assessment.template_id = target.id
+    session.add(assessment)
+    session.flush()
+    view = view_of(session, draft, assessment)
+    changes.record(
+        session,
+        actor=principal,
+        draft=draft,
+        action="assessment.template_migrated",
+        entity=entity_of(assessment),
+        data={
+            "from": f"{current.key}@{current.version}",
+            "to": f"{target.key}@{target.version}",
+            "not_carried": not_carried,
+        },
+        changed={"template", "cells"},
+    )
+    return Migration(view, len(view.cells), not_carried)
+
+
+def _drop_cells_that_do_not_fit(
+    session: Session, assessment: Assessment, shape: MatrixShape
+) -> list[dict[str, Any]]:
+    """Delete the cells the new matrix has no place or scale value for; what each one held."""
     not_carried = []
     for cell in repo.cells(session, assessment.id):
         key = (cell.alternative, cell.area, cell.grp, cell.gender)
@@ -69,21 +96,4 @@ def migrate(
                 }
             )
             session.delete(cell)
-    assessment.template_id = target.id
-    session.add(assessment)
-    session.flush()
-    view = view_of(session, draft, assessment)
-    changes.record(
-        session,
-        actor=principal,
-        draft=draft,
-        action="assessment.template_migrated",
-        entity=entity_of(assessment),
-        data={
-            "from": f"{current.key}@{current.version}",
-            "to": f"{target.key}@{target.version}",
-            "not_carried": not_carried,
-        },
-        changed={"template", "cells"},
-    )
-    return Migration(view, len(view.cells), not_carried)
+    return not_carried

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlmodel import Session
@@ -26,6 +27,22 @@ class ScreeningResult:
     screening: Screening
     matched_rule: str | None
     suggestions: list[AssessmentTemplate]
+
+
+def _fill(
+    screening: Screening,
+    template_id: str,
+    data: ScreeningIn,
+    computed: ScreeningOutcome,
+    outcome: ScreeningOutcome,
+    suggestions: Sequence[AssessmentTemplate],
+    principal: Principal,
+) -> None:
+    """The answers, both outcomes, the reason, the suggested matrices and who screened."""
+    screening.template_id, screening.answers = template_id, dict(data.answers)
+    screening.computed_outcome, screening.outcome, screening.reason = computed, outcome, data.reason
+    screening.suggested_templates = [t.id for t in suggestions]
+    screening.screened_by, screening.screened_at = principal.name, utcnow()
 
 
 def record_screening(
@@ -64,10 +81,7 @@ def record_screening(
         suggested_templates=[],
         screened_by="",
     )
-    screening.template_id, screening.answers = template.id, dict(data.answers)
-    screening.computed_outcome, screening.outcome, screening.reason = computed, outcome, data.reason
-    screening.suggested_templates = [t.id for t in suggestions]
-    screening.screened_by, screening.screened_at = principal.name, utcnow()
+    _fill(screening, template.id, data, computed, outcome, suggestions, principal)
     if draft.status is DraftStatus.draft:
         draft.status = DraftStatus.screening
     session.add_all([screening, draft])

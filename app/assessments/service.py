@@ -28,11 +28,12 @@ from app.core.errors import InvalidState, NotFound, Unprocessable
 from app.core.versioning import check_version
 from app.core.versioning import claim as claim_next_version
 from app.drafts import service as drafts
-from app.drafts.models import DecisionDraft
+from app.drafts.models import DecisionDraft, DraftAlternative
 from app.templates import service as templates
 from app.templates.models import AssessmentTemplate
 from app.workflow import changes, machine
 from app.workflow.changes import Entity
+from app.workflow.listeners import Loaded
 from app.workflow.policy import Part
 from app.workflow.states import DraftStatus, Subject
 
@@ -44,6 +45,8 @@ class AssessmentView:
     shape: MatrixShape
     cells: Sequence[AssessmentCell]
     scope: MatrixScope = EVERYTHING
+    # The draft's alternatives the shape was made from (None: the view was made without them).
+    alternatives: tuple[DraftAlternative, ...] | None = None
 
 
 def scope_of(assessment: Assessment) -> MatrixScope:
@@ -57,14 +60,17 @@ def scope_of(assessment: Assessment) -> MatrixScope:
 
 def view_of(session: Session, draft: Subject, assessment: Assessment) -> AssessmentView:
     template = templates.get_any(session, assessment.template_id)
-    shape = shape_for(template, drafts.alternatives(session, draft.id))
+    alternatives = tuple(drafts.alternatives(session, draft.id))
+    shape = shape_for(template, alternatives)
     valid = set(shape.cell_keys())
     cells = [
         c
         for c in repo.cells(session, assessment.id)
         if (c.alternative, c.area, c.grp, c.gender) in valid
     ]
-    return AssessmentView(assessment, template, shape, cells, scope_of(assessment))
+    return AssessmentView(
+        assessment, template, shape, cells, scope_of(assessment), alternatives=alternatives
+    )
 
 
 def start_assessment(
@@ -228,6 +234,28 @@ def apply_writes(
             "Some cells do not fit the matrix; nothing was written", details=problems
         )
     claim(session, assessment, assessment.version, principal)
+    written = _store_cells(session, assessment, writes, principal)
+    session.add(assessment)
+    session.flush()
+    changes.record(
+        session,
+        actor=principal,
+        draft=draft,
+        action=action,
+        entity=entity_of(assessment),
+        data=data,
+        event="assessment.updated",
+        resource=Entity("assessment", draft.id, assessment.version),
+        changed={"cells"},
+        loaded=Loaded(assessment, view.template, view.alternatives),
+    )
+    return CellsWritten(assessment, written)
+
+
+def _store_cells(
+    session: Session, assessment: Assessment, writes: Sequence[CellWrite], principal: Principal
+) -> list[AssessmentCell]:
+    """Insert, update or clear each cell (one query for the existing ones); the rows kept."""
     keys = [(c.alternative, c.area, c.group, c.gender) for c in writes]
     existing = repo.cells_with_keys(session, assessment.id, keys)
     now = utcnow()
@@ -251,20 +279,7 @@ def apply_writes(
         row.mitigation, row.updated_at, row.updated_by = cell.mitigation, now, principal.name
         session.add(row)
         written.append(row)
-    session.add(assessment)
-    session.flush()
-    changes.record(
-        session,
-        actor=principal,
-        draft=draft,
-        action=action,
-        entity=entity_of(assessment),
-        data=data,
-        event="assessment.updated",
-        resource=Entity("assessment", draft.id, assessment.version),
-        changed={"cells"},
-    )
-    return CellsWritten(assessment, written)
+    return written
 
 
 def update_texts(

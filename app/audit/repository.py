@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from sqlmodel import Session, col, select
 
 from app.audit.models import AuditEntry
+from app.organisations.models import Organisation
 
 
 def entries_for_organisation(
@@ -24,3 +25,7 @@ def entries_for_entities(session: Session, entity_ids: Sequence[str]) -> Sequenc
         .where(col(AuditEntry.entity_id).in_(entity_ids))
         .order_by(col(AuditEntry.seq))
     ).all()
+
+
+def organisation_exists(session: Session, organisation_id: str) -> bool:
+    return session.get(Organisation, organisation_id) is not None

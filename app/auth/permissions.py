@@ -33,6 +33,7 @@ class Scope(StrEnum):
     annexes_write = "annexes:write"
     webhooks_manage = "webhooks:manage"
     templates_read = "templates:read"
+    reports_read = "reports:read"
 
 
 class PeopleScope(StrEnum):
@@ -57,6 +58,10 @@ SCOPE_DESCRIPTIONS: dict[str, str] = {
     Scope.annexes_write: "Issue annexes and answer record pushes",
     Scope.webhooks_manage: "Manage webhook subscriptions and deliveries",
     Scope.templates_read: "Read assessment templates",
+    Scope.reports_read: (
+        "Read the coverage register and the impact ledger of the client's organisation "
+        "(a region's client: its members' aggregates)"
+    ),
     PeopleScope.templates_write: "People only (admins, experts): manage templates",
     PeopleScope.users_read: "People only (any role): read the people of an organisation",
     PeopleScope.organisations_admin: "People only (admins): people, clients, policy, case system",
@@ -85,6 +90,8 @@ ANSWER_PUSHES = Permission.of(Role.admin, scope=Scope.annexes_write)
 MANAGE_WEBHOOKS = Permission.of(Role.admin, scope=Scope.webhooks_manage)
 READ_PEOPLE = Permission.of(*ANY_ROLE, scope=PeopleScope.users_read)
 ADMINISTER = Permission.of(Role.admin, scope=PeopleScope.organisations_admin)
+# welfare coordinators are HYTE experts; administrators answer for the organisation's reporting
+READ_REPORTS = Permission.of(Role.expert, Role.admin, scope=Scope.reports_read)
 OPERATE = Permission.of(scope=PeopleScope.platform_operate)
 """Platform operators (superusers) only."""
 

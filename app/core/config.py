@@ -95,6 +95,8 @@ class Settings(BaseSettings):
     # How long a claimed delivery belongs to one worker; kept well above the timeout.
     webhook_lease_seconds: float = Field(default=60.0, gt=0)
     worker_poll_seconds: float = Field(default=0.5, gt=0)
+    # /readyz answers 503 when a delivery has waited this long and no worker has beaten as long.
+    worker_stall_seconds: float = Field(default=60.0, ge=1)
 
     web_session_secret: str = "development"  # noqa: S105 (refused outside development)
     # Where the accessibility statement sends feedback: an e-mail address or an https:// form.

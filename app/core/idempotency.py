@@ -10,7 +10,7 @@ uncompressed response in that row. So a key is spent exactly when the work commi
 - a crash before commit rolls the claim back with the work, so a retry runs afresh;
 - a concurrent duplicate waits on the claim (the unique key on PostgreSQL, the writer lock
   on SQLite) and then replays; only if it waits longer than `CLAIM_WAIT` does it get 409;
-- a refused request (an error status) commits nothing and spends no key.
+- a refused request (an error status) spends no key, whether it raised or answered.
 """
 
 from __future__ import annotations
@@ -156,6 +156,11 @@ class IdempotencyClaim:
         if response is None or not isinstance(body, bytes):
             # Committing the work without its outcome would make a retry run it twice.
             raise RuntimeError(f"{self.method} {self.path}: no response to store for replays")
+        if response.status_code >= 400:
+            # Only the answer of work that was done is replayed: a refusal (a 403 for a scope
+            # granted later, say) must be asked again, so the key stays unspent.
+            self.keep_failed(session)
+            return
         self.record.completed = True
         self.record.status_code = response.status_code
         self.record.response_headers = {

@@ -24,7 +24,7 @@ def get(
     organisation_id: str | None,
 ) -> DraftView:
     """The draft linked to the case in the caller's organisation (404 when there is none)."""
-    org = _target_organisation(principal, organisation_id)
+    org = _target_organisation(session, principal, organisation_id)
     ensure(principal, org, READ_DRAFTS, "read drafts")
     draft = repo.by_external_case(session, organisation_id=org, system=system, case_id=case_id)
     if draft is None:
@@ -51,7 +51,7 @@ def put(
         # The query's system and case id meet the same text rules as a body's external_ref.
         problems = [{"loc": ["query", *e["loc"]], "msg": e["msg"]} for e in exc.errors()]
         raise Unprocessable("The case given in the query is not valid", details=problems) from exc
-    org = _target_organisation(principal, data.organisation_id)
+    org = _target_organisation(session, principal, data.organisation_id)
     draft = repo.by_external_case(session, organisation_id=org, system=system, case_id=case_id)
     if draft is None:
         if expected_version is not None:

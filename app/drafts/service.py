@@ -22,6 +22,7 @@ from app.core.versioning import claim as claim_next_version
 from app.drafts import repository as repo
 from app.drafts.models import DecisionDraft, DraftAlternative, DraftRevision
 from app.drafts.schemas import STATUS_QUO_KEY, AlternativeIn, DraftCreate, DraftFilter, DraftUpdate
+from app.organisations.service import visible_organisation
 from app.workflow import changes, machine
 from app.workflow.listeners import ContentScope
 from app.workflow.states import DraftStatus, Subject
@@ -83,9 +84,9 @@ def get_view(session: Session, *, principal: Principal, draft_id: str) -> DraftV
     return DraftView(draft, repo.alternatives(session, draft.id))
 
 
-def _target_organisation(principal: Principal, requested: str | None) -> str:
+def _target_organisation(session: Session, principal: Principal, requested: str | None) -> str:
     if requested is not None:
-        ensure_visible(principal, requested, "Organisation")
+        visible_organisation(session, principal=principal, organisation_id=requested)
         return requested
     candidates = sorted(principal.organisation_ids)
     if len(candidates) != 1:
@@ -153,7 +154,7 @@ def _write_revision(
 
 def create(session: Session, *, principal: Principal, data: DraftCreate) -> DraftView:
     """Create a draft with its alternatives (the status quo is added if missing)."""
-    organisation_id = _target_organisation(principal, data.organisation_id)
+    organisation_id = _target_organisation(session, principal, data.organisation_id)
     ensure(principal, organisation_id, WRITE_DRAFTS, "create drafts")
     ref = data.external_ref
     if ref and repo.by_external_case(

@@ -5,9 +5,12 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
+from sqlmodel import Session
 
-from app.core.db import get_engine
+from app.core.config import get_settings
+from app.core.db import get_engine, utcnow
 from app.core.migrations import current_revision, head_revision
+from app.integrations.health import delivery_health
 
 router = APIRouter(tags=["health"])
 
@@ -20,11 +23,20 @@ def healthz() -> dict[str, str]:
 
 @router.get("/readyz", summary="Readiness", responses={503: {"description": "Not ready"}})
 def readyz() -> JSONResponse:
-    """The database answers and is migrated to the head revision."""
+    """The database answers, is migrated to the head revision, and deliveries are not stalled."""
     try:
         with get_engine().connect() as conn:
             conn.execute(text("SELECT 1"))
             current = current_revision(conn)
+            deliveries = (
+                delivery_health(
+                    Session(bind=conn),
+                    now=utcnow(),
+                    stall_after=get_settings().worker_stall_seconds,
+                )
+                if current == head_revision()
+                else None
+            )
     except Exception as exc:  # any failure to reach the database means "not ready"
         return JSONResponse(
             {"status": "unavailable", "reason": type(exc).__name__}, status_code=503
@@ -34,4 +46,19 @@ def readyz() -> JSONResponse:
         return JSONResponse(
             {"status": "migrating", "current": current, "head": head}, status_code=503
         )
-    return JSONResponse({"status": "ok", "revision": current})
+    if deliveries is not None and deliveries.stalled:
+        return JSONResponse(
+            {
+                "status": "deliveries_stalled",
+                "revision": current,
+                "deliveries": deliveries.as_dict(),
+            },
+            status_code=503,
+        )
+    return JSONResponse(
+        {
+            "status": "ok",
+            "revision": current,
+            "deliveries": deliveries.as_dict() if deliveries else None,
+        }
+    )

@@ -134,3 +134,13 @@ class RecordPush(SQLModel, table=True):
     created_at: datetime = created_at_field()
     sent_at: datetime | None = timestamp_field(nullable=True)
     acknowledged_at: datetime | None = timestamp_field(nullable=True)
+
+
+class WorkerHeartbeat(SQLModel, table=True):
+    """A delivery worker's sign of life: readiness tells a stalled queue from a busy one."""
+
+    __tablename__ = "worker_heartbeat"
+    worker_id: str = Field(primary_key=True, max_length=100)
+    pid: int
+    started_at: datetime = created_at_field()
+    beat_at: datetime = timestamp_field(index=True)

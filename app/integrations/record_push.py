@@ -74,13 +74,11 @@ def enqueue(session: Session, *, annex: AnnexLike) -> RecordPush | None:
     )
     session.add(push)
     session.flush()
-    audit.record(
+    audit.changed(
         session,
-        actor=SYSTEM,
-        action="record_push.queued",
-        entity_type="record_push",
-        entity_id=push.id,
-        organisation_id=push.organisation_id,
+        SYSTEM,
+        "record_push.queued",
+        push,
         data={"annex_id": annex.id, "endpoint_id": endpoint.id},
     )
     return push
@@ -137,14 +135,11 @@ def put_endpoint(
         endpoint.updated_at = utcnow()
     session.add(endpoint)
     session.flush()
-    audit.record(
+    audit.changed(
         session,
-        actor=principal,
-        action="case_system.created" if created else "case_system.updated",
-        entity_type="case_system_endpoint",
-        entity_id=endpoint.id,
-        organisation_id=organisation_id,
-        version=endpoint.version,
+        principal,
+        "case_system.created" if created else "case_system.updated",
+        endpoint,
         data={"url": endpoint.url, "is_active": endpoint.is_active},
     )
     return EndpointResult(endpoint, created)
@@ -182,13 +177,11 @@ def record_callback(
     push.leased_by = None
     session.add(push)
     session.flush()
-    audit.record(
+    audit.changed(
         session,
-        actor=principal,
-        action=f"record_push.{status.value}",
-        entity_type="record_push",
-        entity_id=push.id,
-        organisation_id=push.organisation_id,
+        principal,
+        f"record_push.{status.value}",
+        push,
         data={"annex_id": push.annex_id, "external_record_id": push.external_record_id},
     )
     return push

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import aliased
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, delete, func, select
 
 from app.integrations.models import (
     CaseSystemEndpoint,
@@ -18,7 +18,10 @@ from app.integrations.models import (
     RecordPush,
     WebhookDelivery,
     WebhookSubscription,
+    WorkerHeartbeat,
 )
+
+_FORGET = timedelta(days=1)
 
 
 def subscription(session: Session, subscription_id: str) -> WebhookSubscription | None:
@@ -136,3 +139,47 @@ def endpoint_of(session: Session, organisation_id: str) -> CaseSystemEndpoint | 
 
 def push(session: Session, push_id: str, *, lock: bool = False) -> RecordPush | None:
     return session.get(RecordPush, push_id, with_for_update=lock)
+
+
+def oldest_due_at(session: Session, *, now: datetime) -> datetime | None:
+    """When the longest-waiting due delivery or record push became due (None: none is due)."""
+    delivery = session.exec(
+        select(func.min(WebhookDelivery.next_attempt_at))
+        .join(
+            WebhookSubscription, col(WebhookSubscription.id) == col(WebhookDelivery.subscription_id)
+        )
+        .where(
+            WebhookDelivery.status == DeliveryStatus.pending,
+            col(WebhookDelivery.next_attempt_at) <= now,
+            WebhookSubscription.is_active == True,  # noqa: E712
+        )
+    ).one()
+    push = session.exec(
+        select(func.min(RecordPush.next_attempt_at))
+        .join(CaseSystemEndpoint, col(CaseSystemEndpoint.id) == col(RecordPush.endpoint_id))
+        .where(
+            RecordPush.status == PushStatus.pending,
+            col(RecordPush.next_attempt_at) <= now,
+            CaseSystemEndpoint.is_active == True,  # noqa: E712
+        )
+    ).one()
+    due = [moment for moment in (delivery, push) if moment is not None]
+    return min(due) if due else None
+
+
+def last_heartbeat_at(session: Session) -> datetime | None:
+    return session.exec(select(func.max(WorkerHeartbeat.beat_at))).one()
+
+
+def heartbeat(session: Session, *, worker_id: str, pid: int, now: datetime) -> None:
+    """Record a worker's sign of life (and forget workers silent for a day)."""
+    row = session.get(WorkerHeartbeat, worker_id)
+    if row is None:
+        row = WorkerHeartbeat(worker_id=worker_id, pid=pid, started_at=now, beat_at=now)
+        session.exec(delete(WorkerHeartbeat).where(col(WorkerHeartbeat.beat_at) < now - _FORGET))
+    row.beat_at = now
+    session.add(row)
+
+
+def forget_heartbeat(session: Session, worker_id: str) -> None:
+    session.exec(delete(WorkerHeartbeat).where(col(WorkerHeartbeat.worker_id) == worker_id))

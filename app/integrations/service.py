@@ -48,16 +48,7 @@ def _managed_org(session: Session, principal: Principal, organisation_id: str) -
 def _audit(
     session: Session, principal: Principal, sub: WebhookSubscription, action: str, **data: object
 ) -> None:
-    audit.record(
-        session,
-        actor=principal,
-        action=f"webhook.{action}",
-        entity_type="webhook_subscription",
-        entity_id=sub.id,
-        organisation_id=sub.organisation_id,
-        version=sub.version,
-        data=dict(data),
-    )
+    audit.changed(session, principal, f"webhook.{action}", sub, data=dict(data))
 
 
 def create(
@@ -230,12 +221,11 @@ def redeliver(
     event = session.get(OutboxEvent, found.event_id)
     assert sub is not None
     assert event is not None
-    audit.record(
+    audit.changed(
         session,
-        actor=principal,
-        action="webhook.redelivery_requested",
-        entity_type="webhook_delivery",
-        entity_id=found.id,
+        principal,
+        "webhook.redelivery_requested",
+        found,
         organisation_id=sub.organisation_id,
         data={"event_id": found.event_id, "subscription_id": sub.id},
     )

@@ -12,11 +12,12 @@ from __future__ import annotations
 import logging
 import os
 import random
+import signal
 import socket
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -38,6 +39,7 @@ from app.integrations.models import (
     RecordPush,
     WebhookDelivery,
 )
+from app.integrations.supervisor import ParentWatch, exclusive_worker
 
 log = logging.getLogger("ennakko.worker")
 MAX_RESPONSE_BYTES = 64 * 1024
@@ -112,6 +114,7 @@ class Worker:
         )
         self.http = httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False)
         self.pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="webhook")
+        self.heartbeat_seconds = min(5.0, settings.worker_stall_seconds / 4)
 
     def close(self) -> None:
         self.pool.shutdown(wait=True)
@@ -129,19 +132,42 @@ class Worker:
                 self._record(session, outcome, utcnow())
         return len(jobs)
 
-    def run(self, stop: threading.Event, *, poll_seconds: float | None = None) -> None:
-        """Deliver until `stop` is set; a database error only costs one round."""
+    def run(
+        self,
+        stop: threading.Event,
+        *,
+        poll_seconds: float | None = None,
+        parent_gone: Callable[[], bool] = lambda: False,
+    ) -> None:
+        """Deliver until `stop` is set or the supervisor is gone; a database error costs a round."""
         poll = poll_seconds if poll_seconds is not None else self.settings.worker_poll_seconds
         log.info("worker started", extra={"worker": self.worker_id, "batch": self.batch})
+        next_beat = 0.0
         while not stop.is_set():
+            if parent_gone():
+                log.warning("supervisor gone; stopping", extra={"worker": self.worker_id})
+                break
             try:
+                if time.monotonic() >= next_beat:
+                    self.heartbeat()
+                    next_beat = time.monotonic() + self.heartbeat_seconds
                 done = self.run_once()
             except SQLAlchemyError:
                 log.exception("worker round failed", extra={"worker": self.worker_id})
                 done = 0
             if done < self.batch:
                 stop.wait(poll)
+        try:
+            with _transaction(self.engine) as session:
+                repo.forget_heartbeat(session, self.worker_id)
+        except SQLAlchemyError:
+            log.exception("could not remove the heartbeat", extra={"worker": self.worker_id})
         log.info("worker stopped", extra={"worker": self.worker_id})
+
+    def heartbeat(self) -> None:
+        """Tell readiness this worker is alive (a short write, a few times per stall period)."""
+        with _transaction(self.engine) as session:
+            repo.heartbeat(session, worker_id=self.worker_id, pid=os.getpid(), now=utcnow())
 
     def _claim(self, session: Session, now: datetime) -> list[Job]:
         lease_until = now + self.lease
@@ -297,17 +323,20 @@ def _drain(response: httpx.Response) -> None:
 
 
 def run_worker(settings: Settings, *, once: bool, batch: int, poll_seconds: float) -> int:
-    """The `ennakko worker` loop; SIGINT and SIGTERM finish the current round, then stop."""
-    import signal
+    """The `ennakko worker` loop; SIGINT and SIGTERM finish the current round, then stop.
 
-    worker = Worker(settings, batch=batch)
-    try:
-        if once:
-            return worker.run_once()
-        stop = threading.Event()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(sig, lambda *_: stop.set())
-        worker.run(stop, poll_seconds=poll_seconds)
-        return 0
-    finally:
-        worker.close()
+    Raises WorkerLocked when another worker already delivers from the same SQLite database.
+    """
+    watch = ParentWatch()
+    with exclusive_worker(settings.database_url):
+        worker = Worker(settings, batch=batch)
+        try:
+            if once:
+                return worker.run_once()
+            stop = threading.Event()
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                signal.signal(sig, lambda *_: stop.set())
+            worker.run(stop, poll_seconds=poll_seconds, parent_gone=watch.gone)
+            return 0
+        finally:
+            worker.close()

@@ -10,12 +10,31 @@ from sqlmodel import Session
 
 from app.audit import service as audit
 from app.auth.principal import Principal
-from app.core.errors import Conflict, NotFound
+from app.core.errors import Conflict, NotFound, Unprocessable
 from app.core.passwords import hash_secret
 from app.organisations import repository as repo
 from app.organisations.models import ApiClient
 from app.organisations.schemas import ApiClientCreate
 from app.organisations.service import require_admin, visible_organisation
+
+# The token endpoint's limit on a client id.
+MAX_CLIENT_ID = 80
+
+
+def qualified_client_id(slug: str, requested: str) -> str:
+    """The id a client logs in with: the organisation's slug, a dot, the requested id.
+
+    Client ids are global (the token request names no organisation), so each organisation
+    gets its own namespace; an id already in it ("espoo.ahjo" for espoo) is kept as given.
+    """
+    login = requested if requested.startswith(f"{slug}.") else f"{slug}.{requested}"
+    if len(login) > MAX_CLIENT_ID:
+        raise Unprocessable(
+            f"client_id with the organisation's prefix ({slug}.) is longer than "
+            f"{MAX_CLIENT_ID} characters",
+            details={"client_id": login},
+        )
+    return login
 
 
 @dataclass(frozen=True)
@@ -28,13 +47,15 @@ def create_client(
     session: Session, *, principal: Principal, organisation_id: str, data: ApiClientCreate
 ) -> IssuedClient:
     """Register a case-management system; its secret is returned once and stored hashed."""
-    visible_organisation(session, principal=principal, organisation_id=organisation_id)
+    org = visible_organisation(session, principal=principal, organisation_id=organisation_id)
     require_admin(principal, organisation_id)
-    if repo.client_by_client_id(session, data.client_id):
-        raise Conflict("An API client with this id exists", details={"client_id": data.client_id})
+    client_id = qualified_client_id(org.slug, data.client_id)
+    # Only this organisation's own ids can clash: the answer says nothing about other tenants.
+    if repo.client_by_client_id(session, client_id):
+        raise Conflict("An API client with this id exists", details={"client_id": client_id})
     secret = secrets.token_urlsafe(32)
     client = ApiClient(
-        client_id=data.client_id,
+        client_id=client_id,
         name=data.name,
         organisation_id=organisation_id,
         secret_hash=hash_secret(secret),
@@ -42,14 +63,11 @@ def create_client(
     )
     session.add(client)
     session.flush()
-    audit.record(
+    audit.changed(
         session,
-        actor=principal,
-        action="api_client.created",
-        entity_type="api_client",
-        entity_id=client.id,
-        organisation_id=organisation_id,
-        version=client.version,
+        principal,
+        "api_client.created",
+        client,
         data={"client_id": client.client_id, "scopes": client.scopes},
     )
     return IssuedClient(client, secret)
@@ -105,12 +123,4 @@ def _revoke_and_record(
     session.add(client)
     session.flush()
     repo.end_sessions(session, ApiClient, client.id)
-    audit.record(
-        session,
-        actor=principal,
-        action=action,
-        entity_type="api_client",
-        entity_id=client.id,
-        organisation_id=client.organisation_id,
-        version=client.version,
-    )
+    audit.changed(session, principal, action, client)

@@ -152,14 +152,22 @@ class UserRead(ReadModel):
 
 
 class ApiClientCreate(InputModel):
-    client_id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]{2,79}$")]
+    client_id: Annotated[
+        str,
+        StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]{2,79}$"),
+        Field(
+            description="The system's name within the organisation. It logs in as "
+            "`<organisation slug>.<client_id>` (an id that already starts with the slug and a "
+            "dot is kept as given); the answer's client_id is that login id."
+        ),
+    ]
     name: Name
     scopes: list[Scope] = Field(min_length=1)
 
 
 class ApiClientRead(ReadModel):
     id: str
-    client_id: str
+    client_id: str = Field(description="The id to log in with (client-credentials grant)")
     name: str
     organisation_id: str
     scopes: list[Scope]

@@ -90,14 +90,12 @@ def create_organisation(
     )
     session.add(org)
     session.flush()
-    audit.record(
+    audit.changed(
         session,
-        actor=principal,
-        action="organisation.created",
-        entity_type="organisation",
-        entity_id=org.id,
+        principal,
+        "organisation.created",
+        org,
         organisation_id=org.id,
-        version=org.version,
         data={"slug": org.slug, "kind": org.kind.value},
     )
     return org
@@ -132,15 +130,8 @@ def update_organisation(
     org.updated_at = utcnow()
     session.add(org)
     session.flush()
-    audit.record(
-        session,
-        actor=principal,
-        action="organisation.updated",
-        entity_type="organisation",
-        entity_id=org.id,
-        organisation_id=org.id,
-        version=org.version,
-        data=changes,
+    audit.changed(
+        session, principal, "organisation.updated", org, organisation_id=org.id, data=changes
     )
     if "parent_id" in changes:
         _audit_region_change(session, principal, org, old_parent)
@@ -152,14 +143,12 @@ def _audit_region_change(
 ) -> None:
     """The regions' own trails show a member joining or leaving (their experts' reach)."""
     for region in sorted({r for r in (old_parent, org.parent_id) if r is not None}):
-        audit.record(
+        audit.changed(
             session,
-            actor=principal,
-            action="organisation.region_changed",
-            entity_type="organisation",
-            entity_id=org.id,
+            principal,
+            "organisation.region_changed",
+            org,
             organisation_id=region,
-            version=org.version,
             data={"from": old_parent, "to": org.parent_id},
         )
 
@@ -198,14 +187,12 @@ def create_user(session: Session, *, principal: Principal, data: UserCreate) -> 
     for role in sorted(set(data.roles)):
         session.add(Membership(user_id=user.id, organisation_id=data.organisation_id, role=role))
     session.flush()
-    audit.record(
+    audit.changed(
         session,
-        actor=principal,
-        action="user.created",
-        entity_type="user",
-        entity_id=user.id,
+        principal,
+        "user.created",
+        user,
         organisation_id=data.organisation_id,
-        version=user.version,
         data={"email": user.email, "roles": sorted(r.value for r in set(data.roles))},
     )
     return user
@@ -272,13 +259,11 @@ def add_membership(
     membership = Membership(user_id=data.user_id, organisation_id=organisation_id, role=data.role)
     session.add(membership)
     session.flush()
-    audit.record(
+    audit.changed(
         session,
-        actor=principal,
-        action="membership.created",
-        entity_type="membership",
-        entity_id=membership.id,
-        organisation_id=organisation_id,
+        principal,
+        "membership.created",
+        membership,
         data={"user_id": data.user_id, "role": data.role.value},
     )
     return membership
@@ -301,13 +286,11 @@ def remove_membership(
     # Roles are read fresh on every request; ending the sessions also makes the person sign
     # in again, so nothing cached on their side outlives the role.
     repo.end_sessions(session, User, membership.user_id)
-    audit.record(
+    audit.changed(
         session,
-        actor=principal,
-        action="membership.deleted",
-        entity_type="membership",
-        entity_id=membership.id,
-        organisation_id=organisation_id,
+        principal,
+        "membership.deleted",
+        membership,
         data={"user_id": membership.user_id, "role": membership.role.value},
     )
 

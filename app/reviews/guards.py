@@ -10,7 +10,7 @@ from app.drafts import service as drafts
 from app.reviews import service as reviews
 from app.workflow import guards, listeners
 from app.workflow.guards import GuardContext
-from app.workflow.listeners import ContentScope
+from app.workflow.listeners import ContentScope, Loaded
 from app.workflow.states import Subject
 
 
@@ -31,9 +31,15 @@ def _not_own_draft(ctx: GuardContext) -> str | None:
 
 
 def _content_changed(
-    session: Session, draft: Subject, actor: Principal, _scopes: frozenset[ContentScope]
+    session: Session,
+    draft: Subject,
+    actor: Principal,
+    _scopes: frozenset[ContentScope],
+    loaded: Loaded,
 ) -> None:
-    reviews.refresh_staleness(session, draft=drafts.as_draft(session, draft), actor=actor)
+    reviews.refresh_staleness(
+        session, draft=drafts.as_draft(session, draft), actor=actor, loaded=loaded
+    )
 
 
 def register() -> None:

@@ -24,15 +24,17 @@ from app.core.errors import (
     Unprocessable,
 )
 from app.drafts import service as drafts
-from app.drafts.models import DecisionDraft
+from app.drafts.models import DecisionDraft, DraftAlternative
 from app.organisations import service as organisations
 from app.reviews import comments
 from app.reviews import repository as repo
 from app.reviews import scope as scoping
 from app.reviews.models import Decision, SignOff
 from app.templates import service as templates
+from app.templates.models import AssessmentTemplate
 from app.workflow import changes, machine
 from app.workflow.changes import Entity
+from app.workflow.listeners import NOTHING_LOADED, Loaded
 from app.workflow.policy import Requirement, WorkflowPolicy
 from app.workflow.states import DraftStatus
 from app.workflow.store import policy_for
@@ -59,13 +61,29 @@ def applicable(policy: WorkflowPolicy, template_key: str | None) -> list[Require
 
 
 def requirement_states(
-    session: Session, draft: DecisionDraft, policy: WorkflowPolicy
+    session: Session,
+    draft: DecisionDraft,
+    policy: WorkflowPolicy,
+    loaded: Loaded = NOTHING_LOADED,
 ) -> list[RequirementState]:
-    """Each applicable requirement with its current content hash and the sign-offs given for it."""
-    assessment = assessments.active_assessment(session, draft.id)
-    template = templates.get_any(session, assessment.template_id) if assessment else None
+    """Each applicable requirement with its current content hash and the sign-offs given for it
+    (what the caller has `loaded` of the draft's content is used, not read again)."""
+    assessment = (
+        loaded.assessment
+        if isinstance(loaded.assessment, Assessment)
+        else assessments.active_assessment(session, draft.id)
+    )
+    template = (
+        loaded.template
+        if isinstance(loaded.template, AssessmentTemplate)
+        else templates.get_any(session, assessment.template_id)
+        if assessment
+        else None
+    )
     cells = assessments.cells_of(session, assessment.id) if assessment else []
-    alternatives = drafts.alternatives(session, draft.id)
+    alternatives = [a for a in loaded.alternatives or () if isinstance(a, DraftAlternative)]
+    if loaded.alternatives is None or len(alternatives) != len(loaded.alternatives):
+        alternatives = drafts.alternatives(session, draft.id)
     cycle = assessment.cycle if assessment else assessments.cycle_of(session, draft.id)
     given = repo.signoffs(session, draft.id, cycle)
     states = []
@@ -295,13 +313,15 @@ def _last_content_writer(
     return max(writes)[1] if writes else draft.updated_by
 
 
-def refresh_staleness(session: Session, *, draft: DecisionDraft, actor: Principal) -> list[SignOff]:
+def refresh_staleness(
+    session: Session, *, draft: DecisionDraft, actor: Principal, loaded: Loaded = NOTHING_LOADED
+) -> list[SignOff]:
     """Mark sign-offs whose covered content changed; they stay visible and stop counting."""
     if not repo.has_live_signoff(session, draft.id):
         return []
     policy = policy_for(session, draft.organisation_id)
     newly_stale = []
-    for state in requirement_states(session, draft, policy):
+    for state in requirement_states(session, draft, policy, loaded):
         for signoff in state.signoffs:
             if signoff.stale_at is None and signoff.content_hash != state.content_hash:
                 signoff.stale_at = utcnow()

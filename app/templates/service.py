@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from app.audit import service as audit
 from app.audit.service import canonical_json
-from app.auth.permissions import MANAGE_TEMPLATES, READ_TEMPLATES, ensure, ensure_visible
+from app.auth.permissions import MANAGE_TEMPLATES, READ_TEMPLATES, ensure
 from app.auth.principal import SYSTEM, Principal, PrincipalKind
 from app.core.cache import LruCache
 from app.core.config import PROJECT_ROOT
@@ -25,6 +25,7 @@ from app.templates import repository as repo
 from app.templates.definition import TemplateDefinition, TemplateInvalid
 from app.templates.models import AssessmentTemplate, TemplateStatus
 from app.templates.validation import compose_bounded, parse_template
+from app.templates.vocabulary import without_vocabulary
 
 SHIPPED_DIR = PROJECT_ROOT / "assessment_templates"
 
@@ -147,7 +148,9 @@ def create(
     yaml_text: str | None,
 ) -> AssessmentTemplate:
     """An organisation's own template, as a draft version (import from JSON or YAML)."""
-    ensure_visible(principal, organisation_id, "Organisation")
+    organisations.visible_organisation(
+        session, principal=principal, organisation_id=organisation_id
+    )
     ensure(principal, organisation_id, MANAGE_TEMPLATES, "manage templates")
     data = definition if definition is not None else _from_yaml(yaml_text or "")
     data = {**data, "status": TemplateStatus.draft.value}
@@ -182,12 +185,11 @@ def _store(
     )
     session.add(template)
     session.flush()
-    audit.record(
+    audit.changed(
         session,
-        actor=principal,
-        action="template.created",
-        entity_type="template",
-        entity_id=template.id,
+        principal,
+        "template.created",
+        template,
         organisation_id=owner or None,
         version=template.revision,
         data={"key": template.key, "version": template.version, "hash": template.content_hash},
@@ -240,12 +242,11 @@ def _touch(
     template.updated_at = utcnow()
     session.add(template)
     session.flush()
-    audit.record(
+    audit.changed(
         session,
-        actor=principal,
-        action=action,
-        entity_type="template",
-        entity_id=template.id,
+        principal,
+        action,
+        template,
         organisation_id=template.owner or None,
         version=template.revision,
         data={
@@ -291,7 +292,9 @@ def copy(
 ) -> AssessmentTemplate:
     """A new draft version (of the organisation's own template, or of a shipped/regional one)."""
     source = visible_template(session, principal=principal, template_id=template_id)
-    ensure_visible(principal, organisation_id, "Organisation")
+    organisations.visible_organisation(
+        session, principal=principal, organisation_id=organisation_id
+    )
     ensure(principal, organisation_id, MANAGE_TEMPLATES, "manage templates")
     version = (
         max(repo.latest_version(session, owner=organisation_id, key=source.key), source.version) + 1
@@ -315,7 +318,10 @@ def sync_shipped(session: Session, directory: Path = SHIPPED_DIR) -> list[str]:
         parsed = _checked(data)
         existing = repo.find(session, owner=repo.SHIPPED, key=parsed.key, version=parsed.version)
         if existing is not None:
-            if existing.content_hash != _hash(data):
+            if existing.content_hash != _hash(data) and _vocabulary_only(existing, data):
+                _update_vocabulary(session, existing, data, text)
+                loaded.append(f"{parsed.key}@{parsed.version} (vocabulary)")
+            elif existing.content_hash != _hash(data):
                 raise Conflict(
                     f"{path.name}: published template {parsed.key} v{parsed.version} "
                     "changed; give the change a new version number"
@@ -324,6 +330,31 @@ def sync_shipped(session: Session, directory: Path = SHIPPED_DIR) -> list[str]:
         _store(session, SYSTEM, repo.SHIPPED, parsed, data, text)
         loaded.append(f"{parsed.key}@{parsed.version}")
     return loaded
+
+
+def _vocabulary_only(existing: AssessmentTemplate, data: dict[str, Any]) -> bool:
+    """Whether the stored version and `data` differ only in their `canonical:` mappings."""
+    return _hash(without_vocabulary(existing.definition)) == _hash(without_vocabulary(data))
+
+
+def _update_vocabulary(
+    session: Session, template: AssessmentTemplate, data: dict[str, Any], text: str
+) -> None:
+    """Take new reporting mappings into a published version: no cell depends on them."""
+    template.definition, template.content_hash, template.source_yaml = data, _hash(data), text
+    template.updated_at = utcnow()
+    session.add(template)
+    session.flush()
+    audit.record(
+        session,
+        actor=SYSTEM,
+        action="template.vocabulary_updated",
+        entity_type="template",
+        entity_id=template.id,
+        organisation_id=None,
+        version=template.revision,
+        data={"key": template.key, "version": template.version, "hash": template.content_hash},
+    )
 
 
 def published_matrices(session: Session, organisation_id: str) -> list[AssessmentTemplate]:

@@ -9,8 +9,11 @@ from fastapi.responses import Response
 
 from app.auth.permissions import WRITE_DRAFTS
 from app.core.errors import AppError, Conflict, Forbidden, InvalidState, Unprocessable
+from app.core.i18n import translate
 from app.drafts import service as drafts
+from app.drafts.models import DecisionDraft
 from app.organisations import service as organisations
+from app.translations import service as translations
 from app.web.access import may_edit
 from app.web.errors import WebRoute, abandon, detail_messages
 from app.web.forms import (
@@ -136,6 +139,32 @@ def create_draft(web: Web, posted: PostedForm) -> Response:
     return redirect(f"/drafts/{view.draft.id}?msg=created")
 
 
+@dataclass(frozen=True)
+class LanguageStatus:
+    """How far the draft's texts are translated into one of its other languages."""
+
+    lang: str
+    missing: int
+    message: str
+    link: str
+
+
+def language_statuses(web: WebContext, draft: DecisionDraft) -> list[LanguageStatus]:
+    def tr(key: str, **params: object) -> str:
+        return translate(web.lang, "translations." + key, **params)
+
+    return [
+        LanguageStatus(
+            lang,
+            count,
+            tr("draft.missing" if count else "draft.complete", count=count, language=name),
+            tr("draft.open", language=name),
+        )
+        for lang, count in translations.untranslated_counts(web.session, draft).items()
+        for name in [tr(f"language.{lang}")]
+    ]
+
+
 def draft_page(
     web: WebContext,
     draft_id: str,
@@ -161,6 +190,8 @@ def draft_page(
             reversed(drafts.revisions(web.session, principal=web.principal, draft_id=draft_id))
         ),
         "organisation": _org_name(web, draft.organisation_id),
+        "languages": language_statuses(web, draft),
+        "languages_title": translate(web.lang, "translations.draft.title"),
         "msg": flash(web.request.query_params.get("msg")),
         "nav": "drafts",
         "tab": "draft",

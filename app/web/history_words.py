@@ -43,6 +43,8 @@ AUDIT_ACTIONS: tuple[str, ...] = (
     "template.draft",
     "template.published",
     "template.retired",
+    "template.vocabulary_updated",
+    "translations.updated",
     "policy.updated",
     "organisation.created",
     "organisation.updated",

@@ -8,7 +8,7 @@ from typing import Literal
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from app.core.errors import Unauthorized
+from app.core.errors import NotFound, Unauthorized
 from app.web.errors import WebRoute
 from app.web.rendering import render
 from app.web.session import SESSION_COOKIE, Security, WebDb, signed_in_principal
@@ -57,8 +57,10 @@ def help_index(request: Request, session: WebDb, ctx: Security) -> Response:
 
 
 @router.get("/help/{role}")
-def help_for_role(role: HelpRole, request: Request, session: WebDb, ctx: Security) -> Response:
-    """What one role does, step by step, and where in the service."""
+def help_for_role(role: str, request: Request, session: WebDb, ctx: Security) -> Response:
+    """What one role does, step by step, and where in the service (404: no such help page)."""
+    if role not in HELP_STEPS:
+        raise NotFound("No help page for this role")
     _remember_caller(request, session, ctx)
     context = {"nav": "help", "roles": HELP_ROLES, "role": role, "steps": HELP_STEPS[role]}
     return render(request, "web/help.html.j2", context)

@@ -29,6 +29,21 @@ def _pretty(policy: WorkflowPolicy) -> str:
     return json.dumps(policy.model_dump(mode="json"), ensure_ascii=False, indent=2)
 
 
+def _transition_rows(policy: WorkflowPolicy, lang: str) -> list[dict[str, object]]:
+    """Each transition as a table row, its name in the page's language."""
+    return [
+        {
+            "name": t.name,
+            "label": known(lang, "transition." + t.name, t.name),
+            "from": [s.value for s in t.from_states],
+            "to": t.to.value,
+            "roles": [r.value for r in t.roles],
+            "guards": list(t.guards),
+        }
+        for t in policy.transitions
+    ]
+
+
 def policy_page(
     web: WebContext,
     organisation_id: str,
@@ -45,17 +60,6 @@ def policy_page(
     org = organisations.visible_organisation(
         web.session, principal=web.principal, organisation_id=organisation_id
     )
-    transitions = [
-        {
-            "name": t.name,
-            "label": known(web.lang, "transition." + t.name, t.name),
-            "from": [s.value for s in t.from_states],
-            "to": t.to.value,
-            "roles": [r.value for r in t.roles],
-            "guards": list(t.guards),
-        }
-        for t in policy.transitions
-    ]
     context = {
         "organisation": org.name_sv if web.lang == "sv" and org.name_sv else org.name,
         "organisation_id": organisation_id,
@@ -69,7 +73,7 @@ def policy_page(
             s.value: {p: [r.value for r in rs] for p, rs in e.items()}
             for s, e in policy.edit.items()
         },
-        "transitions": transitions,
+        "transitions": _transition_rows(policy, web.lang),
         "requirements": policy.requirements,
         "separation": policy.separation_of_duties,
         "text": _pretty(policy) if text is None else text,

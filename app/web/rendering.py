@@ -96,6 +96,8 @@ def _nav_links(principal: Any) -> dict[str, Any]:
         "nav_new_draft": may is not None
         and any(may(org, WRITE_DRAFTS) for org in getattr(principal, "organisation_ids", ())),
         "nav_reviews": reviewer,
+        # welfare coordinators (experts) and administrators read the reports
+        "nav_reports": reviewer,
         "nav_policy": f"/organisations/{admin_of[0]}/policy" if admin_of else None,
     }
 

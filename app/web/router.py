@@ -26,6 +26,7 @@ from app.web.inbox_pages import router as inbox_router
 from app.web.info_pages import router as info_router
 from app.web.policy_pages import router as policy_router
 from app.web.rendering import redirect, render, url_with
+from app.web.report_pages import router as report_router
 from app.web.review_pages import router as review_router
 from app.web.scope_pages import router as scope_router
 from app.web.session import (
@@ -47,6 +48,7 @@ from app.web.session import (
 )
 from app.web.signoff_diff import router as signoff_diff_router
 from app.web.text_pages import router as text_router
+from app.web.translation_pages import router as translation_router
 from app.workflow.states import DraftStatus
 
 router = APIRouter(include_in_schema=False, route_class=WebRoute)
@@ -225,6 +227,7 @@ def drafts_list(
 
 
 router.include_router(draft_router)
+router.include_router(translation_router)
 router.include_router(assessment_router)
 router.include_router(scope_router)
 router.include_router(text_router)
@@ -236,3 +239,4 @@ router.include_router(inbox_router)
 router.include_router(annex_router)
 router.include_router(policy_router)
 router.include_router(info_router)
+router.include_router(report_router)

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from app.assessments import screening
 from app.assessments.shape import ALL_GENDERS
-from app.templates.definition import AnswerType, LocalizedText, Question, TemplateDefinition
+from app.templates.definition import TemplateDefinition
+from app.templates.elements import AnswerType, LocalizedText, Question
 
 
 def text(value: LocalizedText | None, lang: str) -> str:

@@ -14,7 +14,7 @@ from app.audit import service as audit
 from app.auth.principal import Principal
 from app.integrations import events
 from app.workflow import listeners
-from app.workflow.listeners import ContentScope
+from app.workflow.listeners import NOTHING_LOADED, ContentScope, Loaded
 from app.workflow.states import Subject
 
 
@@ -38,9 +38,11 @@ def record(
     event: str | None = None,
     resource: Entity | None = None,
     changed: Iterable[ContentScope] = (),
+    loaded: Loaded = NOTHING_LOADED,
 ) -> None:
     """Audit `action` on `entity` (the draft by default); emit `event` about `resource` (the
-    draft by default); announce that the `changed` parts of the draft's content changed."""
+    draft by default); announce that the `changed` parts of the draft's content changed, with
+    what the caller has `loaded` already, so that listeners do not read it again."""
     target = entity or Entity("draft", draft.id, draft.version)
     audit.record(
         session,
@@ -57,7 +59,7 @@ def record(
         emit(session, draft=draft, event=event, resource=about)
     scopes = frozenset(changed)
     if scopes:
-        listeners.announce(session, draft=draft, actor=actor, scopes=scopes)
+        listeners.announce(session, draft=draft, actor=actor, scopes=scopes, loaded=loaded)
 
 
 def emit(session: Session, *, draft: Subject, event: str, resource: Entity | None = None) -> None:

@@ -7,7 +7,7 @@ from sqlmodel import Session
 from app.auth.permissions import effective_roles
 from app.auth.principal import Principal
 from app.core.errors import Forbidden, InvalidState, NotFound
-from app.workflow import changes
+from app.workflow import changes, listeners
 from app.workflow.guards import GuardContext, failures
 from app.workflow.policy import Part, Transition, WorkflowPolicy
 from app.workflow.states import DraftStatus, Subject
@@ -93,6 +93,9 @@ def take(
         draft=draft,
         action=f"workflow.{name}",
         data={"from": previous.value, "to": transition.to.value, **(data or {})},
+    )
+    listeners.transitioned(
+        session, draft=draft, actor=principal, name=name, previous=previous, to=transition.to
     )
     return transition.to
 

@@ -20,6 +20,7 @@ Guard = Literal[
     "justifications_present",
     "signoffs_valid",
     "not_own_draft",
+    "translations_complete",
 ]
 GUARD_NAMES: tuple[Guard, ...] = get_args(Guard)
 Name = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{1,40}$")]
@@ -131,7 +132,7 @@ DEFAULT_POLICY = WorkflowPolicy(
             from_states=[DraftStatus.in_review],
             to=DraftStatus.approved,
             roles=[Role.expert, Role.admin],
-            guards=["signoffs_valid", "not_own_draft"],
+            guards=["signoffs_valid", "not_own_draft", "translations_complete"],
         ),
         Transition(
             name="reopen",

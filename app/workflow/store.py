@@ -7,12 +7,13 @@ from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from app.audit import service as audit
-from app.auth.permissions import ADMINISTER, READ_DRAFTS, ensure, ensure_visible
+from app.auth.permissions import ADMINISTER, READ_DRAFTS, ensure
 from app.auth.principal import Principal
 from app.core.cache import LruCache
 from app.core.db import utcnow
 from app.core.errors import Unprocessable
 from app.core.versioning import check_version
+from app.organisations.service import visible_organisation
 from app.workflow.models import PolicyRecord
 from app.workflow.policy import DEFAULT_POLICY, WorkflowPolicy, problems
 
@@ -54,7 +55,7 @@ def get(
     session: Session, *, principal: Principal, organisation_id: str
 ) -> tuple[PolicyRecord | None, WorkflowPolicy]:
     """The stored policy record (None for the shipped default) and the policy itself."""
-    ensure_visible(principal, organisation_id, "Organisation")
+    visible_organisation(session, principal=principal, organisation_id=organisation_id)
     ensure(principal, organisation_id, READ_DRAFTS, "read the workflow policy")
     record = _record_of(session, organisation_id)
     return record, (
@@ -71,7 +72,7 @@ def put(
     policy: WorkflowPolicy,
 ) -> PolicyRecord:
     """Replace the policy after validating it (administrators; the default has version 0)."""
-    ensure_visible(principal, organisation_id, "Organisation")
+    visible_organisation(session, principal=principal, organisation_id=organisation_id)
     ensure(principal, organisation_id, ADMINISTER, "change the workflow policy")
     found = problems(policy)
     if found:
@@ -89,14 +90,5 @@ def put(
     session.add(record)
     session.flush()
     session.info.get(_LOADED, {}).pop(organisation_id, None)
-    audit.record(
-        session,
-        actor=principal,
-        action="policy.updated",
-        entity_type="workflow_policy",
-        entity_id=record.id,
-        organisation_id=organisation_id,
-        version=record.version,
-        data={"policy": record.policy},
-    )
+    audit.changed(session, principal, "policy.updated", record, data={"policy": record.policy})
     return record

@@ -137,15 +137,22 @@ def test_groups_not_assessed_in_an_area_read_as_not_applicable() -> None:
     assert "Ei sovellu" in html
 
 
-def test_a_swedish_annex_of_finnish_texts_says_so_and_marks_them_finnish(
+def test_an_annex_in_a_language_the_texts_lack_says_so_and_marks_them_finnish(
     client: TestClient, world: World
 ) -> None:
-    _, annexes = issued(client, world)
-    sv = _html(client, world, next(a for a in annexes if a["language"] == "sv"))
+    draft, annexes = issued(client, world)
     fi = _html(client, world, next(a for a in annexes if a["language"] == "fi"))
-    assert '<html lang="sv">' in sv
-    assert "återges på originalspråket (finska)" in sv
-    assert '<p lang="fi">Lautakunta päättää uudistaa koulukuljetukset.</p>' in sv
-    assert '<span lang="fi">Uudistus</span>' in sv
-    assert "originalspråket" not in fi
+    response = client.post(
+        f"/api/v1/drafts/{draft['id']}/annexes",
+        json={"languages": ["en"]},
+        headers=world.secretary.headers,
+    )
+    assert response.status_code == 201, response.text
+    en = _html(client, world, response.json()[0])
+    assert '<html lang="en">' in en
+    assert "shown in their original language (Finnish)" in en
+    assert '<p lang="fi">Lautakunta päättää uudistaa koulukuljetukset.</p>' in en
+    assert '<span lang="fi">Uudistus</span>' in en
+    assert "original language" not in fi
+    assert "alkuperäisellä kielellään" not in fi
     assert 'lang="fi"' not in fi[fi.index("<main") :]

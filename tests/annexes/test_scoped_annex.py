@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 from tests.annexes.pdf_inspect import document_text
 from tests.factories import World
-from tests.flows import create_draft, screen, start
+from tests.flows import create_draft, screen, start, translate_all
 from tests.reviews.helpers import sign, transition
 
 REASON = "Päätös ei kosketa luontoa eikä henkilöstöä."
@@ -36,6 +36,7 @@ def test_scoped_out_cells_are_shown_with_the_reason_in_html_pdf_and_record(
         )
         assert done.status_code == 200, done.text
         version = done.json()["version"]
+    translate_all(client, world.preparer, draft["id"])  # the draft is in fi and sv
     assert transition(client, world.preparer, draft["id"], "submit_for_review").status_code == 200
     assert sign(client, world.expert, draft["id"]).status_code == 201
     assert transition(client, world.expert, draft["id"], "approve").status_code == 200

@@ -83,3 +83,28 @@ def test_cli_detects_a_forged_row(world: World) -> None:
     assert broken.exit_code == 1
     assert "broken at entry 2" in broken.output
     assert runner.invoke(cli, ["audit", "verify"]).exit_code == 0
+
+
+def test_the_compact_record_reads_type_id_organisation_and_version_from_the_entity(
+    client: TestClient, world: World
+) -> None:
+    """Each lower-layer change names its entity as before: users, clients, memberships, org."""
+    created = client.post(
+        f"/api/v1/organisations/{world.org}/clients",
+        json={"client_id": "audited", "name": "Audited", "scopes": ["drafts:read"]},
+        headers=world.admin.headers,
+    )
+    assert created.status_code == 201
+    log = client.get(f"/api/v1/organisations/{world.org}/audit", headers=world.admin.headers)
+    by_action = {e["action"]: e for e in log.json()}
+    client_entry = by_action["api_client.created"]
+    assert (client_entry["entity_type"], client_entry["entity_id"]) == (
+        "api_client",
+        created.json()["id"],
+    )
+    assert client_entry["version"] == 1
+    assert client_entry["data"]["client_id"] == created.json()["client_id"]
+    user_entry = by_action["user.created"]
+    assert user_entry["entity_type"] == "user"  # the table is user_account
+    org_entry = by_action["organisation.created"]
+    assert (org_entry["entity_type"], org_entry["entity_id"]) == ("organisation", world.org)

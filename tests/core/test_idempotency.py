@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
+from fastapi.responses import Response
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from sqlmodel import Session, col, select
@@ -26,7 +27,7 @@ from app.core.idempotency import CapturingRoute, IdempotencyClaim
 from app.core.idempotency_models import IdempotencyRecord
 from app.drafts import service as drafts_service
 from app.main import API_ROUTERS
-from tests.factories import World
+from tests.factories import World, mint
 
 
 def _user_body(world: World) -> dict[str, object]:
@@ -297,3 +298,40 @@ def test_a_claim_left_incomplete_by_an_older_release_is_never_re_run_before_it_e
     assert response.status_code == status, response.text
     if status == 409:
         assert response.json()["error"]["code"] == "idempotency_outcome_unknown"
+
+
+def test_a_403_for_a_missing_scope_is_not_replayed_once_the_scope_is_granted(
+    client: TestClient, world: World
+) -> None:
+    """Only the answer of work that ran is stored: the same key runs once the scope is there."""
+    body = _draft_body(uuid.uuid4().hex[:8])
+    key = uuid.uuid4().hex
+    subject = f"client:{world.system.id}"
+    reader = {"Authorization": f"Bearer {mint(client.app, subject, scope='drafts:read', gen=0)}"}
+    writer = {"Authorization": f"Bearer {mint(client.app, subject, scope='drafts:write', gen=0)}"}
+    refused = client.post("/api/v1/drafts", json=body, headers=reader | {"Idempotency-Key": key})
+    assert refused.status_code == 403
+    assert refused.json()["error"]["code"] == "insufficient_scope"
+    created = client.post("/api/v1/drafts", json=body, headers=writer | {"Idempotency-Key": key})
+    assert created.status_code == 201, created.text
+    assert "idempotent-replayed" not in created.headers
+    replayed = client.post("/api/v1/drafts", json=body, headers=writer | {"Idempotency-Key": key})
+    assert replayed.headers["idempotent-replayed"] == "true"
+    assert replayed.json() == created.json()
+    assert _titles(client, world, str(body["title"])) == 1
+
+
+def test_an_answered_refusal_is_not_stored_either(client: TestClient, world: World) -> None:
+    """A route that answers an error instead of raising it spends no key: it is asked again."""
+    key = uuid.uuid4().hex
+    claim = _hold_claim(client, world, b"{}", key)
+    with Session(get_engine()) as session:
+        claim.begin(session)
+        claim.capture(Response(b'{"error": {"code": "insufficient_scope"}}', status_code=403))
+        claim.before_commit(session)
+        session.commit()
+    with Session(get_engine()) as session:
+        stored = session.exec(
+            select(IdempotencyRecord).where(col(IdempotencyRecord.key) == key)
+        ).first()
+    assert stored is None

@@ -98,6 +98,7 @@ def pages_for(role: str, d: Drafts, people: World, lang: str) -> list[str]:
         f"/drafts/{d.editing}/assessment/texts",
         f"/drafts/{d.editing}/assessment/cell?alternative=status_quo&area=wellbeing_distribution"
         "&group=children_0_6&gender=women",
+        f"/drafts/{d.editing}/translations/sv",
         f"/drafts/{d.review}/review",
         f"/drafts/{d.review}/review/signoffs/{d.signoff}",
         f"/drafts/{d.done}",
@@ -106,6 +107,7 @@ def pages_for(role: str, d: Drafts, people: World, lang: str) -> list[str]:
         f"/drafts/{d.done}/annex",
         f"/drafts/{d.done}/meeting",
         f"/drafts/{d.done}/history",
+        f"/drafts/{d.done}/translations/sv?show=all",
         f"/annexes/{d.annexes[lang]}.html",
         "/accessibility",
         "/help",

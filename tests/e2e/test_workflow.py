@@ -13,7 +13,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from tests.e2e.conftest import SCREENSHOTS, LiveServer, sign_in
 from tests.factories import Person, World
-from tests.flows import FULL_ANSWERS
+from tests.flows import FULL_ANSWERS, translate_all
 from tests.reviews.helpers import assessed_draft, in_review, sign
 
 pytestmark = pytest.mark.browser
@@ -288,6 +288,8 @@ def test_review_annex_and_meeting_in_the_browser(
 ) -> None:
     with httpx.Client(base_url=live_server.base_url) as api:
         draft = assessed_draft(api, people)  # type: ignore[arg-type]
+        # its Swedish texts too: the default workflow approves only a translated draft
+        translate_all(api, people.preparer, draft["id"])  # type: ignore[arg-type]
     review_url = f"/drafts/{draft['id']}/review"
 
     # The preparer submits the assessed draft for review.

@@ -227,13 +227,14 @@ def test_api_client_lifecycle(client: TestClient, world: World) -> None:
     assert created.status_code == 201
     secret = created.json()["client_secret"]
     assert len(secret) >= 32
+    login_id = created.json()["client_id"]
     listed = client.get(url, headers=world.admin.headers).json()
-    assert body["client_id"] in [c["client_id"] for c in listed]
+    assert login_id in [c["client_id"] for c in listed]
     assert all("client_secret" not in c for c in listed)
     assert client.get(url, headers=world.other_admin.headers).status_code == 404
     form = {
         "grant_type": "client_credentials",
-        "client_id": body["client_id"],
+        "client_id": login_id,
         "client_secret": secret,
     }
     assert client.post("/api/v1/auth/token", data=form).status_code == 200
@@ -244,3 +245,40 @@ def test_api_client_lifecycle(client: TestClient, world: World) -> None:
     assert client.post("/api/v1/auth/token", data=form).status_code == 401
     form["client_secret"] = rotated.json()["client_secret"]
     assert client.post("/api/v1/auth/token", data=form).status_code == 200
+
+
+def test_client_ids_are_per_organisation_and_reveal_nothing_across_tenants(
+    client: TestClient, world: World
+) -> None:
+    """The same requested id in two organisations: both registered, each logs in as its own."""
+    requested = f"ahjo-{uuid.uuid4().hex[:6]}"
+    body = {"client_id": requested, "name": "Ahjo", "scopes": ["drafts:read"]}
+    ours = client.post(
+        f"/api/v1/organisations/{world.org}/clients", json=body, headers=world.admin.headers
+    )
+    theirs = client.post(
+        f"/api/v1/organisations/{world.other}/clients", json=body, headers=world.other_admin.headers
+    )
+    assert ours.status_code == theirs.status_code == 201, theirs.text
+    slugs = {
+        org: client.get(f"/api/v1/organisations/{org}", headers=person.headers).json()["slug"]
+        for org, person in ((world.org, world.admin), (world.other, world.other_admin))
+    }
+    assert ours.json()["client_id"] == f"{slugs[world.org]}.{requested}"
+    assert theirs.json()["client_id"] == f"{slugs[world.other]}.{requested}"
+    for created in (ours, theirs):
+        form = {
+            "grant_type": "client_credentials",
+            "client_id": created.json()["client_id"],
+            "client_secret": created.json()["client_secret"],
+        }
+        token = client.post("/api/v1/auth/token", data=form)
+        assert token.status_code == 200, token.text
+    # Within one organisation a repeat is a conflict (about the organisation's own data), and
+    # an id given with the organisation's own prefix is the same id.
+    again = client.post(
+        f"/api/v1/organisations/{world.org}/clients",
+        json=body | {"client_id": f"{slugs[world.org]}.{requested}"},
+        headers=world.admin.headers,
+    )
+    assert again.status_code == 409

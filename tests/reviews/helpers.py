@@ -7,7 +7,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from tests.factories import Person, World
-from tests.flows import all_cells, create_draft, screen, start, write
+from tests.flows import all_cells, create_draft, screen, start, translate_all, write
 
 
 def etag(client: TestClient, person: Person, draft_id: str) -> str:
@@ -38,7 +38,9 @@ def transition(client: TestClient, person: Person, draft_id: str, name: str) -> 
 
 
 def in_review(client: TestClient, world: World, key: str = "kuntaliitto") -> dict[str, Any]:
+    """An assessed draft with its Swedish texts, submitted for review."""
     draft = assessed_draft(client, world, key)
+    translate_all(client, world.preparer, draft["id"])
     response = transition(client, world.preparer, draft["id"], "submit_for_review")
     assert response.status_code == 200, response.text
     return draft

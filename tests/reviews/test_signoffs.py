@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from fastapi.testclient import TestClient
+import re
 
+from fastapi.testclient import TestClient
+from sqlalchemy import event
+
+from app.core.db import get_engine
 from tests.factories import World
 from tests.flows import write
 from tests.reviews.helpers import etag, in_review, requirement, sign, transition
@@ -283,10 +287,40 @@ def test_history_is_the_ordered_timeline(client: TestClient, world: World) -> No
 def test_not_needed_screening_goes_to_review_without_a_matrix(
     client: TestClient, world: World
 ) -> None:
-    from tests.flows import EXEMPT_ANSWERS, create_draft, screen
+    from tests.flows import EXEMPT_ANSWERS, create_draft, screen, translate_all
 
     draft = create_draft(client, world.preparer)
     screen(client, world.preparer, draft, EXEMPT_ANSWERS, reason="Viran täyttäminen.")
+    translate_all(client, world.preparer, draft["id"])
     assert transition(client, world.preparer, draft["id"], "submit_for_review").status_code == 200
     assert sign(client, world.expert, draft["id"]).status_code == 201
     assert transition(client, world.expert, draft["id"], "approve").json()["status"] == "approved"
+
+
+def test_a_cell_write_with_live_signoffs_reads_the_matrix_context_once(
+    client: TestClient, world: World
+) -> None:
+    """The staleness check uses the assessment and alternatives the write already loaded."""
+    draft = in_review(client, world)
+    sign(client, world.expert, draft["id"])
+    assessment = client.get(
+        f"/api/v1/drafts/{draft['id']}/assessment", headers=world.expert.headers
+    )
+    cell = {"alternative": "reform", "area": "climate_energy", "group": "municipality"}
+    cell |= {"gender": "all", "value": 1, "justification": "Päästöt vähenevät."}
+    statements: list[str] = []
+
+    def seen(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        statements.append(" ".join(statement.split()))
+
+    event.listen(get_engine(), "before_cursor_execute", seen)
+    try:
+        version = int(assessment.headers["etag"].strip('"v'))
+        assert write(client, world.expert2, draft["id"], version, [cell]).status_code == 200
+    finally:
+        event.remove(get_engine(), "before_cursor_execute", seen)
+    reads = [s for s in statements if s.startswith("SELECT")]
+    assert sum(" FROM draft_alternative " in f"{s} " for s in reads) == 1
+    assert sum(bool(re.search(r" FROM assessment\b(?!_)", s)) for s in reads) == 1
+    [signoff] = requirement(client, world.expert, draft["id"])["signoffs"]
+    assert signoff["stale"] is True

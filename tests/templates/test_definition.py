@@ -15,14 +15,8 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.templates.definition import (
-    ALL_GENDERS,
-    CellKey,
-    Direction,
-    Outcome,
-    TemplateDefinition,
-    TemplateInvalid,
-)
+from app.templates.definition import CellKey, TemplateDefinition, TemplateInvalid
+from app.templates.elements import ALL_GENDERS, Direction, Outcome
 from app.templates.validation import (
     load_template_file,
     parse_template,

@@ -3,6 +3,7 @@ the annex then records every section (none says "not recorded")."""
 
 from __future__ import annotations
 
+import html
 import json
 import re
 
@@ -123,6 +124,7 @@ def _prepare(client: TestClient, people: World) -> str:
             "action": "save",
         },
     )
+    _translate(client, draft_id, "sv")
     review = client.get(f"/drafts/{draft_id}/review").text
     done = _post(
         client,
@@ -132,6 +134,19 @@ def _prepare(client: TestClient, people: World) -> str:
     )
     assert "Tarkastettavana" in done
     return draft_id
+
+
+def _translate(client: TestClient, draft_id: str, lang: str) -> None:
+    """Every text of the draft in its other language, through the translations page."""
+    url = f"/drafts/{draft_id}/translations/{lang}"
+    page = client.get(url).text
+    boxes = re.findall(r'<textarea id="[^"]*" name="(t-\d+)"', page)
+    assert boxes
+    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', page))
+    texts = {name: f"Översättning {name}" for name in boxes}
+    posted = {k: html.unescape(v) for k, v in fields.items()} | texts
+    assert client.post(url, data=posted).status_code == 303
+    assert "Puuttuu 0, vanhentunut 0" in client.get(url).text
 
 
 def test_every_form_on_the_web_makes_a_complete_annex(web_app: FastAPI, people: World) -> None:

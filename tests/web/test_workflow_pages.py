@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 
 from app.main import create_app
 from tests.factories import World, build_world
-from tests.flows import all_cells, create_draft, screen, start, write
+from tests.flows import all_cells, create_draft, screen, start, translate_all, write
 from tests.reviews.helpers import approved, in_review, issued, requirement
 from tests.web import PASSWORD, hidden, sign_in, with_web
 
@@ -218,6 +218,8 @@ def test_expert_signs_off_and_a_stale_hash_gets_the_412_page(
         headers=people.expert.headers | {"If-Match": assessment.headers["etag"]},
     )
     assert changed.status_code == 200, changed.text
+    # ... and writes its Swedish version (experts translate matrix texts in review)
+    translate_all(api, people.expert, draft["id"])
     stale = expert.post(
         f"{url}/signoffs", data=base | {"decision": "approved", "content_hash": old_hash}
     )

@@ -56,6 +56,7 @@ def test_every_guard_a_policy_can_name_has_an_owner(app: FastAPI) -> None:
         "justifications_present",
         "signoffs_valid",
         "not_own_draft",
+        "translations_complete",
     }
 
 
@@ -92,7 +93,13 @@ def test_listeners_hear_which_parts_of_the_content_changed(
 ) -> None:
     heard: list[tuple[str, frozenset[ContentScope]]] = []
 
-    def spy(_s: Session, draft: Subject, _a: Principal, scopes: frozenset[ContentScope]) -> None:
+    def spy(
+        _s: Session,
+        draft: Subject,
+        _a: Principal,
+        scopes: frozenset[ContentScope],
+        _loaded: listeners.Loaded,
+    ) -> None:
         heard.append((draft.id, scopes))
 
     monkeypatch.setattr(listeners, "_LISTENERS", [*listeners._LISTENERS, spy])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from app.annexes.record import Alternative, AnnexRecord, Cell, Group, Scoping
@@ -21,6 +22,8 @@ from app.annexes.render.view_tables import (
     sources_table,
     statements_table,
 )
+from app.translations import paths
+from app.translations.paths import CellField
 
 MAX_MATRIX_COLUMNS = 16
 CellKey = tuple[str, str, str]
@@ -59,6 +62,10 @@ class Note:
     justification: tuple[str, ...]
     evidence: tuple[str, ...]
     mitigation: tuple[str, ...]
+    # the language of each text when it is not the annex's (shown untranslated)
+    justification_lang: str | None = None
+    evidence_lang: str | None = None
+    mitigation_lang: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +74,8 @@ class AlternativeView:
     name: str
     status_quo: bool
     description: tuple[str, ...]
+    name_lang: str | None
+    description_lang: str | None
     chunks: tuple[HeatChunk, ...]
     notes: tuple[tuple[str, tuple[Note, ...]], ...]
 
@@ -81,6 +90,7 @@ class AnnexView:
     records: tuple[tuple[str, str], ...]
     text_lang: str | None
     text_note: str | None
+    lang_of: Callable[[str], str | None]
     proposal: tuple[str, ...]
     background: tuple[str, ...]
     proposal_abridged: bool
@@ -139,7 +149,25 @@ def _chunks(
     return tuple(chunks)
 
 
-def _note(t: Labels, cell: Cell, mark: Mark) -> Note:
+def texts_lang(record: AnnexRecord) -> Callable[[str], str | None]:
+    """The language of the text at a path when it is shown untranslated, else None (records
+    made before translations list no paths: all their people's texts are untranslated)."""
+    written = record.text_language
+    if written is None:
+        return lambda _path: None
+    if record.untranslated is None:
+        return lambda _path: written
+    shown = frozenset(record.untranslated)
+    return lambda path: written if path in shown else None
+
+
+LangOf = Callable[[str], str | None]
+
+
+def _note(t: Labels, cell: Cell, mark: Mark, lang_of: LangOf, alt: str) -> Note:
+    def lang(field: CellField) -> str | None:
+        return lang_of(paths.cell(alt, cell.area, cell.group, cell.gender, field))
+
     return Note(
         target="",
         mark=mark,
@@ -148,11 +176,19 @@ def _note(t: Labels, cell: Cell, mark: Mark) -> Note:
         justification=paragraphs(cell.justification),
         evidence=paragraphs(cell.evidence),
         mitigation=paragraphs(cell.mitigation),
+        justification_lang=lang("justification"),
+        evidence_lang=lang("evidence"),
+        mitigation_lang=lang("mitigation"),
     )
 
 
 def _group_notes(
-    record: AnnexRecord, t: Labels, cells: dict[CellKey, Cell], grid: dict[CellKey, Mark]
+    record: AnnexRecord,
+    t: Labels,
+    cells: dict[CellKey, Cell],
+    grid: dict[CellKey, Mark],
+    lang_of: LangOf,
+    alt: str,
 ) -> tuple[tuple[str, tuple[Note, ...]], ...]:
     """Notes of cells with text, by area; genders of a group with identical text share one."""
     sections: list[tuple[str, tuple[Note, ...]]] = []
@@ -166,7 +202,7 @@ def _group_notes(
                 cell = cells.get(key)
                 if cell is None or not (cell.justification or cell.evidence or cell.mitigation):
                     continue
-                note = _note(t, cell, grid[key])
+                note = _note(t, cell, grid[key], lang_of, alt)
                 if note == previous:
                     genders.append(gender.name)
                     continue
@@ -185,7 +221,11 @@ def _target(note: Note, group: str, genders: list[str]) -> Note:
 
 
 def _alternative(
-    record: AnnexRecord, t: Labels, alt: Alternative, marks: dict[int | str, Mark]
+    record: AnnexRecord,
+    t: Labels,
+    alt: Alternative,
+    marks: dict[int | str, Mark],
+    lang_of: LangOf,
 ) -> AlternativeView:
     cells = {
         (c.area, c.group, c.gender): c
@@ -212,8 +252,10 @@ def _alternative(
         name=alt.name,
         status_quo=alt.is_status_quo,
         description=paragraphs(alt.description),
+        name_lang=lang_of(paths.alternative(alt.key, "name")),
+        description_lang=lang_of(paths.alternative(alt.key, "description")),
         chunks=_chunks(record, t, alt.name, grid),
-        notes=_group_notes(record, t, cells, grid),
+        notes=_group_notes(record, t, cells, grid, lang_of, alt.key),
     )
 
 
@@ -259,7 +301,8 @@ def _text_note(record: AnnexRecord, t: Labels) -> str | None:
     """Says, in the annex's language, that people's texts are in another language."""
     if record.text_language is None:
         return None
-    return t("texts.other_language", language=t(f"language.{record.text_language}"))
+    key = "texts.other_language" if record.untranslated is None else "texts.untranslated"
+    return t(key, language=t(f"language.{record.text_language}"))
 
 
 def _publicity_mark(record: AnnexRecord, t: Labels) -> str | None:
@@ -271,6 +314,7 @@ def build_view(record: AnnexRecord, lang: str | None = None) -> AnnexView:
     """Resolve labels, dates and marks once for both renderers (`lang` overrides labels)."""
     lang = lang or record.language
     t = labels(lang)
+    lang_of = texts_lang(record)
     marks = marks_for(
         record.scale,
         t("matrix.cannot_assess"),
@@ -283,7 +327,9 @@ def build_view(record: AnnexRecord, lang: str | None = None) -> AnnexView:
     )
     full = record.screening.outcome != "not_needed"
     alternatives = (
-        tuple(_alternative(record, t, a, marks) for a in record.alternatives) if full else ()
+        tuple(_alternative(record, t, a, marks, lang_of) for a in record.alternatives)
+        if full
+        else ()
     )
     comparison = record.comparison
     recommended = next(
@@ -298,6 +344,7 @@ def build_view(record: AnnexRecord, lang: str | None = None) -> AnnexView:
         records=records_rows(record, t),
         text_lang=record.text_language,
         text_note=_text_note(record, t),
+        lang_of=lang_of,
         proposal=paragraphs(record.proposal.text),
         background=paragraphs(record.proposal.background),
         proposal_abridged=record.proposal.abridged,

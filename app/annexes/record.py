@@ -268,6 +268,7 @@ class Statement(_Model):
     body: Text
     given_on: date
     summary: LongText
+    url: Text | None = None
 
 
 class Participation(_Model):

@@ -156,6 +156,7 @@ class Statement(InputModel):
     body: Short
     given_on: date
     summary: Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
+    url: Short | None = Field(default=None, description="Where the statement can be read")
 
 
 class DataSource(InputModel):

@@ -9,6 +9,7 @@ from typing import Any
 from sqlmodel import Session
 
 from app.assessments import repository as repo
+from app.assessments.fit import cell_problems
 from app.assessments.matrix import shape_for
 from app.assessments.models import (
     Assessment,
@@ -174,41 +175,6 @@ def editable(
     return draft, _active(session, draft)
 
 
-def cell_problems(
-    shape: MatrixShape, writes: Sequence[CellWrite], scope: MatrixScope = EVERYTHING
-) -> list[dict[str, Any]]:
-    """Every reason a write does not fit the matrix, with its index in the request."""
-    problems: list[dict[str, Any]] = []
-    seen: set[tuple[str, str, str, str]] = set()
-    for index, cell in enumerate(writes):
-        key = (cell.alternative, cell.area, cell.group, cell.gender)
-        problem = shape.problem_with_key(*key)
-        if problem is None and key in seen:
-            problem = "the same cell is written twice"
-        if problem is None and not cell.clear and not scope.covers(cell.area, cell.group):
-            problem = "the cell is scoped out: change the scope to assess it"
-        if problem is None and cell.value is not None and cell.value not in shape.scale:
-            problem = f"value {cell.value} is not on the scale {sorted(shape.scale)}"
-        if problem is None and cell.horizon is not None and cell.horizon not in shape.horizons:
-            problem = f"unknown time horizon '{cell.horizon}'"
-        if (
-            problem is None
-            and cell.certainty is not None
-            and cell.certainty not in shape.certainties
-        ):
-            problem = f"unknown certainty '{cell.certainty}'"
-        seen.add(key)
-        if problem is not None:
-            problems.append(
-                {
-                    "index": index,
-                    "cell": dict(zip(("alternative", "area", "group", "gender"), key, strict=True)),
-                    "message": problem,
-                }
-            )
-    return problems
-
-
 @dataclass(frozen=True)
 class CellsWritten:
     assessment: Assessment
@@ -333,7 +299,10 @@ def update_texts(
         and written["recommended_alternative"]
         not in {a.key for a in drafts.alternatives(session, draft.id)}
     ):
-        raise Unprocessable("recommended_alternative is not an alternative of the draft")
+        raise Unprocessable(
+            "recommended_alternative is not an alternative of the draft",
+            details=[{"field": "recommended_alternative"}],
+        )
     written = {k: v for k, v in written.items() if v is not None or k == "recommended_alternative"}
     if any(getattr(assessment, k) != v for k, v in written.items()):
         claim(session, assessment, expected_version, principal)

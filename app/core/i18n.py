@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -27,9 +28,24 @@ def catalogue(lang: str) -> dict[str, str]:
     return entries
 
 
+def plural_key(entries: dict[str, str], key: str, count: object) -> str:
+    """`key.one` for a count of one when the catalogue has it, else `key` (the other form).
+
+    Finnish, Swedish and English all have two cardinal forms: one, and everything else."""
+    if isinstance(count, int) and not isinstance(count, bool) and abs(count) == 1:
+        singular = f"{key}.one"
+        if singular in entries:
+            return singular
+    return key
+
+
 def translate(lang: str, key: str, **params: object) -> str:
-    """The string for `key`; a missing key shows itself rather than failing a page."""
-    text = catalogue(lang if lang in LANGUAGES else "fi").get(key, key)
+    """The string for `key` (its singular `key.one` when `count` is 1); a missing key shows
+    itself rather than failing a page."""
+    entries = catalogue(lang if lang in LANGUAGES else "fi")
+    if "count" in params:
+        key = plural_key(entries, key, params["count"])
+    text = entries.get(key, key)
     return text.format(**params) if params else text
 
 
@@ -57,3 +73,9 @@ def format_moment(value: datetime | None, lang: str) -> str:
 
 def format_number(value: float | int, lang: str) -> str:
     return format_decimal(value, locale=BABEL_LOCALE[lang])
+
+
+def format_euros(value: Decimal | float | int, lang: str) -> str:
+    """A sum of money as the budget field shows it, in read and edit views alike: grouped
+    thousands and two decimals (the form parses it back: spaces and "," are accepted)."""
+    return format_decimal(value, "#,##0.00", locale=BABEL_LOCALE[lang])

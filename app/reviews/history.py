@@ -20,3 +20,10 @@ def timeline(session: Session, *, principal: Principal, draft_id: str) -> Sequen
     ids = [draft.id, *assessments.assessment_ids(session, draft.id)]
     ids += [*repo.signoff_ids(session, draft.id), *repo.comment_ids(session, draft.id)]
     return audit.entries_for_entities(session, ids)
+
+
+def last_transition(session: Session, *, principal: Principal, draft_id: str) -> AuditEntry | None:
+    """The newest workflow transition taken on the draft (who withdrew it, who approved it)."""
+    draft = drafts.visible_draft(session, principal=principal, draft_id=draft_id)
+    entries = audit.entries_for_entities(session, [draft.id])
+    return next((e for e in reversed(entries) if e.action.startswith("workflow.")), None)

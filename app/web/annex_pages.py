@@ -22,7 +22,8 @@ from app.reviews import history
 from app.web.draft_pages import FORM_ERRORS, flash, service_errors
 from app.web.errors import WebRoute, abandon
 from app.web.forms import Errors, FieldError, field_errors, form_int, form_text
-from app.web.rendering import known, redirect, render
+from app.web.history_words import action_words
+from app.web.rendering import known, redirect, render, translator
 from app.web.session import PostedForm, Web, WebContext, require_csrf
 
 router = APIRouter(include_in_schema=False, route_class=WebRoute)
@@ -276,8 +277,16 @@ class HistoryRow:
     when: Any
     actor: str
     action: str
-    code: str
-    version: int | None
+    version: str
+
+
+def _version_words(lang: str, entity_type: str, version: int | None) -> str:
+    """Which thing's version an event made, in words (only drafts and assessments have one
+    the pages show)."""
+    key = f"history.version_of.{entity_type}"
+    if version is None or known(lang, key, "") == "":
+        return ""
+    return translator(lang)(key, version=version)
 
 
 @router.get("/drafts/{draft_id}/history")
@@ -289,9 +298,8 @@ def show_history(draft_id: str, web: Web) -> Response:
         HistoryRow(
             e.occurred_at,
             e.actor_name or e.actor_id or e.actor_type,
-            known(web.lang, "action." + e.action.replace(".", "_"), e.action),
-            e.action,
-            e.version,
+            action_words(web.lang, e.action),
+            _version_words(web.lang, e.entity_type, e.version),
         )
         for e in reversed(list(entries))
     ]

@@ -124,7 +124,7 @@ def new_draft(web: Web) -> Response:
 def create_draft(web: Web, posted: PostedForm) -> Response:
     """Create the draft (or add an empty alternative row and show the form again)."""
     require_csrf(web, posted)
-    form = posted_draft_form(posted)
+    form = posted_draft_form(posted, web.lang)
     orgs = writable_organisations(web)
     if form_text(posted, "action") == "add_row":
         form.add_blank_row()
@@ -177,7 +177,7 @@ def draft_page(
     view = drafts.get_view(web.session, principal=web.principal, draft_id=draft_id)
     draft = view.draft
     can_edit = may_edit(web.session, web.principal, draft, "draft")
-    shown = form or draft_form_of(draft, view.alternatives)
+    shown = form or draft_form_of(draft, view.alternatives, web.lang)
     context = {
         "draft": draft,
         "alternatives": view.alternatives,
@@ -211,7 +211,7 @@ def show_draft(draft_id: str, web: Web) -> Response:
 def save_draft(draft_id: str, web: Web, posted: PostedForm) -> Response:
     """Save the whole form as a new revision, guarded by the version the form showed."""
     require_csrf(web, posted)
-    form = posted_draft_form(posted)
+    form = posted_draft_form(posted, web.lang)
     if form_text(posted, "action") == "add_row":
         form.add_blank_row()
         return draft_page(web, draft_id, form=form)

@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
+from app.core.i18n import format_euros
 from app.drafts.models import DecisionDraft, DraftAlternative
 from app.drafts.schemas import STATUS_QUO_KEY, DraftCreate, DraftUpdate
 
@@ -128,6 +129,7 @@ class DraftForm:
     alternatives: list[AltRow]
     organisation_id: str = ""
     version: int = 0
+    lang: str = "fi"
 
     def add_blank_row(self) -> None:
         if len(self.alternatives) < MAX_ALTERNATIVE_ROWS:
@@ -170,13 +172,15 @@ def empty_draft_form(status_quo_name: str, languages: Sequence[str]) -> DraftFor
     return form
 
 
-def draft_form_of(draft: DecisionDraft, alternatives: Sequence[DraftAlternative]) -> DraftForm:
+def draft_form_of(
+    draft: DecisionDraft, alternatives: Sequence[DraftAlternative], lang: str = "fi"
+) -> DraftForm:
     values = dict.fromkeys(TEXT_FIELDS, "")
     for name in ("title", "proposal", "background", "decision_body", "decision_type"):
         values[name] = str(getattr(draft, name) or "")
     values["presenting_official"] = draft.presenting_official
     values["meeting_date"] = draft.meeting_date.isoformat() if draft.meeting_date else ""
-    values["budget_eur"] = "" if draft.budget_eur is None else str(draft.budget_eur)
+    values["budget_eur"] = "" if draft.budget_eur is None else format_euros(draft.budget_eur, lang)
     values["ext_system"] = draft.external_system or ""
     values["ext_case_id"] = draft.external_case_id or ""
     values["ext_label"] = draft.external_label or ""
@@ -186,7 +190,7 @@ def draft_form_of(draft: DecisionDraft, alternatives: Sequence[DraftAlternative]
     return form
 
 
-def posted_draft_form(form: FormData) -> DraftForm:
+def posted_draft_form(form: FormData, lang: str = "fi") -> DraftForm:
     rows = []
     for index in range(min(form_int(form, "alt_count"), MAX_ALTERNATIVE_ROWS)):
         prefix = f"alt-{index}-"
@@ -206,11 +210,18 @@ def posted_draft_form(form: FormData) -> DraftForm:
         alternatives=rows,
         organisation_id=form_text(form, "organisation_id"),
         version=form_int(form, "version"),
+        lang=lang,
     )
 
 
-def _budget(text: str) -> str | None:
-    cleaned = _SPACES.sub("", text).replace("€", "").replace(",", ".")
+def _budget(text: str, lang: str) -> str | None:
+    """The sum as typed in the page's language ("250 000,50" in fi and sv, "250,000.50" in
+    en, as the page shows it): group separators dropped, the decimal separator made a dot."""
+    cleaned = _SPACES.sub("", text).replace("€", "")
+    if "," in cleaned and "." in cleaned:
+        group = "," if cleaned.rindex(",") < cleaned.rindex(".") else "."
+        cleaned = cleaned.replace(group, "")
+    cleaned = cleaned.replace(",", "" if lang == "en" else ".")
     return cleaned or None
 
 
@@ -250,7 +261,7 @@ def _payload(form: DraftForm) -> tuple[dict[str, Any], list[int]]:
     payload |= {
         "presenting_official": v["presenting_official"],
         "meeting_date": v["meeting_date"].strip() or None,
-        "budget_eur": _budget(v["budget_eur"]),
+        "budget_eur": _budget(v["budget_eur"], form.lang),
         "languages": form.languages,
         "external_ref": ref,
         "alternatives": alternatives,

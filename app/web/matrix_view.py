@@ -234,8 +234,10 @@ def build_matrix(
     commented: set[CellKey] | None = None,
     overrides: Mapping[CellKey, tuple[str, str]] | None = None,
     errors: Errors | None = None,
+    link: Callable[[str, str, str, str], str] = page_url,
 ) -> MatrixView:
-    """The editor page of one alternative and one area, with the navigation to the others."""
+    """The editor page of one alternative and one area, with the navigation to the others
+    (`link` makes their addresses: the editor's, or the review page's)."""
     shape, scope = view.shape, view.scope
     current = alternative if alternative in shape.alternatives else shape.alternatives[0]
     area_key = current_area(view, area)
@@ -263,7 +265,7 @@ def build_matrix(
                 a,
                 labels.alternatives.get(a, a),
                 summary.by_alternative[a].not_assessed if a in summary.by_alternative else 0,
-                page_url(draft_id, a, area_key, show),
+                link(draft_id, a, area_key, show),
                 a == current,
             )
             for a in shape.alternatives
@@ -274,7 +276,7 @@ def build_matrix(
                 labels.areas[a],
                 scope.areas is None or a in scope.areas,
                 missing.get(a, 0),
-                page_url(draft_id, current, a, show),
+                link(draft_id, current, a, show),
                 a == area_key,
             )
             for a in shape.areas

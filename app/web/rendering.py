@@ -11,7 +11,16 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from app.core.i18n import LANGUAGES, catalogue, format_day, format_moment, format_number, translate
+from app.auth.permissions import WRITE_DRAFTS
+from app.core.i18n import (
+    LANGUAGES,
+    catalogue,
+    format_day,
+    format_euros,
+    format_moment,
+    format_number,
+    translate,
+)
 from app.core.text import display, verbatim
 from app.organisations.models import Role
 
@@ -82,7 +91,10 @@ def _nav_links(principal: Any) -> dict[str, Any]:
     roles = getattr(principal, "roles", None) or {}
     reviewer = any(Role.expert in r or Role.admin in r for r in roles.values())
     admin_of = sorted(org for org, r in roles.items() if Role.admin in r)
+    may = getattr(principal, "may", None)
     return {
+        "nav_new_draft": may is not None
+        and any(may(org, WRITE_DRAFTS) for org in getattr(principal, "organisation_ids", ())),
         "nav_reviews": reviewer,
         # welfare coordinators (experts) and administrators read the reports
         "nav_reports": reviewer,
@@ -110,6 +122,7 @@ def render(
             "day": lambda value: format_day(value, lang),
             "moment": lambda value: format_moment(value, lang),
             "number": lambda value: format_number(value, lang),
+            "euros": lambda value: format_euros(value, lang),
             "url_with": url_with,
             "lang_links": _lang_links(page_url),
             "principal": getattr(request.state, "principal", None),

@@ -4,13 +4,16 @@ and the comment threads (written in comment_pages.py)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from fastapi.responses import Response
 from pydantic import ValidationError
 
 from app.core.errors import InvalidState
+from app.drafts.models import DecisionDraft
 from app.reviews import comments as comment_service
+from app.reviews import history
 from app.reviews import service as reviews
 from app.reviews.models import SignOff
 from app.reviews.schemas import COMMENT_SECTIONS, SignOffCreate
@@ -18,8 +21,10 @@ from app.web.comment_threads import draft_labels, threads_of
 from app.web.draft_pages import FORM_ERRORS, flash, service_errors
 from app.web.errors import WebRoute, abandon
 from app.web.forms import Errors, FieldError, field_error, form_int, form_text
-from app.web.rendering import known, redirect, render, translator
+from app.web.rendering import known, redirect, render, translator, url_with
+from app.web.review_matrix import last_signoff, review_matrix
 from app.web.session import PostedForm, Web, WebContext, require_csrf
+from app.workflow.states import DraftStatus
 
 router = APIRouter(include_in_schema=False, route_class=WebRoute)
 
@@ -50,6 +55,9 @@ class ReviewForms:
     guard_details: list[str] = field(default_factory=list)
     signoff: dict[str, str] = field(default_factory=dict)
     comment: dict[str, str] = field(default_factory=dict)
+    alternative: str | None = None
+    area: str | None = None
+    show: str = "all"
 
 
 @dataclass(frozen=True)
@@ -119,6 +127,15 @@ def review_page(
         if name not in ELSEWHERE
     ]
     requirements = _requirement_views(web, states)
+    matrix = review_matrix(
+        web,
+        draft,
+        threads,
+        last_signoff(states, web.principal.id),
+        alternative=forms.alternative,
+        area=forms.area,
+        show=forms.show,
+    )
     cell_choices = None
     if labels is not None:
         cell_choices = {
@@ -136,6 +153,8 @@ def review_page(
         "may_comment": actions.comment,
         "threads": threads,
         "open_count": sum(1 for th in threads if not th.root.resolved),
+        "review_matrix": matrix,
+        "withdrawn_by": _withdrawn_by(web, draft),
         "sections": COMMENT_SECTIONS,
         "cell_choices": cell_choices,
         "forms": forms,
@@ -144,19 +163,35 @@ def review_page(
         "nav": "drafts",
         "tab": "review",
     }
-    return render(
-        web.request,
-        "web/review.html.j2",
-        context,
-        status=status,
-        page_url=f"/drafts/{draft_id}/review",
+    url = url_with(
+        f"/drafts/{draft_id}/review",
+        alternative=forms.alternative,
+        area=forms.area,
+        show=None if forms.show == "all" else forms.show,
     )
+    return render(web.request, "web/review.html.j2", context, status=status, page_url=url)
+
+
+def _withdrawn_by(web: WebContext, draft: DecisionDraft) -> str | None:
+    """Who withdrew the draft from review, when that is why it is back with the preparer."""
+    if draft.status != DraftStatus.changes_requested:
+        return None
+    last = history.last_transition(web.session, principal=web.principal, draft_id=draft.id)
+    if last is None or last.action != "workflow.withdraw":
+        return None
+    return last.actor_name or "–"
 
 
 @router.get("/drafts/{draft_id}/review")
-def show_review(draft_id: str, web: Web) -> Response:
-    """The review of one draft."""
-    return review_page(web, draft_id)
+def show_review(
+    draft_id: str,
+    web: Web,
+    alternative: Annotated[str | None, Query(max_length=40)] = None,
+    area: Annotated[str | None, Query(max_length=80)] = None,
+    show: Annotated[str, Query(max_length=20)] = "all",
+) -> Response:
+    """The review of one draft: the sign-off, the matrix with comments, the state change."""
+    return review_page(web, draft_id, ReviewForms(alternative=alternative, area=area, show=show))
 
 
 @router.post("/drafts/{draft_id}/review/transitions/{name}")

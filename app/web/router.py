@@ -21,6 +21,7 @@ from app.drafts.schemas import DraftFilter
 from app.organisations import service as organisations
 from app.web.annex_pages import router as annex_router
 from app.web.assessment_pages import router as assessment_router
+from app.web.cell_pages import router as cell_router
 from app.web.comment_pages import router as comment_router
 from app.web.draft_pages import router as draft_router
 from app.web.errors import WebRoute, abandon
@@ -50,6 +51,7 @@ from app.web.session import (
     tokens_match,
 )
 from app.web.signoff_diff import router as signoff_diff_router
+from app.web.text_pages import router as text_router
 from app.web.translation_pages import router as translation_router
 from app.workflow.states import DraftStatus
 
@@ -247,6 +249,8 @@ router.include_router(draft_router)
 router.include_router(translation_router)
 router.include_router(assessment_router)
 router.include_router(scope_router)
+router.include_router(text_router)
+router.include_router(cell_router)
 router.include_router(review_router)
 router.include_router(comment_router)
 router.include_router(signoff_diff_router)

@@ -185,7 +185,7 @@ def test_create_escapes_user_text_and_lists_the_draft(browser: TestClient, peopl
     assert "<script>alert" not in page.text
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &#34;Koulut&#34;" in page.text
     assert hidden(page.text, "alt-1-name") == "Uudistus"
-    assert hidden(page.text, "budget_eur") == "250000.50"
+    assert hidden(page.text, "budget_eur") == "250\u00a0000,50"
     assert "Luonnos luotiin." in page.text
     listing = browser.get("/", params={"q": "<script>"})
     assert f'href="/drafts/{draft_id}"' in listing.text

@@ -177,7 +177,9 @@ def test_submit_shows_failed_guards_then_moves_to_review(
         f"{url}/transitions/withdraw", data=data | {"version": hidden(shown, "version")}
     )
     assert withdrawn.status_code == 303
-    assert "Muutoksia pyydetty" in preparer.get(url).text
+    back = preparer.get(url).text
+    assert re.search(r"status-withdrawn\">Valmistelija [^<]+ veti takaisin<", back)
+    assert "Muutoksia pyydetty" not in back
 
 
 def test_expert_signs_off_and_a_stale_hash_gets_the_412_page(

@@ -229,9 +229,10 @@ def _maybe(
 
 def statements_table(record: AnnexRecord, t: Labels) -> TableView | None:
     """Statements by influencing bodies and others."""
-    rows = tuple((s.body, t.date(s.given_on), s.summary) for s in record.participation.statements)
-    head = (t("statement.body"), t("statement.date"), t("statement.summary"))
-    return _maybe(t("participation.statements_caption"), head, rows, (2.6, 1.6, 5.8))
+    statements = record.participation.statements
+    rows = tuple((s.body, t.date(s.given_on), s.summary, s.url or "") for s in statements)
+    head = (t("statement.body"), t("statement.date"), t("statement.summary"), t("statement.link"))
+    return _maybe(t("participation.statements_caption"), head, rows, (2.2, 1.4, 4.4, 2.0))
 
 
 def sources_table(record: AnnexRecord, t: Labels) -> TableView | None:

@@ -6,6 +6,12 @@ from app.audit.models import AuditEntry, AuditHead
 from app.auth.models import LoginThrottle
 from app.core.idempotency_models import IdempotencyRecord
 from app.drafts.models import DecisionDraft, DraftAlternative, DraftRevision
+from app.followups.models import (
+    CatalogueIndicator,
+    FollowUp,
+    FollowUpIndicator,
+    FollowUpVerdict,
+)
 from app.integrations.models import (
     CaseSystemEndpoint,
     DeliveryAttempt,
@@ -32,6 +38,7 @@ __all__ = [
     "AssessmentTemplate",
     "AuditEntry",
     "AuditHead",
+    "CatalogueIndicator",
     "CaseSystemEndpoint",
     "Comment",
     "ContentTranslation",
@@ -39,6 +46,9 @@ __all__ = [
     "DeliveryAttempt",
     "DraftAlternative",
     "DraftRevision",
+    "FollowUp",
+    "FollowUpIndicator",
+    "FollowUpVerdict",
     "IdempotencyRecord",
     "LoginThrottle",
     "MeetingItem",

@@ -24,6 +24,7 @@ from app.organisations.schemas import (
     OrganisationCreate,
     UserCreate,
 )
+from app.followups.cli import followups_app, indicators_app
 from app.reports.cli import app as reports_app
 
 app = typer.Typer(help="Ennakko: ex-ante impact assessment workflow service.", no_args_is_help=True)
@@ -36,6 +37,8 @@ app.add_typer(user_app, name="user")
 app.add_typer(client_app, name="client")
 app.add_typer(audit_app, name="audit")
 app.add_typer(reports_app, name="reports")
+app.add_typer(indicators_app, name="indicators")
+app.add_typer(followups_app, name="followups")
 
 
 @app.command()

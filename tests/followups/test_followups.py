@@ -223,3 +223,58 @@ def test_due_listing_and_cli(client: TestClient, app: FastAPI) -> None:
     result = CliRunner().invoke(cli, ["followups", "due", "--on", "2026-03-02"])
     assert result.exit_code == 0, result.output
     assert "Koulukuljetus" in result.output
+
+
+def test_ledger_annual_and_region_show_predicted_against_realised(
+    client: TestClient, app: FastAPI
+) -> None:
+    world = build_world(app)
+    draft = decision_with_indicators(
+        client,
+        world.preparer,
+        world.expert,
+        title="Leikkipuistot",
+        values={("child_health", "children_0_6", "girls"): -2},
+    )
+    plan = {"indicators": [{"position": 1, "review_on": "2026-04-01", "responsible": "Rehtori"}]}
+    response = _plan(client, world.preparer, draft["id"], plan)
+    assert response.status_code == 200, response.text
+    record = {
+        "cells": [
+            {
+                "alternative": "reform",
+                "area": "child_health",
+                "group": "children_0_6",
+                "gender": "girls",
+                "verdict": "did_not_hold",
+            }
+        ]
+    }
+    response = client.put(
+        f"/api/v1/drafts/{draft['id']}/followup/review",
+        json=record,
+        headers={**world.expert.headers, "If-Match": response.headers["ETag"]},
+    )
+    assert response.status_code == 200, response.text
+    params = {"organisation": world.org, "year": 2026}
+    ledger = client.get("/api/v1/reports/ledger", params=params, headers=world.expert.headers)
+    section = ledger.json()["followups"]
+    assert section["counts"]["overdue"] + section["counts"]["due"] == 1
+    held = [v for v in section["verdicts"] if v["area"] == "child_health"]
+    assert [(v["group"], v["gender"], v["predicted"], v["did_not_hold"]) for v in held] == [
+        ("children_0_6", "female", "negative", 1)
+    ]
+    annual = client.get(
+        "/api/v1/reports/annual/export",
+        params={**params, "format": "html", "lang": "fi"},
+        headers=world.expert.headers,
+    )
+    assert annual.status_code == 200
+    assert "Seuranta: ennustettu ja toteutunut" in annual.text and "Ei pitänyt" in annual.text
+    region = client.get(
+        "/api/v1/reports/region",
+        params={"organisation": world.region, "year": 2026},
+        headers=world.region_expert.headers,
+    )
+    members = {m["organisation"]["id"]: m["followups_due"] for m in region.json()["members"]}
+    assert members[world.org] == 1 and members[world.other] == 0

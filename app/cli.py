@@ -14,6 +14,7 @@ from app.auth.principal import SYSTEM
 from app.core import migrations
 from app.core.config import get_settings
 from app.core.db import transaction
+from app.followups.cli import followups_app, indicators_app
 from app.integrations.supervisor import EXIT_LOCKED, Supervisor, WorkerLocked
 from app.organisations import clients as org_clients
 from app.organisations import service as org_service
@@ -24,7 +25,6 @@ from app.organisations.schemas import (
     OrganisationCreate,
     UserCreate,
 )
-from app.followups.cli import followups_app, indicators_app
 from app.reports.cli import app as reports_app
 
 app = typer.Typer(help="Ennakko: ex-ante impact assessment workflow service.", no_args_is_help=True)

@@ -131,9 +131,7 @@ def parse(content: bytes) -> list[tuple[int, dict[str, str]]]:
         problems = _row_errors(line, row)
         key = (row.get("source", ""), row.get("code", ""))
         if not problems and key in seen:
-            problems.append(
-                {"row": line, "field": "code", "message": f"repeats line {seen[key]}"}
-            )
+            problems.append({"row": line, "field": "code", "message": f"repeats line {seen[key]}"})
         seen.setdefault(key, line)
         errors.extend(problems)
         rows.append((line, row))

@@ -248,9 +248,7 @@ def record(
     claim(session, follow_up, expected_version, by=principal.name)
     rows = {r.position: r for r in repo.indicators(session, follow_up.id)}
     if min((r.review_on for r in rows.values()), default=on) > on:
-        raise InvalidState(
-            "No review date of this follow-up has come yet", code="followup_not_due"
-        )
+        raise InvalidState("No review date of this follow-up has come yet", code="followup_not_due")
     unknown = [v.position for v in data.indicators if v.position not in rows]
     if unknown:
         raise Unprocessable(
@@ -364,4 +362,3 @@ def verdicts_of(session: Session, follow_up_ids: Sequence[str]) -> Sequence[Foll
 
 def of_organisations(session: Session, organisation_ids: Sequence[str]) -> Sequence[FollowUp]:
     return repo.of_organisations(session, organisation_ids, limit=100_000)
-

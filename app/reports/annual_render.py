@@ -259,7 +259,10 @@ def _story(report: AnnualReport) -> list[Flowable]:
 VERDICT_COLUMNS = ("group", "gender", "area", "predicted", "held", "partly", "did_not_hold")
 
 
-def _verdict_rows(report: AnnualReport, t: Callable[..., str]) -> list[list[object]]:
+Row = list[str | int | float | None]
+
+
+def _verdict_rows(report: AnnualReport, t: Callable[..., str]) -> list[Row]:
     found = report.followups.verdicts if report.followups else []
     return [
         [

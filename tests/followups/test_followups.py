@@ -81,7 +81,11 @@ def test_catalogue_import_good_rows_then_bad_rows_write_nothing(
     assert response.status_code == 200, response.text
     assert (response.json()["created"], response.json()["updated"]) == (2, 0)
     again = _csv(client, world.expert, world.org, GOOD_CSV.replace("Lasten ylipaino", "Ylipaino"))
-    assert (again.json()["created"], again.json()["updated"], again.json()["unchanged"]) == (0, 1, 1)
+    assert (again.json()["created"], again.json()["updated"], again.json()["unchanged"]) == (
+        0,
+        1,
+        1,
+    )
     bad = (
         "source,code,name_fi\n"
         "own,NEW-1,Uusi\n"
@@ -129,7 +133,9 @@ def test_sample_catalogue_imports(client: TestClient, app: FastAPI) -> None:
     assert response.json()["created"] >= 1
 
 
-def _plan(client: TestClient, person: Any, draft_id: str, body: dict[str, Any], **headers: str) -> Any:
+def _plan(
+    client: TestClient, person: Any, draft_id: str, body: dict[str, Any], **headers: str
+) -> Any:
     return client.put(
         f"/api/v1/drafts/{draft_id}/followup", json=body, headers={**person.headers, **headers}
     )
@@ -174,7 +180,8 @@ def test_plan_record_if_match_tenants_and_scopes(
     body = response.json()
     assert body["indicators"][0]["realised"] == "16 %"
     assert body["indicators"][0]["status"] == "recorded"
-    assert body["cells"][0]["predicted"] == -2 and body["cells"][0]["verdict"] == "partly"
+    assert body["cells"][0]["predicted"] == -2
+    assert body["cells"][0]["verdict"] == "partly"
     assert body["next_review_on"] == "2027-06-01"
     stale = client.put(url, json=record, headers={**world.expert.headers, "If-Match": etag})
     assert stale.status_code == 412
@@ -187,9 +194,7 @@ def test_plan_record_if_match_tenants_and_scopes(
     got = client.get(f"/api/v1/drafts/{draft_id}/followup", headers=world.expert.headers)
     assert got.headers["ETag"] == current
     writer = _client_token(app, world.org, "followups:write", "drafts:read")
-    done = client.put(
-        url, json={"complete": True}, headers={**writer, "If-Match": current}
-    )
+    done = client.put(url, json={"complete": True}, headers={**writer, "If-Match": current})
     assert done.status_code == 200, done.text
     assert done.json()["status"] == "done"
 
@@ -270,11 +275,13 @@ def test_ledger_annual_and_region_show_predicted_against_realised(
         headers=world.expert.headers,
     )
     assert annual.status_code == 200
-    assert "Seuranta: ennustettu ja toteutunut" in annual.text and "Ei pitänyt" in annual.text
+    assert "Seuranta: ennustettu ja toteutunut" in annual.text
+    assert "Ei pitänyt" in annual.text
     region = client.get(
         "/api/v1/reports/region",
         params={"organisation": world.region, "year": 2026},
         headers=world.region_expert.headers,
     )
     members = {m["organisation"]["id"]: m["followups_due"] for m in region.json()["members"]}
-    assert members[world.org] == 1 and members[world.other] == 0
+    assert members[world.org] == 1
+    assert members[world.other] == 0

@@ -34,7 +34,11 @@ def decision_with_indicators(
     screen(client, preparer, draft)
     assessment = start(client, preparer, draft["id"], "lava")
     response = write(
-        client, preparer, draft["id"], assessment["version"], cells_with(client, preparer, draft["id"], values)
+        client,
+        preparer,
+        draft["id"],
+        assessment["version"],
+        cells_with(client, preparer, draft["id"], values),
     )
     assert response.status_code == 200, response.text
     url = f"/api/v1/drafts/{draft['id']}/assessment"

@@ -106,6 +106,12 @@ def view_of(session: Session, follow_up: FollowUp, draft: DecisionDraft, on: dat
     )
 
 
+def indicators_of(session: Session, draft: DecisionDraft) -> list[dict[str, object]]:
+    """The follow-up indicators the draft's assessment names (what a plan is made of)."""
+    assessment = assessments.active_assessment(session, draft.id)
+    return list(assessment.indicators) if assessment else []
+
+
 def _existing(session: Session, draft: DecisionDraft) -> FollowUp:
     follow_up = repo.of_draft(session, draft.id)
     if follow_up is None:

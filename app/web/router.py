@@ -25,6 +25,7 @@ from app.web.inbox_pages import router as inbox_router
 from app.web.info_pages import router as info_router
 from app.web.policy_pages import router as policy_router
 from app.web.rendering import redirect, render, url_with
+from app.web.followup_pages import router as followup_router
 from app.web.report_pages import router as report_router
 from app.web.review_pages import router as review_router
 from app.web.scope_pages import router as scope_router
@@ -236,3 +237,4 @@ router.include_router(annex_router)
 router.include_router(policy_router)
 router.include_router(info_router)
 router.include_router(report_router)
+router.include_router(followup_router)

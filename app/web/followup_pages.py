@@ -149,7 +149,7 @@ def _cells(posted: FormData) -> list[dict[str, Any]]:
     for key in posted:
         if not key.startswith("cell-"):
             continue
-        alternative, area, group, gender = (form_text(posted, key).split("|") + ["", "", ""])[:4]
+        alternative, area, group, gender = [*form_text(posted, key).split("|"), "", "", ""][:4]
         n = key[5:]
         verdict = form_text(posted, f"verdict-{n}") or None
         cells.append(

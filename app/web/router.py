@@ -20,12 +20,12 @@ from app.web.assessment_pages import router as assessment_router
 from app.web.comment_pages import router as comment_router
 from app.web.draft_pages import router as draft_router
 from app.web.errors import WebRoute, abandon
+from app.web.followup_pages import router as followup_router
 from app.web.forms import Errors, FieldError, form_text
 from app.web.inbox_pages import router as inbox_router
 from app.web.info_pages import router as info_router
 from app.web.policy_pages import router as policy_router
 from app.web.rendering import redirect, render, url_with
-from app.web.followup_pages import router as followup_router
 from app.web.report_pages import router as report_router
 from app.web.review_pages import router as review_router
 from app.web.scope_pages import router as scope_router

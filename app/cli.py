@@ -57,6 +57,8 @@ def serve(
         workers=workers,
         proxy_headers=proxy_headers,
         log_config=None,
+        # After SIGTERM, open requests get this long to finish; then the server stops anyway.
+        timeout_graceful_shutdown=get_settings().shutdown_seconds,
     )
 
 

@@ -19,7 +19,7 @@ from app.auth.router import router as auth_router
 from app.auth.service import SecurityContext
 from app.core.config import Settings, get_settings
 from app.core.db_errors import install_database_error_handlers
-from app.core.errors import document_body_errors, install_error_handlers
+from app.core.errors import document_body_errors, document_busy, install_error_handlers
 from app.core.idempotency import IdempotencyMiddleware, IdempotentReplay, replay_handler
 from app.core.logging import configure_logging
 from app.core.middleware import (
@@ -82,7 +82,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "reviews and sign-offs, and the assessment annex. Every error has the body "
             '`{"error": {"code", "message", "details"}}`.\n\n'
             "Any route can also answer **413** (request body over the size limit) and **429** "
-            "(an API client over its rate limit: a token bucket per client, see `Retry-After`). "
+            "(an API client over its rate limit: a token bucket per client, see "
+            "`Retry-After`), and **503** `busy` with `Retry-After` when it waited too long for "
+            "its turn at the database (a few sessions at once per server process, one write at "
+            "a time on SQLite). "
             "Creating and state-changing POSTs accept `Idempotency-Key`: the key is spent in the "
             "same transaction as the work, so a retry (also after a crash) replays the committed "
             "answer byte for byte (`Idempotent-Replayed: true`), or runs a request whose work "
@@ -111,6 +114,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(web_router)
     document_scopes(app, API_ROUTERS)
     document_body_errors(app)
+    document_busy(app)
     install_docs(app)
     mount_static(app)
     app.add_exception_handler(IdempotentReplay, replay_handler)

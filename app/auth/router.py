@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import base64
 import binascii
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Form, Header, Request, Response, status
+from fastapi import APIRouter, Depends, Form, Header, Request, Response, status
 
-from app.auth import service
+from app.auth import login, service
 from app.auth.dependencies import CurrentPrincipal, DbSession, RequireScope, Security
 from app.auth.permissions import AUTHENTICATED
 from app.auth.schemas import MeRead, OrganisationRoles, PasswordChange, TokenResponse
@@ -32,15 +33,14 @@ def _basic_credentials(authorization: str | None) -> tuple[str, str] | None:
     return client_id, secret
 
 
-@router.post(
-    "/auth/token",
-    response_model=TokenResponse,
-    summary="Issue an access token",
-    responses=error_responses(401, 422, 429),
-)
-def issue_token(
+@dataclass(frozen=True)
+class CheckedTokenRequest:
+    checked: login.Checked
+    scope: str | None
+
+
+async def check_token_request(
     request: Request,
-    session: DbSession,
     ctx: Security,
     grant_type: Annotated[Literal["password", "client_credentials"], Form()],
     username: Annotated[str | None, Form(max_length=254)] = None,
@@ -49,23 +49,43 @@ def issue_token(
     client_secret: Annotated[str | None, Form(max_length=200)] = None,
     scope: Annotated[str | None, Form(max_length=500)] = None,
     authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
-) -> TokenResponse:
-    """OAuth2 password grant for people, client-credentials grant for systems."""
+) -> CheckedTokenRequest:
+    """The credentials, verified before the request's write transaction begins: the route
+    declares it before its session, so FastAPI resolves it first, and it is async, so
+    waiting for a check holds no thread (see app/auth/login.py)."""
+    source = request.client.host if request.client else "unknown"
     if grant_type == "password":
         if not username or not password:
             raise Unprocessable("username and password are required for the password grant")
-        ip = request.client.host if request.client else "unknown"
-        issued = service.password_login(
-            session, ctx, username=username, password=password, client_ip=ip
+        checked = await login.check_password(
+            ctx, username=username, password=password, source=source
         )
+        return CheckedTokenRequest(checked, None)
+    basic = _basic_credentials(authorization)
+    cid, secret = basic if basic else (client_id, client_secret)
+    if not cid or not secret:
+        raise Unprocessable("client_id and client_secret are required for this grant")
+    checked = await login.check_client(ctx, client_id=cid, client_secret=secret, source=source)
+    return CheckedTokenRequest(checked, scope)
+
+
+@router.post(
+    "/auth/token",
+    response_model=TokenResponse,
+    summary="Issue an access token",
+    responses=error_responses(401, 422, 429, 503),
+)
+def issue_token(
+    token_request: Annotated[CheckedTokenRequest, Depends(check_token_request)],
+    session: DbSession,
+    ctx: Security,
+) -> TokenResponse:
+    """OAuth2 password grant for people, client-credentials grant for systems."""
+    checked = token_request.checked
+    if checked.attempt.kind == "user":
+        issued = login.conclude_password(session, ctx, checked)
     else:
-        basic = _basic_credentials(authorization)
-        cid, secret = basic if basic else (client_id, client_secret)
-        if not cid or not secret:
-            raise Unprocessable("client_id and client_secret are required for this grant")
-        issued = service.client_login(
-            session, ctx, client_id=cid, client_secret=secret, requested_scope=scope
-        )
+        issued = login.conclude_client(session, ctx, checked, requested_scope=token_request.scope)
     return TokenResponse(
         access_token=issued.access_token, expires_in=issued.expires_in, scope=issued.scope
     )

@@ -1,4 +1,6 @@
-"""Logins, token issue, and turning a verified token into a Principal."""
+"""Verifying tokens, turning them into a Principal, ending sessions and changing passwords.
+
+Sign-in and token issue are in `app/auth/login.py`."""
 
 from __future__ import annotations
 
@@ -13,9 +15,8 @@ from app.auth import throttle
 from app.auth.principal import Principal, PrincipalKind
 from app.core import tokens
 from app.core.config import Settings
-from app.core.errors import Forbidden, Unauthorized, Unprocessable
+from app.core.errors import Forbidden, Unauthorized
 from app.core.passwords import hash_secret, verify_secret
-from app.core.text import character_name, forbidden_character
 from app.organisations import repository as org_repo
 from app.organisations.models import ApiClient, Role, User
 
@@ -51,39 +52,8 @@ class SecurityContext:
         return cls(settings, signer, {signer.kid: signer.verification_key()}, jwks)
 
 
-@dataclass(frozen=True)
-class IssuedToken:
-    access_token: str
-    expires_in: int
-    scope: str
-
-
 # The claim naming the session epoch a token was issued in (see `check_epoch`).
 EPOCH_CLAIM = "gen"
-
-
-def _issue(ctx: SecurityContext, subject: str, scope: str, epoch: int) -> IssuedToken:
-    lifetime = ctx.settings.access_token_minutes * 60
-    claims: dict[str, Any] = {EPOCH_CLAIM: epoch}
-    if scope:
-        claims["scope"] = scope
-    token = tokens.issue_token(
-        ctx.signer,
-        subject=subject,
-        issuer=ctx.settings.jwt_issuer,
-        audience=ctx.settings.jwt_audience,
-        lifetime_s=lifetime,
-        claims=claims,
-    )
-    return IssuedToken(token, lifetime, scope)
-
-
-def _under_text_rule(**fields: str) -> None:
-    """Credentials under the text rule, before they reach a query (PostgreSQL refuses NUL)."""
-    for name, value in fields.items():
-        char = forbidden_character(value)
-        if char is not None:
-            raise Unprocessable(f"{name} cannot contain {character_name(char)}")
 
 
 def check_epoch(claims: dict[str, Any], current: int) -> None:
@@ -94,57 +64,6 @@ def check_epoch(claims: dict[str, Any], current: int) -> None:
         return
     if type(claims.get(EPOCH_CLAIM)) is not int or claims[EPOCH_CLAIM] != current:
         raise Unauthorized("The session has ended; sign in again", code="invalid_token")
-
-
-def password_login(
-    session: Session, ctx: SecurityContext, *, username: str, password: str, client_ip: str
-) -> IssuedToken:
-    """Password grant for people; failures are counted per account and per address."""
-    _under_text_rule(username=username, password=password)
-    keys = [f"user:{username.strip().lower()}", f"ip:{client_ip}:{username.strip().lower()}"]
-    for key in keys:
-        throttle.check_not_locked(session, key)
-    user = org_repo.user_by_email(session, username)
-    valid = verify_secret(user.password_hash if user else None, password)
-    if user is None or not valid or not user.is_active:
-        for key in keys:
-            throttle.record_failure(session, key, ctx.settings)
-        raise Unauthorized("Wrong user name or password", code="invalid_grant", keep_changes=True)
-    for key in keys:
-        throttle.clear(session, key)
-    return _issue(ctx, f"user:{user.id}", "", user.session_epoch)
-
-
-def client_login(
-    session: Session,
-    ctx: SecurityContext,
-    *,
-    client_id: str,
-    client_secret: str,
-    requested_scope: str | None,
-) -> IssuedToken:
-    """Client-credentials grant for case-management systems."""
-    _under_text_rule(client_id=client_id, client_secret=client_secret)
-    key = f"client:{client_id}"
-    throttle.check_not_locked(session, key)
-    client = org_repo.client_by_client_id(session, client_id)
-    if (
-        client is None
-        or not verify_secret(client.secret_hash if client else None, client_secret)
-        or not client.is_active
-    ):
-        throttle.record_failure(session, key, ctx.settings)
-        raise Unauthorized(
-            "Unknown client or wrong secret", code="invalid_client", keep_changes=True
-        )
-    granted = set(client.scopes)
-    if requested_scope:
-        requested = set(requested_scope.split())
-        if not requested <= granted:
-            raise Unauthorized("Requested scope exceeds the client's scopes", code="invalid_scope")
-        granted = requested
-    throttle.clear(session, key)
-    return _issue(ctx, f"client:{client.id}", " ".join(sorted(granted)), client.session_epoch)
 
 
 def verify_bearer(ctx: SecurityContext, token: str) -> dict[str, Any]:
@@ -205,11 +124,11 @@ def change_password(
     if user is None:
         raise Forbidden("Only a person signed in with a password can change it")
     key = f"password-change:{user.id}"
-    throttle.check_not_locked(session, key)
+    throttle.refuse_if_waiting(session, [key])
     if not verify_secret(user.password_hash, current_password):
-        throttle.record_failure(session, key, ctx.settings)
+        throttle.record_failure(session, [(key, throttle.pair_rule(ctx.settings))])
         raise Forbidden("The current password is wrong", code="wrong_password", keep_changes=True)
-    throttle.clear(session, key)
+    throttle.forget(session, key)
     user.password_hash = hash_secret(new_password)
     session.add(user)
     session.flush()

@@ -78,8 +78,28 @@ class Settings(BaseSettings):
     # The longest lifetime (exp - iat) accepted in the external issuer's tokens.
     oidc_max_token_minutes: int = Field(default=120, ge=1, le=24 * 60)
 
+    # Failed logins (see app/auth/throttle.py): per source address and credential, this many
+    # are free; then each attempt waits first_delay, doubling up to lockout (the longest wait).
     login_max_failures: int = Field(default=5, ge=1)
+    login_first_delay_seconds: int = Field(default=10, ge=1)
     login_lockout_seconds: int = Field(default=300, ge=1)
+    # Failures from one source address over every credential before that address is slowed.
+    login_source_max_failures: int = Field(default=50, ge=1)
+    # Failures older than this are forgotten.
+    login_window_seconds: int = Field(default=900, ge=60)
+    # Sign-ins of one source address being checked at once; more get 429 at once.
+    login_source_concurrency: int = Field(default=4, ge=1)
+    # Password and secret verifications (argon2id) at once per process; others wait this long.
+    verify_concurrency: int = Field(default=2, ge=1)
+    verify_wait_seconds: float = Field(default=5.0, gt=0, le=60)
+    # Request sessions at once per process (each holds a pooled connection): reading ones, and
+    # writing ones on PostgreSQL (SQLite has one writer). Others wait their turn on the event
+    # loop, at most db_wait_seconds, then get 503 busy.
+    db_read_sessions: int = Field(default=20, ge=1, le=500)
+    db_write_sessions: int = Field(default=10, ge=1, le=500)
+    db_wait_seconds: float = Field(default=5.0, gt=0, le=60)
+    # How long `ennakko serve` lets open requests finish after SIGTERM.
+    shutdown_seconds: int = Field(default=10, ge=1)
 
     max_request_bytes: int = Field(default=2 * 1024 * 1024, ge=1024)
     max_page_size: int = Field(default=200, ge=1, le=1000)

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import Any, Protocol
+from typing import Annotated, Any, Protocol
 
+from fastapi import Depends
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, SQLModel
 from starlette.requests import Request
 
-from app.core.config import get_settings
+from app.core.config import Settings, get_settings
 from app.core.errors import AppError
+from app.core.gates import READERS, WRITERS
 
 READ_ONLY_OPTION = "ennakko_read_only"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -74,18 +75,36 @@ def _configure_sqlite(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
-def build_engine(url: str) -> Engine:
-    """An engine for `url`, with SQLite made safe for concurrent writers."""
+# Connections beyond the request sessions' places: for work that checks a connection out and
+# back within one pool-thread call (sign-in look-ups, readiness, purges), so it never waits
+# for a request session, whose connection comes back only in a later call.
+SPARE_CONNECTIONS = 10
+
+
+def build_engine(url: str, *, sessions: int = 30) -> Engine:
+    """An engine for `url` with a pool for `sessions` request sessions and the spare
+    connections, with SQLite made safe for concurrent writers."""
+    pool: dict[str, Any] = {"pool_size": sessions + SPARE_CONNECTIONS, "max_overflow": 0}
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": 30}, **pool
+        )
         _configure_sqlite(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return create_engine(url, pool_pre_ping=True, **pool)
+
+
+def write_places(settings: Settings, engine: Engine) -> int:
+    """Writing sessions at once per process: SQLite has one writer; PostgreSQL's run side by
+    side (queueing them on SQLite's busy handler would make them sleep and poll in threads)."""
+    return 1 if engine.dialect.name == "sqlite" else settings.db_write_sessions
 
 
 @lru_cache
 def get_engine() -> Engine:
-    return build_engine(get_settings().database_url)
+    settings = get_settings()
+    sessions = settings.db_read_sessions + settings.db_write_sessions
+    return build_engine(settings.database_url, sessions=sessions)
 
 
 @lru_cache
@@ -93,8 +112,6 @@ def get_read_engine() -> Engine:
     """The same engine and pool, with transactions marked read-only (deferred on SQLite)."""
     return get_engine().execution_options(**{READ_ONLY_OPTION: True})
 
-
-_SQLITE_WRITERS = threading.Lock()
 
 # The ASGI scope key under which a middleware leaves work for the request's transaction.
 TRANSACTION_HOOK = "ennakko.transaction_hook"
@@ -108,18 +125,34 @@ class TransactionHook(Protocol):
     def keep_failed(self, session: Session) -> None: ...
 
 
-def get_session(request: Request) -> Iterator[Session]:
+async def database_turn(request: Request) -> AsyncIterator[None]:
+    """The request's turn at the database, waited for on the event loop before its session
+    opens and given back after its transaction ends (503 `busy` when the wait runs out).
+
+    A session holds a pooled connection from one pool-thread call to a later one: were the
+    wait inside a thread, waiting requests could take every thread while the holders need
+    one to finish. Readers and writers have separate places, so reads never queue behind
+    writes."""
+    settings: Settings = request.app.state.settings
+    if request.method in SAFE_METHODS:
+        places, gate = settings.db_read_sessions, READERS
+    else:
+        places, gate = write_places(settings, get_engine()), WRITERS
+    async with gate.hold(size=places, wait=settings.db_wait_seconds):
+        yield
+
+
+def get_session(
+    request: Request, _turn: Annotated[None, Depends(database_turn, scope="function")]
+) -> Iterator[Session]:
     """Request-scoped session: the one place that commits (on success) or rolls back.
 
     An error that says its changes must stand (a counted failed login) is committed too.
     """
     reading = request.method in SAFE_METHODS
     engine = get_read_engine() if reading else get_engine()
-    # SQLite has one writer at a time; queueing this process's writers on a lock is fair and
-    # prompt, where SQLite's busy handler would make them sleep and poll.
-    queue = _SQLITE_WRITERS if engine.dialect.name == "sqlite" and not reading else nullcontext()
     hook: TransactionHook | None = request.scope.get(TRANSACTION_HOOK)
-    with queue, Session(engine, expire_on_commit=False) as session:
+    with Session(engine, expire_on_commit=False) as session:
         try:
             if hook is not None:
                 hook.begin(session)
@@ -138,6 +171,13 @@ def get_session(request: Request) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+@contextmanager
+def reading() -> Iterator[Session]:
+    """A read-only unit of work (deferred on SQLite, so it never waits for the writer)."""
+    with Session(get_read_engine(), expire_on_commit=False) as session:
+        yield session
 
 
 @contextmanager

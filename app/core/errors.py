@@ -131,6 +131,7 @@ _DESCRIPTIONS = {
     422: "Invalid payload",
     428: "If-Match header required",
     429: "Too many requests",
+    503: "Busy (`busy`: retry after `Retry-After`) or the database is unavailable",
 }
 
 _HTTP_CODES = {
@@ -206,6 +207,33 @@ def document_body_errors(app: FastAPI) -> None:
                 for operation in path_item.values():
                     if isinstance(operation, dict) and "requestBody" in operation:
                         operation["responses"].setdefault("400", BODY_PARSE_ERROR)
+        return generate()
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+BUSY_ERROR = {
+    "description": (
+        "`busy`: the request waited too long for its turn at the database (a few sessions at "
+        "once per process, and one write at a time on SQLite) or to have a secret checked; "
+        "retry after `Retry-After` seconds"
+    ),
+    "headers": {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds"}},
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}},
+}
+
+
+def document_busy(app: FastAPI) -> None:
+    """Every API operation can answer 503 `busy` (app/core/gates.py); the spec says so."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = generate()
+            for path, path_item in schema.get("paths", {}).items():
+                for operation in path_item.values():
+                    if path.startswith("/api/") and isinstance(operation, dict):
+                        operation["responses"].setdefault("503", BUSY_ERROR)
         return generate()
 
     app.openapi = openapi  # type: ignore[method-assign]

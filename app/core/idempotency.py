@@ -8,8 +8,9 @@ uncompressed response in that row. So a key is spent exactly when the work commi
 - a retry after the first answer, or after a crash between commit and answer, replays the
   committed response byte for byte (compression happens outside, per request);
 - a crash before commit rolls the claim back with the work, so a retry runs afresh;
-- a concurrent duplicate waits on the claim (the unique key on PostgreSQL, the writer lock
-  on SQLite) and then replays; only if it waits longer than `CLAIM_WAIT` does it get 409;
+- a concurrent duplicate waits on the claim (the unique key on PostgreSQL, the writer gate
+  on SQLite) and then replays; only if it waits longer than `CLAIM_WAIT` (PostgreSQL) or its
+  turn among the writers (`db_wait_seconds`, 503 `busy`) does it get an error;
 - a refused request (an error status) spends no key, whether it raised or answered.
 """
 
@@ -33,8 +34,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core.caller import caller_of
-from app.core.db import TRANSACTION_HOOK, get_engine, utcnow
+from app.core.config import Settings
+from app.core.db import TRANSACTION_HOOK, get_engine, utcnow, write_places
 from app.core.errors import AppError, Conflict, error_response
+from app.core.gates import WRITERS, Busy
 from app.core.idempotency_models import IdempotencyRecord
 
 log = logging.getLogger("ennakko.idempotency")
@@ -207,6 +210,16 @@ def purge_expired() -> None:
         session.commit()
 
 
+async def _purge_in_turn(settings: Settings) -> None:
+    """The purge is a write: it takes its turn among the writers like a request."""
+    places = write_places(settings, get_engine())
+    try:
+        async with WRITERS.hold(size=places, wait=settings.db_wait_seconds):
+            await run_in_threadpool(purge_expired)
+    except Busy:
+        log.info("idempotency purge skipped: the writers are busy")
+
+
 class IdempotencyMiddleware:
     """Reads Idempotency-Key on API POSTs and installs the claim for the request session."""
 
@@ -243,7 +256,7 @@ class IdempotencyMiddleware:
         )
         if time.monotonic() - self.purged_at > PURGE_EVERY.total_seconds():
             self.purged_at = time.monotonic()
-            await run_in_threadpool(purge_expired)
+            await _purge_in_turn(scope["app"].state.settings)
         await self.app(scope, _replaying(body, receive), send)
 
 

@@ -1,4 +1,8 @@
-"""Liveness and readiness probes."""
+"""Liveness and readiness probes.
+
+Neither waits for a writer: liveness answers on the event loop without a thread, readiness
+reads in a deferred (read-only) transaction, which SQLite runs beside a writer.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from app.core.config import get_settings
-from app.core.db import get_engine, utcnow
+from app.core.db import get_read_engine, utcnow
 from app.core.migrations import current_revision, head_revision
 from app.integrations.health import delivery_health
 
@@ -16,7 +20,7 @@ router = APIRouter(tags=["health"])
 
 
 @router.get("/healthz", summary="Liveness")
-def healthz() -> dict[str, str]:
+async def healthz() -> dict[str, str]:
     """The process is up."""
     return {"status": "ok"}
 
@@ -25,7 +29,7 @@ def healthz() -> dict[str, str]:
 def readyz() -> JSONResponse:
     """The database answers, is migrated to the head revision, and deliveries are not stalled."""
     try:
-        with get_engine().connect() as conn:
+        with get_read_engine().connect() as conn:
             conn.execute(text("SELECT 1"))
             current = current_revision(conn)
             deliveries = (

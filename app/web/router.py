@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
-from app.auth.service import end_sessions, password_login
+from app.auth.login import Checked, check_password, conclude_password
+from app.auth.service import end_sessions
 from app.core.errors import TooManyRequests, Unauthorized
+from app.core.gates import Busy
 from app.drafts import service as drafts
 from app.drafts.models import DecisionDraft
 from app.drafts.schemas import DraftFilter
@@ -98,42 +102,57 @@ def login_form(request: Request, session: WebDb, ctx: Security, next: ShortQuery
     return _login_page(request, ctx, next_url=safe_next(next))
 
 
-@router.post("/login")
-def login(request: Request, session: WebDb, ctx: Security, form: PostedForm) -> Response:
-    """Check e-mail and password with the API's password grant; keep the token in a cookie."""
+@dataclass(frozen=True)
+class LoginForm:
+    """The posted sign-in form after step 1 of the sign-in: checked, or the page to show."""
+
+    next_url: str
+    email: str
+    checked: Checked | None = None
+    error: str | None = None
+    status: int = 200
+    headers: dict[str, str] | None = None
+
+
+async def checked_login_form(request: Request, ctx: Security, form: PostedForm) -> LoginForm:
+    """The form's token and fields, and the password verified before the request's write
+    transaction begins (declared before the session, async: see app/auth/login.py)."""
     next_url = safe_next(form_text(form, "next"))
     email = form_text(form, "email").strip()
     password = form_text(form, "password")
     nonce = request.cookies.get(LOGIN_NONCE_COOKIE, "")
     expected = login_token_for(ctx.settings.web_session_secret, nonce)
     if not nonce or not tokens_match(expected, form.get(CSRF_FIELD)):
-        return _login_page(
-            request, ctx, next_url=next_url, email=email, error="expired", status=403
-        )
+        return LoginForm(next_url, email, error="expired", status=403)
     if not email or not password or len(email) > 254 or len(password) > 200:
-        return _login_page(
-            request, ctx, next_url=next_url, email=email, error="missing", status=422
-        )
-    client_ip = request.client.host if request.client else "unknown"
+        return LoginForm(next_url, email, error="missing", status=422)
+    source = request.client.host if request.client else "unknown"
     try:
-        issued = password_login(
-            session, ctx, username=email, password=password, client_ip=client_ip
-        )
+        checked = await check_password(ctx, username=email, password=password, source=source)
     except TooManyRequests as exc:
-        abandon(session, exc)
-        return _login_page(
-            request,
-            ctx,
-            next_url=next_url,
-            email=email,
-            error="throttled",
-            status=429,
-            headers=exc.headers,
-        )
+        return LoginForm(next_url, email, error="throttled", status=429, headers=exc.headers)
+    except Busy as exc:
+        return LoginForm(next_url, email, error="busy", status=503, headers=exc.headers)
+    return LoginForm(next_url, email, checked=checked)
+
+
+@router.post("/login")
+def login(
+    request: Request,
+    form: Annotated[LoginForm, Depends(checked_login_form)],
+    session: WebDb,
+    ctx: Security,
+) -> Response:
+    """Sign in with the API's password grant; keep the token in a cookie."""
+    page = partial(_login_page, request, ctx, next_url=form.next_url, email=form.email)
+    if form.checked is None:
+        return page(error=form.error, status=form.status, headers=form.headers)
+    try:
+        issued = conclude_password(session, ctx, form.checked)
     except Unauthorized as exc:
         abandon(session, exc)
-        return _login_page(request, ctx, next_url=next_url, email=email, error="wrong", status=401)
-    response = redirect(next_url)
+        return page(error="wrong", status=401)
+    response = redirect(form.next_url)
     set_session_cookie(request, response, issued.access_token, issued.expires_in)
     return response
 

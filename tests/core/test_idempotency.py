@@ -255,7 +255,7 @@ def _hold_claim(client: TestClient, world: World, raw: bytes, key: str) -> Idemp
 
 
 @pytest.mark.skipif(
-    get_engine().dialect.name == "sqlite", reason="SQLite writers queue on the writer lock"
+    get_engine().dialect.name == "sqlite", reason="SQLite writers take turns at the writer gate"
 )
 def test_a_duplicate_that_waits_too_long_is_409_and_runs_once_the_holder_is_gone(
     client: TestClient, world: World, monkeypatch: pytest.MonkeyPatch

@@ -134,7 +134,9 @@ def test_login_refuses_wrong_password_forged_form_and_open_redirect(
     assert outside.headers["location"] == "/"
 
 
-def test_repeated_failures_are_throttled_and_shown(browser: TestClient, web_app: FastAPI) -> None:
+def test_repeated_failures_slow_that_address_and_are_shown(
+    browser: TestClient, web_app: FastAPI
+) -> None:
     world = build_world(web_app, password=PASSWORD)
     token = hidden(browser.get("/login").text, "csrf_token")
     statuses = [
@@ -151,6 +153,15 @@ def test_repeated_failures_are_throttled_and_shown(browser: TestClient, web_app:
     assert locked.status_code == 429
     assert int(locked.headers["retry-after"]) > 0
     assert "Liian monta epäonnistunutta kirjautumisyritystä" in locked.text
+    # Only this address waits: the same person elsewhere signs in at once.
+    with TestClient(web_app, follow_redirects=False, client=("203.0.113.21", 40000)) as elsewhere:
+        token = hidden(elsewhere.get("/login").text, "csrf_token")
+        signed_in = elsewhere.post(
+            "/login",
+            data={"email": world.secretary.email, "password": PASSWORD, "csrf_token": token},
+        )
+    assert signed_in.status_code == 303, signed_in.text
+    assert signed_in.cookies.get("ennakko_session")
 
 
 def test_posts_without_the_csrf_token_are_refused(browser: TestClient, people: World) -> None:

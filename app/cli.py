@@ -14,6 +14,7 @@ from app.auth.principal import SYSTEM
 from app.core import migrations
 from app.core.config import get_settings
 from app.core.db import transaction
+from app.followups.cli import followups_app, indicators_app
 from app.integrations.supervisor import EXIT_LOCKED, Supervisor, WorkerLocked
 from app.organisations import clients as org_clients
 from app.organisations import service as org_service
@@ -36,6 +37,8 @@ app.add_typer(user_app, name="user")
 app.add_typer(client_app, name="client")
 app.add_typer(audit_app, name="audit")
 app.add_typer(reports_app, name="reports")
+app.add_typer(indicators_app, name="indicators")
+app.add_typer(followups_app, name="followups")
 
 
 @app.command()

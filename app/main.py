@@ -30,6 +30,7 @@ from app.core.middleware import (
 from app.core.ratelimit import ClientRateLimitMiddleware
 from app.core.text import parameters_under_text_rule
 from app.drafts.router import router as drafts_router
+from app.followups.router import router as followups_router
 from app.health.router import router as health_router
 from app.integrations.case_router import router as case_system_router
 from app.integrations.router import router as integrations_router
@@ -58,6 +59,7 @@ API_ROUTERS = (
     integrations_router,
     case_system_router,
     reports_router,
+    followups_router,
 )
 
 

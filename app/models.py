@@ -6,6 +6,12 @@ from app.audit.models import AuditEntry, AuditHead
 from app.auth.models import LoginThrottle
 from app.core.idempotency_models import IdempotencyRecord
 from app.drafts.models import DecisionDraft, DraftAlternative, DraftRevision
+from app.followups.models import (
+    CatalogueIndicator,
+    FollowUp,
+    FollowUpIndicator,
+    FollowUpVerdict,
+)
 from app.integrations.models import (
     CaseSystemEndpoint,
     DeliveryAttempt,
@@ -33,12 +39,16 @@ __all__ = [
     "AuditEntry",
     "AuditHead",
     "CaseSystemEndpoint",
+    "CatalogueIndicator",
     "Comment",
     "ContentTranslation",
     "DecisionDraft",
     "DeliveryAttempt",
     "DraftAlternative",
     "DraftRevision",
+    "FollowUp",
+    "FollowUpIndicator",
+    "FollowUpVerdict",
     "IdempotencyRecord",
     "LoginThrottle",
     "MeetingItem",

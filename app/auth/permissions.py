@@ -34,6 +34,7 @@ class Scope(StrEnum):
     webhooks_manage = "webhooks:manage"
     templates_read = "templates:read"
     reports_read = "reports:read"
+    followups_write = "followups:write"
 
 
 class PeopleScope(StrEnum):
@@ -61,6 +62,10 @@ SCOPE_DESCRIPTIONS: dict[str, str] = {
     Scope.reports_read: (
         "Read the coverage register and the impact ledger of the client's organisation "
         "(a region's client: its members' aggregates)"
+    ),
+    Scope.followups_write: (
+        "Plan follow-ups of decided drafts, record their post-decision reviews and import "
+        "the organisation's indicator catalogue"
     ),
     PeopleScope.templates_write: "People only (admins, experts): manage templates",
     PeopleScope.users_read: "People only (any role): read the people of an organisation",
@@ -92,6 +97,9 @@ READ_PEOPLE = Permission.of(*ANY_ROLE, scope=PeopleScope.users_read)
 ADMINISTER = Permission.of(Role.admin, scope=PeopleScope.organisations_admin)
 # welfare coordinators are HYTE experts; administrators answer for the organisation's reporting
 READ_REPORTS = Permission.of(Role.expert, Role.admin, scope=Scope.reports_read)
+# the follow-up loop: preparers and experts plan and record, administrators too
+FOLLOW_UP = Permission.of(Role.preparer, Role.expert, Role.admin, scope=Scope.followups_write)
+MANAGE_INDICATORS = Permission.of(Role.expert, Role.admin, scope=Scope.followups_write)
 OPERATE = Permission.of(scope=PeopleScope.platform_operate)
 """Platform operators (superusers) only."""
 

@@ -327,6 +327,14 @@ def as_draft(session: Session, subject: Subject) -> DecisionDraft:
 # What other domains read of a draft they already hold (their own rules checked visibility).
 
 
+def draft_of(session: Session, draft_id: str) -> DecisionDraft:
+    """A draft another domain's record points at (a follow-up's draft)."""
+    draft = repo.get(session, draft_id)
+    if draft is None:
+        raise NotFound("Draft not found")
+    return draft
+
+
 def alternatives(session: Session, draft_id: str) -> list[DraftAlternative]:
     """The draft's alternatives in their order."""
     return repo.alternatives(session, draft_id)

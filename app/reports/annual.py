@@ -74,6 +74,7 @@ def annual_report(
         gender_gaps=impacts.gender_gaps[:TOP_FINDINGS],
         unmapped=impacts.unmapped,
         approvals=impacts.approvals,
+        followups=impacts.followups,
         notable=notable,
         content_hash="",
     )

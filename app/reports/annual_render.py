@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, time
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from reportlab.lib import colors
@@ -236,6 +237,7 @@ def _story(report: AnnualReport) -> list[Flowable]:
                 for g in report.gender_gaps
             ]
         ),
+        *_followup_story(report, t, s),
         Paragraph(_escape(t("annual.notable")), s.h2),
         _table(
             [[t("annual.decision"), t("annual.negative_cells"), t("annual.positive_cells")]]
@@ -251,6 +253,60 @@ def _story(report: AnnualReport) -> list[Flowable]:
         Spacer(0, 8),
         Paragraph(_escape(t("annual.hash", hash=report.content_hash)), s.caption_flow),
     ]
+    return story
+
+
+VERDICT_COLUMNS = ("group", "gender", "area", "predicted", "held", "partly", "did_not_hold")
+
+
+Row = list[str | int | float | None]
+
+
+def _verdict_rows(report: AnnualReport, t: Callable[..., str]) -> list[Row]:
+    found = report.followups.verdicts if report.followups else []
+    return [
+        [
+            v.group_label,
+            v.gender_label,
+            v.area_label,
+            t(f"direction.{v.predicted}"),
+            v.held,
+            v.partly,
+            v.did_not_hold,
+            v.cannot_say,
+        ]
+        for v in found
+    ]
+
+
+def _followup_counts(report: AnnualReport, t: Callable[..., str]) -> str:
+    f = report.followups
+    if f is None:
+        return ""
+    c = f.counts
+    return str(
+        t(
+            "followups.counts",
+            on=f.on.isoformat(),
+            planned=c.planned,
+            due=c.due,
+            overdue=c.overdue,
+            done=c.done,
+        )
+    )
+
+
+def _followup_story(report: AnnualReport, t: Callable[..., str], s: Any) -> list[Flowable]:
+    if report.followups is None:
+        return []
+    header = [t(f"col.{k}") for k in (*VERDICT_COLUMNS, "cannot_say")]
+    story: list[Flowable] = [
+        Paragraph(_escape(t("followups.title")), s.h2),
+        Paragraph(_escape(_followup_counts(report, t)), s.body),
+    ]
+    rows = _verdict_rows(report, t)
+    if rows:
+        story.append(_table([header, *rows]))
     return story
 
 
@@ -329,6 +385,12 @@ def render_xlsx(report: AnnualReport) -> bytes:
                 [g.group_label, g.female_worse, g.male_worse, g.cells_compared]
                 for g in report.gender_gaps
             ],
+        ),
+        SheetTable(
+            "followups",
+            _followup_counts(report, t) or t("followups.title"),
+            [t(f"col.{k}") for k in (*VERDICT_COLUMNS, "cannot_say")],
+            _verdict_rows(report, t),
         ),
         SheetTable(
             "notable",

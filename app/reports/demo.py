@@ -24,6 +24,7 @@ from app.meetings import service as meetings
 from app.meetings.models import Outcome
 from app.meetings.schemas import MeetingAttach, OutcomeRecord
 from app.organisations.schemas import Language
+from app.reports import demo_followups
 from app.reports import repository as repo
 from app.reviews import service as reviews
 from app.reviews.models import Decision
@@ -277,6 +278,7 @@ def _assess(session: Session, people: People, decision: DemoDecision, draft_id: 
         expected_version=started.assessment.version,
         writes=writes,
     )
+    demo_followups.add_indicator(session, people.preparer, decision.title, draft_id)
     _translate(session, people, draft_id)
     draft = drafts.visible_draft(session, principal=people.preparer, draft_id=draft_id)
     reviews.transition(
@@ -307,6 +309,7 @@ def _assess(session: Session, people: People, decision: DemoDecision, draft_id: 
     )
     if decision.outcome is not None:
         _to_meeting(session, people, decision, draft_id)
+    demo_followups.follow_up(session, people.expert, decision.title, draft_id)
 
 
 def _to_meeting(session: Session, people: People, decision: DemoDecision, draft_id: str) -> None:

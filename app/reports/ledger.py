@@ -17,6 +17,7 @@ from app.auth.principal import Principal
 from app.reports import repository as repo
 from app.reports.access import MINIMUM_COUNT, Audience, audience, suppressed
 from app.reports.coverage import link
+from app.reports.followups import evaluated_on, section
 from app.reports.periods import Span
 from app.reports.schemas import (
     BurdenRow,
@@ -88,6 +89,15 @@ def ledger(
             UnmappedRow(template=t or "", kind=k, key=key, cells=n)
             for t, k, key, n in sorted(repo.unmapped(session, ids))
         ],
+        followups=section(
+            session,
+            organisation_ids=seen.ids,
+            readable=sorted(seen.readable),
+            approval_ids=ids,
+            areas=areas,
+            language=language,
+            on=evaluated_on(span.end),
+        ),
     )
 
 

@@ -7,9 +7,11 @@ from sqlmodel import Session
 
 from app.auth.principal import Principal
 from app.core.errors import Unprocessable
+from app.followups import service as followups
 from app.reports import repository as repo
 from app.reports.access import audience
 from app.reports.coverage import GroupBy, coverage
+from app.reports.followups import due_per_organisation
 from app.reports.ledger import burden_of
 from app.reports.periods import Granularity, Span
 from app.reports.schemas import MemberSummary, OrganisationRef, RegionDashboard
@@ -34,6 +36,7 @@ def dashboard(
     )
     members = [o for o in seen.organisations if o.id != seen.root.id]
     reviews = repo.open_reviews(session, [o.id for o in members])
+    due = due_per_organisation(session, [o.id for o in members], followups.today())
     summaries = []
     for member in members:
         rows = [r for r in register.rows if r.organisation_id == member.id]
@@ -53,6 +56,7 @@ def dashboard(
                 screened_share=round(screened / decisions, 3) if decisions else None,
                 open_reviews=reviews.get(member.id, 0),
                 hot_spots=hot[:HOT_SPOTS],
+                followups_due=due.get(member.id, 0),
             )
         )
     return RegionDashboard(

@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from app.assessments.models import Screening
 from app.drafts.models import DecisionDraft
+from app.followups.models import FollowUp, FollowUpVerdict
 from app.meetings.models import MeetingItem
 from app.organisations.models import Organisation
 from app.reports.models import ReportApproval, ReportCell
@@ -25,6 +26,8 @@ _M_TABLE: Table = MeetingItem.__table__  # type: ignore[attr-defined]
 _O_TABLE: Table = Organisation.__table__  # type: ignore[attr-defined]
 _RA_TABLE: Table = ReportApproval.__table__  # type: ignore[attr-defined]
 _RC_TABLE: Table = ReportCell.__table__  # type: ignore[attr-defined]
+_F_TABLE: Table = FollowUp.__table__  # type: ignore[attr-defined]
+_FV_TABLE: Table = FollowUpVerdict.__table__  # type: ignore[attr-defined]
 _D, _S, _M, _O = _D_TABLE.c, _S_TABLE.c, _M_TABLE.c, _O_TABLE.c
 _RA, _RC = _RA_TABLE.c, _RC_TABLE.c
 # what a decision link shows of its case: the case system's label, else the case id
@@ -385,5 +388,55 @@ def most_negative(session: Session, window: Window, limit: int) -> Sequence[Any]
         .having(negative > 0)
         .order_by(negative.desc(), _D.title, _RA.draft_id)
         .limit(limit)
+    )
+    return session.execute(query).all()
+
+
+def followup_verdicts(
+    session: Session, approval_ids: Sequence[str], readable: Sequence[str]
+) -> Sequence[Any]:
+    """Verdicts of post-decision reviews on the approved cells they judge, in canonical keys:
+    (group, gender, template, area, direction, verdict, cells), readable organisations only."""
+    if not approval_ids:
+        return []
+    v, f = _FV_TABLE.c, _F_TABLE.c
+    query = (
+        select(
+            _RC.canonical_group,
+            _RC.canonical_gender,
+            _RA.template_key,
+            _RC.area,
+            _RC.direction,
+            v.verdict,
+            func.count().label("cells"),
+        )
+        .select_from(_FV_TABLE)
+        .join(_F_TABLE, f.id == v.follow_up_id)
+        .join(
+            _RA_TABLE,
+            and_(
+                _RA.draft_id == f.draft_id,
+                _RA.alternative == v.alternative,
+                _RA.id.in_(list(approval_ids)),
+                _RA.organisation_id.in_(list(readable)),
+            ),
+        )
+        .join(
+            _RC_TABLE,
+            and_(
+                _RC.approval_id == _RA.id,
+                _RC.area == v.area,
+                _RC.grp == v.grp,
+                _RC.gender == v.gender,
+            ),
+        )
+        .group_by(
+            _RC.canonical_group,
+            _RC.canonical_gender,
+            _RA.template_key,
+            _RC.area,
+            _RC.direction,
+            v.verdict,
+        )
     )
     return session.execute(query).all()

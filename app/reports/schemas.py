@@ -110,6 +110,34 @@ class UnmappedRow(_Out):
     cells: int
 
 
+class FollowUpCounts(_Out):
+    planned: int = Field(description="Review date still ahead")
+    due: int = Field(description="Review date come, not recorded")
+    overdue: int = Field(description="More than 30 days past the review date")
+    done: int
+
+
+class VerdictRow(_Out):
+    group: str
+    group_label: str
+    gender: str
+    gender_label: str
+    template: str
+    area: str
+    area_label: str
+    predicted: str = Field(description="The predicted direction: negative, neutral, positive")
+    held: int
+    partly: int
+    did_not_hold: int
+    cannot_say: int
+
+
+class FollowUpSection(_Out):
+    on: date = Field(description="The day the statuses are evaluated on")
+    counts: FollowUpCounts
+    verdicts: list[VerdictRow] = Field(description="Predicted against realised, per cell")
+
+
 class LedgerReport(_Out):
     organisation: OrganisationRef
     region: bool
@@ -123,6 +151,7 @@ class LedgerReport(_Out):
     burden: list[BurdenRow]
     gender_gaps: list[GapRow]
     unmapped: list[UnmappedRow]
+    followups: FollowUpSection | None = None
 
 
 class LedgerCell(_Out):
@@ -153,6 +182,7 @@ class MemberSummary(_Out):
     screened_share: float | None = Field(description="Screened / decisions, 0..1")
     open_reviews: int = Field(description="Drafts in review now (the region's experts may sign)")
     hot_spots: list[BurdenRow] = Field(description="Groups hit negatively most often")
+    followups_due: int = Field(default=0, description="Follow-ups due or overdue now")
 
 
 class RegionDashboard(_Out):
@@ -187,6 +217,7 @@ class AnnualReport(_Out):
     gender_gaps: list[GapRow]
     unmapped: list[UnmappedRow]
     approvals: int
+    followups: FollowUpSection | None = None
     notable: list[NotableDecision] = Field(
         description="Approved decisions with most negative cells"
     )

@@ -25,6 +25,7 @@ from app.web.cell_pages import router as cell_router
 from app.web.comment_pages import router as comment_router
 from app.web.draft_pages import router as draft_router
 from app.web.errors import WebRoute, abandon
+from app.web.followup_pages import router as followup_router
 from app.web.forms import Errors, FieldError, form_text
 from app.web.inbox_pages import router as inbox_router
 from app.web.info_pages import router as info_router
@@ -259,3 +260,4 @@ router.include_router(annex_router)
 router.include_router(policy_router)
 router.include_router(info_router)
 router.include_router(report_router)
+router.include_router(followup_router)

@@ -85,7 +85,7 @@ def test_html_is_accessible_and_xlsx_reads_back(client: TestClient, world: World
     content, _ = _file(client, world, "xlsx", "fi")
     assert _file(client, world, "xlsx", "fi")[0] == content
     book = load_workbook(io.BytesIO(content))
-    assert book.sheetnames == ["coverage", "burden", "gaps", "notable"]
+    assert book.sheetnames == ["coverage", "burden", "gaps", "followups", "notable"]
     rows = [[c.value for c in row] for row in book["notable"].iter_rows(min_row=3)]
     assert rows == [["Päiväkotiverkko", 2, 0]]
 

@@ -43,6 +43,14 @@ def test_the_demo_year_fills_every_report(database: str) -> None:
         assert any(b.cumulative for b in ledger.burden)
         assert any((g.female_worse or 0) > (g.male_worse or 0) for g in ledger.gender_gaps)
         assert ledger.unmapped == []
+        # three follow-ups on decided drafts, one of them recorded with a verdict
+        assert ledger.followups is not None
+        counts = ledger.followups.counts
+        assert counts.planned + counts.due + counts.overdue + counts.done == 3
+        assert counts.done == 1
+        assert [(v.area, v.predicted, v.partly) for v in ledger.followups.verdicts] == [
+            ("child_wellbeing", "negative", 1)
+        ]
         board = service.dashboard(
             session, principal=SYSTEM, organisation_id=region.id, span=span, language="fi"
         )
@@ -51,3 +59,4 @@ def test_the_demo_year_fills_every_report(database: str) -> None:
         assert members["Laihian kunta"].approved == 2
         assert members["Laihian kunta"].open_reviews == 1
         assert members["Laihian kunta"].hot_spots
+        assert members["Vaasan kaupunki"].followups_due >= 1

@@ -20,6 +20,7 @@ from app.reviews import comments
 from app.templates import service as templates
 from app.templates.models import TemplateStatus
 from app.web.access import may_edit
+from app.web.autosave_pages import router as autosave_router
 from app.web.draft_pages import FORM_ERRORS, flash, service_errors
 from app.web.errors import WebRoute, abandon
 from app.web.forms import Errors, form_int, form_text
@@ -34,6 +35,7 @@ from app.web.template_view import template_name
 
 router = APIRouter(include_in_schema=False, route_class=WebRoute)
 router.include_router(screening_router)
+router.include_router(autosave_router)
 
 
 def _assessment(web: WebContext, draft_id: str) -> assessments.AssessmentView | None:

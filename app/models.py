@@ -3,7 +3,7 @@
 from app.annexes.models import Annex, AnnexFile
 from app.assessments.models import Assessment, AssessmentCell, Screening
 from app.audit.models import AuditEntry, AuditHead
-from app.auth.models import LoginThrottle
+from app.auth.models import FormStash, LoginThrottle
 from app.core.idempotency_models import IdempotencyRecord
 from app.drafts.models import DecisionDraft, DraftAlternative, DraftRevision
 from app.integrations.models import (
@@ -40,6 +40,7 @@ __all__ = [
     "DraftAlternative",
     "DraftRevision",
     "IdempotencyRecord",
+    "FormStash",
     "LoginThrottle",
     "MeetingItem",
     "Membership",

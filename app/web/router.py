@@ -44,6 +44,7 @@ from app.web.session import (
     WebContext,
     WebDb,
     clear_session_cookie,
+    cookie_age,
     login_nonce,
     login_token_for,
     optional_principal,
@@ -88,6 +89,8 @@ def _login_page(
         "login_token": login_token_for(ctx.settings.web_session_secret, nonce),
         "next_url": next_url,
         "email": email,
+        # A form posted after the session lapsed was kept (app/web/form_stash.py).
+        "kept": request.query_params.get("kept") == "1",
         "error": error,
         "retry_minutes": -(-int((headers or {}).get("Retry-After", "60")) // 60),
     }
@@ -154,9 +157,9 @@ def login(
     except Unauthorized as exc:
         abandon(session, exc)
         return page(error="wrong", status=401)
-    token, lifetime = browser.from_access_claims(ctx, verify_bearer(ctx, issued.access_token))
+    token, _ = browser.from_access_claims(ctx, verify_bearer(ctx, issued.access_token))
     response = redirect(form.next_url)
-    set_session_cookie(request, response, token, lifetime)
+    set_session_cookie(request, response, token, cookie_age(ctx))
     return response
 
 

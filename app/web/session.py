@@ -38,25 +38,25 @@ class CsrfRefused(Forbidden):
     code = "csrf_refused"
 
 
-def _mac(secret: str, message: str) -> str:
+def mac(secret: str, message: str) -> str:
     return hmac.new(secret.encode(), message.encode(), hashlib.sha256).hexdigest()
 
 
 def csrf_token_for(secret: str, jti: str) -> str:
     """The token every POST form of this session must carry."""
-    return _mac(secret, f"csrf:{jti}")
+    return mac(secret, f"csrf:{jti}")
 
 
 def login_token_for(secret: str, nonce: str) -> str:
     """The login form's token, bound to a nonce cookie (no session exists yet)."""
-    return _mac(secret, f"login:{nonce}")
+    return mac(secret, f"login:{nonce}")
 
 
 def tokens_match(expected: str, given: object) -> bool:
     return isinstance(given, str) and bool(given) and hmac.compare_digest(expected, given)
 
 
-def _secure(request: Request) -> bool:
+def secure(request: Request) -> bool:
     return request.url.scheme == "https"
 
 
@@ -67,14 +67,14 @@ def set_session_cookie(request: Request, response: Response, token: str, max_age
         max_age=max_age,
         httponly=True,
         samesite="lax",
-        secure=_secure(request),
+        secure=secure(request),
         path="/",
     )
 
 
 def clear_session_cookie(request: Request, response: Response) -> None:
     response.delete_cookie(
-        SESSION_COOKIE, httponly=True, samesite="lax", secure=_secure(request), path="/"
+        SESSION_COOKIE, httponly=True, samesite="lax", secure=secure(request), path="/"
     )
 
 
@@ -90,7 +90,7 @@ def remember_login_nonce(request: Request, response: Response, nonce: str) -> No
         max_age=3600,
         httponly=True,
         samesite="lax",
-        secure=_secure(request),
+        secure=secure(request),
         path="/login",
     )
 
@@ -131,12 +131,19 @@ def signed_in_principal(request: Request, session: Session, ctx: SecurityContext
     return current_web_context(request, session, ctx).principal
 
 
+def cookie_age(ctx: SecurityContext) -> int:
+    """The session cookie is kept by the browser up to the absolute lifetime (the token in it
+    lapses sooner when idle): a form posted after the lapse still says whose it was."""
+    return ctx.settings.web_absolute_hours * 3600
+
+
 def _browser_session(request: Request, ctx: SecurityContext) -> browser.BrowserSession:
     """The cookie's session, re-issued when due: the new cookie goes out with the response
     (see `renew_cookie`). An API access token in the cookie begins a browser session."""
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
         raise Unauthorized("Sign in to continue", code="login_required")
+    request.state.session_cookie_age = cookie_age(ctx)
     if browser.is_browser_token(ctx, token):
         found = browser.verify(ctx, token)
         if found.due_for_renewal(time.time()):
@@ -172,7 +179,7 @@ def renew_cookie(request: Request, response: Response) -> None:
     cookies = response.headers.getlist("set-cookie")
     if renewed is None or any(c.startswith(f"{SESSION_COOKIE}=") for c in cookies):
         return
-    set_session_cookie(request, response, renewed[0], renewed[1])
+    set_session_cookie(request, response, renewed[0], request.state.session_cookie_age)
 
 
 Web = Annotated[WebContext, Depends(current_web_context)]

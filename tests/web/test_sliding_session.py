@@ -3,8 +3,10 @@ and logging out still revokes it."""
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from fastapi import FastAPI
@@ -16,6 +18,7 @@ from app.core import tokens
 from app.main import create_app
 from tests.factories import World, build_world, current_epoch
 from tests.web import PASSWORD, hidden, sign_in, with_web
+from tests.web.test_router import started_matrix
 
 
 @pytest.fixture(scope="module")
@@ -139,9 +142,7 @@ def test_the_absolute_lifetime_ends_a_busy_session(
     browser.cookies.set("ennakko_session", too_old)
     assert browser.get("/").status_code == 303
     # Near the end the re-issued cookie lives only until the absolute end, not a full hour.
-    near = _session_token(
-        web_app, people.preparer.id, issued_ago=60, signed_in_ago=12 * 3600 - 600
-    )
+    near = _session_token(web_app, people.preparer.id, issued_ago=60, signed_in_ago=12 * 3600 - 600)
     browser.cookies.set("ennakko_session", near)
     page = browser.get("/")
     assert page.status_code == 200
@@ -189,3 +190,79 @@ def test_the_continue_button_extends_the_session_with_its_csrf_header(
     assert extended.status_code == 200
     assert extended.json()["expires_in"] >= 59 * 60
     assert _set_cookie(extended)
+
+
+def test_a_matrix_form_posted_after_the_session_lapsed_is_shown_again_after_sign_in(
+    browser: TestClient, people: World, web_app: FastAPI
+) -> None:
+    draft_id, _ = started_matrix(browser, people.preparer)
+    url = f"/drafts/{draft_id}/assessment"
+    page = browser.get(url, params={"alternative": "alt-1", "area": "equality"}).text
+    cell = re.findall(r'<select id="c-[^"]+" name="(v\|[^"]+)"', page)[0]
+    # The person goes for lunch: the session lapses while the page is open.
+    lapsed = _session_token(web_app, people.preparer.id, issued_ago=61 * 60, signed_in_ago=2 * 3600)
+    browser.cookies.clear()
+    browser.cookies.set("ennakko_session", lapsed)
+    form = {
+        "csrf_token": hidden(page, "csrf_token"),
+        "version": hidden(page, "version"),
+        "alternative": "alt-1",
+        "area": "equality",
+        "show": "all",
+        cell: "1",
+        "j" + cell[1:]: "Lounaan jälkeen kirjoitettu perustelu.",
+    }
+    posted = browser.post(url, data=form)
+    assert posted.status_code == 303
+    login_url = posted.headers["location"]
+    assert login_url.startswith("/login?next=") and "kept=1" in login_url
+    next_url = parse_qs(urlsplit(login_url).query)["next"][0]
+    assert next_url == f"{url}?alternative=alt-1&area=equality&show=all"
+    assert "ennakko_kept=" in " ".join(posted.headers.get_list("set-cookie"))
+    assert "perustelu" not in login_url  # nothing of the form in the URL
+    login_page = browser.get(login_url)
+    assert "Lähettämäsi tiedot on säilytetty" in login_page.text
+    signed = browser.post(
+        "/login",
+        data={
+            "email": people.preparer.email,
+            "password": PASSWORD,
+            "csrf_token": hidden(login_page.text, "csrf_token"),
+            "next": next_url,
+        },
+    )
+    assert signed.status_code == 303 and signed.headers["location"] == next_url
+    shown = browser.get(next_url)
+    assert shown.status_code == 200
+    assert "Lounaan jälkeen kirjoitettu perustelu." in shown.text
+    assert "on palautettu lomakkeelle" in shown.text
+    assert 'ennakko_kept=""' in " ".join(shown.headers.get_list("set-cookie"))
+    saved = browser.post(
+        url,
+        data=form
+        | {
+            "csrf_token": hidden(shown.text, "csrf_token"),
+            "version": hidden(shown.text, "version"),
+        },
+    )
+    assert saved.status_code == 303 and "cells_saved" in saved.headers["location"]
+    # Shown once: the next visit is the page as stored.
+    again = browser.get(next_url).text
+    assert "on palautettu lomakkeelle" not in again
+    assert "Lounaan jälkeen kirjoitettu perustelu." in again
+
+
+def test_a_kept_form_is_shown_only_to_the_person_whose_session_lapsed(
+    browser: TestClient, people: World, web_app: FastAPI
+) -> None:
+    draft_id, page = started_matrix(browser, people.preparer)
+    url = f"/drafts/{draft_id}/assessment"
+    cell = re.findall(r'<select id="c-[^"]+" name="(v\|[^"]+)"', page)[0]
+    lapsed = _session_token(web_app, people.preparer.id, issued_ago=61 * 60, signed_in_ago=2 * 3600)
+    browser.cookies.clear()
+    browser.cookies.set("ennakko_session", lapsed)
+    form = {"version": hidden(page, "version"), cell: "1", "j" + cell[1:]: "Toisen silmille?"}
+    assert "kept=1" in browser.post(url, data=form).headers["location"]
+    browser.cookies.delete("ennakko_session")
+    sign_in(browser, people.preparer2)
+    assert "Toisen silmille?" not in browser.get(url).text

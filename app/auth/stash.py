@@ -29,7 +29,7 @@ def keep_form(
     body = json.dumps([[name, value] for name, value in fields[:MAX_FIELDS]])
     if len(fields) > MAX_FIELDS or len(body) > MAX_BYTES or len(path) > 300:
         return None
-    session.exec(delete(FormStash).where(FormStash.created_at < utcnow() - STASH_TTL))  # type: ignore[call-overload, arg-type]
+    session.exec(delete(FormStash).where(FormStash.created_at < utcnow() - STASH_TTL))  # type: ignore[arg-type]
     stash = FormStash(id=secrets.token_urlsafe(32), subject=subject[:200], path=path, body=body)
     session.add(stash)
     session.flush()

@@ -23,13 +23,13 @@ from app.web.access import may_edit
 from app.web.autosave_pages import router as autosave_router
 from app.web.draft_pages import FORM_ERRORS, flash, service_errors
 from app.web.errors import WebRoute, abandon
+from app.web.form_stash import forget_kept, keep_for_sign_in, kept_form
 from app.web.forms import Errors, form_int, form_text
 from app.web.matrix import CellKey, cell_writes, labels_for, posted_overrides
 from app.web.matrix import problem_errors as cell_problem_errors
 from app.web.matrix_view import build_matrix, cell_id, page_url
 from app.web.rendering import redirect, render, translator, url_with
 from app.web.screening_pages import router as screening_router
-from app.web.form_stash import forget_kept, keep_for_sign_in, kept_form
 from app.web.session import (
     PostedForm,
     Security,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from fastapi import Request
 from fastapi.responses import Response
 from sqlmodel import Session
-from starlette.datastructures import FormData
+from starlette.datastructures import FormData, UploadFile
 
 from app.auth import stash
 from app.auth.service import SecurityContext
@@ -86,7 +86,10 @@ def kept_form(web: WebContext, path: str) -> FormData | None:
     fields = stash.kept_form(
         web.session, stash_id=stash_id, subject=f"user:{web.principal.id}", path=path
     )
-    return FormData(fields) if fields is not None else None
+    if fields is None:
+        return None
+    items: list[tuple[str, str | UploadFile]] = list(fields)
+    return FormData(items)
 
 
 def forget_kept(request: Request, response: Response) -> None:

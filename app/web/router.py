@@ -12,8 +12,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
 
-from app.auth.login import Checked, check_password, conclude_password
 from app.auth import browser
+from app.auth.login import Checked, check_password, conclude_password
 from app.auth.service import end_sessions, verify_bearer
 from app.core.errors import TooManyRequests, Unauthorized
 from app.core.gates import Busy
@@ -36,8 +36,8 @@ from app.web.review_pages import router as review_router
 from app.web.scope_pages import router as scope_router
 from app.web.session import (
     CSRF_FIELD,
-    CsrfRefused,
     LOGIN_NONCE_COOKIE,
+    CsrfRefused,
     PostedForm,
     Security,
     Web,

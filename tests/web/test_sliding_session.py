@@ -87,9 +87,11 @@ def test_activity_re_issues_the_cookie_with_the_same_session_and_csrf_token(
     page = browser.get("/")
     assert page.status_code == 200
     renewed = _set_cookie(page)
-    assert renewed and renewed != old
+    assert renewed
+    assert renewed != old
     before, after = tokens.unverified_claims(old), tokens.unverified_claims(renewed)
-    assert after["sid"] == before["sid"] and after["auth_time"] == before["auth_time"]
+    assert after["sid"] == before["sid"]
+    assert after["auth_time"] == before["auth_time"]
     assert after["exp"] >= int(time.time()) + 59 * 60  # idle time starts again
     assert 'data-session-left="' in page.text
     browser.cookies.set("ennakko_session", renewed)
@@ -215,7 +217,8 @@ def test_a_matrix_form_posted_after_the_session_lapsed_is_shown_again_after_sign
     posted = browser.post(url, data=form)
     assert posted.status_code == 303
     login_url = posted.headers["location"]
-    assert login_url.startswith("/login?next=") and "kept=1" in login_url
+    assert login_url.startswith("/login?next=")
+    assert "kept=1" in login_url
     next_url = parse_qs(urlsplit(login_url).query)["next"][0]
     assert next_url == f"{url}?alternative=alt-1&area=equality&show=all"
     assert "ennakko_kept=" in " ".join(posted.headers.get_list("set-cookie"))
@@ -231,7 +234,8 @@ def test_a_matrix_form_posted_after_the_session_lapsed_is_shown_again_after_sign
             "next": next_url,
         },
     )
-    assert signed.status_code == 303 and signed.headers["location"] == next_url
+    assert signed.status_code == 303
+    assert signed.headers["location"] == next_url
     shown = browser.get(next_url)
     assert shown.status_code == 200
     assert "Lounaan jälkeen kirjoitettu perustelu." in shown.text
@@ -245,7 +249,8 @@ def test_a_matrix_form_posted_after_the_session_lapsed_is_shown_again_after_sign
             "version": hidden(shown.text, "version"),
         },
     )
-    assert saved.status_code == 303 and "cells_saved" in saved.headers["location"]
+    assert saved.status_code == 303
+    assert "cells_saved" in saved.headers["location"]
     # Shown once: the next visit is the page as stored.
     again = browser.get(next_url).text
     assert "on palautettu lomakkeelle" not in again

@@ -10,19 +10,26 @@ from __future__ import annotations
 
 import time
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from app.assessments import service as assessments
 from app.assessments.service import AssessmentView
-from app.core.errors import PreconditionFailed, Unprocessable
+from app.core.errors import PreconditionFailed, Unauthorized, Unprocessable
 from app.web.draft_pages import FORM_ERRORS
 from app.web.errors import WebRoute, abandon
 from app.web.forms import Errors, form_int, form_text
 from app.web.matrix import CellKey, cell_writes, posted_overrides, selected_of
 from app.web.matrix import problem_errors as cell_problem_errors
 from app.web.rendering import PAGE_HEADERS, translator
-from app.web.session import PostedForm, Web, WebContext, require_csrf
+from app.web.session import (
+    PostedForm,
+    Security,
+    WebContext,
+    WebDb,
+    current_web_context,
+    require_csrf,
+)
 
 router = APIRouter(include_in_schema=False, route_class=WebRoute)
 
@@ -66,8 +73,17 @@ def _conflict(av: AssessmentView, key: CellKey) -> JSONResponse:
 
 
 @router.post("/drafts/{draft_id}/assessment/cell")
-def save_cell(draft_id: str, web: Web, posted: PostedForm) -> JSONResponse:
-    """Save one cell (score and justification) against the version in If-Match."""
+def save_cell(
+    draft_id: str, request: Request, session: WebDb, ctx: Security, posted: PostedForm
+) -> JSONResponse:
+    """Save one cell (score and justification) against the version in If-Match.
+
+    A lapsed session answers 401 and keeps its cookie: the page's own save then keeps the
+    form for after the sign-in (app/web/form_stash.py)."""
+    try:
+        web = current_web_context(request, session, ctx)
+    except Unauthorized:
+        return _json(401, {"expired": True})
     require_csrf(web, posted)
     av = assessments.get_assessment(web.session, principal=web.principal, draft_id=draft_id)
     overrides = posted_overrides(av.shape, posted)

@@ -81,7 +81,7 @@
     keep.textContent = say.keepMine;
     var take = document.createElement("button");
     take.type = "button";
-    take.className = "button secondary";
+    take.className = "button button-secondary";
     take.textContent = say.takeTheirs;
     keep.addEventListener("click", function () {
       td.dataset.baseValue = theirs.value;
@@ -124,7 +124,12 @@
       body: body(td)
     }).then(function (response) {
       saving -= 1;
-      if (response.redirected) { failed(td, say.cellExpired); status.textContent = say.expired; return null; }
+      if (response.status === 401 || response.redirected) {
+        failed(td, say.cellExpired);
+        status.textContent = say.expired;
+        document.dispatchEvent(new CustomEvent("ennakko:activity", { detail: { expiresIn: 0 } }));
+        return null;
+      }
       return response.json().then(function (data) {
         if (response.ok) {
           version.value = String(data.version);

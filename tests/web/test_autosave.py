@@ -54,7 +54,7 @@ def test_a_changed_cell_is_saved_and_answers_the_new_version(
     draft_id, page = started_matrix(browser, people.preparer)
     assert 'data-autosave="/drafts/' in page
     assert '<script src="/static/autosave.js" defer></script>' in page
-    assert 'role="status" aria-live="polite"' in page
+    assert 'id="autosave-status" class="autosave-status" aria-live="polite"' in page
     first, second = _cells(page)[:2]
     version = int(hidden(page, "version"))
     saved = _post(browser, draft_id, page, first, "1", "Parantaa palveluja.")

@@ -271,3 +271,19 @@ def test_a_kept_form_is_shown_only_to_the_person_whose_session_lapsed(
     browser.cookies.delete("ennakko_session")
     sign_in(browser, people.preparer2)
     assert "Toisen silmille?" not in browser.get(url).text
+
+
+def test_a_cell_saved_after_the_session_lapsed_answers_401_and_keeps_the_cookie(
+    browser: TestClient, people: World, web_app: FastAPI
+) -> None:
+    draft_id, page = started_matrix(browser, people.preparer)
+    cell = re.findall(r'<select id="c-[^"]+" name="(v\|[^"]+)"', page)[0]
+    lapsed = _session_token(web_app, people.preparer.id, issued_ago=61 * 60, signed_in_ago=2 * 3600)
+    browser.cookies.clear()
+    browser.cookies.set("ennakko_session", lapsed)
+    data = {"csrf_token": hidden(page, "csrf_token"), "version": hidden(page, "version"), cell: "1"}
+    answer = browser.post(f"/drafts/{draft_id}/assessment/cell", data=data)
+    assert answer.status_code == 401
+    assert answer.json() == {"expired": True}
+    # The cookie stays, so the page's own save can still keep the form for this person.
+    assert _set_cookie(answer) is None

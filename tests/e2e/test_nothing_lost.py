@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Dialog, Page, expect
 
 from app.auth import browser as browser_session
 from tests.e2e.conftest import PASSWORD, LiveServer, sign_in
@@ -67,6 +67,19 @@ def test_edits_survive_autosave_and_a_session_that_lapses(
     justification.blur()
     expect(status).to_contain_text("Istunto on päättynyt")
     expect(page.locator("#session-warning")).to_contain_text("Istuntosi on päättynyt")
+
+    # Leaving for another area with the unsaved edit asks first; staying keeps the page.
+    asked: list[str] = []
+
+    def stay(dialog: Dialog) -> None:
+        asked.append(dialog.type)
+        dialog.dismiss()
+
+    page.once("dialog", stay)
+    areas = page.get_by_role("navigation", name="Vaikutusalueet").get_by_role("link")
+    areas.nth(1).click(no_wait_after=True)
+    expect(justification).to_have_value("Kirjoitettu istunnon päätyttyä.")
+    assert asked == ["beforeunload"]
 
     # The explicit save goes to the sign-in, which keeps the form and says so.
     page.get_by_role("button", name="Tallenna muutokset").click()

@@ -3,7 +3,7 @@
 from app.annexes.models import Annex, AnnexFile
 from app.assessments.models import Assessment, AssessmentCell, Screening
 from app.audit.models import AuditEntry, AuditHead
-from app.auth.models import LoginThrottle
+from app.auth.models import FormStash, LoginThrottle
 from app.core.idempotency_models import IdempotencyRecord
 from app.drafts.models import DecisionDraft, DraftAlternative, DraftRevision
 from app.followups.models import (
@@ -49,6 +49,7 @@ __all__ = [
     "FollowUp",
     "FollowUpIndicator",
     "FollowUpVerdict",
+    "FormStash",
     "IdempotencyRecord",
     "LoginThrottle",
     "MeetingItem",

@@ -119,6 +119,10 @@ class Settings(BaseSettings):
     worker_stall_seconds: float = Field(default=60.0, ge=1)
 
     web_session_secret: str = "development"  # noqa: S105 (refused outside development)
+    # The browser session slides: each signed-in page re-issues its cookie, which lapses after
+    # this long without activity, and never lives longer than the absolute lifetime.
+    web_idle_minutes: int = Field(default=60, ge=1, le=24 * 60)
+    web_absolute_hours: int = Field(default=12, ge=1, le=7 * 24)
     # Where the accessibility statement sends feedback: an e-mail address or an https:// form.
     accessibility_feedback: str = ""
 

@@ -6,34 +6,45 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from app.assessments import screening as screening_service
 from app.assessments import service as assessments
 from app.assessments.models import ScreeningOutcome
 from app.auth.permissions import WRITE_DRAFTS
-from app.core.errors import NotFound, Unprocessable
+from app.core.errors import NotFound, Unauthorized, Unprocessable
 from app.drafts import service as drafts
 from app.drafts.service import DraftView
 from app.reviews import comments
 from app.templates import service as templates
 from app.templates.models import TemplateStatus
 from app.web.access import may_edit
+from app.web.autosave_pages import router as autosave_router
 from app.web.draft_pages import FORM_ERRORS, flash, service_errors
 from app.web.errors import WebRoute, abandon
+from app.web.form_stash import forget_kept, keep_for_sign_in, kept_form
 from app.web.forms import Errors, form_int, form_text
 from app.web.matrix import CellKey, cell_writes, labels_for, posted_overrides
 from app.web.matrix import problem_errors as cell_problem_errors
 from app.web.matrix_view import build_matrix, cell_id, page_url
 from app.web.rendering import redirect, render, translator, url_with
 from app.web.screening_pages import router as screening_router
-from app.web.session import PostedForm, Web, WebContext, require_csrf
+from app.web.session import (
+    PostedForm,
+    Security,
+    Web,
+    WebContext,
+    WebDb,
+    current_web_context,
+    require_csrf,
+)
 from app.web.summary import summary_view
 from app.web.template_view import template_name
 
 router = APIRouter(include_in_schema=False, route_class=WebRoute)
 router.include_router(screening_router)
+router.include_router(autosave_router)
 
 
 def _assessment(web: WebContext, draft_id: str) -> assessments.AssessmentView | None:
@@ -141,7 +152,11 @@ def _matrix_context(
 
 
 def assessment_page(
-    web: WebContext, draft_id: str, state: MatrixState | None = None, status: int = 200
+    web: WebContext,
+    draft_id: str,
+    state: MatrixState | None = None,
+    status: int = 200,
+    msg: str | None = None,
 ) -> Response:
     """The start form, or the matrix editor with the summary on the same page."""
     state = state or MatrixState()
@@ -150,7 +165,7 @@ def assessment_page(
     context: dict[str, object] = {
         "draft": view.draft,
         "errors": state.errors,
-        "msg": flash(web.request.query_params.get("msg")),
+        "msg": msg or flash(web.request.query_params.get("msg")),
         "nav": "drafts",
         "tab": "assessment",
         "started": av is not None,
@@ -176,8 +191,16 @@ def show_assessment(
     area: Annotated[str | None, Query(max_length=80)] = None,
     show: Annotated[str, Query(max_length=20)] = "all",
 ) -> Response:
-    """The matrix editor of one alternative and one area, and the summary of all."""
-    return assessment_page(web, draft_id, MatrixState(alternative, area, show))
+    """The matrix editor of one alternative and one area, and the summary of all; after a
+    sign-in, with the values of the form posted when the session lapsed."""
+    kept = kept_form(web, f"/drafts/{draft_id}/assessment")
+    if kept is None:
+        return assessment_page(web, draft_id, MatrixState(alternative, area, show))
+    av = assessments.get_assessment(web.session, principal=web.principal, draft_id=draft_id)
+    state = replace(page_state(kept), overrides=posted_overrides(av.shape, kept))
+    response = assessment_page(web, draft_id, state, msg="restored")
+    forget_kept(web.request, response)
+    return response
 
 
 @router.post("/drafts/{draft_id}/assessment/start")
@@ -218,8 +241,15 @@ def back_to(draft_id: str, state: MatrixState, message: str) -> str:
 
 
 @router.post("/drafts/{draft_id}/assessment")
-def save_cells(draft_id: str, web: Web, posted: PostedForm) -> Response:
-    """Save every changed cell in one write, guarded by the version the form showed."""
+def save_cells(
+    draft_id: str, request: Request, session: WebDb, ctx: Security, posted: PostedForm
+) -> Response:
+    """Save every changed cell in one write, guarded by the version the form showed; a form
+    posted after the session lapsed is kept for after the sign-in."""
+    try:
+        web = current_web_context(request, session, ctx)
+    except Unauthorized:
+        return keep_for_sign_in(request, session, ctx, posted)
     require_csrf(web, posted)
     av = assessments.get_assessment(web.session, principal=web.principal, draft_id=draft_id)
     state = replace(page_state(posted), overrides=posted_overrides(av.shape, posted))

@@ -22,7 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.core.errors import AppError, Unauthorized, Unprocessable
 from app.web.rendering import redirect, render, url_with
-from app.web.session import clear_session_cookie
+from app.web.session import clear_session_cookie, renew_cookie
 
 log = logging.getLogger("ennakko.web")
 
@@ -141,9 +141,11 @@ class WebRoute(APIRoute):
 
         async def handler(request: Request) -> Response:
             try:
-                return await original(request)
+                response = await original(request)
             except Exception as exc:
                 return await _handle(request, exc)
+            renew_cookie(request, response)
+            return response
 
         return handler
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -102,6 +103,12 @@ def _nav_links(principal: Any) -> dict[str, Any]:
     }
 
 
+def _session_left(request: Request) -> int | None:
+    """Seconds until the signed-in session lapses without activity (for the expiry warning)."""
+    expires = getattr(request.state, "session_expires", None)
+    return max(0, int(expires - time.time())) if isinstance(expires, int) else None
+
+
 def render(
     request: Request,
     template: str,
@@ -128,6 +135,7 @@ def render(
             "principal": getattr(request.state, "principal", None),
             **_nav_links(getattr(request.state, "principal", None)),
             "csrf_token": getattr(request.state, "csrf_token", ""),
+            "session_left": _session_left(request),
             "nav": None,
             **context,
         }

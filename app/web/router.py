@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -9,10 +10,11 @@ from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 
+from app.auth import browser
 from app.auth.login import Checked, check_password, conclude_password
-from app.auth.service import end_sessions
+from app.auth.service import end_sessions, verify_bearer
 from app.core.errors import TooManyRequests, Unauthorized
 from app.core.gates import Busy
 from app.drafts import service as drafts
@@ -30,19 +32,21 @@ from app.web.forms import Errors, FieldError, form_text
 from app.web.inbox_pages import router as inbox_router
 from app.web.info_pages import router as info_router
 from app.web.policy_pages import router as policy_router
-from app.web.rendering import redirect, render, url_with
+from app.web.rendering import PAGE_HEADERS, redirect, render, url_with
 from app.web.report_pages import router as report_router
 from app.web.review_pages import router as review_router
 from app.web.scope_pages import router as scope_router
 from app.web.session import (
     CSRF_FIELD,
     LOGIN_NONCE_COOKIE,
+    CsrfRefused,
     PostedForm,
     Security,
     Web,
     WebContext,
     WebDb,
     clear_session_cookie,
+    cookie_age,
     login_nonce,
     login_token_for,
     optional_principal,
@@ -88,6 +92,8 @@ def _login_page(
         "login_token": login_token_for(ctx.settings.web_session_secret, nonce),
         "next_url": next_url,
         "email": email,
+        # A form posted after the session lapsed was kept (app/web/form_stash.py).
+        "kept": request.query_params.get("kept") == "1",
         "error": error,
         "retry_minutes": -(-int((headers or {}).get("Retry-After", "60")) // 60),
     }
@@ -154,8 +160,9 @@ def login(
     except Unauthorized as exc:
         abandon(session, exc)
         return page(error="wrong", status=401)
+    token, _ = browser.from_access_claims(ctx, verify_bearer(ctx, issued.access_token))
     response = redirect(form.next_url)
-    set_session_cookie(request, response, issued.access_token, issued.expires_in)
+    set_session_cookie(request, response, token, cookie_age(ctx))
     return response
 
 
@@ -261,3 +268,14 @@ router.include_router(policy_router)
 router.include_router(info_router)
 router.include_router(report_router)
 router.include_router(followup_router)
+
+
+@router.post("/session/extend")
+def extend_session(web: Web) -> Response:
+    """Activity without a page (the expiry warning's "continue"): the session slides on.
+
+    CSRF-checked by the X-CSRF-Token header; answers when the session now lapses."""
+    if not tokens_match(web.csrf_token, web.request.headers.get("x-csrf-token")):
+        raise CsrfRefused("The form's security token is missing or expired")
+    expires = getattr(web.request.state, "session_expires", 0)
+    return JSONResponse({"expires_in": max(0, int(expires - time.time()))}, headers=PAGE_HEADERS)

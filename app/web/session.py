@@ -1,8 +1,9 @@
 """The browser session: the access token in an HttpOnly cookie, and CSRF tokens bound to it.
 
-The cookie holds the same JWT the API issues, so every page resolves its caller with the
-API's own rules (`verify_bearer` + `principal_from_claims`): expiry, deactivated users and
-roles read fresh from the database apply to the web UI unchanged.
+The cookie holds a browser session token (app/auth/browser.py) that slides with activity;
+an API access token in the cookie is accepted too and turned into one. Every page resolves
+its caller with the API's own rules (`principal_from_claims`): the session epoch (logout),
+deactivated users and roles read fresh from the database apply to the web UI unchanged.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import time
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -18,6 +20,7 @@ from fastapi.responses import Response
 from sqlmodel import Session
 from starlette.datastructures import FormData
 
+from app.auth import browser
 from app.auth.dependencies import DbSession, get_security
 from app.auth.principal import Principal
 from app.auth.service import SecurityContext, principal_from_claims, verify_bearer
@@ -35,25 +38,25 @@ class CsrfRefused(Forbidden):
     code = "csrf_refused"
 
 
-def _mac(secret: str, message: str) -> str:
+def mac(secret: str, message: str) -> str:
     return hmac.new(secret.encode(), message.encode(), hashlib.sha256).hexdigest()
 
 
 def csrf_token_for(secret: str, jti: str) -> str:
     """The token every POST form of this session must carry."""
-    return _mac(secret, f"csrf:{jti}")
+    return mac(secret, f"csrf:{jti}")
 
 
 def login_token_for(secret: str, nonce: str) -> str:
     """The login form's token, bound to a nonce cookie (no session exists yet)."""
-    return _mac(secret, f"login:{nonce}")
+    return mac(secret, f"login:{nonce}")
 
 
 def tokens_match(expected: str, given: object) -> bool:
     return isinstance(given, str) and bool(given) and hmac.compare_digest(expected, given)
 
 
-def _secure(request: Request) -> bool:
+def secure(request: Request) -> bool:
     return request.url.scheme == "https"
 
 
@@ -64,14 +67,14 @@ def set_session_cookie(request: Request, response: Response, token: str, max_age
         max_age=max_age,
         httponly=True,
         samesite="lax",
-        secure=_secure(request),
+        secure=secure(request),
         path="/",
     )
 
 
 def clear_session_cookie(request: Request, response: Response) -> None:
     response.delete_cookie(
-        SESSION_COOKIE, httponly=True, samesite="lax", secure=_secure(request), path="/"
+        SESSION_COOKIE, httponly=True, samesite="lax", secure=secure(request), path="/"
     )
 
 
@@ -87,7 +90,7 @@ def remember_login_nonce(request: Request, response: Response, nonce: str) -> No
         max_age=3600,
         httponly=True,
         samesite="lax",
-        secure=_secure(request),
+        secure=secure(request),
         path="/login",
     )
 
@@ -128,21 +131,55 @@ def signed_in_principal(request: Request, session: Session, ctx: SecurityContext
     return current_web_context(request, session, ctx).principal
 
 
-def current_web_context(request: Request, session: WebDb, ctx: Security) -> WebContext:
-    """The signed-in caller; raises Unauthorized (→ redirect to /login) without a valid cookie."""
+def cookie_age(ctx: SecurityContext) -> int:
+    """The session cookie is kept by the browser up to the absolute lifetime (the token in it
+    lapses sooner when idle): a form posted after the lapse still says whose it was."""
+    return ctx.settings.web_absolute_hours * 3600
+
+
+def _browser_session(request: Request, ctx: SecurityContext) -> browser.BrowserSession:
+    """The cookie's session, re-issued when due: the new cookie goes out with the response
+    (see `renew_cookie`). An API access token in the cookie begins a browser session."""
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
         raise Unauthorized("Sign in to continue", code="login_required")
+    request.state.session_cookie_age = cookie_age(ctx)
+    if browser.is_browser_token(ctx, token):
+        found = browser.verify(ctx, token)
+        if found.due_for_renewal(time.time()):
+            request.state.renewed_session = browser.renewed(ctx, found)
+        return found
     claims = verify_bearer(ctx, token)
     jti = claims.get("jti")
-    if not isinstance(jti, str) or not jti:
-        # The CSRF token is bound to the token id; a token without one cannot be a session.
+    if not isinstance(jti, str) or not jti or claims.get("_external"):
+        # The CSRF token is bound to the session id; a token without one cannot be a session.
         raise Unauthorized("Sign in to continue", code="login_required")
-    principal = principal_from_claims(session, ctx, claims)
-    csrf = csrf_token_for(ctx.settings.web_session_secret, jti)
+    new_token, lifetime = browser.from_access_claims(ctx, claims)
+    request.state.renewed_session = (new_token, lifetime)
+    return browser.BrowserSession(claims, jti, int(time.time()) + lifetime)
+
+
+def current_web_context(request: Request, session: WebDb, ctx: Security) -> WebContext:
+    """The signed-in caller; raises Unauthorized (→ redirect to /login) without a valid cookie."""
+    found = _browser_session(request, ctx)
+    principal = principal_from_claims(session, ctx, found.claims)
+    csrf = csrf_token_for(ctx.settings.web_session_secret, found.sid)
+    renewed = getattr(request.state, "renewed_session", None)
     request.state.principal = principal
     request.state.csrf_token = csrf
+    request.state.session_expires = (
+        int(time.time()) + renewed[1] if renewed is not None else found.expires_at
+    )
     return WebContext(request, session, ctx, principal, page_lang(request), csrf)
+
+
+def renew_cookie(request: Request, response: Response) -> None:
+    """Send the re-issued session cookie, unless the response ends or replaces the session."""
+    renewed = getattr(request.state, "renewed_session", None)
+    cookies = response.headers.getlist("set-cookie")
+    if renewed is None or any(c.startswith(f"{SESSION_COOKIE}=") for c in cookies):
+        return
+    set_session_cookie(request, response, renewed[0], request.state.session_cookie_age)
 
 
 Web = Annotated[WebContext, Depends(current_web_context)]
@@ -160,7 +197,11 @@ def optional_principal(request: Request, session: Session, ctx: SecurityContext)
     if not token:
         return False
     try:
-        principal_from_claims(session, ctx, verify_bearer(ctx, token))
+        if browser.is_browser_token(ctx, token):
+            claims = browser.verify(ctx, token).claims
+        else:
+            claims = verify_bearer(ctx, token)
+        principal_from_claims(session, ctx, claims)
     except Unauthorized:
         return False
     return True

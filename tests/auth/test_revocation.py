@@ -79,7 +79,8 @@ def _me(browser: TestClient, token: str) -> int:
 
 def _assert_valid(browser: TestClient, person: Signed) -> None:
     assert _web_page(browser, person.cookie) == 200
-    assert _me(browser, person.cookie) == 200
+    # The browser session is its own audience: never an API bearer token.
+    assert _me(browser, person.cookie) == 401
     assert _me(browser, person.bearer) == 200
 
 

@@ -1,0 +1,124 @@
+"""Saving one matrix cell as it is changed (the editor's script; the form's own save stays).
+
+The same service call as the form's save (`write_cells`, guarded by the assessment version),
+answered in JSON: the new version, or on a version conflict the stored value ("theirs") so
+the page can offer keep mine / take theirs. When the version moved but this cell did not
+(someone saved another cell), the page's value is written on the current version.
+"""
+
+from __future__ import annotations
+
+import time
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from app.assessments import service as assessments
+from app.assessments.service import AssessmentView
+from app.core.errors import PreconditionFailed, Unauthorized, Unprocessable
+from app.web.draft_pages import FORM_ERRORS
+from app.web.errors import WebRoute, abandon
+from app.web.forms import Errors, form_int, form_text
+from app.web.matrix import CellKey, cell_writes, posted_overrides, selected_of
+from app.web.matrix import problem_errors as cell_problem_errors
+from app.web.rendering import PAGE_HEADERS, translator
+from app.web.session import (
+    PostedForm,
+    Security,
+    WebContext,
+    WebDb,
+    current_web_context,
+    require_csrf,
+)
+
+router = APIRouter(include_in_schema=False, route_class=WebRoute)
+
+
+def _json(status: int, body: dict[str, object]) -> JSONResponse:
+    return JSONResponse(body, status_code=status, headers=PAGE_HEADERS)
+
+
+def _left(web: WebContext) -> int:
+    """Seconds the (re-issued) session lives on: the page's expiry warning starts again."""
+    expires = getattr(web.request.state, "session_expires", 0)
+    return max(0, int(expires - time.time()))
+
+
+def if_match_version(header: str | None) -> int | None:
+    """The version of an If-Match header (`"7"`, `W/"7"` or `7`), None when absent or bad."""
+    text = (header or "").strip().removeprefix("W/").strip('"')
+    return int(text) if text.isdigit() else None
+
+
+def _clean(text: str) -> str:
+    return text.replace("\r\n", "\n").strip()
+
+
+def _stored(av: AssessmentView, key: CellKey) -> tuple[str, str]:
+    for c in av.cells:
+        if (c.alternative, c.area, c.grp, c.gender) == key:
+            return selected_of(c), _clean(c.justification)
+    return "", ""
+
+
+def _messages(web: WebContext, errors: Errors) -> list[str]:
+    t = translator(web.lang)
+    return [t("error.field." + e.key, **e.params) for found in errors.values() for e in found]
+
+
+def _conflict(av: AssessmentView, key: CellKey) -> JSONResponse:
+    value, text = _stored(av, key)
+    theirs = {"value": value, "justification": text}
+    return _json(412, {"conflict": True, "version": av.assessment.version, "theirs": theirs})
+
+
+@router.post("/drafts/{draft_id}/assessment/cell")
+def save_cell(
+    draft_id: str, request: Request, session: WebDb, ctx: Security, posted: PostedForm
+) -> JSONResponse:
+    """Save one cell (score and justification) against the version in If-Match.
+
+    A lapsed session answers 401 and keeps its cookie: the page's own save then keeps the
+    form for after the sign-in (app/web/form_stash.py)."""
+    try:
+        web = current_web_context(request, session, ctx)
+    except Unauthorized:
+        return _json(401, {"expired": True})
+    require_csrf(web, posted)
+    av = assessments.get_assessment(web.session, principal=web.principal, draft_id=draft_id)
+    overrides = posted_overrides(av.shape, posted)
+    if len(overrides) != 1:
+        raise Unprocessable("Post exactly one cell", code="one_cell")
+    key = next(iter(overrides))
+    version = if_match_version(web.request.headers.get("if-match"))
+    version = form_int(posted, "version", -1) if version is None else version
+    if version < 0:
+        raise Unprocessable("The version the page showed is missing", code="version_missing")
+    current = av.assessment.version
+    if version != current:
+        base = (form_text(posted, "base_value"), _clean(form_text(posted, "base_justification")))
+        if _stored(av, key) != base:
+            return _conflict(av, key)
+        version = current  # another cell moved the version; this one is as the page read it
+    writes, errors = cell_writes(av, overrides)
+    if errors:
+        return _json(422, {"errors": _messages(web, errors)})
+    if not writes:
+        return _json(200, {"version": current, "unchanged": True})
+    try:
+        written = assessments.write_cells(
+            web.session,
+            principal=web.principal,
+            draft_id=draft_id,
+            expected_version=version,
+            writes=writes,
+        )
+    except PreconditionFailed as exc:
+        abandon(web.session, exc)
+        fresh = assessments.get_assessment(web.session, principal=web.principal, draft_id=draft_id)
+        return _conflict(fresh, key)
+    except FORM_ERRORS as exc:
+        abandon(web.session, exc)
+        found = cell_problem_errors(exc.details, writes) if isinstance(exc, Unprocessable) else {}
+        return _json(exc.status, {"errors": _messages(web, found) or [exc.message]})
+    return _json(200, {"version": written.assessment.version, "expires_in": _left(web)})

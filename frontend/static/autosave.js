@@ -1,0 +1,180 @@
+/* The matrix editor saves each changed cell as it is made (progressive enhancement: without
+   scripting the form's own save button works as before). Shows per cell and for the page
+   whether the work is saved; on a version conflict offers keep mine / take theirs; warns
+   before leaving the page with unsaved edits. */
+(function () {
+  "use strict";
+  var form = document.querySelector("form[data-autosave]");
+  var status = document.getElementById("autosave-status");
+  if (!form || !status || !window.fetch) { return; }
+  var say = status.dataset;
+  var version = form.querySelector("input[name=version]");
+  var csrf = form.querySelector("input[name=csrf_token]");
+  var unsaved = new Set();
+  var saving = 0;
+
+  function cells() { return form.querySelectorAll("td.cell select"); }
+
+  function parts(td) {
+    return { select: td.querySelector("select"), text: td.querySelector("textarea") };
+  }
+
+  function mark(td, state, label) {
+    var flag = td.querySelector(".cell-state");
+    if (!flag) {
+      flag = document.createElement("span");
+      flag.className = "cell-state";
+      td.appendChild(flag);
+    }
+    td.dataset.state = state;
+    flag.textContent = label;
+  }
+
+  function page() {
+    var text = saving ? say.saving : (unsaved.size ? say.unsaved : say.saved);
+    if (status.textContent !== text) { status.textContent = text; }
+    status.dataset.state = saving ? "saving" : (unsaved.size ? "unsaved" : "saved");
+  }
+
+  function remember(td) {
+    var p = parts(td);
+    td.dataset.baseValue = p.select.value;
+    td.dataset.baseText = p.text.value;
+  }
+
+  function body(td) {
+    var p = parts(td);
+    var data = new URLSearchParams();
+    data.append("csrf_token", csrf.value);
+    data.append("version", version.value);
+    data.append("base_value", td.dataset.baseValue || "");
+    data.append("base_justification", td.dataset.baseText || "");
+    data.append(p.select.name, p.select.value);
+    data.append(p.text.name, p.text.value);
+    return data;
+  }
+
+  function conflict(td, theirs) {
+    var p = parts(td);
+    var old = td.querySelector(".merge-prompt");
+    if (old) { old.remove(); }
+    var box = document.createElement("div");
+    box.className = "merge-prompt";
+    box.setAttribute("role", "group");
+    var title = document.createElement("p");
+    title.textContent = say.conflict;
+    var option = p.select.querySelector('option[value="' + CSS.escape(theirs.value) + '"]');
+    var list = document.createElement("dl");
+    [[say.theirs, (option ? option.textContent : theirs.value) + " — " + theirs.justification],
+     [say.mine, p.select.options[p.select.selectedIndex].textContent + " — " + p.text.value]]
+      .forEach(function (row) {
+        var dt = document.createElement("dt");
+        var dd = document.createElement("dd");
+        dt.textContent = row[0];
+        dd.textContent = row[1];
+        list.appendChild(dt);
+        list.appendChild(dd);
+      });
+    var keep = document.createElement("button");
+    keep.type = "button";
+    keep.className = "button";
+    keep.textContent = say.keepMine;
+    var take = document.createElement("button");
+    take.type = "button";
+    take.className = "button button-secondary";
+    take.textContent = say.takeTheirs;
+    keep.addEventListener("click", function () {
+      td.dataset.baseValue = theirs.value;
+      td.dataset.baseText = theirs.justification;
+      box.remove();
+      save(td);
+    });
+    take.addEventListener("click", function () {
+      p.select.value = theirs.value;
+      p.text.value = theirs.justification;
+      remember(td);
+      unsaved.delete(td);
+      box.remove();
+      mark(td, "saved", say.cellSaved);
+      page();
+    });
+    box.appendChild(title);
+    box.appendChild(list);
+    box.appendChild(keep);
+    box.appendChild(take);
+    td.appendChild(box);
+    keep.focus();
+  }
+
+  function failed(td, label) {
+    mark(td, "unsaved", label);
+    page();
+  }
+
+  function save(td) {
+    clearTimeout(td.saveTimer);
+    unsaved.add(td);
+    saving += 1;
+    mark(td, "saving", say.cellSaving);
+    page();
+    fetch(form.dataset.autosave, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "If-Match": '"' + version.value + '"', "Accept": "application/json" },
+      body: body(td)
+    }).then(function (response) {
+      saving -= 1;
+      if (response.status === 401 || response.redirected) {
+        failed(td, say.cellExpired);
+        status.textContent = say.expired;
+        document.dispatchEvent(new CustomEvent("ennakko:activity", { detail: { expiresIn: 0 } }));
+        return null;
+      }
+      return response.json().then(function (data) {
+        if (response.ok) {
+          version.value = String(data.version);
+          remember(td);
+          unsaved.delete(td);
+          mark(td, "saved", say.cellSaved);
+          page();
+          document.dispatchEvent(new CustomEvent("ennakko:activity", { detail: { expiresIn: data.expires_in } }));
+        } else if (response.status === 412 && data.conflict) {
+          version.value = String(data.version);
+          failed(td, say.cellConflict);
+          conflict(td, data.theirs);
+        } else {
+          failed(td, (data.errors || []).join(" ") || say.cellUnsaved);
+        }
+      });
+    }).catch(function () {
+      saving = Math.max(0, saving - 1);
+      failed(td, say.cellUnsaved);
+    });
+  }
+
+  Array.prototype.forEach.call(cells(), function (select) {
+    var td = select.closest("td.cell");
+    if (select.disabled) { return; }
+    remember(td);
+    var p = parts(td);
+    p.select.addEventListener("change", function () { save(td); });
+    p.text.addEventListener("input", function () {
+      unsaved.add(td);
+      mark(td, "unsaved", say.cellUnsaved);
+      page();
+      clearTimeout(td.saveTimer);
+      td.saveTimer = setTimeout(function () { save(td); }, 1500);
+    });
+    p.text.addEventListener("change", function () { save(td); });
+  });
+
+  form.addEventListener("submit", function () { unsaved.clear(); });
+  window.addEventListener("beforeunload", function (event) {
+    if (unsaved.size || saving) {
+      event.preventDefault();
+      event.returnValue = "";
+    }
+  });
+  status.hidden = false;
+  page();
+}());

@@ -1,0 +1,128 @@
+"""The matrix editor's per-cell save: the same service as the form, guarded by If-Match."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from app.main import create_app
+from tests.factories import World, build_world
+from tests.web import PASSWORD, hidden, sign_in, with_web
+from tests.web.test_router import started_matrix
+
+
+@pytest.fixture(scope="module")
+def web_app(database: str) -> FastAPI:
+    return with_web(create_app())
+
+
+@pytest.fixture(scope="module")
+def people(web_app: FastAPI) -> World:
+    return build_world(web_app, password=PASSWORD)
+
+
+@pytest.fixture
+def browser(web_app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(web_app, raise_server_exceptions=False, follow_redirects=False) as client:
+        yield client
+
+
+def _cells(page: str) -> list[str]:
+    """The value fields of the page's editable cells (v|alternative|area|group|gender)."""
+    return re.findall(r'<select id="c-[^"]+" name="(v\|[^"]+)"', page)
+
+
+def _post(
+    browser: TestClient, draft_id: str, page: str, field: str, value: str, text: str, **extra: str
+) -> object:
+    version = extra.pop("version", hidden(page, "version"))
+    data = {"csrf_token": hidden(page, "csrf_token"), field: value, "j" + field[1:]: text}
+    return browser.post(
+        f"/drafts/{draft_id}/assessment/cell",
+        data=data | extra,
+        headers={"If-Match": f'"{version}"'},
+    )
+
+
+def test_a_changed_cell_is_saved_and_answers_the_new_version(
+    browser: TestClient, people: World
+) -> None:
+    draft_id, page = started_matrix(browser, people.preparer)
+    assert 'data-autosave="/drafts/' in page
+    assert '<script src="/static/autosave.js" defer></script>' in page
+    assert 'id="autosave-status" class="autosave-status" aria-live="polite"' in page
+    first, second = _cells(page)[:2]
+    version = int(hidden(page, "version"))
+    saved = _post(browser, draft_id, page, first, "1", "Parantaa palveluja.")
+    assert saved.status_code == 200, saved.text  # type: ignore[attr-defined]
+    assert saved.json()["version"] == version + 1  # type: ignore[attr-defined]
+    assert saved.json()["expires_in"] > 0  # type: ignore[attr-defined]
+    shown = browser.get(f"/drafts/{draft_id}/assessment").text
+    assert "Parantaa palveluja." in shown
+    # The page still holds the old version; the next cell was not touched meanwhile, so its
+    # save goes through on the current version (the base the page read is still stored).
+    other = _post(browser, draft_id, page, second, "0", "Ei vaikutusta.", base_value="")
+    assert other.status_code == 200
+    assert other.json()["version"] == version + 2  # type: ignore[attr-defined]
+
+
+def test_a_conflicting_cell_answers_412_with_their_value(
+    browser: TestClient, people: World
+) -> None:
+    draft_id, page = started_matrix(browser, people.preparer)
+    cell = _cells(page)[0]
+    version = hidden(page, "version")
+    theirs = _post(browser, draft_id, page, cell, "-1", "Heikentää.")
+    assert theirs.status_code == 200
+    mine = _post(browser, draft_id, page, cell, "2", "Parantaa paljon.", version=version)
+    assert mine.status_code == 412
+    body = mine.json()  # type: ignore[attr-defined]
+    assert body["conflict"] is True
+    assert body["version"] == int(version) + 1
+    assert body["theirs"] == {"value": "-1", "justification": "Heikentää."}
+    # Keep mine: the page posts again on the version it was told, with theirs as the base.
+    kept = _post(
+        browser,
+        draft_id,
+        page,
+        cell,
+        "2",
+        "Parantaa paljon.",
+        version=str(body["version"]),
+        base_value="-1",
+        base_justification="Heikentää.",
+    )
+    assert kept.status_code == 200
+    assert "Parantaa paljon." in browser.get(f"/drafts/{draft_id}/assessment").text
+
+
+def test_the_cell_save_refuses_without_csrf_bad_input_and_other_tenants(
+    browser: TestClient, people: World, web_app: FastAPI
+) -> None:
+    draft_id, page = started_matrix(browser, people.preparer)
+    cell = _cells(page)[0]
+    url = f"/drafts/{draft_id}/assessment/cell"
+    no_csrf = browser.post(url, data={cell: "1", "version": hidden(page, "version")})
+    assert no_csrf.status_code == 403
+    bad = _post(browser, draft_id, page, cell, "99", "")
+    assert bad.status_code == 422
+    assert bad.json()["errors"]  # type: ignore[attr-defined]
+    two = _post(browser, draft_id, page, cell, "1", "x", **{_cells(page)[1]: "1"})
+    assert two.status_code == 422
+    with TestClient(web_app, raise_server_exceptions=False, follow_redirects=False) as stranger:
+        sign_in(stranger, people.other_preparer)
+        theirs = stranger.get("/").text
+        data = {"csrf_token": hidden(theirs, "csrf_token"), cell: "1", "version": "1"}
+        refused = stranger.post(url, data=data, headers={"If-Match": '"1"'})
+        assert refused.status_code in (403, 404)
+    with TestClient(web_app, raise_server_exceptions=False, follow_redirects=False) as reader:
+        sign_in(reader, people.secretary)
+        own = reader.get("/").text
+        data = {"csrf_token": hidden(own, "csrf_token"), cell: "1", "version": "1"}
+        assert reader.post(url, data=data).status_code == 403
+    unchanged = browser.get(f"/drafts/{draft_id}/assessment").text
+    assert hidden(unchanged, "version") == hidden(page, "version")

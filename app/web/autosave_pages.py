@@ -72,7 +72,7 @@ def _conflict(av: AssessmentView, key: CellKey) -> JSONResponse:
     return _json(412, {"conflict": True, "version": av.assessment.version, "theirs": theirs})
 
 
-@router.post("/drafts/{draft_id}/assessment/cell")
+@router.post("/drafts/{draft_id}/assessment/autosave")
 def save_cell(
     draft_id: str, request: Request, session: WebDb, ctx: Security, posted: PostedForm
 ) -> JSONResponse:

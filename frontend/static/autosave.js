@@ -9,6 +9,12 @@
   if (!form || !status || !window.fetch) { return; }
   var say = status.dataset;
   var version = form.querySelector("input[name=version]");
+  // every form of the page that writes the assessment (the bulk forms too) sends its version
+  function setVersion(value) {
+    document.querySelectorAll("input[data-assessment-version]").forEach(function (input) {
+      input.value = value;
+    });
+  }
   var csrf = form.querySelector("input[name=csrf_token]");
   var unsaved = new Set();
   var saving = 0;
@@ -113,6 +119,7 @@
 
   function save(td) {
     clearTimeout(td.saveTimer);
+    td.saveTimer = null;
     unsaved.add(td);
     saving += 1;
     mark(td, "saving", say.cellSaving);
@@ -132,14 +139,17 @@
       }
       return response.json().then(function (data) {
         if (response.ok) {
-          version.value = String(data.version);
+          setVersion(String(data.version));
           remember(td);
-          unsaved.delete(td);
-          mark(td, "saved", say.cellSaved);
+          // typing that began while this save was in flight is still waiting for its own
+          if (!td.saveTimer) {
+            unsaved.delete(td);
+            mark(td, "saved", say.cellSaved);
+          }
           page();
           document.dispatchEvent(new CustomEvent("ennakko:activity", { detail: { expiresIn: data.expires_in } }));
         } else if (response.status === 412 && data.conflict) {
-          version.value = String(data.version);
+          setVersion(String(data.version));
           failed(td, say.cellConflict);
           conflict(td, data.theirs);
         } else {
@@ -169,6 +179,21 @@
   });
 
   form.addEventListener("submit", function () { unsaved.clear(); });
+  // A form that writes the assessment (the save button, the bulk forms) waits for the saves
+  // in flight, so it is sent with the version they leave (else it would meet a conflict).
+  document.querySelectorAll("form").forEach(function (other) {
+    if (!other.querySelector("input[data-assessment-version]")) { return; }
+    other.addEventListener("submit", function (event) {
+      if (saving === 0) { return; }
+      event.preventDefault();
+      var submitter = event.submitter;
+      var wait = setInterval(function () {
+        if (saving !== 0) { return; }
+        clearInterval(wait);
+        if (other.requestSubmit) { other.requestSubmit(submitter || undefined); } else { other.submit(); }
+      }, 50);
+    });
+  });
   window.addEventListener("beforeunload", function (event) {
     if (unsaved.size || saving) {
       event.preventDefault();

@@ -90,7 +90,9 @@ def _bulk(page: Page, act: Actions, target: str | None, value: str, text: str = 
     act.choose(form.get_by_label("Arvio", exact=True), value)
     if text:
         act.fill(form.get_by_label("Yhteinen perustelu"), text)
-    act.click(form.get_by_role("button", name="Aseta arvio valituille soluille"))
+    # the form waits for cell saves still in flight, then the page reloads with the result
+    with page.expect_navigation():
+        act.click(form.get_by_role("button", name="Aseta arvio valituille soluille"))
     expect(page.get_by_role("status")).to_contain_text("Solut tallennettiin.")
 
 
@@ -134,8 +136,8 @@ def test_preparer_scopes_and_bulk_scores_an_iva_assessment_to_submission(
     cell = "alt-1|wellbeing_distribution|working_age|women"
     act.choose(page.locator(f'select[name="v|{cell}"]'), "1")
     act.fill(page.locator(f'textarea[name="j|{cell}"]'), "Aukioloajat pitenevät.")
-    act.click(page.get_by_role("button", name="Tallenna muutokset"))
-    expect(page.get_by_role("status")).to_contain_text("Solujen muutokset tallennettiin.")
+    # each change is saved as it is made: no save button to press
+    expect(page.locator("#autosave-status")).to_have_text("Kaikki muutokset on tallennettu.")
     _bulk(page, act, "remaining", "0")
     expect(page.locator("td.dir-negative").first).to_contain_text("− Kielteinen vaikutus")
     assert_accessible(page)

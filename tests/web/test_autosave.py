@@ -42,7 +42,7 @@ def _post(
     version = extra.pop("version", hidden(page, "version"))
     data = {"csrf_token": hidden(page, "csrf_token"), field: value, "j" + field[1:]: text}
     return browser.post(
-        f"/drafts/{draft_id}/assessment/cell",
+        f"/drafts/{draft_id}/assessment/autosave",
         data=data | extra,
         headers={"If-Match": f'"{version}"'},
     )
@@ -105,7 +105,7 @@ def test_the_cell_save_refuses_without_csrf_bad_input_and_other_tenants(
 ) -> None:
     draft_id, page = started_matrix(browser, people.preparer)
     cell = _cells(page)[0]
-    url = f"/drafts/{draft_id}/assessment/cell"
+    url = f"/drafts/{draft_id}/assessment/autosave"
     no_csrf = browser.post(url, data={cell: "1", "version": hidden(page, "version")})
     assert no_csrf.status_code == 403
     bad = _post(browser, draft_id, page, cell, "99", "")

@@ -282,7 +282,7 @@ def test_a_cell_saved_after_the_session_lapsed_answers_401_and_keeps_the_cookie(
     browser.cookies.clear()
     browser.cookies.set("ennakko_session", lapsed)
     data = {"csrf_token": hidden(page, "csrf_token"), "version": hidden(page, "version"), cell: "1"}
-    answer = browser.post(f"/drafts/{draft_id}/assessment/cell", data=data)
+    answer = browser.post(f"/drafts/{draft_id}/assessment/autosave", data=data)
     assert answer.status_code == 401
     assert answer.json() == {"expired": True}
     # The cookie stays, so the page's own save can still keep the form for this person.

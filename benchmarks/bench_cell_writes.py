@@ -42,7 +42,7 @@ from benchmarks._common import (
     write_results,
 )
 from benchmarks._load import Conn, closed_loop
-from benchmarks._world import GENDERS, LEAF_GROUPS, assessed_draft, bench_template, build_world
+from benchmarks._world import assessed_draft, build_world, matrix_keys
 from benchmarks._world import one_cell as make_cell
 
 NAME = "cell_writes"
@@ -52,14 +52,7 @@ COLUMNS += ["rereads", "http_5xx", "db_locked", "errors"]
 
 
 def _keys(alternatives: list[str]) -> list[tuple[str, str, str, str]]:
-    areas = [a["key"] for a in bench_template()["areas"]]
-    return [
-        (alt, area, group, gender)
-        for alt in alternatives
-        for area in areas
-        for group in LEAF_GROUPS
-        for gender in ("all", *GENDERS)
-    ]
+    return matrix_keys(alternatives)
 
 
 def _phase(

@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from app.core.config import Settings
-from app.core.tokens import settings_signer
+from app.core.tokens import LocalSigner
 
 
 def checkpoint_path(settings: Settings) -> Path:
@@ -32,11 +32,18 @@ def checkpoint_path(settings: Settings) -> Path:
 
 
 @lru_cache(maxsize=4)
-def _private_key(pem: bytes) -> rsa.RSAPrivateKey:
-    key = serialization.load_pem_private_key(pem, password=None)
+def _loaded_key(path: Path, kid: str, create: bool) -> tuple[str, rsa.RSAPrivateKey]:
+    """The service key, loaded once per process (loading checks the key: tens of ms)."""
+    signer = LocalSigner.load_or_create(path=path, kid=kid, create=create)
+    key = serialization.load_pem_private_key(signer.private_pem, password=None)
     if not isinstance(key, rsa.RSAPrivateKey):  # pragma: no cover - the signer makes RSA keys
         raise TypeError("the service key is not an RSA key")
-    return key
+    return signer.kid, key
+
+
+def _service_key(settings: Settings) -> tuple[str, rsa.RSAPrivateKey]:
+    path = settings.jwt_private_key_file or settings.data_dir / "keys" / "jwt-private.pem"
+    return _loaded_key(path, settings.jwt_key_id, settings.environment != "production")
 
 
 def _payload(chain: str, seq: int, head_hash: str, at: str) -> bytes:
@@ -46,14 +53,13 @@ def _payload(chain: str, seq: int, head_hash: str, at: str) -> bytes:
 
 def append(settings: Settings, heads: Mapping[str, tuple[int, str]]) -> None:
     """Append a signed checkpoint line for each chain's new head (one write, O_APPEND)."""
-    signer = settings_signer(settings)
-    key = _private_key(signer.private_pem)
+    kid, key = _service_key(settings)
     at = datetime.now(UTC).isoformat()
     lines = []
     for chain, (seq, head_hash) in sorted(heads.items()):
         payload = _payload(chain, seq, head_hash, at)
         signature = key.sign(payload, padding.PKCS1v15(), hashes.SHA256())
-        line = {"chain": chain, "seq": seq, "hash": head_hash, "at": at, "kid": signer.kid}
+        line = {"chain": chain, "seq": seq, "hash": head_hash, "at": at, "kid": kid}
         line["sig"] = base64.b64encode(signature).decode()
         lines.append(json.dumps(line, separators=(",", ":")) + "\n")
     path = checkpoint_path(settings)
@@ -95,7 +101,7 @@ def read(settings: Settings) -> Checkpoints:
     found = Checkpoints(file_found=path.exists())
     if not found.file_found:
         return found
-    public = _private_key(settings_signer(settings).private_pem).public_key()
+    public = _service_key(settings)[1].public_key()
     with path.open(encoding="utf-8") as lines:
         for line in lines:
             if not line.strip():

@@ -45,7 +45,9 @@ def _engine(url: str) -> Engine:
 
 def create_app() -> FastAPI:
     bodies = {
-        p.name: p.read_bytes() for p in Path(os.environ["ENNAKKO_FLOOR_DIR"]).glob("*") if p.is_file()
+        p.name: p.read_bytes()
+        for p in Path(os.environ["ENNAKKO_FLOOR_DIR"]).glob("*")
+        if p.is_file()
     }
     engine = _engine(os.environ["ENNAKKO_DATABASE_URL"])
     with engine.begin() as conn:

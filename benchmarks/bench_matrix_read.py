@@ -34,8 +34,8 @@ from benchmarks._common import (
     Server,
     budget,
     environment,
-    print_budgets,
     latency_stats,
+    print_budgets,
     print_table,
     ratio,
     scratch_database,
@@ -141,7 +141,10 @@ def _writes(
 
 
 def _after_write_row(
-    server: Server, headers: dict[str, str], path: str, keys: list[tuple[str, str, str, str]],
+    server: Server,
+    headers: dict[str, str],
+    path: str,
+    keys: list[tuple[str, str, str, str]],
     duration: float,
 ) -> dict[str, Any]:
     """The read right after a write: (write + read) CPU minus write-only CPU, per round."""

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Insert, bindparam, delete, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
@@ -102,10 +101,11 @@ def _upsert(session: Session, rows: list[dict[str, Any]]) -> Insert:
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     table = AssessmentCell.__table__  # type: ignore[attr-defined]
     statement = dialect.insert(table).values(rows)
-    return statement.on_conflict_do_update(
+    upsert = statement.on_conflict_do_update(
         index_elements=_KEY_COLUMNS,
         set_={name: statement.excluded[name] for name in _CELL_CONTENT},
     ).returning(*table.c)
+    return cast(Insert, upsert)
 
 
 def upsert_cells(session: Session, rows: list[dict[str, Any]]) -> list[AssessmentCell]:

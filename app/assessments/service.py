@@ -23,8 +23,8 @@ from app.auth.permissions import READ_DRAFTS, WRITE_DRAFTS, ensure, ensure_visib
 from app.auth.principal import Principal
 from app.core.cache import LruCache
 from app.core.db import utcnow
-from app.core.models import new_id
 from app.core.errors import InvalidState, NotFound, Unprocessable
+from app.core.models import new_id
 from app.core.versioning import check_version
 from app.core.versioning import claim as claim_next_version
 from app.drafts import service as drafts

@@ -13,12 +13,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Insert, event, select, update
+from sqlalchemy import Insert, event, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session as OrmSession
-from sqlmodel import Session, col
+from sqlmodel import Session, col, select
 
 from app.audit import checkpoints
 from app.audit.models import PLATFORM_CHAIN, AuditChain, AuditEntry
@@ -62,17 +62,18 @@ def entry_hash(entry: AuditEntry, key: bytes | None = None) -> str:
 
 def _head_insert(session: Session, chain: str) -> Insert:
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    return (
+    statement = (
         dialect.insert(AuditChain)
         .values(chain=chain, seq=0, hash=GENESIS_HASH)
         .on_conflict_do_nothing(index_elements=["chain"])
     )
+    return cast(Insert, statement)
 
 
 def _locked_head(session: Session, chain: str) -> tuple[int, str]:
     """The chain's head, locked until the transaction ends (created at genesis if new)."""
     query = (
-        select(AuditChain.seq, AuditChain.hash)
+        select(col(AuditChain.seq), col(AuditChain.hash))
         .where(col(AuditChain.chain) == chain)
         .with_for_update()
     )
@@ -134,7 +135,7 @@ def _checkpoint_committed_heads(session: OrmSession) -> None:
 
 
 @event.listens_for(OrmSession, "after_soft_rollback")
-def _forget_rolled_back_heads(session: OrmSession, previous_transaction: Any) -> None:
+def _forget_rolled_back_heads(session: OrmSession, _previous: Any) -> None:
     if not session.in_transaction():
         session.info.pop(_MOVED_HEADS, None)
 

@@ -22,7 +22,9 @@ def verify() -> None:
         names = repository.organisation_names(session, [c.chain for c in report.chains])
     for chain in report.chains:
         label = f"{chain.chain} ({names[chain.chain]})" if chain.chain in names else chain.chain
-        attested = f"checkpointed to entry {chain.checkpointed}" if chain.checkpointed else "no checkpoint"
+        attested = (
+            f"checkpointed to entry {chain.checkpointed}" if chain.checkpointed else "no checkpoint"
+        )
         if chain.ok:
             typer.echo(f"  {label}: {chain.checked} entries intact, {attested}")
         else:

@@ -116,9 +116,7 @@ def verify(session: Session, found: Checkpoints | None = None) -> VerifyReport:
     for chain in (set(heads) | set(found.heads)) - set(reports):
         reports[chain] = verify_chain([], heads.get(chain), found.heads.get(chain), key=key)
         reports[chain] = _named(reports[chain], chain)
-    return VerifyReport(
-        [reports[c] for c in sorted(reports)], unsigned_checkpoints=found.unsigned
-    )
+    return VerifyReport([reports[c] for c in sorted(reports)], unsigned_checkpoints=found.unsigned)
 
 
 def _named(report: ChainReport, chain: str) -> ChainReport:

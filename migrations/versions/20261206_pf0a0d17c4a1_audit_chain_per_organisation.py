@@ -35,10 +35,17 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 GENESIS = "0" * 64
-_FIELDS = (
-    "occurred_at actor_type actor_id actor_name organisation_id entity_type entity_id "
-    "action version"
-).split()
+_FIELDS = [
+    "occurred_at",
+    "actor_type",
+    "actor_id",
+    "actor_name",
+    "organisation_id",
+    "entity_type",
+    "entity_id",
+    "action",
+    "version",
+]
 
 entries = sa.table(
     "audit_entry",
@@ -116,7 +123,9 @@ def upgrade() -> None:
             "SELECT setval('audit_entry_seq_seq', COALESCE(MAX(seq), 0) + 1, false) "
             "FROM audit_entry"
         )
-        op.execute("ALTER TABLE audit_entry ALTER COLUMN seq SET DEFAULT nextval('audit_entry_seq_seq')")
+        op.execute(
+            "ALTER TABLE audit_entry ALTER COLUMN seq SET DEFAULT nextval('audit_entry_seq_seq')"
+        )
     op.drop_table("audit_head")
     chains = op.create_table(
         "audit_chain",

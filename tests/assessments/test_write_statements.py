@@ -38,7 +38,8 @@ def test_a_single_cell_write_runs_fifteen_statements(client: TestClient, world: 
     cell_reads = [s for s in statements if s.startswith("SELECT") and "FROM assessment_cell" in s]
     assert cell_reads == []
     [claim] = [s for s in statements if s.startswith("UPDATE assessment ")]
-    assert "updated_by=" in claim and "AND assessment.version = " in claim
+    assert "updated_by=" in claim
+    assert "AND assessment.version = " in claim
     [upsert] = [s for s in statements if "INTO assessment_cell" in s]
     assert "ON CONFLICT" in upsert
 

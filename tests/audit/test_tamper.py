@@ -31,8 +31,10 @@ def _triggers_off(conn: Connection) -> Iterator[None]:
     """What someone with DDL rights can do: switch the append-only triggers off."""
     if conn.dialect.name == "sqlite":
         saved = conn.execute(
-            text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN "
-                 "('audit_entry', 'audit_chain')")
+            text(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN "
+                "('audit_entry', 'audit_chain')"
+            )
         ).all()
         for name, _ in saved:
             conn.execute(text(f"DROP TRIGGER {name}"))
@@ -171,8 +173,10 @@ def test_a_rehashed_chain_is_detected(world: World, chain: list[dict[str, Any]])
             if row["chain_seq"] == 2:
                 forged = _sha256_forgery(row, prev_hash=prev, actor_name="Someone Else")
             conn.execute(
-                text("UPDATE audit_entry SET prev_hash = :p, hash = :h, actor_name = :a "
-                     "WHERE seq = :s"),
+                text(
+                    "UPDATE audit_entry SET prev_hash = :p, hash = :h, actor_name = :a "
+                    "WHERE seq = :s"
+                ),
                 {"p": prev, "h": forged["hash"], "a": forged["actor_name"], "s": row["seq"]},
             )
             prev = forged["hash"]
@@ -204,6 +208,8 @@ def test_an_unsigned_checkpoint_is_reported(world: World) -> None:
     ],
 )
 def test_database_refuses_to_move_a_head_other_than_forward(world: World, statement: str) -> None:
-    with pytest.raises(DBAPIError, match="audit_chain moves only forward"):
-        with get_engine().begin() as conn:
-            conn.execute(text(statement), {"c": world.org})
+    with (
+        pytest.raises(DBAPIError, match="audit_chain moves only forward"),
+        get_engine().begin() as conn,
+    ):
+        conn.execute(text(statement), {"c": world.org})

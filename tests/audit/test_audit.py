@@ -118,3 +118,18 @@ def test_the_compact_record_reads_type_id_organisation_and_version_from_the_enti
     assert user_entry["entity_type"] == "user"  # the table is user_account
     org_entry = by_action["organisation.created"]
     assert (org_entry["entity_type"], org_entry["entity_id"]) == ("organisation", world.org)
+
+
+def test_cli_checkpoints_every_head_and_verify_reports_each_organisation(world: World) -> None:
+    runner = CliRunner()
+    checkpointed = runner.invoke(cli, ["audit", "checkpoint"])
+    assert checkpointed.exit_code == 0, checkpointed.output
+    assert checkpointed.output.startswith("checkpointed ")
+    verified = runner.invoke(cli, ["audit", "verify"])
+    assert verified.exit_code == 0, verified.output
+    [line] = [line for line in verified.output.splitlines() if world.org in line]
+    with transaction() as session:
+        count = session.exec(
+            AuditEntry.__table__.select().where(text("chain = :c").bindparams(c=world.org))  # type: ignore[attr-defined]
+        ).all()
+    assert f"{len(count)} entries intact, checkpointed to entry {len(count)}" in line

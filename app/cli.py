@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 import uvicorn
 
+from app.audit.cli import app as audit_app
 from app.auth.permissions import Scope
 from app.auth.principal import SYSTEM
 from app.core import migrations
@@ -31,7 +32,6 @@ app = typer.Typer(help="Ennakko: ex-ante impact assessment workflow service.", n
 org_app = typer.Typer(help="Manage organisations (tenants).", no_args_is_help=True)
 user_app = typer.Typer(help="Manage users.", no_args_is_help=True)
 client_app = typer.Typer(help="Manage API clients (case-management systems).", no_args_is_help=True)
-audit_app = typer.Typer(help="Inspect the audit log.", no_args_is_help=True)
 app.add_typer(org_app, name="org")
 app.add_typer(user_app, name="user")
 app.add_typer(client_app, name="client")
@@ -218,24 +218,6 @@ def client_create(
             data=ApiClientCreate(client_id=client_id, name=name, scopes=scope),
         )
         typer.echo(f"client_id={issued.client.client_id}\nclient_secret={issued.secret}")
-
-
-@audit_app.command("verify")
-def audit_verify() -> None:
-    """Check the audit hash chain; exits 1 at the first broken link."""
-    from app.audit.service import verify
-
-    with transaction() as session:
-        report = verify(session)
-    if report.ok:
-        typer.echo(f"audit chain intact: {report.checked} entries")
-        return
-    typer.echo(
-        f"audit chain broken at entry {report.broken_at}: {report.reason} "
-        f"({report.checked} entries verified before it)",
-        err=True,
-    )
-    raise typer.Exit(1)
 
 
 templates_app = typer.Typer(help="Matrix and screening templates.", no_args_is_help=True)

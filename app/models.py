@@ -2,7 +2,7 @@
 
 from app.annexes.models import Annex, AnnexFile
 from app.assessments.models import Assessment, AssessmentCell, Screening
-from app.audit.models import AuditEntry, AuditHead
+from app.audit.models import AuditChain, AuditEntry
 from app.auth.models import FormStash, LoginThrottle
 from app.core.idempotency_models import IdempotencyRecord
 from app.drafts.models import DecisionDraft, DraftAlternative, DraftRevision
@@ -36,8 +36,8 @@ __all__ = [
     "Assessment",
     "AssessmentCell",
     "AssessmentTemplate",
+    "AuditChain",
     "AuditEntry",
-    "AuditHead",
     "CaseSystemEndpoint",
     "CatalogueIndicator",
     "Comment",

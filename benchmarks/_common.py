@@ -167,8 +167,15 @@ def _profiler(profile: Path | None) -> list[str]:
 
 
 @contextlib.contextmanager
-def serve(scratch: Scratch, *, profile: Path | None = None) -> Iterator[Server]:
+def serve(
+    scratch: Scratch,
+    *,
+    profile: Path | None = None,
+    factory: str = "app.main:create_app",
+    env: dict[str, str] | None = None,
+) -> Iterator[Server]:
     """uvicorn with one worker in its own process; stopped (by its pid) on exit.
+    `factory` names the app (`benchmarks._floor:create_app` for the floor).
 
     With `profile`, the server runs under `py-spy record` (PATH or $PY_SPY) and its
     samples (an SVG flame graph, or collapsed stacks for any other suffix) are written
@@ -180,7 +187,7 @@ def serve(scratch: Scratch, *, profile: Path | None = None) -> Iterator[Server]:
         *_profiler(profile),
         str(BIN / "uvicorn"),
         "--factory",
-        "app.main:create_app",
+        factory,
         "--host",
         "127.0.0.1",
         "--port",
@@ -191,7 +198,11 @@ def serve(scratch: Scratch, *, profile: Path | None = None) -> Iterator[Server]:
     ]
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            command, cwd=ROOT, env={**os.environ, **scratch.env}, stdout=log, stderr=log
+            command,
+            cwd=ROOT,
+            env={**os.environ, **scratch.env, **(env or {})},
+            stdout=log,
+            stderr=log,
         )
     server = Server(port, process, log_path)
     try:
@@ -235,6 +246,26 @@ def latency_stats(samples: list[float]) -> dict[str, float]:
         "max_ms": round(values[-1], 3),
         "mean_ms": round(statistics.fmean(values), 3),
     }
+
+
+@contextlib.contextmanager
+def serve_floor(scratch: Scratch, bodies: dict[str, bytes] | None = None) -> Iterator[Server]:
+    """The floor app (benchmarks/_floor.py) on the scenario's database, serving `bodies`."""
+    floor_dir = scratch.data_dir / f"floor-{uuid.uuid4().hex[:6]}"
+    floor_dir.mkdir()
+    for name, body in (bodies or {}).items():
+        (floor_dir / name).write_bytes(body)
+    with serve(
+        scratch, factory="benchmarks._floor:create_app", env={"ENNAKKO_FLOOR_DIR": str(floor_dir)}
+    ) as server:
+        yield server
+
+
+def ratio(value: float, floor: float) -> float | None:
+    """value / floor, rounded; None when the floor is not a positive number."""
+    if not floor or floor != floor or floor <= 0:
+        return None
+    return round(value / floor, 2)
 
 
 def budget(name: str, measured: float, target: float, *, higher_is_better: bool) -> dict[str, Any]:

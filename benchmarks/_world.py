@@ -153,6 +153,18 @@ def cell_writes(alternatives: list[str], seed: int = 7) -> list[dict[str, Any]]:
     return writes
 
 
+def matrix_keys(alternatives: list[str]) -> list[tuple[str, str, str, str]]:
+    """Every cell key of the bench template's matrix for these alternatives."""
+    areas = [a["key"] for a in bench_template()["areas"]]
+    return [
+        (alt, area, group, gender)
+        for alt in alternatives
+        for area in areas
+        for group in LEAF_GROUPS
+        for gender in ("all", *GENDERS)
+    ]
+
+
 def one_cell(rng: random.Random, alt: str, area: str, group: str, gender: str) -> dict[str, Any]:
     value = rng.choices([-2, -1, 0, 1, 2], weights=[1, 3, 8, 3, 1])[0]
     cell: dict[str, Any] = {

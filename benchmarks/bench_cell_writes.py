@@ -10,7 +10,12 @@ current ETag before writing again. Two phases with 32 writers each:
 
 - `own`: every writer scores its own draft's matrix (no version conflicts): the write
   throughput the budget is about (≥ 500 writes/s, DESIGN.md);
-- `shared`: all 32 write one draft's matrix: most attempts lose the If-Match race (412).
+- `shared`: all 32 write one draft's matrix: most attempts lose the If-Match race (412);
+- `floor`: the same 32 writers against a bare FastAPI app on the same uvicorn whose PATCH
+  does one INSERT and a commit in the same database (benchmarks/_floor.py).
+
+Every phase reports the server's CPU ms per attempt (from /proc, warm-up included in both
+the CPU and the count) and its ratio to the floor's, both from the same run.
 
 The matrices start full (864 cells, `--prefill full`) or empty (`--prefill empty`); a
 write answers with the whole matrix, so the fill matters. Then one client writes an
@@ -36,30 +41,26 @@ from benchmarks._common import (
     latency_stats,
     print_budgets,
     print_table,
+    ratio,
     scratch_database,
     serve,
+    serve_floor,
     warn_if_busy,
     write_results,
 )
 from benchmarks._load import Conn, closed_loop
-from benchmarks._world import GENDERS, LEAF_GROUPS, assessed_draft, bench_template, build_world
+from benchmarks._world import assessed_draft, build_world, matrix_keys
 from benchmarks._world import one_cell as make_cell
 
 NAME = "cell_writes"
 BUDGET_WRITES_PER_S = 500.0
-COLUMNS = ["phase", "writers", "drafts", "writes_per_s", "p50_ms", "p99_ms", "http_412"]
+COLUMNS = ["phase", "writers", "drafts", "writes_per_s", "x_floor", "p50_ms", "p99_ms"]
+COLUMNS += ["cpu_ms_per_attempt", "cpu_x_floor", "http_412"]
 COLUMNS += ["rereads", "http_5xx", "db_locked", "errors"]
 
 
 def _keys(alternatives: list[str]) -> list[tuple[str, str, str, str]]:
-    areas = [a["key"] for a in bench_template()["areas"]]
-    return [
-        (alt, area, group, gender)
-        for alt in alternatives
-        for area in areas
-        for group in LEAF_GROUPS
-        for gender in ("all", *GENDERS)
-    ]
+    return matrix_keys(alternatives)
 
 
 def _phase(
@@ -74,7 +75,7 @@ def _phase(
 ) -> dict[str, Any]:
     """`writers` clients, writer i on drafts[i % len(drafts)], for `duration` seconds."""
     etags: dict[int, str] = {}
-    counters = {"http_412": 0, "rereads": 0}
+    counters = {"http_412": 0, "rereads": 0, "steps": 0}
     rngs = [random.Random(i) for i in range(writers)]
 
     async def reread(conn: Conn, path: str, index: int) -> None:
@@ -84,6 +85,7 @@ def _phase(
             etags[index] = hdrs["etag"]
 
     async def step(conn: Conn, index: int) -> int:
+        counters["steps"] += 1
         path = f"/api/v1/drafts/{drafts[index % len(drafts)]}/assessment"
         if index not in etags:
             await reread(conn, path, index)
@@ -101,9 +103,11 @@ def _phase(
         return status
 
     locked_before = server.log_count("database is locked")
+    cpu_before = server.cpu_seconds()
     result = closed_loop(
         server.port, headers, clients=writers, warmup=warmup, duration=duration, step=step
     )
+    cpu = server.cpu_seconds() - cpu_before
     successes = result.statuses.get(200, 0)
     return {
         "writers": writers,
@@ -112,12 +116,49 @@ def _phase(
         "writes": successes,
         "writes_per_s": round(successes / duration, 1),
         "attempts_per_s": round(result.requests / duration, 1),
+        "cpu_ms_per_attempt": round(cpu * 1000 / max(1, counters["steps"]), 3),
         **latency_stats(result.latencies_ms),
         "statuses": {str(k): v for k, v in sorted(result.statuses.items())},
         "http_412": result.statuses.get(412, 0),
         "rereads": counters["rereads"],
         "http_5xx": sum(n for s, n in result.statuses.items() if s >= 500),
         "db_locked": server.log_count("database is locked") - locked_before,
+        "errors": result.errors,
+    }
+
+
+def _floor_phase(
+    scratch: Scratch, headers: dict[str, str], *, writers: int, warmup: float, duration: float
+) -> dict[str, Any]:
+    """The same writers against the floor: one INSERT and a commit per PATCH."""
+    steps = {"n": 0}
+
+    async def step(conn: Conn, _index: int) -> int:
+        steps["n"] += 1
+        status, _, _ = await conn.request("PATCH", "/floor/cell", b"{}")
+        return status
+
+    with serve_floor(scratch) as floor:
+        cpu_before = floor.cpu_seconds()
+        result = closed_loop(
+            floor.port, headers, clients=writers, warmup=warmup, duration=duration, step=step
+        )
+        cpu = floor.cpu_seconds() - cpu_before
+        locked = floor.log_count("database is locked")
+    successes = result.statuses.get(200, 0)
+    return {
+        "phase": "floor: INSERT + commit",
+        "writers": writers,
+        "drafts": 0,
+        "attempts": result.requests,
+        "writes": successes,
+        "writes_per_s": round(successes / duration, 1),
+        "cpu_ms_per_attempt": round(cpu * 1000 / max(1, steps["n"]), 3),
+        **latency_stats(result.latencies_ms),
+        "statuses": {str(k): v for k, v in sorted(result.statuses.items())},
+        "http_412": 0,
+        "http_5xx": sum(n for s, n in result.statuses.items() if s >= 500),
+        "db_locked": locked,
         "errors": result.errors,
     }
 
@@ -179,6 +220,13 @@ def run(scratch: Scratch, args: argparse.Namespace) -> dict[str, Any]:
             phases.append({"phase": name} | figures)
         bulk = _bulk(server, world.headers, bulk_draft, args.bulk_rounds)
         locked_total = server.log_count("database is locked")
+    floor = _floor_phase(
+        scratch, world.headers, writers=args.writers, warmup=args.warmup, duration=args.duration
+    )
+    phases.append(floor)
+    for phase in phases:
+        phase["x_floor"] = ratio(floor["writes_per_s"], phase["writes_per_s"])
+        phase["cpu_x_floor"] = ratio(phase["cpu_ms_per_attempt"], floor["cpu_ms_per_attempt"])
     own_row = phases[0]
     budgets = [
         budget("writes_per_s", own_row["writes_per_s"], BUDGET_WRITES_PER_S, higher_is_better=True),

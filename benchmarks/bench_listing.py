@@ -15,7 +15,9 @@ core executemany in batches; then one keep-alive client (Python asyncio) request
 - `q rare`:          …&q=tekonurmi        (0.1 % of the titles, spread over the years)
 
 Budget (DESIGN.md): the largest size no more than 1.5× slower (median) than the
-smallest, per query type. Results: results/listing.json.
+smallest, per query type. Each query also reports the server's CPU ms per request and its
+ratio to the floor: the same page's bytes answered from memory by a bare FastAPI app on the
+same uvicorn (benchmarks/_floor.py), same client, same run. Results: results/listing.json.
 """
 
 from __future__ import annotations
@@ -26,18 +28,23 @@ import random
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import httpx
+
 from benchmarks._common import (
     Scratch,
+    Server,
     budget,
     environment,
     print_budgets,
     print_table,
+    ratio,
     scratch_database,
     serve,
+    serve_floor,
     warn_if_busy,
     write_results,
 )
-from benchmarks._load import closed_loop, get_step
+from benchmarks._load import Conn, closed_loop, get_step
 from benchmarks._world import build_world
 
 NAME = "listing"
@@ -160,6 +167,28 @@ def populate(organisation_id: str, count: int, *, batch: int = 5000, seed: int =
     return (datetime.now(UTC) - began).total_seconds()
 
 
+def _body_name(label: str) -> str:
+    return label.replace(" ", "_").replace("=", "")
+
+
+def _timed(
+    server: Server, headers: dict[str, str], path: str, args: argparse.Namespace
+) -> dict[str, Any]:
+    """One client for the warm-up and the duration; CPU ms per request over both."""
+    inner, steps = get_step(path), {"n": 0}
+
+    async def step(conn: Conn, index: int) -> int:
+        steps["n"] += 1
+        return await inner(conn, index)
+
+    cpu_before = server.cpu_seconds()
+    result = closed_loop(
+        server.port, headers, clients=1, warmup=args.warmup, duration=args.duration, step=step
+    )
+    cpu = server.cpu_seconds() - cpu_before
+    return result.summary() | {"cpu_ms_per_req": round(cpu * 1000 / max(1, steps["n"]), 3)}
+
+
 def measure_size(
     base_url: str | None, size: int, args: argparse.Namespace
 ) -> tuple[Scratch, dict[str, Any]]:
@@ -168,18 +197,21 @@ def measure_size(
         seconds = populate(world.organisation_id, size)
         print(f"  {size} drafts inserted in {seconds:.1f} s")
         rows: dict[str, Any] = {}
+        bodies: dict[str, bytes] = {}
         with serve(scratch) as server:
             for label, path in QUERIES.items():
-                step = get_step(path)
-                result = closed_loop(
-                    server.port,
-                    world.headers,
-                    clients=1,
-                    warmup=args.warmup,
-                    duration=args.duration,
-                    step=step,
+                bodies[_body_name(label)] = httpx.get(
+                    server.base + path, headers=world.headers, timeout=30
+                ).content
+                rows[label] = _timed(server, world.headers, path, args)
+        # the floor: each page's bytes from memory on a bare app, same client, same run
+        with serve_floor(scratch, bodies) as floor:
+            for label in QUERIES:
+                figures = _timed(floor, {}, f"/floor/body/{_body_name(label)}", args)
+                rows[label]["floor_cpu_ms_per_req"] = figures["cpu_ms_per_req"]
+                rows[label]["cpu_x_floor"] = ratio(
+                    rows[label]["cpu_ms_per_req"], figures["cpu_ms_per_req"]
                 )
-                rows[label] = result.summary()
         return scratch, {"drafts": size, "insert_seconds": round(seconds, 1), "queries": rows}
 
 
@@ -210,12 +242,16 @@ def main(argv: list[str] | None = None) -> int:
             q = r["queries"][label]
             row[f"{r['drafts']} p50"] = q["p50_ms"]
             row[f"{r['drafts']} p99"] = q["p99_ms"]
-        ratio = large["queries"][label]["p50_ms"] / small["queries"][label]["p50_ms"]
-        row["ratio p50"] = round(ratio, 2)
+            row[f"{r['drafts']} cpu_ms"] = q["cpu_ms_per_req"]
+            row[f"{r['drafts']} cpu_x_floor"] = q["cpu_x_floor"]
+        growth = large["queries"][label]["p50_ms"] / small["queries"][label]["p50_ms"]
+        row["ratio p50"] = round(growth, 2)
         table.append(row)
         name = f"{label.replace(' ', '_')}_{large['drafts']}_vs_{small['drafts']}"
-        budgets.append(budget(name, ratio, BUDGET_RATIO, higher_is_better=False))
-    columns = ["query"] + [f"{r['drafts']} {p}" for r in results for p in ("p50", "p99")]
+        budgets.append(budget(name, growth, BUDGET_RATIO, higher_is_better=False))
+    columns = ["query"] + [
+        f"{r['drafts']} {p}" for r in results for p in ("p50", "p99", "cpu_ms", "cpu_x_floor")
+    ]
     print_table(
         f"{NAME}: GET /api/v1/drafts, one client, milliseconds, {scratch.backend}",
         table,

@@ -6,15 +6,24 @@
 
 `GET /api/v1/drafts/{id}/assessment` with a bearer token, 8 concurrent keep-alive clients,
 against one uvicorn worker. Budget (DESIGN.md): ≥ 800 req/s per worker, p99 ≤ 20 ms.
-Reference rows put the figure in context: `/healthz` (framework only), `/api/v1/me`
-(token check and the caller's roles only) and the same read answered 304 (If-None-Match).
-The server's CPU time per request comes from /proc. Results: results/matrix_read.json.
+
+Rows, each with the server's CPU ms per request (from /proc) and its ratio to the floor:
+- `cache hit`: the same version read again and again (the body cache answers);
+- `after a write (cache miss)`: one client alternates a single-cell PATCH and the read; the
+  read's CPU is the pairs' CPU minus that of a write-only run of the same length, measured
+  right after (so it is an estimate: it says so in the row);
+- `floor`: a bare FastAPI app on the same uvicorn answering the same bytes from memory
+  (benchmarks/_floor.py), measured in the same run;
+- references: the same read answered 304, `/api/v1/me` (auth only), `/healthz`.
+Results: results/matrix_read.json.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import random
+import time
 from pathlib import Path
 from typing import Any
 
@@ -25,20 +34,24 @@ from benchmarks._common import (
     Server,
     budget,
     environment,
+    latency_stats,
     print_budgets,
     print_table,
+    ratio,
     scratch_database,
     serve,
+    serve_floor,
     warn_if_busy,
     write_results,
 )
-from benchmarks._load import closed_loop, get_step, wrk_available, wrk_get
-from benchmarks._world import assessed_draft, build_world
+from benchmarks._load import Conn, closed_loop, get_step, wrk_available, wrk_get
+from benchmarks._world import assessed_draft, build_world, matrix_keys, one_cell
 
 NAME = "matrix_read"
 BUDGET_RPS = 800.0
 BUDGET_P99_MS = 20.0
-COLUMNS = ["row", "generator", "rps", "p50_ms", "p90_ms", "p99_ms", "cpu_ms_per_req", "non_2xx"]
+COLUMNS = ["row", "generator", "rps", "p50_ms", "p99_ms", "cpu_ms_per_req", "cpu_x_floor"]
+COLUMNS += ["non_2xx"]
 
 
 def _load(
@@ -76,33 +89,102 @@ def _load(
     return figures
 
 
-def _check_body(server: Server, path: str, headers: dict[str, str]) -> tuple[int, str]:
-    response = httpx.get(server.base + path, headers=headers, timeout=30)
+def _check_body(server: Server, path: str, headers: dict[str, str]) -> tuple[bytes, str]:
+    response = httpx.get(
+        server.base + path, headers=headers | {"Accept-Encoding": "identity"}, timeout=30
+    )
     response.raise_for_status()
     body, etag = response.json(), response.headers["ETag"]
     cells = len(body["cells"])
     if cells != 864 or body["matrix_size"] != 864:
         raise RuntimeError(f"expected a full 864-cell matrix, got {cells}/{body['matrix_size']}")
-    return len(json.dumps(body).encode()), str(etag)
+    return response.content, str(etag)
+
+
+def _writes(
+    server: Server,
+    headers: dict[str, str],
+    path: str,
+    keys: list[tuple[str, str, str, str]],
+    *,
+    duration: float,
+    then_read: bool,
+) -> dict[str, Any]:
+    """One client: single-cell PATCHes back to back, each followed by the read if asked."""
+    rng, etag = random.Random(11), {"v": ""}
+    read_ms: list[float] = []
+
+    async def step(conn: Conn, _index: int) -> int:
+        if not etag["v"]:
+            _, hdrs, _ = await conn.request("GET", path)
+            etag["v"] = hdrs["etag"]
+        body = json.dumps({"cells": [one_cell(rng, *rng.choice(keys))]}).encode()
+        status, hdrs, _ = await conn.request(
+            "PATCH", path + "/cells", body, headers={"If-Match": etag["v"]}
+        )
+        etag["v"] = hdrs.get("etag", "") if status == 200 else ""
+        if then_read:
+            started = time.perf_counter()
+            status, _, _ = await conn.request("GET", path)
+            read_ms.append((time.perf_counter() - started) * 1000)
+        return status
+
+    cpu_before = server.cpu_seconds()
+    result = closed_loop(server.port, headers, clients=1, warmup=0.0, duration=duration, step=step)
+    cpu = server.cpu_seconds() - cpu_before
+    return {
+        "rounds": result.requests,
+        "cpu_ms_per_round": round(cpu * 1000 / max(1, result.requests), 3),
+        "statuses": {str(k): v for k, v in sorted(result.statuses.items())},
+        "read_latency": latency_stats(read_ms),
+    }
+
+
+def _after_write_row(
+    server: Server,
+    headers: dict[str, str],
+    path: str,
+    keys: list[tuple[str, str, str, str]],
+    duration: float,
+) -> dict[str, Any]:
+    """The read right after a write: (write + read) CPU minus write-only CPU, per round."""
+    _writes(server, headers, path, keys, duration=1.0, then_read=True)  # warm-up
+    pairs = _writes(server, headers, path, keys, duration=duration, then_read=True)
+    writes = _writes(server, headers, path, keys, duration=duration, then_read=False)
+    read_cpu = pairs["cpu_ms_per_round"] - writes["cpu_ms_per_round"]
+    return {
+        "row": "after a write (cache miss), estimated",
+        "generator": "python-asyncio, 1 client",
+        "requests": pairs["rounds"],
+        "rps": None,
+        "p50_ms": pairs["read_latency"]["p50_ms"],
+        "p99_ms": pairs["read_latency"]["p99_ms"],
+        "cpu_ms_per_req": round(read_cpu, 3),
+        "non_2xx": sum(n for s, n in pairs["statuses"].items() if not s.startswith("2")),
+        "pairs": pairs,
+        "writes_only": writes,
+    }
 
 
 def run(scratch: Scratch, args: argparse.Namespace) -> dict[str, Any]:
     load_before = warn_if_busy()
     world = build_world()
-    draft_id, _ = assessed_draft(world)
+    draft_id, alternatives = assessed_draft(world)
     path = f"/api/v1/drafts/{draft_id}/assessment"
     generator = args.generator
     if generator == "auto":
         generator = "wrk" if wrk_available() else "python"
     profile = Path(args.profile) if args.profile else None
     with serve(scratch, profile=profile) as server:
-        body_bytes, etag = _check_body(server, path, world.headers)
+        body, etag = _check_body(server, path, world.headers)
         # Warm-up: first renders, template parse, connection pool, code paths.
         _load(server, path, world.headers, args, generator=generator, duration=args.warmup)
         rows = [
-            {"row": "assessment 864 cells"}
+            {"row": "assessment 864 cells, cache hit"}
             | _load(server, path, world.headers, args, generator=generator, duration=args.duration)
         ]
+        keys = matrix_keys(alternatives)
+        rows.append(_after_write_row(server, world.headers, path, keys, args.duration))
         if not args.no_reference:
             reference = [
                 ("assessment 304 (If-None-Match)", path, world.headers | {"If-None-Match": etag}),
@@ -115,6 +197,15 @@ def run(scratch: Scratch, args: argparse.Namespace) -> dict[str, Any]:
                 )
                 rows.append({"row": label} | figures)
         locked = server.log_count("database is locked")
+    with serve_floor(scratch, {"matrix": body}) as floor:
+        floor_path = "/floor/body/matrix"
+        _load(floor, floor_path, {}, args, generator=generator, duration=args.warmup)
+        floor_row = {"row": "floor: the same bytes from memory"} | _load(
+            floor, floor_path, {}, args, generator=generator, duration=args.duration
+        )
+    rows.insert(2, floor_row)
+    for row in rows:
+        row["cpu_x_floor"] = ratio(row["cpu_ms_per_req"], floor_row["cpu_ms_per_req"])
     main_row = rows[0]
     budgets = [
         budget("read_rps_per_worker", main_row["rps"], BUDGET_RPS, higher_is_better=True),
@@ -123,7 +214,7 @@ def run(scratch: Scratch, args: argparse.Namespace) -> dict[str, Any]:
     return {
         "environment": environment(scratch, generator, load_before),
         "matrix": {"alternatives": 3, "areas": 12, "groups": 8, "genders": 3, "cells": 864},
-        "body_bytes": body_bytes,
+        "body_bytes": len(body),
         "clients": args.clients,
         "duration_s": args.duration,
         "database_locked_in_log": locked,

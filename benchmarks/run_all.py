@@ -21,7 +21,20 @@ import traceback
 from dataclasses import dataclass
 from typing import Any
 
-from benchmarks._common import RESULTS_DIR
+from benchmarks._common import RESULTS_DIR, load_average
+
+# The figures summary.json repeats from each scenario's file, so that one file shows the run.
+_HEADLINES = {
+    "matrix_read": ("rows", ["row", "rps", "p99_ms", "cpu_ms_per_req", "cpu_x_floor"]),
+    "cell_writes": (
+        "phases",
+        [
+            *("phase", "writers", "writes_per_s", "x_floor", "p99_ms", "cpu_ms_per_attempt"),
+            *("cpu_x_floor", "http_5xx", "db_locked"),
+        ],
+    ),
+    "listing": ("table", None),
+}
 
 
 @dataclass(frozen=True)
@@ -66,6 +79,15 @@ def _arguments(scenario: Scenario, module: Any, args: argparse.Namespace) -> lis
     return argv
 
 
+def _headline(name: str) -> list[dict[str, Any]] | None:
+    path = RESULTS_DIR / f"{name}.json"
+    if name not in _HEADLINES or not path.exists():
+        return None
+    key, columns = _HEADLINES[name]
+    rows = json.loads(path.read_text(encoding="utf-8")).get(key, [])
+    return [r if columns is None else {c: r.get(c) for c in columns} for r in rows]
+
+
 def _budget_lines(name: str) -> dict[str, bool]:
     path = RESULTS_DIR / f"{name}.json"
     if not path.exists():
@@ -104,6 +126,8 @@ def run_one(scenario: Scenario, args: argparse.Namespace) -> dict[str, Any]:
     record["seconds"] = round(time.monotonic() - started, 1)
     if record["status"] == "ran":
         record["budgets"] = _budget_lines(scenario.name)
+        if (figures := _headline(scenario.name)) is not None:
+            record["figures"] = figures
     return record
 
 
@@ -114,6 +138,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", help="comma-separated scenario names")
     args = parser.parse_args(argv)
     chosen = set(args.only.split(",")) if args.only else None
+    load_before = load_average()
     records = [run_one(s, args) for s in SCENARIOS if chosen is None or s.name in chosen]
     print("\n##### summary")
     for r in records:
@@ -133,6 +158,9 @@ def main(argv: list[str] | None = None) -> int:
         "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "quick": args.quick,
         "database": "postgresql" if args.database_url else "sqlite",
+        # the machine is shared: other work skews every figure of the run
+        "load_average_before": load_before,
+        "load_average_after": load_average(),
         "scenarios": records,
         "budgets_missed": [
             f"{r['scenario']}.{name}"

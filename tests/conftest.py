@@ -18,6 +18,7 @@ os.environ["ENNAKKO_DATABASE_URL"] = os.environ.get(
 os.environ["ENNAKKO_ENVIRONMENT"] = "test"
 # Outside development the settings refuse placeholder secrets: tests use a real one.
 os.environ["ENNAKKO_WEB_SESSION_SECRET"] = secrets.token_urlsafe(32)
+os.environ["ENNAKKO_AUDIT_KEY"] = secrets.token_urlsafe(32)
 os.environ["ENNAKKO_DATA_DIR"] = str(_TMP)
 os.environ["ENNAKKO_LOG_LEVEL"] = "WARNING"
 # Tests run no delivery worker: deliveries another test left due must not make /readyz 503

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any, cast
 
-from sqlalchemy import bindparam, tuple_
+from sqlalchemy import Insert, bindparam, delete, tuple_
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from app.assessments.models import Assessment, AssessmentCell, AssessmentState, Screening
@@ -76,3 +78,59 @@ def active_of_draft(session: Session, draft_id: str) -> tuple[str, str | None, i
     """(organisation, active assessment id, its version) of a draft in one query, or None."""
     row = session.execute(_ACTIVE_OF_DRAFT, {"draft_id": draft_id}).first()
     return None if row is None else (row[0], row[1], row[2])
+
+
+CellKey = tuple[str, str, str, str]
+_KEY_COLUMNS = ["assessment_id", "alternative", "area", "grp", "gender"]
+# what a write sets on a cell that exists; the rest of the row is its identity
+_CELL_CONTENT = [
+    "value",
+    "cannot_assess",
+    "horizon",
+    "certainty",
+    "justification",
+    "evidence",
+    "mitigation",
+    "updated_at",
+    "updated_by",
+]
+_CHUNK = 200  # rows per statement (15 parameters each)
+
+
+def _upsert(session: Session, rows: list[dict[str, Any]]) -> Insert:
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    table = AssessmentCell.__table__  # type: ignore[attr-defined]
+    statement = dialect.insert(table).values(rows)
+    upsert = statement.on_conflict_do_update(
+        index_elements=_KEY_COLUMNS,
+        set_={name: statement.excluded[name] for name in _CELL_CONTENT},
+    ).returning(*table.c)
+    return cast(Insert, upsert)
+
+
+def upsert_cells(session: Session, rows: list[dict[str, Any]]) -> list[AssessmentCell]:
+    """Insert or overwrite each cell by its key, one statement per chunk; the stored rows,
+    in the order given."""
+    stored: dict[CellKey, AssessmentCell] = {}
+    for chunk in range(0, len(rows), _CHUNK):
+        for row in session.execute(_upsert(session, rows[chunk : chunk + _CHUNK])):
+            cell = AssessmentCell.model_validate(dict(row._mapping))
+            stored[(cell.alternative, cell.area, cell.grp, cell.gender)] = cell
+    return [stored[(r["alternative"], r["area"], r["grp"], r["gender"])] for r in rows]
+
+
+def delete_cells(session: Session, assessment_id: str, keys: Sequence[CellKey]) -> None:
+    for chunk in range(0, len(keys), 400):
+        session.execute(
+            delete(AssessmentCell)
+            .where(
+                col(AssessmentCell.assessment_id) == assessment_id,
+                tuple_(
+                    col(AssessmentCell.alternative),
+                    col(AssessmentCell.area),
+                    col(AssessmentCell.grp),
+                    col(AssessmentCell.gender),
+                ).in_(keys[chunk : chunk + 400]),
+            )
+            .execution_options(synchronize_session=False)
+        )

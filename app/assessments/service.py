@@ -25,6 +25,7 @@ from app.auth.principal import Principal
 from app.core.cache import LruCache
 from app.core.db import utcnow
 from app.core.errors import InvalidState, NotFound, Unprocessable
+from app.core.models import new_id
 from app.core.versioning import check_version
 from app.core.versioning import claim as claim_next_version
 from app.drafts import service as drafts
@@ -58,16 +59,22 @@ def scope_of(assessment: Assessment) -> MatrixScope:
     )
 
 
-def view_of(session: Session, draft: Subject, assessment: Assessment) -> AssessmentView:
+def view_of(
+    session: Session, draft: Subject, assessment: Assessment, *, with_cells: bool = True
+) -> AssessmentView:
+    """The assessment with its template, shape and scope, and (unless told not to: a write
+    needs none of them) its stored cells."""
     template = templates.get_any(session, assessment.template_id)
     alternatives = tuple(drafts.alternatives(session, draft.id))
     shape = shape_for(template, alternatives)
-    valid = set(shape.cell_keys())
-    cells = [
-        c
-        for c in repo.cells(session, assessment.id)
-        if (c.alternative, c.area, c.grp, c.gender) in valid
-    ]
+    cells: list[AssessmentCell] = []
+    if with_cells:
+        valid = set(shape.cell_keys())
+        cells = [
+            c
+            for c in repo.cells(session, assessment.id)
+            if (c.alternative, c.area, c.grp, c.gender) in valid
+        ]
     return AssessmentView(
         assessment, template, shape, cells, scope_of(assessment), alternatives=alternatives
     )
@@ -192,7 +199,7 @@ def write_cells(
     """Write many cells atomically, guarded by the assessment's version."""
     draft, assessment = editable(session, principal, draft_id)
     check_current(assessment, expected_version)
-    view = view_of(session, draft, assessment)
+    view = view_of(session, draft, assessment, with_cells=False)
     keys = [(c.alternative, c.area, c.group, c.gender) for c in writes]
     return apply_writes(
         session,
@@ -255,31 +262,33 @@ def apply_writes(
 def _store_cells(
     session: Session, assessment: Assessment, writes: Sequence[CellWrite], principal: Principal
 ) -> list[AssessmentCell]:
-    """Insert, update or clear each cell (one query for the existing ones); the rows kept."""
-    keys = [(c.alternative, c.area, c.group, c.gender) for c in writes]
-    existing = repo.cells_with_keys(session, assessment.id, keys)
+    """Upsert or clear each cell by its key (no read first); the rows kept."""
     now = utcnow()
-    written = []
-    for cell, key in zip(writes, keys, strict=True):
-        row = existing.get(key)
-        if cell.clear:
-            if row is not None:
-                session.delete(row)
-            continue
-        row = row or AssessmentCell(
-            assessment_id=assessment.id,
-            alternative=cell.alternative,
-            area=cell.area,
-            grp=cell.group,
-            gender=cell.gender,
-        )
-        row.value, row.cannot_assess = cell.value, cell.cannot_assess
-        row.horizon, row.certainty = cell.horizon, cell.certainty
-        row.justification, row.evidence = cell.justification, cell.evidence
-        row.mitigation, row.updated_at, row.updated_by = cell.mitigation, now, principal.name
-        session.add(row)
-        written.append(row)
-    return written
+    cleared = [(c.alternative, c.area, c.group, c.gender) for c in writes if c.clear]
+    if cleared:
+        repo.delete_cells(session, assessment.id, cleared)
+    rows = [
+        {
+            "id": new_id(),
+            "assessment_id": assessment.id,
+            "alternative": cell.alternative,
+            "area": cell.area,
+            "grp": cell.group,
+            "gender": cell.gender,
+            "value": cell.value,
+            "cannot_assess": cell.cannot_assess,
+            "horizon": cell.horizon,
+            "certainty": cell.certainty,
+            "justification": cell.justification,
+            "evidence": cell.evidence,
+            "mitigation": cell.mitigation,
+            "updated_at": now,
+            "updated_by": principal.name,
+        }
+        for cell in writes
+        if not cell.clear
+    ]
+    return repo.upsert_cells(session, rows) if rows else []
 
 
 def update_texts(

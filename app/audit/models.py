@@ -1,20 +1,31 @@
-"""The append-only, hash-chained audit log."""
+"""The append-only audit log: one HMAC-keyed hash chain per organisation.
+
+Each organisation's entries form their own chain (`chain` = the organisation's id; entries
+without an organisation form the chain `platform`), so writers of different organisations
+never wait on one another. `seq` numbers entries across all chains in insertion order (a
+sequence, not a lock); `chain_seq` numbers them within their chain without gaps.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column
+from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.core.models import created_at_field
 
+PLATFORM_CHAIN = "platform"
+
 
 class AuditEntry(SQLModel, table=True):
     __tablename__ = "audit_entry"
+    __table_args__ = (UniqueConstraint("chain", "chain_seq"),)
 
-    seq: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    seq: int | None = Field(default=None, primary_key=True)
+    chain: str = Field(max_length=36)
+    chain_seq: int
     occurred_at: datetime = created_at_field()
     actor_type: str = Field(max_length=20)
     actor_id: str | None = Field(default=None, max_length=80)
@@ -29,11 +40,12 @@ class AuditEntry(SQLModel, table=True):
     hash: str = Field(max_length=64, unique=True)
 
 
-class AuditHead(SQLModel, table=True):
-    """One row holding the chain's tip; writers lock it, which keeps the chain linear."""
+class AuditChain(SQLModel, table=True):
+    """Each chain's tip; a writer locks only its own chain's row. The database lets the row
+    move only one step forward, onto a stored entry, and never be deleted."""
 
-    __tablename__ = "audit_head"
+    __tablename__ = "audit_chain"
 
-    id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    chain: str = Field(primary_key=True, max_length=36)
     seq: int = 0
     hash: str = Field(max_length=64)

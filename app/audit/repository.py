@@ -13,10 +13,12 @@ from app.organisations.models import Organisation
 def entries_for_organisation(
     session: Session, *, organisation_id: str, entity_id: str | None, limit: int, offset: int
 ) -> Sequence[AuditEntry]:
-    query = select(AuditEntry).where(AuditEntry.organisation_id == organisation_id)
+    # an organisation's entries are its own chain (indexed by chain, chain_seq)
+    query = select(AuditEntry).where(AuditEntry.chain == organisation_id)
     if entity_id is not None:
         query = query.where(AuditEntry.entity_id == entity_id)
-    return session.exec(query.order_by(col(AuditEntry.seq)).offset(offset).limit(limit)).all()
+    query = query.order_by(col(AuditEntry.chain_seq)).offset(offset).limit(limit)
+    return session.exec(query).all()
 
 
 def entries_for_entities(session: Session, entity_ids: Sequence[str]) -> Sequence[AuditEntry]:
@@ -29,3 +31,10 @@ def entries_for_entities(session: Session, entity_ids: Sequence[str]) -> Sequenc
 
 def organisation_exists(session: Session, organisation_id: str) -> bool:
     return session.get(Organisation, organisation_id) is not None
+
+
+def organisation_names(session: Session, ids: Sequence[str]) -> dict[str, str]:
+    rows = session.exec(
+        select(Organisation.id, Organisation.name).where(col(Organisation.id).in_(ids))
+    ).all()
+    return {row[0]: row[1] for row in rows}

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from app.audit import service
-from app.audit.schemas import AuditEntryRead, ChainReportRead
+from app.audit.schemas import AuditEntryRead, ChainReportRead, ChainVerdictRead
 from app.auth.dependencies import CurrentPrincipal, DbSession, RequireScope
 from app.auth.permissions import ADMINISTER, OPERATE
 from app.core.errors import error_responses
@@ -46,13 +46,29 @@ def organisation_log(
 @router.get(
     "/audit/verify",
     response_model=ChainReportRead,
-    summary="Verify the audit chain",
+    summary="Verify the audit chains",
     responses=error_responses(401, 403),
     dependencies=[RequireScope(OPERATE)],
 )
 def verify(session: DbSession, principal: CurrentPrincipal) -> ChainReportRead:
-    """Walk the whole chain and report the first broken link."""
+    """Walk every organisation's chain and report, per chain, the first broken link."""
     report = service.verify_as(session, principal=principal)
+    first = report.first_broken
     return ChainReportRead(
-        ok=report.ok, checked=report.checked, broken_at=report.broken_at, reason=report.reason
+        ok=report.ok,
+        checked=report.checked,
+        broken_at=first.broken_at if first else None,
+        reason=first.reason if first else None,
+        unsigned_checkpoints=report.unsigned_checkpoints,
+        chains=[
+            ChainVerdictRead(
+                chain=c.chain,
+                ok=c.ok,
+                checked=c.checked,
+                broken_at=c.broken_at,
+                reason=c.reason,
+                checkpointed=c.checkpointed,
+            )
+            for c in report.chains
+        ],
     )

@@ -2,90 +2,34 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from enum import Enum
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from app.audit import repository as audit_repo
-from app.audit.models import AuditEntry, AuditHead
+from app.audit.chain import canonical_json, checkpoint_all, entry_hash, record
+from app.audit.models import AuditEntry
+from app.audit.verification import ChainReport, VerifyReport, verify, verify_chain
 from app.auth.principal import Principal
-from app.core.db import utcnow
 from app.core.errors import Forbidden, NotFound
 from app.organisations.models import Role
 
-GENESIS_HASH = "0" * 64
-
-
-def canonical_json(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
-
-
-def entry_hash(entry: AuditEntry) -> str:
-    """sha256 over the previous hash and the entry's own canonical JSON."""
-    body = {
-        "seq": entry.seq,
-        "occurred_at": entry.occurred_at.isoformat(),
-        "actor_type": entry.actor_type,
-        "actor_id": entry.actor_id,
-        "actor_name": entry.actor_name,
-        "organisation_id": entry.organisation_id,
-        "entity_type": entry.entity_type,
-        "entity_id": entry.entity_id,
-        "action": entry.action,
-        "version": entry.version,
-        "data": entry.data,
-    }
-    return hashlib.sha256((entry.prev_hash + canonical_json(body)).encode()).hexdigest()
-
-
-def _locked_head(session: Session) -> AuditHead:
-    head = session.exec(select(AuditHead).where(AuditHead.id == 1).with_for_update()).first()
-    if head is None:
-        head = AuditHead(id=1, seq=0, hash=GENESIS_HASH)
-        session.add(head)
-        session.flush()
-    return head
-
-
-def record(
-    session: Session,
-    *,
-    actor: Principal,
-    action: str,
-    entity_type: str,
-    entity_id: str,
-    organisation_id: str | None,
-    version: int | None = None,
-    data: dict[str, Any] | None = None,
-) -> AuditEntry:
-    """Append one entry in the caller's transaction."""
-    head = _locked_head(session)
-    entry = AuditEntry(
-        seq=head.seq + 1,
-        occurred_at=utcnow(),
-        actor_type=actor.kind.value,
-        actor_id=actor.id,
-        actor_name=actor.name,
-        organisation_id=organisation_id,
-        entity_type=entity_type,
-        entity_id=entity_id,
-        action=action,
-        version=version,
-        data=json.loads(canonical_json(data or {})),
-        prev_hash=head.hash,
-        hash="",
-    )
-    entry.hash = entry_hash(entry)
-    head.seq, head.hash = entry.seq, entry.hash
-    session.add(entry)
-    session.add(head)
-    session.flush()
-    return entry
+__all__ = [
+    "ChainReport",
+    "VerifyReport",
+    "canonical_json",
+    "changed",
+    "checkpoint_all",
+    "entries_for_entities",
+    "entry_hash",
+    "organisation_log",
+    "record",
+    "verify",
+    "verify_as",
+    "verify_chain",
+]
 
 
 class _Given(Enum):
@@ -125,40 +69,6 @@ def changed(
     )
 
 
-@dataclass(frozen=True)
-class ChainReport:
-    checked: int
-    broken_at: int | None = None
-    reason: str | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.broken_at is None
-
-
-def verify_chain(entries: Iterable[AuditEntry], head: AuditHead | None) -> ChainReport:
-    """Walk the chain in order and report the first entry whose link does not hold."""
-    prev, expected_seq, checked = GENESIS_HASH, 1, 0
-    for entry in entries:
-        if entry.seq != expected_seq:
-            return ChainReport(checked, entry.seq, f"entry {expected_seq} is missing")
-        if entry.prev_hash != prev:
-            return ChainReport(checked, entry.seq, "previous-hash link does not match")
-        if entry_hash(entry) != entry.hash:
-            return ChainReport(checked, entry.seq, "entry content does not match its hash")
-        prev, expected_seq, checked = entry.hash, expected_seq + 1, checked + 1
-    if head is not None and (head.seq != checked or head.hash != prev):
-        return ChainReport(checked, checked + 1, "chain ends before the recorded head")
-    return ChainReport(checked)
-
-
-def verify(session: Session) -> ChainReport:
-    """Verify the whole audit chain stored in the database."""
-    entries = session.exec(select(AuditEntry).order_by(AuditEntry.seq)).yield_per(1000)  # type: ignore[arg-type]
-    head = session.get(AuditHead, 1)
-    return verify_chain(entries, head)
-
-
 def organisation_log(
     session: Session,
     *,
@@ -181,8 +91,8 @@ def organisation_log(
     )
 
 
-def verify_as(session: Session, *, principal: Principal) -> ChainReport:
-    """Verify the chain (platform operators)."""
+def verify_as(session: Session, *, principal: Principal) -> VerifyReport:
+    """Verify every chain (platform operators)."""
     if not principal.is_superuser:
         raise Forbidden("Only a platform operator verifies the whole chain")
     return verify(session)

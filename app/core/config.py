@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections import Counter
 from functools import lru_cache
@@ -123,6 +124,9 @@ class Settings(BaseSettings):
     # this long without activity, and never lives longer than the absolute lifetime.
     web_idle_minutes: int = Field(default=60, ge=1, le=24 * 60)
     web_absolute_hours: int = Field(default=12, ge=1, le=7 * 24)
+    # The HMAC key of the audit chain. It must live outside the database (a secret store, the
+    # environment): whoever holds it can rewrite the chain. Development derives one.
+    audit_key: str | None = None
     # Where the accessibility statement sends feedback: an e-mail address or an https:// form.
     accessibility_feedback: str = ""
 
@@ -135,9 +139,23 @@ class Settings(BaseSettings):
                     f"ENNAKKO_WEB_SESSION_SECRET {problem} ({self.environment} needs a long "
                     f"random value, e.g. from: {HOW_TO_MAKE_A_SECRET})"
                 )
+        if self.environment != "development":
+            problem = "is not set" if self.audit_key is None else secret_problem(self.audit_key)
+            if problem is not None:
+                raise ValueError(
+                    f"ENNAKKO_AUDIT_KEY {problem} ({self.environment} needs a long random "
+                    f"value kept outside the database, e.g. from: {HOW_TO_MAKE_A_SECRET})"
+                )
         if self.environment == "production" and self.jwt_private_key_file is None:
             raise ValueError("ENNAKKO_JWT_PRIVATE_KEY_FILE must be set in production")
         return self
+
+    @property
+    def audit_hmac_key(self) -> bytes:
+        """The audit chain's HMAC key (in development derived from the session secret)."""
+        if self.audit_key is not None:
+            return self.audit_key.encode()
+        return hashlib.sha256(b"ennakko-audit:" + self.web_session_secret.encode()).digest()
 
     @property
     def is_sqlite(self) -> bool:

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, Header, Response
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session
 
 from app.core.db import utcnow
@@ -86,15 +87,19 @@ def claim(session: Session, entity: Any, expected: int, *, by: str | None = None
 
     A conditional UPDATE is the compare-and-swap; when another writer won in between, the
     entity is re-read so that the 412 names them. With `by`, the entity's `updated_by` and
-    `updated_at` are stamped too.
+    `updated_at` are stamped too, in the same statement: the entity is left with nothing
+    to flush for it.
     """
     _check(entity, expected)
-    if not claim_version(session, type(entity), entity.id, expected):
+    stamp = {} if by is None else {"updated_at": utcnow(), "updated_by": by}
+    if not claim_version(session, type(entity), entity.id, expected, stamp):
         session.refresh(entity)
         _check(entity, expected)
-    entity.version = expected + 1
-    if by is not None:
-        entity.updated_at, entity.updated_by = utcnow(), by
+        raise PreconditionFailed(  # pragma: no cover - the refresh shows the winner
+            "The resource was changed meanwhile", details={"current_version": entity.version}
+        )
+    for name, value in {"version": expected + 1, **stamp}.items():
+        set_committed_value(entity, name, value)
     session.add(entity)
 
 

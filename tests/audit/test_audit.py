@@ -40,11 +40,13 @@ def test_database_refuses_to_alter_audit_rows(world: World, statement: str) -> N
         conn.execute(text(statement))
 
 
-def _set_action_around_trigger(action: str) -> str:
-    """Alter entry 2 the way someone with DDL rights could, returning its old action."""
-    update = text("UPDATE audit_entry SET action = :action WHERE seq = 2")
+def _set_action_around_trigger(chain: str, action: str) -> str:
+    """Alter the chain's entry 2 the way someone with DDL rights could, returning its old action."""
+    where = "WHERE chain = :chain AND chain_seq = 2"
+    update = text(f"UPDATE audit_entry SET action = :action {where}").bindparams(chain=chain)
     with get_engine().begin() as conn:
-        old = str(conn.execute(text("SELECT action FROM audit_entry WHERE seq = 2")).scalar_one())
+        select_old = text(f"SELECT action FROM audit_entry {where}").bindparams(chain=chain)
+        old = str(conn.execute(select_old).scalar_one())
         if conn.dialect.name == "sqlite":
             conn.execute(text("DROP TRIGGER audit_entry_no_update"))
             conn.execute(update, {"action": action})
@@ -59,9 +61,15 @@ def _set_action_around_trigger(action: str) -> str:
     return old
 
 
-def test_verify_reports_the_first_broken_link_in_a_copy() -> None:
+def test_verify_reports_the_first_broken_link_in_a_copy(world: World) -> None:
     with transaction() as session:
-        entries = list(session.exec(AuditEntry.__table__.select().order_by(text("seq")).limit(5)))  # type: ignore[attr-defined]
+        query = (
+            AuditEntry.__table__.select()  # type: ignore[attr-defined]
+            .where(text("chain = :chain").bindparams(chain=world.org))
+            .order_by(text("chain_seq"))
+            .limit(5)
+        )
+        entries = list(session.exec(query))
     rows = [AuditEntry.model_validate(dict(r._mapping)) for r in entries]
     assert verify_chain(rows, None).ok
     rows[3] = rows[3].model_copy(update={"action": "forged"})
@@ -75,13 +83,15 @@ def test_cli_detects_a_forged_row(world: World) -> None:
     intact = runner.invoke(cli, ["audit", "verify"])
     assert intact.exit_code == 0, intact.output
     assert "audit chain intact" in intact.output
-    original = _set_action_around_trigger("forged")
+    original = _set_action_around_trigger(world.org, "forged")
     try:
         broken = runner.invoke(cli, ["audit", "verify"])
     finally:
-        _set_action_around_trigger(original)
+        _set_action_around_trigger(world.org, original)
     assert broken.exit_code == 1
-    assert "broken at entry 2" in broken.output
+    reported = [line for line in broken.output.splitlines() if world.org in line]
+    assert len(reported) == 1
+    assert "broken at entry 2: entry content does not match its hash" in reported[0]
     assert runner.invoke(cli, ["audit", "verify"]).exit_code == 0
 
 
@@ -108,3 +118,18 @@ def test_the_compact_record_reads_type_id_organisation_and_version_from_the_enti
     assert user_entry["entity_type"] == "user"  # the table is user_account
     org_entry = by_action["organisation.created"]
     assert (org_entry["entity_type"], org_entry["entity_id"]) == ("organisation", world.org)
+
+
+def test_cli_checkpoints_every_head_and_verify_reports_each_organisation(world: World) -> None:
+    runner = CliRunner()
+    checkpointed = runner.invoke(cli, ["audit", "checkpoint"])
+    assert checkpointed.exit_code == 0, checkpointed.output
+    assert checkpointed.output.startswith("checkpointed ")
+    verified = runner.invoke(cli, ["audit", "verify"])
+    assert verified.exit_code == 0, verified.output
+    [line] = [line for line in verified.output.splitlines() if world.org in line]
+    with transaction() as session:
+        count = session.exec(
+            AuditEntry.__table__.select().where(text("chain = :c").bindparams(c=world.org))  # type: ignore[attr-defined]
+        ).all()
+    assert f"{len(count)} entries intact, checkpointed to entry {len(count)}" in line

@@ -1,0 +1,148 @@
+"""Appending to an organisation's audit chain.
+
+Every entry's `hash` is an HMAC-SHA256 over the previous entry's hash and the entry's own
+canonical JSON, keyed with ENNAKKO_AUDIT_KEY, which is not in the database: someone who can
+write the database but not read the key cannot insert, alter or re-hash an entry that
+verifies. A writer locks only its own chain's head row, so two organisations' writes never
+wait on one another. After each commit the new heads are checkpointed outside the database
+(see `checkpoints`), which is what shows a cut tail or a deleted chain.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from typing import Any, cast
+
+from sqlalchemy import Insert, event, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session as OrmSession
+from sqlmodel import Session, col, select
+
+from app.audit import checkpoints
+from app.audit.models import PLATFORM_CHAIN, AuditChain, AuditEntry
+from app.auth.principal import Principal
+from app.core.config import get_settings
+from app.core.db import utcnow
+
+GENESIS_HASH = "0" * 64
+# session.info key: {chain: (seq, hash)} of the heads this transaction moved
+_MOVED_HEADS = "audit_moved_heads"
+
+
+def canonical_json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def chain_of(organisation_id: str | None) -> str:
+    return organisation_id or PLATFORM_CHAIN
+
+
+def entry_hash(entry: AuditEntry, key: bytes | None = None) -> str:
+    """HMAC-SHA256 over the previous hash and the entry's own canonical JSON."""
+    body = {
+        "chain": entry.chain,
+        "chain_seq": entry.chain_seq,
+        "occurred_at": entry.occurred_at.isoformat(),
+        "actor_type": entry.actor_type,
+        "actor_id": entry.actor_id,
+        "actor_name": entry.actor_name,
+        "organisation_id": entry.organisation_id,
+        "entity_type": entry.entity_type,
+        "entity_id": entry.entity_id,
+        "action": entry.action,
+        "version": entry.version,
+        "data": entry.data,
+    }
+    message = (entry.prev_hash + canonical_json(body)).encode()
+    secret = key if key is not None else get_settings().audit_hmac_key
+    return hmac.new(secret, message, hashlib.sha256).hexdigest()
+
+
+def _head_insert(session: Session, chain: str) -> Insert:
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = (
+        dialect.insert(AuditChain)
+        .values(chain=chain, seq=0, hash=GENESIS_HASH)
+        .on_conflict_do_nothing(index_elements=["chain"])
+    )
+    return cast(Insert, statement)
+
+
+def _locked_head(session: Session, chain: str) -> tuple[int, str]:
+    """The chain's head, locked until the transaction ends (created at genesis if new)."""
+    query = (
+        select(col(AuditChain.seq), col(AuditChain.hash))
+        .where(col(AuditChain.chain) == chain)
+        .with_for_update()
+    )
+    row = session.execute(query).first()
+    if row is None:
+        session.execute(_head_insert(session, chain))
+        row = session.execute(query).one()
+    return int(row.seq), str(row.hash)
+
+
+def record(
+    session: Session,
+    *,
+    actor: Principal,
+    action: str,
+    entity_type: str,
+    entity_id: str,
+    organisation_id: str | None,
+    version: int | None = None,
+    data: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Append one entry to the organisation's chain in the caller's transaction."""
+    chain = chain_of(organisation_id)
+    seq, prev_hash = _locked_head(session, chain)
+    entry = AuditEntry(
+        chain=chain,
+        chain_seq=seq + 1,
+        occurred_at=utcnow(),
+        actor_type=actor.kind.value,
+        actor_id=actor.id,
+        actor_name=actor.name,
+        organisation_id=organisation_id,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        action=action,
+        version=version,
+        data=json.loads(canonical_json(data or {})),
+        prev_hash=prev_hash,
+        hash="",
+    )
+    entry.hash = entry_hash(entry)
+    session.add(entry)
+    session.flush()
+    # after the entry: the database lets the head move only onto a stored entry
+    session.execute(
+        update(AuditChain)
+        .where(col(AuditChain.chain) == chain)
+        .values(seq=entry.chain_seq, hash=entry.hash)
+    )
+    session.info.setdefault(_MOVED_HEADS, {})[chain] = (entry.chain_seq, entry.hash)
+    return entry
+
+
+@event.listens_for(OrmSession, "after_commit")
+def _checkpoint_committed_heads(session: OrmSession) -> None:
+    moved = session.info.pop(_MOVED_HEADS, None)
+    if moved:
+        checkpoints.append(get_settings(), moved)
+
+
+@event.listens_for(OrmSession, "after_soft_rollback")
+def _forget_rolled_back_heads(session: OrmSession, _previous: Any) -> None:
+    if not session.in_transaction():
+        session.info.pop(_MOVED_HEADS, None)
+
+
+def checkpoint_all(session: Session) -> int:
+    """Checkpoint every chain's current head now (after a migration, or from a timer)."""
+    heads = {row.chain: (row.seq, row.hash) for row in session.exec(select(AuditChain)).all()}
+    if heads:
+        checkpoints.append(get_settings(), heads)
+    return len(heads)

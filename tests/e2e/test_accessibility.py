@@ -115,6 +115,18 @@ def pages_for(role: str, d: Drafts, people: World, lang: str) -> list[str]:
     ]
     if role in ("expert", "admin"):
         pages.append("/reviews")
+        # the coordinator's reports, the annual report's HTML and the follow-up catalogue
+        pages += [
+            "/reports?year=2026",
+            f"/reports/{people.org}/coverage?year=2026",
+            f"/reports/{people.org}/ledger?year=2026",
+            f"/reports/{people.region}/region?year=2026",
+            f"/followups/{people.org}",
+        ]
+        if lang in ("fi", "sv"):  # the annual report is written in the organisation's languages
+            pages.append(f"/reports/{people.org}/annual.html?year=2026")
+    if role in ("preparer", "expert", "admin"):
+        pages.append(f"/drafts/{d.done}/followup")
     if role == "admin":
         pages.append(f"/organisations/{people.org}/policy")
     return pages

@@ -90,15 +90,27 @@ def _safe(text: str, limit: int) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "_", folded).strip("_.")[:limit].rstrip("_.")
 
 
-def file_name(draft: DecisionDraft, number: int, lang: str, fmt: str) -> str:
-    """A name from the case id, the title and the language, never the draft's id:
-    HEL_2021-011830_Kirjastoverkon_uudistus_eva1_fi.pdf."""
-    parts = [_safe(draft.external_case_id or "", 60), _safe(draft.title, 60), f"eva{number}"]
+def file_name(
+    draft: DecisionDraft, number: int, lang: str, fmt: str, title: str | None = None
+) -> str:
+    """A name from the case id, the title (as the annex shows it: translated when it is) and the
+    language, never the draft's id: HEL_2021-011830_Kirjastoverkon_uudistus_eva1_fi.pdf."""
+    parts = [
+        _safe(draft.external_case_id or "", 60),
+        _safe(title or draft.title, 60),
+        f"eva{number}",
+    ]
     return "_".join(p for p in parts if p) + f"_{lang}.{fmt}"
 
 
 def _files(
-    draft: DecisionDraft, annex: Annex, record_json: bytes, pdf: bytes, html: bytes, bundle: bytes
+    draft: DecisionDraft,
+    annex: Annex,
+    title: str,
+    record_json: bytes,
+    pdf: bytes,
+    html: bytes,
+    bundle: bytes,
 ) -> list[AnnexFile]:
     contents = {"pdf": pdf, "html": html, "json": record_json, "zip": bundle}
     return [
@@ -106,7 +118,7 @@ def _files(
             annex_id=annex.id,
             format=fmt,
             media_type=MEDIA_TYPES[fmt],
-            file_name=file_name(draft, annex.number, annex.language, fmt),
+            file_name=file_name(draft, annex.number, annex.language, fmt, title),
             sha256=hashlib.sha256(data).hexdigest(),
             size=len(data),
             content=data,
@@ -166,8 +178,9 @@ def _render(
     session.add(annex)
     session.flush()
     pdf, html = render_pdf(record), render_html(record).encode()
+    title = record.identification.title
     files = _files(
-        draft, annex, record_json(record), pdf, html, bundle_of(record, pdf=pdf, html=html)
+        draft, annex, title, record_json(record), pdf, html, bundle_of(record, pdf=pdf, html=html)
     )
     session.add_all(files)
     return annex, files

@@ -55,7 +55,8 @@ def test_file_names_come_from_the_case_id_title_and_language(
     _, annexes = issued(client, world)
     names = {f["file_name"] for a in annexes for f in a["files"]}
     assert "Koulukuljetusten_uudistaminen_eva1_fi.pdf" in names
-    assert "Koulukuljetusten_uudistaminen_eva1_sv.html" in names
+    # the Swedish files take the Swedish title (the test translation prefixes "På svenska: ")
+    assert "Pa_svenska_Koulukuljetusten_uudistaminen_eva1_sv.html" in names
     assert not any(UUID.search(name) for name in names)
 
 

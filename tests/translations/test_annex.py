@@ -104,6 +104,11 @@ def test_fully_translated_draft_has_swedish_content_throughout(
     html = client.get(f"/api/v1/annexes/{sv['id']}.html", headers=world.expert.headers).text
     assert NOTICE_SV not in html
     assert 'lang="fi"' not in html
+    # the files are named from the title the annex shows, the Swedish one
+    names = {f["file_name"] for f in sv["files"]}
+    assert all(
+        name.startswith("Pa_svenska_Koulukuljetusten_uudistaminen_eva1_sv.") for name in names
+    ), names
 
 
 def test_records_made_before_translations_keep_every_text_marked() -> None:

@@ -1,10 +1,12 @@
-"""`ennakko audit verify|checkpoint`. Like the other commands, these import what they run
-when they run."""
+"""`ennakko audit verify|checkpoint`."""
 
 from __future__ import annotations
 
 import typer
 
+from app.audit import repository, service
+from app.audit.checkpoints import checkpoint_path
+from app.core.config import get_settings
 from app.core.db import transaction
 
 app = typer.Typer(help="Inspect the audit log.", no_args_is_help=True)
@@ -13,10 +15,6 @@ app = typer.Typer(help="Inspect the audit log.", no_args_is_help=True)
 @app.command("verify")
 def verify() -> None:
     """Check every organisation's audit chain; exits 1 if any chain is broken."""
-    from app.audit import repository, service
-    from app.audit.checkpoints import checkpoint_path
-    from app.core.config import get_settings
-
     with transaction() as session:
         report = service.verify(session)
         names = repository.organisation_names(session, [c.chain for c in report.chains])
@@ -49,8 +47,6 @@ def verify() -> None:
 @app.command("checkpoint")
 def checkpoint() -> None:
     """Write a signed checkpoint of every chain's head now (e.g. after a migration)."""
-    from app.audit import service
-
     with transaction() as session:
         count = service.checkpoint_all(session)
     typer.echo(f"checkpointed {count} chains")

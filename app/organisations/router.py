@@ -9,7 +9,7 @@ from app.auth.permissions import ADMINISTER, AUTHENTICATED, OPERATE, READ_PEOPLE
 from app.core.errors import error_responses
 from app.core.idempotency import IDEMPOTENT, CapturingRoute
 from app.core.pagination import Paging
-from app.core.versioning import IfMatch, set_etag
+from app.core.versioning import Versioned, set_etag
 from app.organisations import clients, service
 from app.organisations.schemas import (
     ApiClientCreate,
@@ -93,18 +93,17 @@ def update_organisation(
     data: OrganisationUpdate,
     session: DbSession,
     principal: CurrentPrincipal,
-    if_match: IfMatch,
-    response: Response,
+    write: Versioned,
 ) -> OrganisationRead:
     """Change names, languages, region or records-management settings."""
     org = service.update_organisation(
         session,
         principal=principal,
         organisation_id=organisation_id,
-        expected_version=if_match,
+        expected_version=write.expected,
         data=data,
     )
-    set_etag(response, org.version)
+    write.answer(org.version)
     return OrganisationRead.model_validate(org)
 
 

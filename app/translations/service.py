@@ -14,6 +14,7 @@ from app.audit.service import canonical_json
 from app.auth.principal import Principal
 from app.core.db import utcnow
 from app.core.errors import PreconditionFailed, Unprocessable
+from app.core.versioning import stale_details
 from app.drafts import service as drafts
 from app.drafts.models import DecisionDraft
 from app.translations import paths
@@ -114,11 +115,11 @@ def _check_etag(expected: str, current: str, rows: Sequence[ContentTranslation])
     who = f" by {last.updated_by}" if last else ""
     raise PreconditionFailed(
         f"The translations were changed{who} since you read them",
-        details={
-            "current_etag": current,
-            "changed_by": last.updated_by if last else None,
-            "changed_at": last.updated_at.isoformat() if last else None,
-        },
+        details=stale_details(
+            current_etag=current,
+            changed_by=last.updated_by if last else None,
+            changed_at=last.updated_at if last else None,
+        ),
     )
 
 

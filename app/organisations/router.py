@@ -203,6 +203,13 @@ def remove_membership(
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
+def _with_secret(issued: clients.IssuedClient) -> ApiClientWithSecret:
+    """The client with its new secret (shown only in this response)."""
+    return ApiClientWithSecret(
+        **ApiClientRead.model_validate(issued.client).model_dump(), client_secret=issued.secret
+    )
+
+
 @router.get(
     "/organisations/{organisation_id}/clients",
     response_model=list[ApiClientRead],
@@ -233,9 +240,7 @@ def create_client(
     issued = clients.create_client(
         session, principal=principal, organisation_id=organisation_id, data=data
     )
-    return ApiClientWithSecret(
-        **ApiClientRead.model_validate(issued.client).model_dump(), client_secret=issued.secret
-    )
+    return _with_secret(issued)
 
 
 @router.post(
@@ -252,9 +257,7 @@ def rotate_client_secret(
     issued = clients.rotate_client_secret(
         session, principal=principal, organisation_id=organisation_id, client_pk=client_pk
     )
-    return ApiClientWithSecret(
-        **ApiClientRead.model_validate(issued.client).model_dump(), client_secret=issued.secret
-    )
+    return _with_secret(issued)
 
 
 @router.post(

@@ -11,7 +11,7 @@ from app.auth.dependencies import CurrentPrincipal, DbSession, RequireScope
 from app.auth.permissions import MANAGE_TEMPLATES, READ_TEMPLATES
 from app.core.errors import error_responses
 from app.core.idempotency import IDEMPOTENT, CapturingRoute
-from app.core.versioning import VERSIONED_WRITE_ERRORS, Versioned, set_etag
+from app.core.versioning import VERSIONED_WRITE_ERRORS, Versioned, VersionedWrite, set_etag
 from app.templates import service
 from app.templates.models import TemplateStatus
 from app.templates.schemas import TemplateCreate, TemplateRead, TemplateSummary, TemplateUpdate
@@ -132,6 +132,23 @@ def update_template(
     return _read(template, write.response)
 
 
+def _set_status(
+    session: DbSession,
+    principal: CurrentPrincipal,
+    template_id: str,
+    write: VersionedWrite[int],
+    status: TemplateStatus,
+) -> TemplateRead:
+    template = service.set_status(
+        session,
+        principal=principal,
+        template_id=template_id,
+        expected_revision=write.expected,
+        status=status,
+    )
+    return _read(template, write.response)
+
+
 @router.post(
     "/templates/{template_id}/publish",
     response_model=TemplateRead,
@@ -146,14 +163,7 @@ def publish_template(
     write: Versioned,
 ) -> TemplateRead:
     """Make the version usable and immutable."""
-    template = service.set_status(
-        session,
-        principal=principal,
-        template_id=template_id,
-        expected_revision=write.expected,
-        status=TemplateStatus.published,
-    )
-    return _read(template, write.response)
+    return _set_status(session, principal, template_id, write, TemplateStatus.published)
 
 
 @router.post(
@@ -170,14 +180,7 @@ def retire_template(
     write: Versioned,
 ) -> TemplateRead:
     """No new assessments start on it; pinned assessments keep it."""
-    template = service.set_status(
-        session,
-        principal=principal,
-        template_id=template_id,
-        expected_revision=write.expected,
-        status=TemplateStatus.retired,
-    )
-    return _read(template, write.response)
+    return _set_status(session, principal, template_id, write, TemplateStatus.retired)
 
 
 @router.post(

@@ -123,22 +123,8 @@ def _check_etag(expected: str, current: str, rows: Sequence[ContentTranslation])
     )
 
 
-def save(
-    session: Session,
-    *,
-    principal: Principal,
-    draft_id: str,
-    lang: str,
-    expected_etag: str,
-    texts: Mapping[str, str],
-    label_lang: str,
-) -> LanguageView:
-    """Save one language's texts at once (an empty text removes the translation); every path
-    must name a source text, and each part's editing rule applies to its translations."""
-    draft = _target_draft(session, principal, draft_id, lang)
-    drafts.lock(session, draft)
-    sources = sources_of(session, draft, label_lang)
-    by_path = {s.path: s for s in sources}
+def _check_texts(texts: Mapping[str, str], by_path: Mapping[str, Source]) -> None:
+    """422 naming the paths that name no source text, or whose text is too long."""
     unknown = [path for path in texts if path not in by_path]
     if unknown:
         raise Unprocessable(
@@ -155,6 +141,25 @@ def save(
                 for p in too_long[:50]
             ],
         )
+
+
+def save(
+    session: Session,
+    *,
+    principal: Principal,
+    draft_id: str,
+    lang: str,
+    expected_etag: str,
+    texts: Mapping[str, str],
+    label_lang: str,
+) -> LanguageView:
+    """Save one language's texts at once (an empty text removes the translation); every path
+    must name a source text, and each part's editing rule applies to its translations."""
+    draft = _target_draft(session, principal, draft_id, lang)
+    drafts.lock(session, draft)
+    sources = sources_of(session, draft, label_lang)
+    by_path = {s.path: s for s in sources}
+    _check_texts(texts, by_path)
     rows = list(repo.of_draft(session, draft.id, lang))
     _check_etag(expected_etag, etag_of(rows), rows)
     stored = {r.path: r for r in rows}

@@ -41,7 +41,14 @@ def create_demo_drafts(session: Session) -> None:
     preparer, expert = person(USERS[2][0]), person(USERS[3][0])
     for demo in DEMO_DRAFTS:
         draft_id = _demo_draft(session, preparer, expert, demo)
-        _translate(session, preparer, draft_id, demo.swedish | {STATUS_QUO[0]: STATUS_QUO[1]})
+        translations.save_every_text(
+            session,
+            principal=preparer,
+            draft_id=draft_id,
+            lang="sv",
+            by_source=demo.swedish | {STATUS_QUO[0]: STATUS_QUO[1]},
+            label_lang="fi",
+        )
         if demo.finish:
             _approve(session, preparer, expert, draft_id)
             annexes.issue(session, principal=person(USERS[4][0]), draft_id=draft_id, languages=None)
@@ -135,24 +142,6 @@ def _assess(
                 recommended_alternative="phased",
             ),
         )
-
-
-def _translate(
-    session: Session, preparer: Principal, draft_id: str, swedish: dict[str, str]
-) -> None:
-    """Every text of the draft in Swedish (a demo text without its Swedish is a bug)."""
-    read = translations.read(
-        session, principal=preparer, draft_id=draft_id, lang="sv", label_lang="fi"
-    )
-    translations.save(
-        session,
-        principal=preparer,
-        draft_id=draft_id,
-        lang="sv",
-        expected_etag=read.etag,
-        texts={item.path: swedish[item.source] for item in read.items},
-        label_lang="fi",
-    )
 
 
 def _approve(session: Session, preparer: Principal, expert: Principal, draft_id: str) -> None:

@@ -187,6 +187,31 @@ def save(
     return _view(draft, lang, sources, repo.of_draft(session, draft.id, lang))
 
 
+def save_every_text(
+    session: Session,
+    *,
+    principal: Principal,
+    draft_id: str,
+    lang: str,
+    by_source: Mapping[str, str],
+    label_lang: str,
+) -> LanguageView:
+    """Translate every text of the draft from a table of source text → translation (demo and
+    seed data: a text missing from the table is a KeyError, a bug in the table)."""
+    current = read(
+        session, principal=principal, draft_id=draft_id, lang=lang, label_lang=label_lang
+    )
+    return save(
+        session,
+        principal=principal,
+        draft_id=draft_id,
+        lang=lang,
+        expected_etag=current.etag,
+        texts={item.path: by_source[item.source] for item in current.items},
+        label_lang=label_lang,
+    )
+
+
 def _write(
     session: Session,
     draft: DecisionDraft,

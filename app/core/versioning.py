@@ -41,6 +41,11 @@ def set_strong_etag(response: Response, tag: str) -> None:
     response.headers["ETag"] = tag
 
 
+def names_tag(if_none_match: str | None, tag: str) -> bool:
+    """Whether If-None-Match (one ETag or a comma-separated list) names `tag`: answer 304."""
+    return if_none_match is not None and tag in [t.strip() for t in if_none_match.split(",")]
+
+
 def required_if_match(if_match: str | None) -> str:
     """The If-Match value, stripped; 428 when the header is absent or blank."""
     if if_match is None or not if_match.strip():

@@ -1,9 +1,10 @@
 """Optimistic concurrency: strong ETags from versions, If-Match on every write.
 
 The one home of a versioned write's HTTP rules: parsing If-Match (428 when absent, 412 when it
-names no version), the statuses such a route documents, the ETag of the version it leaves, and
-the create-or-replace rule of PUTs. Routers take `Versioned` (or `MaybeVersioned`) and call
-`write.answer(version)`; services check and claim with `check_version` and `claim`.
+names no version), the statuses such a route documents, the ETag of the version it leaves, the
+create-or-replace rule of PUTs, the details of a stale 412 and If-None-Match for 304s. Routers
+take `Versioned` (or `MaybeVersioned`) and call `write.answer(version)`; services check and
+claim with `check_version` and `claim`.
 """
 
 from __future__ import annotations

@@ -175,11 +175,11 @@ def claim(session: Session, entity: Any, expected: int, *, by: str | None = None
     `updated_at` are stamped too, in the same statement: the entity is left with nothing
     to flush for it.
     """
-    _check(entity, expected)
+    check_entity_version(entity, expected)
     stamp = {} if by is None else {"updated_at": utcnow(), "updated_by": by}
     if not claim_version(session, type(entity), entity.id, expected, stamp):
         session.refresh(entity)
-        _check(entity, expected)
+        check_entity_version(entity, expected)
         raise PreconditionFailed(  # pragma: no cover - the refresh shows the winner
             "The resource was changed meanwhile", details={"current_version": entity.version}
         )
@@ -188,7 +188,8 @@ def claim(session: Session, entity: Any, expected: int, *, by: str | None = None
     session.add(entity)
 
 
-def _check(entity: Any, expected: int) -> None:
+def check_entity_version(entity: Any, expected: int) -> None:
+    """`check_version` against an entity's `version`, naming its `updated_by`/`updated_at`."""
     check_version(
         expected=expected,
         current=entity.version,

@@ -123,7 +123,7 @@ def _check_etag(expected: str, current: str, rows: Sequence[ContentTranslation])
     )
 
 
-def _check_texts(texts: Mapping[str, str], by_path: Mapping[str, Source]) -> None:
+def _check_against_sources(texts: Mapping[str, str], by_path: Mapping[str, Source]) -> None:
     """422 naming the paths that name no source text, or whose text is too long."""
     unknown = [path for path in texts if path not in by_path]
     if unknown:
@@ -159,7 +159,7 @@ def save(
     drafts.lock(session, draft)
     sources = sources_of(session, draft, label_lang)
     by_path = {s.path: s for s in sources}
-    _check_texts(texts, by_path)
+    _check_against_sources(texts, by_path)
     rows = list(repo.of_draft(session, draft.id, lang))
     _check_etag(expected_etag, etag_of(rows), rows)
     stored = {r.path: r for r in rows}

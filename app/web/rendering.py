@@ -24,6 +24,7 @@ from app.core.i18n import (
 )
 from app.core.text import display, verbatim
 from app.organisations.models import Role
+from app.web.withdrawn import page_withdrawn
 
 FRONTEND_DIR = Path(__file__).resolve().parents[2] / "frontend"
 TEMPLATE_DIR = FRONTEND_DIR / "templates"
@@ -138,6 +139,7 @@ def render(
             "session_left": _session_left(request),
             "nav": None,
             **context,
+            "withdrawn_by": page_withdrawn(request.state, dict(context)),
         }
     )
     response = HTMLResponse(html, status_code=status, headers={**PAGE_HEADERS, **(headers or {})})

@@ -11,9 +11,7 @@ from fastapi.responses import Response
 from pydantic import ValidationError
 
 from app.core.errors import InvalidState
-from app.drafts.models import DecisionDraft
 from app.reviews import comments as comment_service
-from app.reviews import history
 from app.reviews import service as reviews
 from app.reviews.models import SignOff
 from app.reviews.schemas import COMMENT_SECTIONS, SignOffCreate
@@ -24,7 +22,6 @@ from app.web.forms import Errors, FieldError, field_error, form_int, form_text
 from app.web.rendering import known, redirect, render, translator, url_with
 from app.web.review_matrix import last_signoff, review_matrix
 from app.web.session import PostedForm, Web, WebContext, require_csrf
-from app.workflow.states import DraftStatus
 
 router = APIRouter(include_in_schema=False, route_class=WebRoute)
 
@@ -154,7 +151,6 @@ def review_page(
         "threads": threads,
         "open_count": sum(1 for th in threads if not th.root.resolved),
         "review_matrix": matrix,
-        "withdrawn_by": _withdrawn_by(web, draft),
         "sections": COMMENT_SECTIONS,
         "cell_choices": cell_choices,
         "forms": forms,
@@ -170,16 +166,6 @@ def review_page(
         show=None if forms.show == "all" else forms.show,
     )
     return render(web.request, "web/review.html.j2", context, status=status, page_url=url)
-
-
-def _withdrawn_by(web: WebContext, draft: DecisionDraft) -> str | None:
-    """Who withdrew the draft from review, when that is why it is back with the preparer."""
-    if draft.status != DraftStatus.changes_requested:
-        return None
-    last = history.last_transition(web.session, principal=web.principal, draft_id=draft.id)
-    if last is None or last.action != "workflow.withdraw":
-        return None
-    return last.actor_name or "–"
 
 
 @router.get("/drafts/{draft_id}/review")

@@ -58,6 +58,7 @@ from app.web.session import (
 from app.web.signoff_diff import router as signoff_diff_router
 from app.web.text_pages import router as text_router
 from app.web.translation_pages import router as translation_router
+from app.web.withdrawn import withdrawn_of
 from app.workflow.states import DraftStatus
 
 router = APIRouter(include_in_schema=False, route_class=WebRoute)
@@ -248,6 +249,7 @@ def drafts_list(
         "next_url": url_with("/", **filters, cursor=next_cursor) if next_cursor else None,
         "first_url": url_with("/", **filters) if cursor else None,
         "org_names": _organisation_names(web, {d.organisation_id for d in rows}) if many else {},
+        "withdrawn": withdrawn_of(web.session, web.principal, rows),
         "nav": "drafts",
     }
     return render(web.request, "web/drafts_list.html.j2", context, status=422 if errors else 200)

@@ -180,6 +180,11 @@ def test_submit_shows_failed_guards_then_moves_to_review(
     back = preparer.get(url).text
     assert re.search(r"status-withdrawn\">Valmistelija [^<]+ veti takaisin<", back)
     assert "Muutoksia pyydetty" not in back
+    # the same words wherever the draft's status shows: every draft page, the list, history
+    for page_url in (f"/drafts/{draft['id']}", f"/drafts/{draft['id']}/assessment", "/"):
+        shown_elsewhere = preparer.get(page_url).text
+        assert re.search(r"status-withdrawn\">Valmistelija [^<]+ veti takaisin<", shown_elsewhere)
+    assert "Valmistelija veti takaisin tarkastuksesta" in preparer.get(f"{url[:-7]}/history").text
 
 
 def test_expert_signs_off_and_a_stale_hash_gets_the_412_page(

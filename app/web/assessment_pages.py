@@ -20,7 +20,6 @@ from app.reviews import comments
 from app.templates import service as templates
 from app.templates.models import TemplateStatus
 from app.web.access import may_edit
-from app.web.autosave_pages import router as autosave_router
 from app.web.draft_pages import FORM_ERRORS, flash, service_errors
 from app.web.errors import WebRoute, abandon
 from app.web.form_stash import forget_kept, keep_for_sign_in, kept_form
@@ -44,7 +43,6 @@ from app.web.template_view import template_name
 
 router = APIRouter(include_in_schema=False, route_class=WebRoute)
 router.include_router(screening_router)
-router.include_router(autosave_router)
 
 
 def _assessment(web: WebContext, draft_id: str) -> assessments.AssessmentView | None:
@@ -112,7 +110,7 @@ def _commented(web: WebContext, draft_id: str) -> set[CellKey]:
     return found
 
 
-def _matrix_context(
+def matrix_context(
     web: WebContext, view: DraftView, av: assessments.AssessmentView, state: MatrixState
 ) -> dict[str, object]:
     definition = templates.definition_of(av.template)
@@ -173,7 +171,7 @@ def assessment_page(
     if av is None:
         context |= _start_context(web, view)
     else:
-        context |= _matrix_context(web, view, av, state)
+        context |= matrix_context(web, view, av, state)
     url = url_with(
         f"/drafts/{draft_id}/assessment",
         alternative=state.alternative,

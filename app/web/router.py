@@ -23,6 +23,7 @@ from app.drafts.schemas import DraftFilter
 from app.organisations import service as organisations
 from app.web.annex_pages import router as annex_router
 from app.web.assessment_pages import router as assessment_router
+from app.web.autosave_pages import router as autosave_router
 from app.web.cell_pages import router as cell_router
 from app.web.comment_pages import router as comment_router
 from app.web.draft_pages import router as draft_router
@@ -258,6 +259,7 @@ def drafts_list(
 router.include_router(draft_router)
 router.include_router(translation_router)
 router.include_router(assessment_router)
+router.include_router(autosave_router)
 router.include_router(scope_router)
 router.include_router(text_router)
 router.include_router(cell_router)

@@ -1,4 +1,4 @@
-""""Withdrawn by the preparer": a draft back with its preparer because they withdrew it from
+""" "Withdrawn by the preparer": a draft back with its preparer because they withdrew it from
 review shows so wherever its status shows (header of every draft page, lists), not as
 "changes requested" (which a reviewer asks for)."""
 

@@ -32,6 +32,7 @@ from app.web.followup_pages import router as followup_router
 from app.web.forms import Errors, FieldError, form_text
 from app.web.inbox_pages import router as inbox_router
 from app.web.info_pages import router as info_router
+from app.web.missing_pages import router as missing_router
 from app.web.policy_pages import router as policy_router
 from app.web.rendering import PAGE_HEADERS, redirect, render, url_with
 from app.web.report_pages import router as report_router
@@ -260,6 +261,7 @@ router.include_router(draft_router)
 router.include_router(translation_router)
 router.include_router(assessment_router)
 router.include_router(autosave_router)
+router.include_router(missing_router)
 router.include_router(scope_router)
 router.include_router(text_router)
 router.include_router(cell_router)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 
@@ -240,3 +241,39 @@ def test_filters_show_non_neutral_missing_and_commented_rows(
     assert {k.split("|")[2] for k in selects.findall(commented)} == {"older_75_plus"}
     assert commented.count('class="cell-comment"') == 1
     assert "solussa on avoin kommentti" in commented
+
+
+def test_what_is_missing_links_every_missing_cell_wherever_it_is(
+    browser: TestClient, people: World
+) -> None:
+    draft_id, _page = started_matrix(browser, people.preparer)
+    _scope(browser, draft_id)
+    url = f"/drafts/{draft_id}/assessment"
+    editor = browser.get(url).text
+    assert f'href="{url}/missing#missing-alt-1">arvioimatta: 80</a>' in editor
+    listed = browser.get(f"{url}/missing").text
+    assert "Matriisista puuttuu vielä 240 kohtaa." in listed
+    assert listed.count(": puuttuu 80</h3>") == 3
+    assert listed.count("(puuttuu 20)") == 3 * 4, "each alternative's four areas in scope"
+    links = [html.unescape(h) for h in re.findall(r'href="(/drafts/[^"]+#c-[\d-]+)"', listed)]
+    assert len(links) == 240
+    page, anchor = links[-1].split("#")
+    assert "alternative=alt-2" in page and "show=missing" in page
+    assert f'<select id="{anchor}"' in browser.get(page).text, "the link lands on the cell"
+    filled = browser.post(
+        f"{url}/bulk",
+        data={
+            "csrf_token": hidden(editor, "csrf_token"),
+            "version": hidden(editor, "version"),
+            "alternative": "status_quo",
+            "area": "mental_health",
+            "operation": "set",
+            "target": "remaining",
+            "value": "0",
+        },
+    )
+    assert filled.status_code == 303, filled.text
+    after = browser.get(f"{url}/missing").text
+    assert "Matriisista puuttuu vielä 160 kohtaa." in after
+    assert 'id="missing-status_quo"' not in after
+    assert 'id="missing-alt-1"' in after

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from app.main import create_app
 from tests.factories import World, build_world
-from tests.web import PASSWORD, hidden, with_web
+from tests.web import PASSWORD, hidden, sign_in, with_web
 from tests.web.test_router import started_matrix
 
 CONTROLS = re.compile(r"<(input|select|textarea|button)\b")
@@ -78,6 +78,7 @@ def test_the_iva_editor_stays_under_the_page_weight_and_control_limits(
             assert page.status_code == 200
             heaviest = max(heaviest, _weight(page.text))
     size, controls = heaviest
+    print(f"\nIVA editor, 3 alternatives, nothing scoped out: {heaviest} (bytes, controls)")
     assert size < MAX_BYTES, f"{size} bytes of HTML"
     assert controls < MAX_CONTROLS, f"{controls} form controls"
     # the page says how much is missing, per alternative and per area, with links
@@ -277,3 +278,59 @@ def test_what_is_missing_links_every_missing_cell_wherever_it_is(
     assert "Matriisista puuttuu vielä 160 kohtaa." in after
     assert 'id="missing-status_quo"' not in after
     assert 'id="missing-alt-1"' in after
+
+
+REVIEW_MAX_BYTES, REVIEW_MAX_CONTROLS = 200_000, 60
+
+
+def test_the_iva_review_page_stays_small_with_every_cell_filled(
+    browser: TestClient, web_app: FastAPI, people: World
+) -> None:
+    """The review page shows one alternative's area at a time (read-only: no cell controls),
+    with every cell scored and justified: the heaviest case for reading."""
+    draft_id, first = started_matrix(browser, people.preparer)
+    url = f"/drafts/{draft_id}/assessment"
+    version = hidden(first, "version")
+    for alternative in ("status_quo", "alt-1", "alt-2"):
+        filled = browser.post(
+            f"{url}/bulk",
+            data={
+                "csrf_token": hidden(first, "csrf_token"),
+                "version": version,
+                "alternative": alternative,
+                "area": "wellbeing_distribution",
+                "operation": "set",
+                "target": "remaining",
+                "value": "-1",
+                "justification": "Palveluverkon muutos pidentää matkoja ja heikentää saatavuutta.",
+            },
+        )
+        assert filled.status_code == 303, filled.text
+        version = hidden(browser.get(filled.headers["location"]).text, "version")
+    review = browser.get(f"/drafts/{draft_id}/review").text
+    submitted = browser.post(
+        f"/drafts/{draft_id}/review/transitions/submit_for_review",
+        data={"csrf_token": hidden(review, "csrf_token"), "version": hidden(review, "version")},
+    )
+    assert submitted.status_code == 303, submitted.text
+    heaviest = (0, 0)
+    with TestClient(web_app, follow_redirects=False) as expert:
+        sign_in(expert, people.expert)
+        for reader in (browser, expert):
+            for alternative in ("status_quo", "alt-2"):
+                for area in ("wellbeing_distribution", "livelihood_work_education"):
+                    page = reader.get(
+                        f"/drafts/{draft_id}/review",
+                        params={"alternative": alternative, "area": area},
+                    )
+                    assert page.status_code == 200
+                    assert "Palveluverkon muutos pidentää matkoja" in page.text
+                    if reader is expert:
+                        assert 'name="content_hash"' in page.text, "the sign-off form"
+                    heaviest = max(heaviest, _weight(page.text))
+    editor = _weight(browser.get(url, params={"alternative": "alt-2"}).text)
+    print(f"\nIVA, 3 alternatives, all filled: editor {editor}, review {heaviest} (bytes, controls)")
+    size, controls = heaviest
+    assert size < REVIEW_MAX_BYTES, f"{size} bytes of HTML"
+    assert controls < REVIEW_MAX_CONTROLS, f"{controls} form controls"
+    assert editor[0] < MAX_BYTES and editor[1] < MAX_CONTROLS, editor

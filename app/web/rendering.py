@@ -160,6 +160,21 @@ def render(
     return response
 
 
+# Forms whose page is at the address they post to (the others post to a path below the page).
+OWN_PAGES = ("/assessment/scope", "/assessment/texts", "/assessment/cell")
+
+
+def form_page(path: str) -> str:
+    """The page a form posted to `path` is on: /drafts/{id}/{tab}, a policy page, else the list."""
+    if path.startswith("/drafts/"):
+        if path.endswith(OWN_PAGES) and path.count("/") == 4:
+            return path
+        return "/".join(path.split("/")[:4])
+    if path.startswith("/organisations/"):
+        return path
+    return "/"
+
+
 def remember_lang(request: Request, response: Any) -> None:
     """Keep a ?lang= choice in a cookie so the next pages use it too."""
     chosen = requested_lang(request)

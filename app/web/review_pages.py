@@ -3,7 +3,7 @@ and the comment threads (written in comment_pages.py)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -18,6 +18,7 @@ from app.reviews.schemas import COMMENT_SECTIONS, SignOffCreate
 from app.web.comment_threads import draft_labels, threads_of
 from app.web.draft_pages import FORM_ERRORS, flash, service_errors
 from app.web.errors import WebRoute, abandon
+from app.web.form_stash import forget_kept, kept_form_of
 from app.web.forms import Errors, FieldError, field_error, form_int, form_text
 from app.web.rendering import known, redirect, render, translator, url_with
 from app.web.review_matrix import last_signoff, review_matrix
@@ -43,6 +44,10 @@ def review_flash(message: str | None) -> str | None:
     return message if message in MESSAGES else flash(message)
 
 
+SIGNOFF_FIELDS = ("requirement", "decision", "comment", "content_hash")
+COMMENT_FIELDS = ("anchor", "alternative", "area", "group", "gender", "body", "parent_id")
+
+
 @dataclass
 class ReviewForms:
     """What the forms of the review page were sent (shown again with their errors)."""
@@ -55,6 +60,7 @@ class ReviewForms:
     alternative: str | None = None
     area: str | None = None
     show: str = "all"
+    msg: str | None = None
 
 
 @dataclass(frozen=True)
@@ -155,7 +161,7 @@ def review_page(
         "cell_choices": cell_choices,
         "forms": forms,
         "errors": forms.errors,
-        "msg": review_flash(web.request.query_params.get("msg")),
+        "msg": forms.msg or review_flash(web.request.query_params.get("msg")),
         "nav": "drafts",
         "tab": "review",
     }
@@ -176,8 +182,23 @@ def show_review(
     area: Annotated[str | None, Query(max_length=80)] = None,
     show: Annotated[str, Query(max_length=20)] = "all",
 ) -> Response:
-    """The review of one draft: the sign-off, the matrix with comments, the state change."""
-    return review_page(web, draft_id, ReviewForms(alternative=alternative, area=area, show=show))
+    """The review of one draft: the sign-off, the matrix with comments, the state change;
+    after a sign-in, with the sign-off or comment posted when the session lapsed."""
+    forms = ReviewForms(alternative=alternative, area=area, show=show)
+    base = f"/drafts/{draft_id}/review"
+    kept = kept_form_of(web, (f"{base}/signoffs", f"{base}/comments"))
+    if kept is None:
+        return review_page(web, draft_id, forms)
+    path, posted = kept
+    names = SIGNOFF_FIELDS if path.endswith("/signoffs") else COMMENT_FIELDS
+    sent = {name: form_text(posted, name) for name in names}
+    if path.endswith("/signoffs"):
+        forms = replace(forms, signoff=sent, msg="restored")
+    else:
+        forms = replace(forms, comment=sent, msg="restored")
+    response = review_page(web, draft_id, forms)
+    forget_kept(web.request, response)
+    return response
 
 
 @router.post("/drafts/{draft_id}/review/transitions/{name}")
@@ -211,10 +232,7 @@ def take_transition(draft_id: str, name: str, web: Web, posted: PostedForm) -> R
 def sign_off(draft_id: str, web: Web, posted: PostedForm) -> Response:
     """Approve or request changes for the content whose hash the page showed (412 if changed)."""
     require_csrf(web, posted)
-    sent = {
-        name: form_text(posted, name)
-        for name in ("requirement", "decision", "comment", "content_hash")
-    }
+    sent = {name: form_text(posted, name) for name in SIGNOFF_FIELDS}
     try:
         data = SignOffCreate.model_validate(sent)
     except ValidationError as exc:

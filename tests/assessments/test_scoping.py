@@ -344,7 +344,7 @@ def test_the_suggested_scope_follows_the_screening_answers(
     client: TestClient, world: World
 ) -> None:
     # gender situations differ: a full assessment, but no hint at areas or groups
-    quiet = {k: "no" for k in FULL_ANSWERS} | {
+    quiet = dict.fromkeys(FULL_ANSWERS, "no") | {
         "exemption": "none",
         "concerns_people": "yes",
         "gender_situations_differ": "yes",

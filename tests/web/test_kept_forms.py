@@ -11,12 +11,7 @@ from fastapi.testclient import TestClient
 from tests.factories import Person, World
 from tests.web import PASSWORD, hidden
 from tests.web.test_router import started_matrix
-from tests.web.test_sliding_session import (  # noqa: F401 (fixtures)
-    _session_token,
-    browser,
-    people,
-    web_app,
-)
+from tests.web.test_sliding_session import _session_token
 
 RESTORED = "on palautettu lomakkeelle"
 
@@ -31,7 +26,8 @@ def _post_after_lapse(
     posted = browser.post(path, data=form)
     assert posted.status_code == 303, posted.text
     login_url = posted.headers["location"]
-    assert login_url.startswith("/login?next=") and "kept=1" in login_url
+    assert login_url.startswith("/login?next=")
+    assert "kept=1" in login_url
     assert "ennakko_kept=" in " ".join(posted.headers.get_list("set-cookie"))
     next_url = parse_qs(urlsplit(login_url).query)["next"][0]
     login_page = browser.get(login_url).text

@@ -6,59 +6,15 @@ from __future__ import annotations
 import hashlib
 import html
 import re
-from collections.abc import Iterator
 
-import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from app.main import create_app
 from tests.factories import World, build_world
 from tests.flows import all_cells, create_draft, screen, start, translate_all, write
 from tests.reviews.helpers import approved, in_review, issued, requirement
-from tests.web import PASSWORD, hidden, sign_in, with_web
-
-
-@pytest.fixture(scope="module")
-def web_app(database: str) -> FastAPI:
-    return with_web(create_app())
-
-
-@pytest.fixture(scope="module")
-def people(web_app: FastAPI) -> World:
-    return build_world(web_app, password=PASSWORD)
-
-
-@pytest.fixture
-def api(web_app: FastAPI) -> Iterator[TestClient]:
-    """A client for the API steps that set up a case (bearer tokens, no cookies)."""
-    with TestClient(web_app) as client:
-        yield client
-
-
-def client_for(web_app: FastAPI) -> TestClient:
-    return TestClient(web_app, raise_server_exceptions=False, follow_redirects=False)
-
-
-@pytest.fixture
-def preparer(web_app: FastAPI, people: World) -> Iterator[TestClient]:
-    with client_for(web_app) as client:
-        sign_in(client, people.preparer)
-        yield client
-
-
-@pytest.fixture
-def expert(web_app: FastAPI, people: World) -> Iterator[TestClient]:
-    with client_for(web_app) as client:
-        sign_in(client, people.expert)
-        yield client
-
-
-@pytest.fixture
-def secretary(web_app: FastAPI, people: World) -> Iterator[TestClient]:
-    with client_for(web_app) as client:
-        sign_in(client, people.secretary)
-        yield client
+from tests.web import PASSWORD, hidden, sign_in
+from tests.web.fixtures import client_for
 
 
 def csrf(client: TestClient, path: str = "/") -> str:

@@ -21,7 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.core.errors import AppError, Unauthorized, Unprocessable
-from app.web.form_stash import keep_for_sign_in
+from app.web.form_stash import keep_for_sign_in, restorable
 from app.web.rendering import form_page, redirect, render, url_with
 from app.web.session import MAX_FORM_FIELDS, clear_session_cookie, renew_cookie
 
@@ -104,15 +104,11 @@ def login_redirect(request: Request) -> Response:
     return response
 
 
-# Posts that are not a person's form (or keep their own): never kept for after the sign-in.
-NOT_KEPT = ("/login", "/logout", "/session/extend")
-
-
 async def _keep_posted(request: Request) -> Response:
     """A form posted after the session lapsed: kept, and the browser sent to sign in again
     (back on the form's page, which shows the kept values)."""
     session = _session(request)
-    if session is None or request.url.path in NOT_KEPT:
+    if session is None or not restorable(request.url.path):
         return login_redirect(request)
     posted = await request.form(max_files=0, max_fields=MAX_FORM_FIELDS)
     ctx = request.app.state.security

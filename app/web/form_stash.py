@@ -8,6 +8,8 @@ are not written unasked: the form's version guards them as on any save).
 
 from __future__ import annotations
 
+import re
+
 from fastapi import Request
 from fastapi.responses import Response
 from sqlmodel import Session
@@ -28,6 +30,11 @@ from app.web.session import (
 )
 
 STASH_COOKIE = "ennakko_kept"
+# The forms whose page shows kept values again (the matrix, scope, texts, one cell, the
+# sign-off and a comment); others send the person to sign in without keeping anything.
+KEPT_FORMS = re.compile(
+    r"/drafts/[^/]+/(assessment(/scope|/texts|/cell)?|review/(signoffs|comments))"
+)
 PAGE_FIELDS = ("alternative", "area", "show")
 # The fields of a kept form that name where on its page the person was.
 PLACE_FIELDS = {
@@ -35,6 +42,11 @@ PLACE_FIELDS = {
     "/assessment/scope": (),
     "/assessment/texts": (),
 }
+
+
+def restorable(path: str) -> bool:
+    """Whether a form posted to `path` is shown again after the sign-in."""
+    return KEPT_FORMS.fullmatch(path) is not None
 
 
 def _cookie_value(secret: str, stash_id: str) -> str:

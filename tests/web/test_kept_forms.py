@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from tests.factories import Person, World
+from tests.reviews.helpers import in_review
 from tests.web import PASSWORD, hidden
 from tests.web.test_router import started_matrix
 from tests.web.test_sliding_session import _session_token
@@ -113,3 +114,30 @@ def test_scope_texts_cell_and_comment_forms_are_kept_over_a_lapsed_session(
     # nothing of these forms was written
     assert scope_reason not in browser.get(f"{base}/scope").text
     assert texts not in browser.get(f"{base}/texts").text
+
+
+def test_a_signoff_is_kept_and_a_state_change_is_not(
+    browser: TestClient, api: TestClient, people: World, web_app: FastAPI
+) -> None:
+    draft = in_review(api, people)
+    url = f"/drafts/{draft['id']}/review"
+    comment = "Perustelut puuttuvat kahdesta solusta (kirjoitettu ennen lounasta)."
+    form = {
+        "csrf_token": "from-the-old-page",
+        "requirement": "hyte_expert",
+        "decision": "changes_requested",
+        "comment": comment,
+        "content_hash": "0" * 64,
+    }
+    assert _post_after_lapse(browser, web_app, people.expert, f"{url}/signoffs", form) == url
+    shown = _shown_once(browser, url, comment)
+    assert 'value="changes_requested" checked' in shown
+    # a state change is not a form to fill in again: sign in, and nothing is kept
+    lapsed = _session_token(web_app, people.expert.id, issued_ago=61 * 60, signed_in_ago=7200)
+    browser.cookies.clear()
+    browser.cookies.set("ennakko_session", lapsed)
+    posted = browser.post(f"{url}/transitions/approve", data={"version": "1"})
+    assert posted.status_code == 303
+    assert posted.headers["location"].startswith("/login?next=")
+    assert "kept=1" not in posted.headers["location"]
+    assert "ennakko_kept=" not in " ".join(posted.headers.get_list("set-cookie"))

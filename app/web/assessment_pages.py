@@ -27,6 +27,7 @@ from app.web.forms import Errors, form_int, form_text
 from app.web.matrix import CellKey, cell_writes, labels_for, posted_overrides
 from app.web.matrix import problem_errors as cell_problem_errors
 from app.web.matrix_view import build_matrix, cell_id, page_url
+from app.web.my_scope import my_scope
 from app.web.rendering import redirect, render, translator, url_with
 from app.web.screening_pages import router as screening_router
 from app.web.session import (
@@ -128,6 +129,7 @@ def matrix_context(
         area=state.area,
         show=state.show,
         commented=_commented(web, draft_id),
+        mine=my_scope(web.session, web.principal, view.draft, av) if state.show == "mine" else None,
         overrides=state.overrides,
         errors=state.errors,
     )

@@ -102,7 +102,7 @@ class ScopeRead(ReadModel):
     matrix_size: int
     suggested_areas: list[str]
     suggested_groups: list[str]
-    suggested_from: Literal["template", "previous_cycle"]
+    suggested_from: Literal["template", "screening", "previous_cycle"]
 
 
 class BulkSelection(InputModel):

@@ -11,6 +11,7 @@ from sqlmodel import Session
 from app.assessments import repository as repo
 from app.assessments.models import Assessment, Screening
 from app.assessments.schemas import ScopeWrite
+from app.assessments.scope_hints import suggested_scope
 from app.assessments.service import (
     AssessmentView,
     check_current,
@@ -25,7 +26,10 @@ from app.assessments.shape import MatrixScope, MatrixShape
 from app.auth.principal import Principal
 from app.core.errors import Unprocessable
 from app.drafts.models import DecisionDraft
+from app.templates import service as templates
 from app.workflow import changes
+
+Suggested = Literal["template", "screening", "previous_cycle"]
 
 
 @dataclass(frozen=True)
@@ -38,7 +42,7 @@ class ScopeState:
     columns: tuple[str, ...]
     suggested_areas: tuple[str, ...]
     suggested_groups: tuple[str, ...]
-    suggested_from: Literal["template", "previous_cycle"]
+    suggested_from: Suggested
     screening: Screening | None
 
     @property
@@ -58,10 +62,10 @@ def _columns(shape: MatrixShape) -> tuple[str, ...]:
 
 
 def _suggestion(
-    session: Session, view: AssessmentView
-) -> tuple[tuple[str, ...], tuple[str, ...], Literal["template", "previous_cycle"]]:
-    """The previous cycle's scope when it had one on the same template, else the template's
-    whole matrix: the screening says a matrix is needed, the assessor narrows it."""
+    session: Session, view: AssessmentView, screening: Screening | None
+) -> tuple[tuple[str, ...], tuple[str, ...], Suggested]:
+    """The previous cycle's scope when it had one on the same template; else what the
+    screening's answers point at in this template; else the template's whole matrix."""
     shape = view.shape
     areas, groups = shape.areas, _columns(shape)
     for earlier in reversed(repo.assessments_of(session, view.assessment.draft_id)):
@@ -74,13 +78,19 @@ def _suggestion(
                 tuple(g for g in groups if previous.groups is None or g in previous.groups),
                 "previous_cycle",
             )
+    if screening is not None:
+        definition = templates.definition_of(view.template)
+        hinted = suggested_scope(definition, areas, groups, screening.answers)
+        if hinted is not None:
+            return hinted[0], hinted[1], "screening"
     return areas, groups, "template"
 
 
 def _state(session: Session, view: AssessmentView) -> ScopeState:
     shape, scope = view.shape, view.scope
     columns = _columns(shape)
-    suggested_areas, suggested_groups, source = _suggestion(session, view)
+    screening = repo.screening_of(session, view.assessment.draft_id)
+    suggested_areas, suggested_groups, source = _suggestion(session, view, screening)
     return ScopeState(
         view=view,
         areas=tuple(a for a in shape.areas if scope.areas is None or a in scope.areas),
@@ -89,7 +99,7 @@ def _state(session: Session, view: AssessmentView) -> ScopeState:
         suggested_areas=suggested_areas,
         suggested_groups=suggested_groups,
         suggested_from=source,
-        screening=repo.screening_of(session, view.assessment.draft_id),
+        screening=screening,
     )
 
 

@@ -20,7 +20,6 @@ from app.reviews import comments
 from app.templates import service as templates
 from app.templates.models import TemplateStatus
 from app.web.access import may_edit
-from app.web.autosave_pages import router as autosave_router
 from app.web.draft_pages import FORM_ERRORS, flash, service_errors
 from app.web.errors import WebRoute, abandon
 from app.web.form_stash import forget_kept, keep_for_sign_in, kept_form
@@ -28,6 +27,7 @@ from app.web.forms import Errors, form_int, form_text
 from app.web.matrix import CellKey, cell_writes, labels_for, posted_overrides
 from app.web.matrix import problem_errors as cell_problem_errors
 from app.web.matrix_view import build_matrix, cell_id, page_url
+from app.web.my_scope import my_scope
 from app.web.rendering import redirect, render, translator, url_with
 from app.web.screening_pages import router as screening_router
 from app.web.session import (
@@ -44,7 +44,6 @@ from app.web.template_view import template_name
 
 router = APIRouter(include_in_schema=False, route_class=WebRoute)
 router.include_router(screening_router)
-router.include_router(autosave_router)
 
 
 def _assessment(web: WebContext, draft_id: str) -> assessments.AssessmentView | None:
@@ -112,7 +111,7 @@ def _commented(web: WebContext, draft_id: str) -> set[CellKey]:
     return found
 
 
-def _matrix_context(
+def matrix_context(
     web: WebContext, view: DraftView, av: assessments.AssessmentView, state: MatrixState
 ) -> dict[str, object]:
     definition = templates.definition_of(av.template)
@@ -130,6 +129,7 @@ def _matrix_context(
         area=state.area,
         show=state.show,
         commented=_commented(web, draft_id),
+        mine=my_scope(web.session, web.principal, view.draft, av) if state.show == "mine" else None,
         overrides=state.overrides,
         errors=state.errors,
     )
@@ -173,7 +173,7 @@ def assessment_page(
     if av is None:
         context |= _start_context(web, view)
     else:
-        context |= _matrix_context(web, view, av, state)
+        context |= matrix_context(web, view, av, state)
     url = url_with(
         f"/drafts/{draft_id}/assessment",
         alternative=state.alternative,

@@ -16,12 +16,14 @@ from fastapi.responses import JSONResponse
 from app.assessments import service as assessments
 from app.assessments.service import AssessmentView
 from app.core.errors import PreconditionFailed, Unauthorized, Unprocessable
+from app.drafts import service as drafts
+from app.web.assessment_pages import MatrixState, matrix_context
 from app.web.draft_pages import FORM_ERRORS
 from app.web.errors import WebRoute, abandon
 from app.web.forms import Errors, form_int, form_text
 from app.web.matrix import CellKey, cell_writes, posted_overrides, selected_of
 from app.web.matrix import problem_errors as cell_problem_errors
-from app.web.rendering import PAGE_HEADERS, translator
+from app.web.rendering import PAGE_HEADERS, render_fragment, translator
 from app.web.session import (
     PostedForm,
     Security,
@@ -121,4 +123,22 @@ def save_cell(
         abandon(web.session, exc)
         found = cell_problem_errors(exc.details, writes) if isinstance(exc, Unprocessable) else {}
         return _json(exc.status, {"errors": _messages(web, found) or [exc.message]})
-    return _json(200, {"version": written.assessment.version, "expires_in": _left(web)})
+    body = {"version": written.assessment.version, "expires_in": _left(web)}
+    return _json(200, body | {"live": _live(web, draft_id, posted)})
+
+
+def _live(web: WebContext, draft_id: str, posted: PostedForm) -> dict[str, str]:
+    """The page's parts that count what is missing, rendered afresh after the save (element
+    id → HTML): the counts beside the editor and the summary."""
+    view = drafts.get_view(web.session, principal=web.principal, draft_id=draft_id)
+    av = assessments.get_assessment(web.session, principal=web.principal, draft_id=draft_id)
+    state = MatrixState(
+        form_text(posted, "alternative") or None,
+        form_text(posted, "area") or None,
+        form_text(posted, "show") or "all",
+    )
+    context = {"draft": view.draft} | matrix_context(web, view, av, state)
+    return {
+        "matrix-counts": render_fragment(web.request, "web/_matrix_counts.html.j2", context),
+        "summary": render_fragment(web.request, "web/_summary.html.j2", context),
+    }

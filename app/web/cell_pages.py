@@ -19,6 +19,7 @@ from app.templates import service as templates
 from app.web.access import may_edit
 from app.web.draft_pages import FORM_ERRORS, service_errors
 from app.web.errors import WebRoute, abandon
+from app.web.form_stash import forget_kept, kept_form_of
 from app.web.forms import Errors, FieldError, field_errors, form_int, form_text
 from app.web.matrix import CANNOT_ASSESS, CellKey, labels_for, selected_of
 from app.web.matrix_view import cell_id, page_url
@@ -63,6 +64,7 @@ def _cell_page(
     key: CellKey,
     errors: Errors | None = None,
     status: int = 200,
+    msg: str | None = None,
 ) -> Response:
     view = assessments.get_assessment(web.session, principal=web.principal, draft_id=draft_id)
     draft = drafts.get_view(web.session, principal=web.principal, draft_id=draft_id)
@@ -90,7 +92,8 @@ def _cell_page(
         "in_scope": view.scope.covers(key[1], key[2]),
         "can_edit": may_edit(web.session, web.principal, draft.draft, "cells"),
         "back": f"{page_url(draft_id, key[0], key[1])}#{cell_id(shape, key)}",
-        "msg": "cell_saved" if web.request.query_params.get("msg") == "cell_saved" else None,
+        "msg": msg
+        or ("cell_saved" if web.request.query_params.get("msg") == "cell_saved" else None),
         "names": {name: t(f"cell.{name}") for name in FIELDS},
     }
     return render(web.request, "web/cell.html.j2", context, status=status)
@@ -100,8 +103,16 @@ def _cell_page(
 def show_cell(
     draft_id: str, web: Web, alternative: Part, area: Part, group: Part, gender: Part
 ) -> Response:
-    """One cell with every field the template asks for."""
-    return _cell_page(web, draft_id, None, (alternative, area, group, gender))
+    """One cell with every field the template asks for; after a sign-in, with the values
+    posted when the session lapsed (not saved until saved)."""
+    key = (alternative, area, group, gender)
+    kept = kept_form_of(web, (f"/drafts/{draft_id}/assessment/cell",))
+    form = _posted(kept[1]) if kept is not None else None
+    if form is None or form.key != key:
+        return _cell_page(web, draft_id, None, key)
+    response = _cell_page(web, draft_id, form, key, msg="restored")
+    forget_kept(web.request, response)
+    return response
 
 
 def _posted(posted: FormData) -> CellForm:

@@ -15,7 +15,7 @@ from app.web.draft_pages import FORM_ERRORS, service_errors
 from app.web.errors import WebRoute, abandon
 from app.web.forms import Errors, FieldError, field_error, form_text
 from app.web.rendering import redirect
-from app.web.review_pages import ReviewForms, review_page
+from app.web.review_pages import COMMENT_FIELDS, ReviewForms, review_page
 from app.web.session import PostedForm, Web, WebContext, require_csrf
 
 router = APIRouter(include_in_schema=False, route_class=WebRoute)
@@ -33,10 +33,7 @@ def _anchor(posted: dict[str, str]) -> dict[str, str | None]:
 def add_comment(draft_id: str, web: Web, posted: PostedForm) -> Response:
     """A new comment on a section or a cell, or a reply in a thread."""
     require_csrf(web, posted)
-    sent = {
-        name: form_text(posted, name)
-        for name in ("anchor", "alternative", "area", "group", "gender", "body", "parent_id")
-    }
+    sent = {name: form_text(posted, name) for name in COMMENT_FIELDS}
     parent = sent["parent_id"] or None
     prefix = f"reply-{parent}" if parent else "comment"
     payload: dict[str, Any] = {"body": sent["body"].strip(), "parent_id": parent}

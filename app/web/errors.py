@@ -21,8 +21,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.core.errors import AppError, Unauthorized, Unprocessable
-from app.web.rendering import redirect, render, url_with
-from app.web.session import clear_session_cookie, renew_cookie
+from app.web.form_stash import keep_for_sign_in, restorable
+from app.web.rendering import form_page, redirect, render, url_with
+from app.web.session import MAX_FORM_FIELDS, clear_session_cookie, renew_cookie
 
 log = logging.getLogger("ennakko.web")
 
@@ -69,15 +70,6 @@ def detail_messages(details: Any) -> list[str]:
     return lines[:50]
 
 
-def form_page(path: str) -> str:
-    """The page a form posted to `path` is on: /drafts/{id}/{tab}, a policy page, else the list."""
-    if path.startswith("/drafts/"):
-        return "/".join(path.split("/")[:4])
-    if path.startswith("/organisations/"):
-        return path
-    return "/"
-
-
 def error_page(request: Request, exc: AppError) -> Response:
     """The page for a service error."""
     details = exc.details if isinstance(exc.details, dict) else {}
@@ -112,9 +104,22 @@ def login_redirect(request: Request) -> Response:
     return response
 
 
+async def _keep_posted(request: Request) -> Response:
+    """A form posted after the session lapsed: kept, and the browser sent to sign in again
+    (back on the form's page, which shows the kept values)."""
+    session = _session(request)
+    if session is None or not restorable(request.url.path):
+        return login_redirect(request)
+    posted = await request.form(max_files=0, max_fields=MAX_FORM_FIELDS)
+    ctx = request.app.state.security
+    return await run_in_threadpool(keep_for_sign_in, request, session, ctx, posted)
+
+
 async def _handle(request: Request, exc: Exception) -> Response:
     await _settle(request, exc)
     if isinstance(exc, Unauthorized):
+        if request.method == "POST":
+            return await _keep_posted(request)
         return login_redirect(request)
     if isinstance(exc, AppError):
         return error_page(request, exc)

@@ -1,4 +1,4 @@
-"""A matrix form posted after the session lapsed is kept, and shown again after the sign-in.
+"""A form posted after the session lapsed is kept, and shown again after the sign-in.
 
 The fields go to a stash row (app/auth/stash.py); the browser gets a short-lived cookie with
 the stash id and its MAC (no secrets in URLs). The sign-in returns to the page the form was
@@ -8,6 +8,8 @@ are not written unasked: the form's version guards them as on any save).
 
 from __future__ import annotations
 
+import re
+
 from fastapi import Request
 from fastapi.responses import Response
 from sqlmodel import Session
@@ -16,8 +18,7 @@ from starlette.datastructures import FormData, UploadFile
 from app.auth import stash
 from app.auth.service import SecurityContext
 from app.core import tokens
-from app.web.errors import form_page
-from app.web.rendering import redirect, url_with
+from app.web.rendering import form_page, redirect, url_with
 from app.web.session import (
     CSRF_FIELD,
     SESSION_COOKIE,
@@ -29,7 +30,23 @@ from app.web.session import (
 )
 
 STASH_COOKIE = "ennakko_kept"
+# The forms whose page shows kept values again (the matrix, scope, texts, one cell, the
+# sign-off and a comment); others send the person to sign in without keeping anything.
+KEPT_FORMS = re.compile(
+    r"/drafts/[^/]+/(assessment(/scope|/texts|/cell)?|review/(signoffs|comments))"
+)
 PAGE_FIELDS = ("alternative", "area", "show")
+# The fields of a kept form that name where on its page the person was.
+PLACE_FIELDS = {
+    "/assessment/cell": ("alternative", "area", "group", "gender"),
+    "/assessment/scope": (),
+    "/assessment/texts": (),
+}
+
+
+def restorable(path: str) -> bool:
+    """Whether a form posted to `path` is shown again after the sign-in."""
+    return KEPT_FORMS.fullmatch(path) is not None
 
 
 def _cookie_value(secret: str, stash_id: str) -> str:
@@ -58,8 +75,10 @@ def keep_for_sign_in(
     stash_id = None
     if subject:
         stash_id = stash.keep_form(session, subject=subject, path=request.url.path, fields=fields)
-    page = {k: posted.get(k) for k in PAGE_FIELDS if isinstance(posted.get(k), str)}
-    next_url = url_with(form_page(request.url.path), **page)
+    page_path = form_page(request.url.path)
+    names = next((v for k, v in PLACE_FIELDS.items() if page_path.endswith(k)), PAGE_FIELDS)
+    page = {k: posted.get(k) for k in names if isinstance(posted.get(k), str)}
+    next_url = url_with(page_path, **page)
     response = redirect(url_with("/login", next=next_url, kept="1" if stash_id else None))
     clear_session_cookie(request, response)
     if stash_id is not None:
@@ -97,3 +116,12 @@ def forget_kept(request: Request, response: Response) -> None:
     response.delete_cookie(
         STASH_COOKIE, httponly=True, samesite="lax", secure=secure(request), path="/"
     )
+
+
+def kept_form_of(web: WebContext, paths: tuple[str, ...]) -> tuple[str, FormData] | None:
+    """The form kept for one of these paths (the forms of one page), with the path."""
+    for path in paths:
+        found = kept_form(web, path)
+        if found is not None:
+            return path, found
+    return None

@@ -16,7 +16,7 @@ from app.web.forms import Errors, FieldError
 from app.web.matrix import CANNOT_ASSESS, CellKey, Labels, justification_field, selected_of
 from app.web.matrix import value_field as value_field
 
-FILTERS = ("all", "nonneutral", "missing", "commented")
+FILTERS = ("all", "nonneutral", "missing", "commented", "mine")
 
 
 @dataclass
@@ -178,7 +178,9 @@ def _columns(shape: MatrixShape) -> list[str]:
     return [g for g in shape.groups if g in used] or sorted(used)
 
 
-def _shown(row: RowView, show: str) -> bool:
+def _shown(row: RowView, show: str, area: str, mine: Callable[[str, str], bool] | None) -> bool:
+    if show == "mine":
+        return row.in_scope and (mine is None or mine(area, row.group))
     cells = [c for c in row.cells if c is not None]
     if show == "nonneutral":
         return any(c.direction in (Direction.positive, Direction.negative) for c in cells)
@@ -235,16 +237,18 @@ def build_matrix(
     overrides: Mapping[CellKey, tuple[str, str]] | None = None,
     errors: Errors | None = None,
     link: Callable[[str, str, str, str], str] = page_url,
+    mine: Callable[[str, str], bool] | None = None,
 ) -> MatrixView:
     """The editor page of one alternative and one area, with the navigation to the others
-    (`link` makes their addresses: the editor's, or the review page's)."""
+    (`link` makes their addresses: the editor's, or the review page's; `mine` says which
+    rows "only my scope" shows, else those inside the assessment's scope)."""
     shape, scope = view.shape, view.scope
     current = alternative if alternative in shape.alternatives else shape.alternatives[0]
     area_key = current_area(view, area)
     show = show if show in FILTERS else "all"
     page = _Page(view, labels, summary, commented or set(), overrides or {}, errors or {})
     rows = page.rows(current, area_key)
-    shown = [r for r in rows if _shown(r, show)]
+    shown = [r for r in rows if _shown(r, show, area_key, mine)]
     missing = _missing_by(summary, current)
     in_scope = scope.areas is None or area_key in scope.areas
     return MatrixView(

@@ -24,6 +24,7 @@ from app.core.i18n import (
 )
 from app.core.text import display, verbatim
 from app.organisations.models import Role
+from app.web.withdrawn import page_withdrawn
 
 FRONTEND_DIR = Path(__file__).resolve().parents[2] / "frontend"
 TEMPLATE_DIR = FRONTEND_DIR / "templates"
@@ -109,6 +110,34 @@ def _session_left(request: Request) -> int | None:
     return max(0, int(expires - time.time())) if isinstance(expires, int) else None
 
 
+def page_globals(request: Request, page_url: str | None = None) -> dict[str, Any]:
+    """What every page (and every fragment of one) is rendered with."""
+    lang = page_lang(request)
+    if page_url is None:
+        page_url = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    principal = getattr(request.state, "principal", None)
+    return {
+        "lang": lang,
+        "t": translator(lang),
+        "day": lambda value: format_day(value, lang),
+        "moment": lambda value: format_moment(value, lang),
+        "number": lambda value: format_number(value, lang),
+        "euros": lambda value: format_euros(value, lang),
+        "url_with": url_with,
+        "lang_links": _lang_links(page_url),
+        "principal": principal,
+        **_nav_links(principal),
+        "csrf_token": getattr(request.state, "csrf_token", ""),
+        "session_left": _session_left(request),
+        "nav": None,
+    }
+
+
+def render_fragment(request: Request, template: str, context: Mapping[str, Any]) -> str:
+    """A part of a page (a partial template), as the page itself would render it."""
+    return ENV.get_template(template).render({**page_globals(request), **context})
+
+
 def render(
     request: Request,
     template: str,
@@ -119,30 +148,31 @@ def render(
     page_url: str | None = None,
 ) -> HTMLResponse:
     """A full HTML page in the request's language, with the security headers."""
-    lang = page_lang(request)
-    if page_url is None:
-        page_url = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     html = ENV.get_template(template).render(
         {
-            "lang": lang,
-            "t": translator(lang),
-            "day": lambda value: format_day(value, lang),
-            "moment": lambda value: format_moment(value, lang),
-            "number": lambda value: format_number(value, lang),
-            "euros": lambda value: format_euros(value, lang),
-            "url_with": url_with,
-            "lang_links": _lang_links(page_url),
-            "principal": getattr(request.state, "principal", None),
-            **_nav_links(getattr(request.state, "principal", None)),
-            "csrf_token": getattr(request.state, "csrf_token", ""),
-            "session_left": _session_left(request),
-            "nav": None,
+            **page_globals(request, page_url),
             **context,
+            "withdrawn_by": page_withdrawn(request.state, dict(context)),
         }
     )
     response = HTMLResponse(html, status_code=status, headers={**PAGE_HEADERS, **(headers or {})})
     remember_lang(request, response)
     return response
+
+
+# Forms whose page is at the address they post to (the others post to a path below the page).
+OWN_PAGES = ("/assessment/scope", "/assessment/texts", "/assessment/cell")
+
+
+def form_page(path: str) -> str:
+    """The page a form posted to `path` is on: /drafts/{id}/{tab}, a policy page, else the list."""
+    if path.startswith("/drafts/"):
+        if path.endswith(OWN_PAGES) and path.count("/") == 4:
+            return path
+        return "/".join(path.split("/")[:4])
+    if path.startswith("/organisations/"):
+        return path
+    return "/"
 
 
 def remember_lang(request: Request, response: Any) -> None:

@@ -18,6 +18,7 @@ from app.templates.definition import TemplateDefinition
 from app.web.comment_threads import Thread
 from app.web.matrix import CellKey, labels_for
 from app.web.matrix_view import MatrixView, build_matrix
+from app.web.my_scope import my_scope
 from app.web.rendering import translator
 from app.web.session import WebContext
 
@@ -106,6 +107,7 @@ def review_matrix(
         show=show,
         commented=commented,
         link=review_url,
+        mine=my_scope(web.session, web.principal, draft, av) if show == "mine" else None,
     )
     here = (matrix.alternative, matrix.area)
     return ReviewMatrix(

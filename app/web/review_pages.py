@@ -3,7 +3,7 @@ and the comment threads (written in comment_pages.py)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -11,20 +11,18 @@ from fastapi.responses import Response
 from pydantic import ValidationError
 
 from app.core.errors import InvalidState
-from app.drafts.models import DecisionDraft
 from app.reviews import comments as comment_service
-from app.reviews import history
 from app.reviews import service as reviews
 from app.reviews.models import SignOff
 from app.reviews.schemas import COMMENT_SECTIONS, SignOffCreate
 from app.web.comment_threads import draft_labels, threads_of
 from app.web.draft_pages import FORM_ERRORS, flash, service_errors
 from app.web.errors import WebRoute, abandon
+from app.web.form_stash import forget_kept, kept_form_of
 from app.web.forms import Errors, FieldError, field_error, form_int, form_text
 from app.web.rendering import known, redirect, render, translator, url_with
 from app.web.review_matrix import last_signoff, review_matrix
 from app.web.session import PostedForm, Web, WebContext, require_csrf
-from app.workflow.states import DraftStatus
 
 router = APIRouter(include_in_schema=False, route_class=WebRoute)
 
@@ -46,6 +44,10 @@ def review_flash(message: str | None) -> str | None:
     return message if message in MESSAGES else flash(message)
 
 
+SIGNOFF_FIELDS = ("requirement", "decision", "comment", "content_hash")
+COMMENT_FIELDS = ("anchor", "alternative", "area", "group", "gender", "body", "parent_id")
+
+
 @dataclass
 class ReviewForms:
     """What the forms of the review page were sent (shown again with their errors)."""
@@ -58,6 +60,7 @@ class ReviewForms:
     alternative: str | None = None
     area: str | None = None
     show: str = "all"
+    msg: str | None = None
 
 
 @dataclass(frozen=True)
@@ -154,12 +157,11 @@ def review_page(
         "threads": threads,
         "open_count": sum(1 for th in threads if not th.root.resolved),
         "review_matrix": matrix,
-        "withdrawn_by": _withdrawn_by(web, draft),
         "sections": COMMENT_SECTIONS,
         "cell_choices": cell_choices,
         "forms": forms,
         "errors": forms.errors,
-        "msg": review_flash(web.request.query_params.get("msg")),
+        "msg": forms.msg or review_flash(web.request.query_params.get("msg")),
         "nav": "drafts",
         "tab": "review",
     }
@@ -172,16 +174,6 @@ def review_page(
     return render(web.request, "web/review.html.j2", context, status=status, page_url=url)
 
 
-def _withdrawn_by(web: WebContext, draft: DecisionDraft) -> str | None:
-    """Who withdrew the draft from review, when that is why it is back with the preparer."""
-    if draft.status != DraftStatus.changes_requested:
-        return None
-    last = history.last_transition(web.session, principal=web.principal, draft_id=draft.id)
-    if last is None or last.action != "workflow.withdraw":
-        return None
-    return last.actor_name or "–"
-
-
 @router.get("/drafts/{draft_id}/review")
 def show_review(
     draft_id: str,
@@ -190,8 +182,23 @@ def show_review(
     area: Annotated[str | None, Query(max_length=80)] = None,
     show: Annotated[str, Query(max_length=20)] = "all",
 ) -> Response:
-    """The review of one draft: the sign-off, the matrix with comments, the state change."""
-    return review_page(web, draft_id, ReviewForms(alternative=alternative, area=area, show=show))
+    """The review of one draft: the sign-off, the matrix with comments, the state change;
+    after a sign-in, with the sign-off or comment posted when the session lapsed."""
+    forms = ReviewForms(alternative=alternative, area=area, show=show)
+    base = f"/drafts/{draft_id}/review"
+    kept = kept_form_of(web, (f"{base}/signoffs", f"{base}/comments"))
+    if kept is None:
+        return review_page(web, draft_id, forms)
+    path, posted = kept
+    names = SIGNOFF_FIELDS if path.endswith("/signoffs") else COMMENT_FIELDS
+    sent = {name: form_text(posted, name) for name in names}
+    if path.endswith("/signoffs"):
+        forms = replace(forms, signoff=sent, msg="restored")
+    else:
+        forms = replace(forms, comment=sent, msg="restored")
+    response = review_page(web, draft_id, forms)
+    forget_kept(web.request, response)
+    return response
 
 
 @router.post("/drafts/{draft_id}/review/transitions/{name}")
@@ -225,10 +232,7 @@ def take_transition(draft_id: str, name: str, web: Web, posted: PostedForm) -> R
 def sign_off(draft_id: str, web: Web, posted: PostedForm) -> Response:
     """Approve or request changes for the content whose hash the page showed (412 if changed)."""
     require_csrf(web, posted)
-    sent = {
-        name: form_text(posted, name)
-        for name in ("requirement", "decision", "comment", "content_hash")
-    }
+    sent = {name: form_text(posted, name) for name in SIGNOFF_FIELDS}
     try:
         data = SignOffCreate.model_validate(sent)
     except ValidationError as exc:

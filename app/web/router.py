@@ -23,6 +23,7 @@ from app.drafts.schemas import DraftFilter
 from app.organisations import service as organisations
 from app.web.annex_pages import router as annex_router
 from app.web.assessment_pages import router as assessment_router
+from app.web.autosave_pages import router as autosave_router
 from app.web.cell_pages import router as cell_router
 from app.web.comment_pages import router as comment_router
 from app.web.draft_pages import router as draft_router
@@ -31,6 +32,7 @@ from app.web.followup_pages import router as followup_router
 from app.web.forms import Errors, FieldError, form_text
 from app.web.inbox_pages import router as inbox_router
 from app.web.info_pages import router as info_router
+from app.web.missing_pages import router as missing_router
 from app.web.policy_pages import router as policy_router
 from app.web.rendering import PAGE_HEADERS, redirect, render, url_with
 from app.web.report_pages import router as report_router
@@ -58,6 +60,7 @@ from app.web.session import (
 from app.web.signoff_diff import router as signoff_diff_router
 from app.web.text_pages import router as text_router
 from app.web.translation_pages import router as translation_router
+from app.web.withdrawn import withdrawn_of
 from app.workflow.states import DraftStatus
 
 router = APIRouter(include_in_schema=False, route_class=WebRoute)
@@ -248,6 +251,7 @@ def drafts_list(
         "next_url": url_with("/", **filters, cursor=next_cursor) if next_cursor else None,
         "first_url": url_with("/", **filters) if cursor else None,
         "org_names": _organisation_names(web, {d.organisation_id for d in rows}) if many else {},
+        "withdrawn": withdrawn_of(web.session, web.principal, rows),
         "nav": "drafts",
     }
     return render(web.request, "web/drafts_list.html.j2", context, status=422 if errors else 200)
@@ -256,6 +260,8 @@ def drafts_list(
 router.include_router(draft_router)
 router.include_router(translation_router)
 router.include_router(assessment_router)
+router.include_router(autosave_router)
+router.include_router(missing_router)
 router.include_router(scope_router)
 router.include_router(text_router)
 router.include_router(cell_router)

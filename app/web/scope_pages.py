@@ -18,6 +18,7 @@ from app.templates import service as templates
 from app.web.assessment_pages import assessment_page, back_to, page_state
 from app.web.draft_pages import FORM_ERRORS, service_errors
 from app.web.errors import WebRoute, abandon
+from app.web.form_stash import forget_kept, kept_form_of
 from app.web.forms import Errors, FieldError, error_list, form_text
 from app.web.matrix import CANNOT_ASSESS, labels_for
 from app.web.matrix_view import current_area
@@ -36,6 +37,7 @@ def _scope_page(
     reason: str | None = None,
     errors: Errors | None = None,
     status: int = 200,
+    msg: str | None = None,
 ) -> Response:
     state = scoping.get_scope(web.session, principal=web.principal, draft_id=draft_id)
     view = drafts.get_view(web.session, principal=web.principal, draft_id=draft_id)
@@ -60,6 +62,7 @@ def _scope_page(
         "mandatory": state.mandatory_cells,
         "size": shape.size(),
         "version": state.view.assessment.version,
+        "msg": msg,
     }
     return render(
         web.request,
@@ -72,8 +75,22 @@ def _scope_page(
 
 @router.get("/drafts/{draft_id}/assessment/scope")
 def show_scope(draft_id: str, web: Web) -> Response:
-    """Choose the impact areas and population groups relevant for this decision."""
-    return _scope_page(web, draft_id)
+    """Choose the impact areas and population groups relevant for this decision; after a
+    sign-in, with the choices posted when the session lapsed (not saved until saved)."""
+    kept = kept_form_of(web, (f"/drafts/{draft_id}/assessment/scope",))
+    if kept is None:
+        return _scope_page(web, draft_id)
+    posted = kept[1]
+    response = _scope_page(
+        web,
+        draft_id,
+        areas=_chosen(posted, "area"),
+        groups=_chosen(posted, "group"),
+        reason=form_text(posted, "reason"),
+        msg="restored",
+    )
+    forget_kept(web.request, response)
+    return response
 
 
 def _chosen(posted: FormData, name: str) -> set[str]:

@@ -14,6 +14,7 @@ from app.drafts import service as drafts
 from app.web.access import may_edit
 from app.web.draft_pages import FORM_ERRORS, service_errors
 from app.web.errors import WebRoute, abandon
+from app.web.form_stash import forget_kept, kept_form_of
 from app.web.forms import Errors, FieldError, FormInvalid, form_text
 from app.web.rendering import redirect, render, translator
 from app.web.session import PostedForm, Web, WebContext, require_csrf
@@ -37,6 +38,7 @@ def _texts_page(
     form: TextsForm | None = None,
     errors: Errors | None = None,
     status: int = 200,
+    msg: str | None = None,
 ) -> Response:
     av = assessments.get_assessment(web.session, principal=web.principal, draft_id=draft_id)
     view = drafts.get_view(web.session, principal=web.principal, draft_id=draft_id)
@@ -52,7 +54,8 @@ def _texts_page(
         "names": field_names(form, translator(web.lang)),
         "alternatives": [(a.key, a.name) for a in view.alternatives],
         "can_edit": may_edit(web.session, web.principal, view.draft, "texts"),
-        "msg": "texts_saved" if web.request.query_params.get("msg") == "texts_saved" else None,
+        "msg": msg
+        or ("texts_saved" if web.request.query_params.get("msg") == "texts_saved" else None),
     }
     return render(
         web.request,
@@ -65,8 +68,15 @@ def _texts_page(
 
 @router.get("/drafts/{draft_id}/assessment/texts")
 def show_texts(draft_id: str, web: Web) -> Response:
-    """The parts of the assessment outside the matrix."""
-    return _texts_page(web, draft_id)
+    """The parts of the assessment outside the matrix; after a sign-in, with the values of
+    the form posted when the session lapsed (not saved until the person saves them)."""
+    path = f"/drafts/{draft_id}/assessment/texts"
+    kept = kept_form_of(web, (path,))
+    if kept is None:
+        return _texts_page(web, draft_id)
+    response = _texts_page(web, draft_id, posted_texts_form(kept[1]), msg="restored")
+    forget_kept(web.request, response)
+    return response
 
 
 def _conflict(exc: PreconditionFailed, form: TextsForm) -> Errors:

@@ -55,6 +55,11 @@
     data.append("version", version.value);
     data.append("base_value", td.dataset.baseValue || "");
     data.append("base_justification", td.dataset.baseText || "");
+    // the page it is on, so the answer can bring that page's fresh counts
+    ["alternative", "area", "show"].forEach(function (name) {
+      var field = form.querySelector("input[name=" + name + "]");
+      if (field) { data.append(name, field.value); }
+    });
     data.append(p.select.name, p.select.value);
     data.append(p.text.name, p.text.value);
     return data;
@@ -112,6 +117,18 @@
     keep.focus();
   }
 
+  // the counts of what is missing and the summary, as the server rendered them after the save
+  function refresh(live) {
+    Object.keys(live || {}).forEach(function (id) {
+      var old = document.getElementById(id);
+      if (!old) { return; }
+      var holder = document.createElement("div");
+      holder.innerHTML = live[id];
+      var fresh = holder.querySelector("#" + CSS.escape(id));
+      if (fresh) { old.replaceWith(fresh); }
+    });
+  }
+
   function failed(td, label) {
     mark(td, "unsaved", label);
     page();
@@ -141,6 +158,7 @@
         if (response.ok) {
           setVersion(String(data.version));
           remember(td);
+          refresh(data.live);
           // typing that began while this save was in flight is still waiting for its own
           if (!td.saveTimer) {
             unsaved.delete(td);

@@ -7,11 +7,22 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from tests.factories import Person, World
-from tests.flows import screened_assessment, write
+from tests.flows import FULL_ANSWERS, create_draft, screen, screened_assessment, start, write
 from tests.reviews.helpers import in_review, requirement, sign, transition
 
 AREAS = ["wellbeing_distribution", "mental_health", "health_distribution", "equality"]
 GROUPS = ["children_0_6", "children_7_12", "children_13_17", "older_75_plus", "working_age"]
+SCREENED_AREAS = {
+    "wellbeing_distribution",
+    "mental_health",
+    "participation",
+    "health_distribution",
+    "lifestyles",
+    "safety",
+    "equality",
+    "access_to_services",
+    "linguistic_rights",
+}
 REASON = "Muut alueet ja ryhmät eivät merkittävästi muutu, koska kuljetukset koskevat vain kouluja."
 
 
@@ -59,7 +70,11 @@ def test_scope_is_read_chosen_and_refused_when_wrong(client: TestClient, world: 
     assert len(body["areas"]) == 12
     assert body["scoped_out_areas"] == []
     assert body["mandatory_cells"] == body["matrix_size"] == 2304
-    assert (body["suggested_areas"], body["suggested_from"]) == (body["areas"], "template")
+    # residents, a €100 000 procurement and significant impacts: wellbeing, health and
+    # equality and services, for every group; not the living environment nor livelihood
+    assert body["suggested_from"] == "screening"
+    assert body["suggested_areas"] == [a for a in body["areas"] if a in SCREENED_AREAS]
+    assert body["suggested_groups"] == body["groups"]
     version = assessment["version"]
     chosen = {"areas": AREAS, "groups": GROUPS, "reason": REASON}
     no_reason = _scope(client, world.preparer, draft["id"], version, chosen | {"reason": ""})
@@ -312,3 +327,56 @@ def test_a_bulk_write_replays_for_the_same_idempotency_key(
         f"/api/v1/organisations/{world.org}/audit", headers=world.admin.headers
     ).json()
     assert [e["action"] for e in audit].count("assessment.cells_bulk_written") == 1
+
+
+def _suggested(client: TestClient, world: World, answers: dict[str, str]) -> dict[str, Any]:
+    draft = create_draft(client, world.preparer)
+    screen(client, world.preparer, draft, answers=answers)
+    start(client, world.preparer, draft["id"], "iva")
+    url = f"/api/v1/drafts/{draft['id']}/assessment/scope"
+    body = client.get(url, headers=world.preparer.headers).json()
+    assert body["is_set"] is False, "a suggestion is not a scope"
+    assert body["mandatory_cells"] == body["matrix_size"]
+    return dict(body)
+
+
+def test_the_suggested_scope_follows_the_screening_answers(
+    client: TestClient, world: World
+) -> None:
+    # gender situations differ: a full assessment, but no hint at areas or groups
+    quiet = dict.fromkeys(FULL_ANSWERS, "no") | {
+        "exemption": "none",
+        "concerns_people": "yes",
+        "gender_situations_differ": "yes",
+    }
+    network = _suggested(client, world, quiet | {"service_network": "yes"})
+    assert network["suggested_from"] == "screening"
+    assert network["suggested_areas"] == [
+        "equality",
+        "access_to_services",
+        "linguistic_rights",
+        "environmental_health",
+        "housing_mobility",
+    ]
+    # children (parent) names its age groups; older people theirs
+    assert network["suggested_groups"] == [
+        "children_0_6",
+        "children_7_12",
+        "children_13_17",
+        "older_65_74",
+        "older_75_plus",
+        "people_with_disabilities",
+        "families_with_children",
+        "residents_by_area",
+    ]
+    staff = _suggested(client, world, quiet | {"affects_staff": "yes"})
+    assert (staff["suggested_areas"], staff["suggested_groups"]) == (
+        ["mental_health", "livelihood_work_education"],
+        ["working_age"],
+    )
+    strategy = _suggested(client, world, quiet | {"strategy": "yes", "affects_staff": "yes"})
+    assert strategy["suggested_areas"] == strategy["areas"]
+    assert strategy["suggested_groups"] == strategy["groups"]
+    assert strategy["suggested_from"] == "screening"
+    nothing = _suggested(client, world, quiet)
+    assert (nothing["suggested_areas"], nothing["suggested_from"]) == (nothing["areas"], "template")

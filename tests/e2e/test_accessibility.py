@@ -96,6 +96,8 @@ def pages_for(role: str, d: Drafts, people: World, lang: str) -> list[str]:
         f"/drafts/{d.editing}/screening",
         f"/drafts/{d.editing}/assessment",
         f"/drafts/{d.editing}/assessment/texts",
+        f"/drafts/{d.editing}/assessment/scope",
+        f"/drafts/{d.editing}/assessment/missing",
         f"/drafts/{d.editing}/assessment/cell?alternative=status_quo&area=wellbeing_distribution"
         "&group=children_0_6&gender=women",
         f"/drafts/{d.editing}/translations/sv",

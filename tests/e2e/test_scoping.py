@@ -96,6 +96,18 @@ def _bulk(page: Page, act: Actions, target: str | None, value: str, text: str = 
     expect(page.get_by_role("status")).to_contain_text("Solut tallennettiin.")
 
 
+def _what_is_missing(page: Page) -> None:
+    """The count of what is missing leads to each missing cell, wherever it is (a look, not
+    a step of the assessment: not counted)."""
+    here = page.url
+    page.locator("#matrix-counts").get_by_role("link", name="arvioimatta: 75").click()
+    expect(page.get_by_role("heading", name="Mitä puuttuu", level=2)).to_be_visible()
+    expect(page.get_by_role("heading", name="Keskitetty malli: puuttuu 75")).to_be_visible()
+    assert_accessible(page)
+    _no_wcag_violations(page)
+    page.goto(here)
+
+
 def _focus_stays_clear_of_sticky_headers(page: Page) -> None:
     """WCAG 2.4.11: tabbing through the cells (and back), focus is never under the sticky
     header row, the sticky first column or the save bar."""
@@ -136,8 +148,11 @@ def test_preparer_scopes_and_bulk_scores_an_iva_assessment_to_submission(
     cell = "alt-1|wellbeing_distribution|working_age|women"
     act.choose(page.locator(f'select[name="v|{cell}"]'), "1")
     act.fill(page.locator(f'textarea[name="j|{cell}"]'), "Aukioloajat pitenevät.")
-    # each change is saved as it is made: no save button to press
+    # each change is saved as it is made: no save button to press; what is missing is
+    # counted again on the page without a reload (80 − 4 by the row − 1 by this cell)
     expect(page.locator("#autosave-status")).to_have_text("Kaikki muutokset on tallennettu.")
+    expect(page.locator("#matrix-counts").get_by_text("arvioimatta: 75").first).to_be_visible()
+    _what_is_missing(page)
     _bulk(page, act, "remaining", "0")
     expect(page.locator("td.dir-negative").first).to_contain_text("− Kielteinen vaikutus")
     assert_accessible(page)

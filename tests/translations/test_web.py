@@ -6,39 +6,13 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
 
-import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from app.main import create_app
-from tests.factories import World, build_world
+from tests.factories import World
 from tests.flows import create_draft, screen, translate, translations
-from tests.web import PASSWORD, hidden, sign_in, with_web
-
-
-@pytest.fixture(scope="module")
-def web_app(database: str) -> FastAPI:
-    return with_web(create_app())
-
-
-@pytest.fixture(scope="module")
-def people(web_app: FastAPI) -> World:
-    return build_world(web_app, password=PASSWORD)
-
-
-@pytest.fixture
-def api(web_app: FastAPI) -> Iterator[TestClient]:
-    with TestClient(web_app) as client:
-        yield client
-
-
-@pytest.fixture
-def preparer(web_app: FastAPI, people: World) -> Iterator[TestClient]:
-    with TestClient(web_app, raise_server_exceptions=False, follow_redirects=False) as client:
-        sign_in(client, people.preparer)
-        yield client
+from tests.web import hidden, sign_in
 
 
 def _draft(api: TestClient, people: World) -> str:

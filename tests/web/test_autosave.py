@@ -3,32 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
-import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from app.main import create_app
-from tests.factories import World, build_world
-from tests.web import PASSWORD, hidden, sign_in, with_web
+from tests.factories import World
+from tests.web import hidden, sign_in
 from tests.web.test_router import started_matrix
-
-
-@pytest.fixture(scope="module")
-def web_app(database: str) -> FastAPI:
-    return with_web(create_app())
-
-
-@pytest.fixture(scope="module")
-def people(web_app: FastAPI) -> World:
-    return build_world(web_app, password=PASSWORD)
-
-
-@pytest.fixture
-def browser(web_app: FastAPI) -> Iterator[TestClient]:
-    with TestClient(web_app, raise_server_exceptions=False, follow_redirects=False) as client:
-        yield client
 
 
 def _cells(page: str) -> list[str]:
@@ -126,3 +107,28 @@ def test_the_cell_save_refuses_without_csrf_bad_input_and_other_tenants(
         assert reader.post(url, data=data).status_code == 403
     unchanged = browser.get(f"/drafts/{draft_id}/assessment").text
     assert hidden(unchanged, "version") == hidden(page, "version")
+
+
+def _missing_of(fragment: str) -> list[int]:
+    return [int(n) for n in re.findall(r"arvioimatta: (\d+)", fragment)]
+
+
+def test_a_save_answers_the_fresh_counts_of_what_is_missing(
+    browser: TestClient, people: World
+) -> None:
+    draft_id, page = started_matrix(browser, people.preparer)
+    before = re.search(r'<div id="matrix-counts".*?</div>', page, re.S)
+    assert before is not None
+    first = _cells(page)[0]
+    saved = _post(browser, draft_id, page, first, "0", "", alternative=first.split("|")[1])
+    assert saved.status_code == 200, saved.text  # type: ignore[attr-defined]
+    live = saved.json()["live"]  # type: ignore[attr-defined]
+    assert set(live) == {"matrix-counts", "summary"}
+    assert '<div id="matrix-counts"' in live["matrix-counts"]
+    assert '<section aria-labelledby="summary-title" id="summary"' in live["summary"]
+    old, new = _missing_of(before.group(0)), _missing_of(live["matrix-counts"])
+    assert len(old) == len(new)
+    assert old != new
+    # the current alternative (its link and the areas' title) and its area: one cell fewer
+    assert new[0] == old[0] - 1
+    assert sum(new) == sum(old) - 3

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
+import html
 import re
-from collections.abc import Iterator
 
-import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from app.main import create_app
-from tests.factories import World, build_world
-from tests.web import PASSWORD, hidden, with_web
+from tests.factories import World
+from tests.web import PASSWORD, hidden, sign_in
 from tests.web.test_router import started_matrix
 
 CONTROLS = re.compile(r"<(input|select|textarea|button)\b")
@@ -20,22 +18,6 @@ GROUPS = ["children_0_6", "children_7_12", "children_13_17", "working_age", "old
 MAX_BYTES, MAX_CONTROLS = 300_000, 400
 
 assert PASSWORD
-
-
-@pytest.fixture(scope="module")
-def web_app(database: str) -> FastAPI:
-    return with_web(create_app())
-
-
-@pytest.fixture(scope="module")
-def people(web_app: FastAPI) -> World:
-    return build_world(web_app, password=PASSWORD)
-
-
-@pytest.fixture
-def browser(web_app: FastAPI) -> Iterator[TestClient]:
-    with TestClient(web_app, raise_server_exceptions=False, follow_redirects=False) as client:
-        yield client
 
 
 def _weight(page: str) -> tuple[int, int]:
@@ -77,6 +59,7 @@ def test_the_iva_editor_stays_under_the_page_weight_and_control_limits(
             assert page.status_code == 200
             heaviest = max(heaviest, _weight(page.text))
     size, controls = heaviest
+    print(f"\nIVA editor, 3 alternatives, nothing scoped out: {heaviest} (bytes, controls)")
     assert size < MAX_BYTES, f"{size} bytes of HTML"
     assert controls < MAX_CONTROLS, f"{controls} form controls"
     # the page says how much is missing, per alternative and per area, with links
@@ -240,3 +223,97 @@ def test_filters_show_non_neutral_missing_and_commented_rows(
     assert {k.split("|")[2] for k in selects.findall(commented)} == {"older_75_plus"}
     assert commented.count('class="cell-comment"') == 1
     assert "solussa on avoin kommentti" in commented
+
+
+def test_what_is_missing_links_every_missing_cell_wherever_it_is(
+    browser: TestClient, people: World
+) -> None:
+    draft_id, _page = started_matrix(browser, people.preparer)
+    _scope(browser, draft_id)
+    url = f"/drafts/{draft_id}/assessment"
+    editor = browser.get(url).text
+    assert f'href="{url}/missing#missing-alt-1">arvioimatta: 80</a>' in editor
+    listed = browser.get(f"{url}/missing").text
+    assert "Matriisista puuttuu vielä 240 kohtaa." in listed
+    assert listed.count(": puuttuu 80</h3>") == 3
+    assert listed.count("(puuttuu 20)") == 3 * 4, "each alternative's four areas in scope"
+    links = [html.unescape(h) for h in re.findall(r'href="(/drafts/[^"]+#c-[\d-]+)"', listed)]
+    assert len(links) == 240
+    page, anchor = links[-1].split("#")
+    assert "alternative=alt-2" in page
+    assert "show=missing" in page
+    assert f'<select id="{anchor}"' in browser.get(page).text, "the link lands on the cell"
+    filled = browser.post(
+        f"{url}/bulk",
+        data={
+            "csrf_token": hidden(editor, "csrf_token"),
+            "version": hidden(editor, "version"),
+            "alternative": "status_quo",
+            "area": "mental_health",
+            "operation": "set",
+            "target": "remaining",
+            "value": "0",
+        },
+    )
+    assert filled.status_code == 303, filled.text
+    after = browser.get(f"{url}/missing").text
+    assert "Matriisista puuttuu vielä 160 kohtaa." in after
+    assert 'id="missing-status_quo"' not in after
+    assert 'id="missing-alt-1"' in after
+
+
+REVIEW_MAX_BYTES, REVIEW_MAX_CONTROLS = 200_000, 60
+
+
+def test_the_iva_review_page_stays_small_with_every_cell_filled(
+    browser: TestClient, web_app: FastAPI, people: World
+) -> None:
+    """The review page shows one alternative's area at a time (read-only: no cell controls),
+    with every cell scored and justified: the heaviest case for reading."""
+    draft_id, first = started_matrix(browser, people.preparer)
+    url = f"/drafts/{draft_id}/assessment"
+    version = hidden(first, "version")
+    for alternative in ("status_quo", "alt-1", "alt-2"):
+        filled = browser.post(
+            f"{url}/bulk",
+            data={
+                "csrf_token": hidden(first, "csrf_token"),
+                "version": version,
+                "alternative": alternative,
+                "area": "wellbeing_distribution",
+                "operation": "set",
+                "target": "remaining",
+                "value": "-1",
+                "justification": "Palveluverkon muutos pidentää matkoja ja heikentää saatavuutta.",
+            },
+        )
+        assert filled.status_code == 303, filled.text
+        version = hidden(browser.get(filled.headers["location"]).text, "version")
+    review = browser.get(f"/drafts/{draft_id}/review").text
+    submitted = browser.post(
+        f"/drafts/{draft_id}/review/transitions/submit_for_review",
+        data={"csrf_token": hidden(review, "csrf_token"), "version": hidden(review, "version")},
+    )
+    assert submitted.status_code == 303, submitted.text
+    heaviest = (0, 0)
+    with TestClient(web_app, follow_redirects=False) as expert:
+        sign_in(expert, people.expert)
+        for reader in (browser, expert):
+            for alternative in ("status_quo", "alt-2"):
+                for area in ("wellbeing_distribution", "livelihood_work_education"):
+                    page = reader.get(
+                        f"/drafts/{draft_id}/review",
+                        params={"alternative": alternative, "area": area},
+                    )
+                    assert page.status_code == 200
+                    assert "Palveluverkon muutos pidentää matkoja" in page.text
+                    if reader is expert:
+                        assert 'name="content_hash"' in page.text, "the sign-off form"
+                    heaviest = max(heaviest, _weight(page.text))
+    editor = _weight(browser.get(url, params={"alternative": "alt-2"}).text)
+    print(f"\nIVA, 3 alternatives, all filled: editor {editor}, review {heaviest} (bytes, ctl)")
+    size, controls = heaviest
+    assert size < REVIEW_MAX_BYTES, f"{size} bytes of HTML"
+    assert controls < REVIEW_MAX_CONTROLS, f"{controls} form controls"
+    assert editor[0] < MAX_BYTES, editor
+    assert editor[1] < MAX_CONTROLS, editor

@@ -6,43 +6,16 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from app.main import create_app
-from tests.factories import World, build_world
+from tests.factories import World
 from tests.flows import write
 from tests.reviews.helpers import in_review, sign
-from tests.web import PASSWORD, hidden, sign_in, with_web
+from tests.web import hidden
 
 HEX64 = re.compile(r"[0-9a-f]{64}")
-
-
-@pytest.fixture(scope="module")
-def web_app(database: str) -> FastAPI:
-    return with_web(create_app())
-
-
-@pytest.fixture(scope="module")
-def people(web_app: FastAPI) -> World:
-    return build_world(web_app, password=PASSWORD)
-
-
-@pytest.fixture
-def api(web_app: FastAPI) -> Iterator[TestClient]:
-    with TestClient(web_app) as client:
-        yield client
-
-
-@pytest.fixture
-def expert(web_app: FastAPI, people: World) -> Iterator[TestClient]:
-    with TestClient(web_app, raise_server_exceptions=False, follow_redirects=False) as client:
-        sign_in(client, people.expert)
-        yield client
 
 
 def _visible_text(page: str) -> str:

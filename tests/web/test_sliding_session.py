@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -15,26 +14,9 @@ from fastapi.testclient import TestClient
 from app.auth import browser as browser_session
 from app.auth.service import SecurityContext
 from app.core import tokens
-from app.main import create_app
-from tests.factories import World, build_world, current_epoch
-from tests.web import PASSWORD, hidden, sign_in, with_web
+from tests.factories import World, current_epoch
+from tests.web import PASSWORD, hidden, sign_in
 from tests.web.test_router import started_matrix
-
-
-@pytest.fixture(scope="module")
-def web_app(database: str) -> FastAPI:
-    return with_web(create_app())
-
-
-@pytest.fixture(scope="module")
-def people(web_app: FastAPI) -> World:
-    return build_world(web_app, password=PASSWORD)
-
-
-@pytest.fixture
-def browser(web_app: FastAPI) -> Iterator[TestClient]:
-    with TestClient(web_app, raise_server_exceptions=False, follow_redirects=False) as client:
-        yield client
 
 
 def _ctx(app: FastAPI) -> SecurityContext:

@@ -6,59 +6,15 @@ from __future__ import annotations
 import hashlib
 import html
 import re
-from collections.abc import Iterator
 
-import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from app.main import create_app
 from tests.factories import World, build_world
 from tests.flows import all_cells, create_draft, screen, start, translate_all, write
 from tests.reviews.helpers import approved, in_review, issued, requirement
-from tests.web import PASSWORD, hidden, sign_in, with_web
-
-
-@pytest.fixture(scope="module")
-def web_app(database: str) -> FastAPI:
-    return with_web(create_app())
-
-
-@pytest.fixture(scope="module")
-def people(web_app: FastAPI) -> World:
-    return build_world(web_app, password=PASSWORD)
-
-
-@pytest.fixture
-def api(web_app: FastAPI) -> Iterator[TestClient]:
-    """A client for the API steps that set up a case (bearer tokens, no cookies)."""
-    with TestClient(web_app) as client:
-        yield client
-
-
-def client_for(web_app: FastAPI) -> TestClient:
-    return TestClient(web_app, raise_server_exceptions=False, follow_redirects=False)
-
-
-@pytest.fixture
-def preparer(web_app: FastAPI, people: World) -> Iterator[TestClient]:
-    with client_for(web_app) as client:
-        sign_in(client, people.preparer)
-        yield client
-
-
-@pytest.fixture
-def expert(web_app: FastAPI, people: World) -> Iterator[TestClient]:
-    with client_for(web_app) as client:
-        sign_in(client, people.expert)
-        yield client
-
-
-@pytest.fixture
-def secretary(web_app: FastAPI, people: World) -> Iterator[TestClient]:
-    with client_for(web_app) as client:
-        sign_in(client, people.secretary)
-        yield client
+from tests.web import PASSWORD, hidden, sign_in
+from tests.web.fixtures import client_for
 
 
 def csrf(client: TestClient, path: str = "/") -> str:
@@ -180,6 +136,11 @@ def test_submit_shows_failed_guards_then_moves_to_review(
     back = preparer.get(url).text
     assert re.search(r"status-withdrawn\">Valmistelija [^<]+ veti takaisin<", back)
     assert "Muutoksia pyydetty" not in back
+    # the same words wherever the draft's status shows: every draft page, the list, history
+    for page_url in (f"/drafts/{draft['id']}", f"/drafts/{draft['id']}/assessment", "/"):
+        shown_elsewhere = preparer.get(page_url).text
+        assert re.search(r"status-withdrawn\">Valmistelija [^<]+ veti takaisin<", shown_elsewhere)
+    assert "Valmistelija veti takaisin tarkastuksesta" in preparer.get(f"{url[:-7]}/history").text
 
 
 def test_expert_signs_off_and_a_stale_hash_gets_the_412_page(

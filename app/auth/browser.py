@@ -123,3 +123,21 @@ def verify(ctx: SecurityContext, token: str, now: float | None = None) -> Browse
     ):
         raise Unauthorized("The session has ended; sign in again", code="session_expired")
     return BrowserSession(claims, sid, int(claims["exp"]))
+
+
+def lapsed_subject(ctx: SecurityContext, token: str, within_s: int) -> str | None:
+    """Whose browser session `token` was, if we signed it and it lapsed at most `within_s`
+    ago; None for a forged, foreign or long-dead token."""
+    try:
+        claims = tokens.verify_token(
+            token,
+            keys=ctx.local_keys,
+            issuer=ctx.settings.jwt_issuer,
+            audience=web_audience(ctx),
+            max_lifetime_s=ctx.settings.web_idle_minutes * 60,
+            expired_within_s=within_s,
+        )
+    except tokens.TokenError:
+        return None
+    subject = claims.get("sub")
+    return subject if isinstance(subject, str) and subject else None

@@ -158,8 +158,12 @@ def verify_token(
     audience: str,
     max_lifetime_s: int,
     leeway_s: int = 0,
+    expired_within_s: int = 0,
 ) -> dict[str, Any]:
-    """The claims of `token` if its signature, algorithm, issuer, audience and times check out."""
+    """The claims of `token` if its signature, algorithm, issuer, audience and times check out.
+
+    `expired_within_s` accepts a token whose `exp` passed at most that long ago (a lapsed
+    session whose owner is still known); every other check stays."""
     header = unverified_header(token)
     kid, alg = header.get("kid"), header.get("alg")
     if not isinstance(kid, str) or kid not in keys:
@@ -177,7 +181,7 @@ def verify_token(
             algorithms=list(key.algorithms),
             audience=audience,
             issuer=issuer,
-            options=_REQUIRED | {"leeway": leeway_s},
+            options=_REQUIRED | {"leeway": leeway_s + expired_within_s},
         )
     except JOSEError as exc:
         raise TokenError(str(exc)) from exc

@@ -15,9 +15,8 @@ from fastapi.responses import Response
 from sqlmodel import Session
 from starlette.datastructures import FormData, UploadFile
 
-from app.auth import stash
+from app.auth import browser, stash
 from app.auth.service import SecurityContext
-from app.core import tokens
 from app.web.rendering import form_page, redirect, url_with
 from app.web.session import (
     CSRF_FIELD,
@@ -53,24 +52,21 @@ def _cookie_value(secret: str, stash_id: str) -> str:
     return f"{stash_id}.{mac(secret, f'stash:{stash_id}')}"
 
 
-def _lapsed_subject(request: Request) -> str:
-    """Whose session the lapsed cookie was (unverified: it only selects whom the kept form
-    is shown to, after that person signs in again)."""
+def _lapsed_subject(request: Request, ctx: SecurityContext) -> str:
+    """Whose session the lapsed cookie was: only a session cookie we signed, lapsed within
+    the time a kept form lives, names a person (a forged one keeps nothing)."""
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
         return ""
-    try:
-        subject = tokens.unverified_claims(token).get("sub")
-    except tokens.TokenError:
-        return ""
-    return subject if isinstance(subject, str) else ""
+    within = int(stash.STASH_TTL.total_seconds())
+    return browser.lapsed_subject(ctx, token, within_s=within) or ""
 
 
 def keep_for_sign_in(
     request: Request, session: Session, ctx: SecurityContext, posted: FormData
 ) -> Response:
     """Keep the posted form and send the browser to the sign-in, back to the same page."""
-    subject = _lapsed_subject(request)
+    subject = _lapsed_subject(request, ctx)
     fields = [(k, v) for k, v in posted.multi_items() if isinstance(v, str) and k != CSRF_FIELD]
     stash_id = None
     if subject:

@@ -3,11 +3,14 @@ comment) is kept and shown again, with its values and a message, after the sign-
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from app.core import tokens
 from tests.factories import Person, World
 from tests.reviews.helpers import in_review
 from tests.web import PASSWORD, hidden
@@ -15,6 +18,7 @@ from tests.web.test_router import started_matrix
 from tests.web.test_sliding_session import _session_token
 
 RESTORED = "on palautettu lomakkeelle"
+_OTHER_KEY = Path(tempfile.mkdtemp(prefix="ennakko-forger-")) / "key.pem"
 
 
 def _post_after_lapse(
@@ -141,3 +145,40 @@ def test_a_signoff_is_kept_and_a_state_change_is_not(
     assert posted.headers["location"].startswith("/login?next=")
     assert "kept=1" not in posted.headers["location"]
     assert "ennakko_kept=" not in " ".join(posted.headers.get_list("set-cookie"))
+
+
+def _unsigned_copy(token: str) -> str:
+    """The same claims under a signature of another key (same key id): a forgery."""
+    claims = tokens.unverified_claims(token)
+    kid = str(tokens.unverified_header(token)["kid"])
+    other = tokens.LocalSigner.load_or_create(path=_OTHER_KEY, kid=kid, create=True)
+    lifetime = int(claims["exp"]) - int(claims["iat"])
+    return tokens.issue_token(
+        other,
+        subject=str(claims["sub"]),
+        issuer=str(claims["iss"]),
+        audience=str(claims["aud"]),
+        lifetime_s=lifetime,
+        claims={k: v for k, v in claims.items() if k not in tokens.REQUIRED_CLAIMS},
+        now=float(claims["iat"]),
+    )
+
+
+def test_a_forged_or_long_dead_lapsed_cookie_keeps_nothing(
+    browser: TestClient, people: World, web_app: FastAPI
+) -> None:
+    """Only a session cookie we signed, lapsed within the kept form's lifetime, names whose
+    form is kept: a stranger cannot fill the kept-form store under anyone's name."""
+    person = people.preparer
+    draft_id, page = started_matrix(browser, person)
+    form = {"csrf_token": hidden(page, "csrf_token"), "version": hidden(page, "version")}
+    lapsed = _session_token(web_app, person.id, issued_ago=61 * 60, signed_in_ago=2 * 3600)
+    long_dead = _session_token(web_app, person.id, issued_ago=5 * 3600, signed_in_ago=6 * 3600)
+    for cookie in (_unsigned_copy(lapsed), long_dead, "not-a-token"):
+        browser.cookies.clear()
+        browser.cookies.set("ennakko_session", cookie)
+        posted = browser.post(f"/drafts/{draft_id}/assessment/texts", data=form)
+        assert posted.status_code == 303, posted.text
+        assert posted.headers["location"].startswith("/login?next=")
+        assert "kept=1" not in posted.headers["location"]
+        assert "ennakko_kept=" not in " ".join(posted.headers.get_list("set-cookie"))

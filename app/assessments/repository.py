@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, cast
 
-from sqlalchemy import Insert, bindparam, delete, tuple_
+from sqlalchemy import Insert, Row, bindparam, delete, tuple_
+from sqlalchemy import select as core_select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
@@ -36,6 +37,48 @@ def cells(session: Session, assessment_id: str) -> Sequence[AssessmentCell]:
     return session.exec(
         select(AssessmentCell).where(AssessmentCell.assessment_id == assessment_id)
     ).all()
+
+
+_CELL = AssessmentCell.__table__.c  # type: ignore[attr-defined]
+# Built once, Core rows only (no ORM objects): the matrix read and the summary load every
+# cell of an assessment, where building 864 instances would dominate. No ORDER BY, as
+# `cells` above: the same statement shape answers in the same order.
+_CELL_ROWS = core_select(
+    _CELL.alternative,
+    _CELL.area,
+    _CELL.grp,
+    _CELL.gender,
+    _CELL.value,
+    _CELL.cannot_assess,
+    _CELL.horizon,
+    _CELL.certainty,
+    _CELL.justification,
+    _CELL.evidence,
+    _CELL.mitigation,
+    _CELL.updated_at,
+    _CELL.updated_by,
+).where(_CELL.assessment_id == bindparam("assessment_id"))
+_SUMMARY_ROWS = core_select(
+    _CELL.alternative,
+    _CELL.area,
+    _CELL.grp,
+    _CELL.gender,
+    _CELL.value,
+    _CELL.cannot_assess,
+    _CELL.justification,
+).where(_CELL.assessment_id == bindparam("assessment_id"))
+
+
+def cell_rows(session: Session, assessment_id: str) -> Sequence[Row[Any]]:
+    """Every stored cell as a row: alternative, area, grp, gender, value, cannot_assess,
+    horizon, certainty, justification, evidence, mitigation, updated_at, updated_by."""
+    return session.execute(_CELL_ROWS, {"assessment_id": assessment_id}).all()
+
+
+def summary_rows(session: Session, assessment_id: str) -> Sequence[Row[Any]]:
+    """What a summary reads of each stored cell: alternative, area, grp, gender, value,
+    cannot_assess, justification."""
+    return session.execute(_SUMMARY_ROWS, {"assessment_id": assessment_id}).all()
 
 
 def cells_with_keys(

@@ -19,10 +19,9 @@ from app.assessments.models import (
 )
 from app.assessments.schemas import AssessmentTexts, CellWrite
 from app.assessments.shape import EVERYTHING, MatrixScope, MatrixShape
-from app.assessments.summary import CellState, Summary, summarise
+from app.assessments.summary import Summary, summarise_rows
 from app.auth.permissions import READ_DRAFTS, WRITE_DRAFTS, ensure, ensure_visible
 from app.auth.principal import Principal
-from app.core.cache import LruCache
 from app.core.db import utcnow
 from app.core.errors import InvalidState, NotFound, Unprocessable
 from app.core.models import new_id
@@ -135,6 +134,11 @@ def _active(session: Session, draft: DecisionDraft) -> Assessment:
     return assessment
 
 
+def active_of(session: Session, draft: DecisionDraft) -> Assessment:
+    """The draft's active assessment (404 when it has none)."""
+    return _active(session, draft)
+
+
 def get_assessment(session: Session, *, principal: Principal, draft_id: str) -> AssessmentView:
     draft = drafts.visible_draft(session, principal=principal, draft_id=draft_id)
     return view_of(session, draft, _active(session, draft))
@@ -150,10 +154,10 @@ def cell_problem(session: Session, draft: Subject, key: tuple[str, str, str, str
 
 def active_version(session: Session, *, principal: Principal, draft_id: str) -> int:
     """The assessment's version alone, for cheap conditional reads."""
-    return _visible_active(session, principal, draft_id)[1]
+    return visible_active(session, principal, draft_id)[1]
 
 
-def _visible_active(session: Session, principal: Principal, draft_id: str) -> tuple[str, int]:
+def visible_active(session: Session, principal: Principal, draft_id: str) -> tuple[str, int]:
     """(assessment id, version) in one query, with the same 404/403 rules as visible_draft."""
     found = repo.active_of_draft(session, draft_id)
     if found is None:
@@ -333,33 +337,14 @@ def update_texts(
 
 
 def summary_of(view: AssessmentView) -> Summary:
-    return summarise(
+    return summarise_rows(
         view.shape,
         [
-            CellState(
-                c.alternative, c.area, c.grp, c.gender, c.value, c.cannot_assess, c.justification
-            )
+            (c.alternative, c.area, c.grp, c.gender, c.value, c.cannot_assess, c.justification)
             for c in view.cells
         ],
         view.scope,
     )
-
-
-_RENDERED: LruCache[tuple[str, int], bytes] = LruCache(256)
-
-
-def rendered_assessment(
-    session: Session, *, principal: Principal, draft_id: str, render: Any
-) -> tuple[bytes, int]:
-    """The serialised matrix, cached per (assessment, version): a version never changes content."""
-    key = _visible_active(session, principal, draft_id)
-    body = _RENDERED.get(key)
-    if body is None:
-        draft = drafts.visible_draft(session, principal=principal, draft_id=draft_id)
-        assessment = _active(session, draft)
-        key = (assessment.id, assessment.version)
-        body = _RENDERED.put(key, render(view_of(session, draft, assessment)))
-    return body, key[1]
 
 
 # What other domains read of a draft's assessment (their own rules checked visibility).

@@ -1,0 +1,86 @@
+"""The matrix and summary reads: JSON bytes cached per assessment version, in a cache
+bounded by bytes (ENNAKKO_READ_CACHE_BYTES), rendered from rows on a miss."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from app.assessments import repository as repo
+from app.assessments import service
+from app.assessments.models import Assessment
+from app.assessments.rendering import matrix_document, matrix_json, summary_document, summary_json
+from app.assessments.summary import summarise_rows
+from app.auth.principal import Principal
+from app.core.body_cache import Body, BodyCache
+from app.core.config import get_settings
+from app.drafts import service as drafts
+from app.drafts.models import DecisionDraft
+
+# Rendered bodies per (kind, assessment id, version): a version never changes content.
+_BODIES = BodyCache(lambda: get_settings().read_cache_bytes)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    body: bytes
+    version: int
+    gzipped: bool
+
+
+def _cached(
+    session: Session,
+    principal: Principal,
+    draft_id: str,
+    kind: str,
+    make: Callable[[DecisionDraft, Assessment], bytes],
+    gzipped: bool,
+) -> Rendered:
+    """The body of `kind` for the draft's active assessment, from the cache or `make(draft,
+    assessment)`. Visibility is checked (one query) before the cache is looked at."""
+    assessment_id, version = service.visible_active(session, principal, draft_id)
+    key = (kind, assessment_id, version)
+    found = _BODIES.get(key)
+    if found is None:
+        draft = drafts.visible_draft(session, principal=principal, draft_id=draft_id)
+        assessment = service.active_of(session, draft)
+        # Keyed by what is rendered (a write may have landed since the first query).
+        version = assessment.version
+        key = (kind, assessment.id, version)
+        found = _BODIES.put(key, Body(make(draft, assessment)))
+    return Rendered(_BODIES.encoded(key, found, gzipped=gzipped), version, gzipped)
+
+
+def rendered_assessment(
+    session: Session, *, principal: Principal, draft_id: str, gzipped: bool = False
+) -> Rendered:
+    """The whole matrix as JSON bytes (AssessmentRead), gzip-encoded if asked; cached per
+    assessment version, rendered from rows on a miss."""
+
+    def make(draft: DecisionDraft, assessment: Assessment) -> bytes:
+        view = service.view_of(session, draft, assessment, with_cells=False)
+        rows = repo.cell_rows(session, assessment.id)
+        return matrix_json(matrix_document(assessment, view.template, view.shape, rows))
+
+    return _cached(session, principal, draft_id, "matrix", make, gzipped)
+
+
+def rendered_summary(session: Session, *, principal: Principal, draft_id: str) -> Rendered:
+    """The summary as JSON bytes (SummaryRead), cached per assessment version."""
+
+    def make(draft: DecisionDraft, assessment: Assessment) -> bytes:
+        view = service.view_of(session, draft, assessment, with_cells=False)
+        rows = repo.summary_rows(session, assessment.id)
+        summary = summarise_rows(view.shape, rows, view.scope)
+        return summary_json(
+            summary_document(
+                assessment_id=assessment.id,
+                version=assessment.version,
+                shape=view.shape,
+                summary=summary,
+            )
+        )
+
+    return _cached(session, principal, draft_id, "summary", make, False)

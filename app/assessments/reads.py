@@ -19,7 +19,8 @@ from app.core.config import get_settings
 from app.drafts import service as drafts
 from app.drafts.models import DecisionDraft
 
-# Rendered bodies per (kind, assessment id, version): a version never changes content.
+# Rendered bodies per (kind, assessment id), of the version last read: a version never
+# changes content, and a newer one replaces it.
 _BODIES = BodyCache(lambda: get_settings().read_cache_bytes)
 
 
@@ -41,16 +42,15 @@ def _cached(
     """The body of `kind` for the draft's active assessment, from the cache or `make(draft,
     assessment)`. Visibility is checked (one query) before the cache is looked at."""
     assessment_id, version = service.visible_active(session, principal, draft_id)
-    key = (kind, assessment_id, version)
-    found = _BODIES.get(key)
+    found = _BODIES.get((kind, assessment_id), version)
     if found is None:
         draft = drafts.visible_draft(session, principal=principal, draft_id=draft_id)
         assessment = service.active_of(session, draft)
         # Keyed by what is rendered (a write may have landed since the first query).
-        version = assessment.version
-        key = (kind, assessment.id, version)
-        found = _BODIES.put(key, Body(make(draft, assessment)))
-    return Rendered(_BODIES.encoded(key, found, gzipped=gzipped), version, gzipped)
+        assessment_id, version = assessment.id, assessment.version
+        found = _BODIES.put((kind, assessment_id), version, Body(make(draft, assessment)))
+    body = _BODIES.encoded((kind, assessment_id), version, found, gzipped=gzipped)
+    return Rendered(body, version, gzipped)
 
 
 def rendered_assessment(

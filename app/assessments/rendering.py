@@ -11,6 +11,7 @@ field) falls back to the Pydantic serialiser, which writes the same shape.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC
 from itertools import repeat
 from operator import itemgetter
 from typing import Any
@@ -29,8 +30,8 @@ CELL_FIELDS = (
     *("certainty", "justification", "evidence", "mitigation", "updated_at", "updated_by"),
 )
 _KEY = itemgetter(0, 1, 2, 3)
-# Pydantic writes a UTC timestamp with "Z".
-_OPTIONS = orjson.OPT_UTC_Z
+# Pydantic writes a UTC timestamp with "Z"; a naive one is UTC (repository.cell_rows).
+_OPTIONS = orjson.OPT_UTC_Z | orjson.OPT_NAIVE_UTC
 
 
 def matrix_document(
@@ -79,6 +80,9 @@ def matrix_json(document: dict[str, Any]) -> bytes:
     try:
         return orjson.dumps(document, option=_OPTIONS)
     except orjson.JSONEncodeError:  # see the module docstring
+        for cell in document["cells"]:
+            if cell["updated_at"].tzinfo is None:
+                cell["updated_at"] = cell["updated_at"].replace(tzinfo=UTC)
         return AssessmentRead.model_validate(document).model_dump_json().encode()
 
 

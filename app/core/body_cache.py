@@ -1,9 +1,10 @@
 """Rendered response bodies kept in memory, bounded by their size in bytes, not their count.
 
-A body is cached under a key that names exactly one content (e.g. an assessment id and its
-version), so it is never invalidated, only evicted: the least recently used bodies leave
-first when the bytes held would exceed the budget. Each body can carry its gzip encoding,
-made once on the first request that accepts it.
+A body is cached under a family (e.g. "the matrix of assessment X") and a version; a
+version names exactly one content, so a body is never invalidated, only replaced by a newer
+version of its family (which is all a writer's next read asks for) or evicted: the least
+recently used families leave first when the bytes held would exceed the budget. Each body
+can carry its gzip encoding, made once on the first request that accepts it.
 """
 
 from __future__ import annotations
@@ -32,12 +33,12 @@ class Body:
 
 
 class BodyCache:
-    """Least-recently-used bodies within `budget()` bytes (read on every store, so a changed
+    """One body per family, least recently used families leaving first, within `budget()` bytes (read on every store, so a changed
     setting applies at once; 0 disables the cache). Thread-safe."""
 
     def __init__(self, budget: Callable[[], int]) -> None:
         self._budget = budget
-        self._items: OrderedDict[Hashable, Body] = OrderedDict()
+        self._items: OrderedDict[Hashable, tuple[int, Body]] = OrderedDict()
         self._bytes = 0
         self._lock = Lock()
 
@@ -45,34 +46,37 @@ class BodyCache:
     def bytes_held(self) -> int:
         return self._bytes
 
-    def get(self, key: Hashable) -> Body | None:
+    def get(self, family: Hashable, version: int) -> Body | None:
+        """The family's body when it is of `version`."""
         with self._lock:
-            body = self._items.get(key)
-            if body is not None:
-                self._items.move_to_end(key)
-            return body
+            found = self._items.get(family)
+            if found is None or found[0] != version:
+                return None
+            self._items.move_to_end(family)
+            return found[1]
 
-    def put(self, key: Hashable, body: Body) -> Body:
-        """Store `body` (when it fits the budget at all) and evict down to the budget."""
+    def put(self, family: Hashable, version: int, body: Body) -> Body:
+        """Store `body` as the family's (replacing any other version), when it fits the
+        budget at all, and evict down to the budget."""
         budget = self._budget()
         with self._lock:
-            old = self._items.pop(key, None)
+            old = self._items.pop(family, None)
             if old is not None:
-                self._bytes -= old.size
+                self._bytes -= old[1].size
             if body.size <= budget:
-                self._items[key] = body
+                self._items[family] = (version, body)
                 self._bytes += body.size
             while self._bytes > budget and self._items:
-                _, evicted = self._items.popitem(last=False)
+                _, (_, evicted) = self._items.popitem(last=False)
                 self._bytes -= evicted.size
         return body
 
-    def encoded(self, key: Hashable, body: Body, *, gzipped: bool) -> bytes:
+    def encoded(self, family: Hashable, version: int, body: Body, *, gzipped: bool) -> bytes:
         """`body`'s bytes, gzip-encoded if asked (the encoding is made once and kept)."""
         if not gzipped:
             return body.identity
         if body.gzipped is None:
-            body = self.put(key, Body(body.identity, compress(body.identity)))
+            body = self.put(family, version, Body(body.identity, compress(body.identity)))
         assert body.gzipped is not None
         return body.gzipped
 

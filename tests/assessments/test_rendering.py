@@ -70,16 +70,22 @@ def stored_cells(draw: st.DrawFn, shape: MatrixShape) -> list[tuple[Any, ...]]:
                 draw(TEXTS),
                 draw(TEXTS),
                 draw(TEXTS),
-                draw(MOMENTS),
+                _as_stored(draw(MOMENTS), naive=draw(st.booleans())),
                 draw(TEXTS),
             )
         )
     return rows
 
 
+def _as_stored(moment: datetime, *, naive: bool) -> datetime:
+    """As the database gives it: aware, or the UTC wall time (SQLite, see cell_rows)."""
+    return moment.replace(tzinfo=None) if naive else moment
+
+
 def _cell(row: tuple[Any, ...]) -> AssessmentCell:
     fields = dict(zip(CELL_FIELDS, row, strict=True))
     fields["grp"] = fields.pop("group")
+    fields["updated_at"] = fields["updated_at"].replace(tzinfo=UTC)
     return AssessmentCell(assessment_id="a1", **fields)
 
 

@@ -33,8 +33,9 @@ class Body:
 
 
 class BodyCache:
-    """One body per family, least recently used families leaving first, within `budget()` bytes (read on every store, so a changed
-    setting applies at once; 0 disables the cache). Thread-safe."""
+    """One body per family, the least recently used families leaving first, within
+    `budget()` bytes (read on every store, so a changed setting applies at once; 0 disables
+    the cache). Thread-safe."""
 
     def __init__(self, budget: Callable[[], int]) -> None:
         self._budget = budget

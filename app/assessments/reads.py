@@ -67,7 +67,9 @@ def rendered_assessment(
     return _cached(session, principal, draft_id, "matrix", make, gzipped)
 
 
-def rendered_summary(session: Session, *, principal: Principal, draft_id: str) -> Rendered:
+def rendered_summary(
+    session: Session, *, principal: Principal, draft_id: str, gzipped: bool = False
+) -> Rendered:
     """The summary as JSON bytes (SummaryRead), cached per assessment version."""
 
     def make(draft: DecisionDraft, assessment: Assessment) -> bytes:
@@ -83,4 +85,4 @@ def rendered_summary(session: Session, *, principal: Principal, draft_id: str) -
             )
         )
 
-    return _cached(session, principal, draft_id, "summary", make, False)
+    return _cached(session, principal, draft_id, "summary", make, gzipped)

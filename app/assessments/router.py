@@ -249,9 +249,17 @@ def write_cells(
     responses=error_responses(401, 403, 404),
     dependencies=[RequireScope(READ_DRAFTS)],
 )
-def get_summary(draft_id: str, session: DbSession, principal: CurrentPrincipal) -> Response:
+def get_summary(
+    draft_id: str,
+    session: DbSession,
+    principal: CurrentPrincipal,
+    accept_encoding: Annotated[str | None, Header(include_in_schema=False)] = None,
+) -> Response:
     """Counts per alternative, area, group and gender; findings; alternatives side by side."""
-    return _body(reads.rendered_summary(session, principal=principal, draft_id=draft_id))
+    rendered = reads.rendered_summary(
+        session, principal=principal, draft_id=draft_id, gzipped=accepts_gzip(accept_encoding)
+    )
+    return _body(rendered)
 
 
 @router.post(

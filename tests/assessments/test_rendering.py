@@ -185,8 +185,16 @@ def test_the_api_answers_the_old_bytes_plain_gzipped_and_304(
     assert plain.headers["etag"] == zipped.headers["etag"] == '"v2"'
     again = client.get(url, headers=world.expert.headers | {"If-None-Match": '"v2"'})
     assert (again.status_code, again.content) == (304, b"")
-    summary = client.get(url + "/summary", headers=world.expert.headers)
+    summary = client.get(
+        url + "/summary", headers=world.expert.headers | {"Accept-Encoding": "gzip"}
+    )
     assert (summary.content, summary.headers["etag"]) == (old_summary, '"v2"')
+    assert summary.headers["content-encoding"] == "gzip"
+    plain_summary = client.get(
+        url + "/summary", headers=world.expert.headers | {"Accept-Encoding": "identity"}
+    )
+    assert plain_summary.content == old_summary
+    assert "content-encoding" not in plain_summary.headers
 
 
 def test_a_write_is_seen_by_the_next_read_and_summary(client: TestClient, world: World) -> None:

@@ -17,6 +17,7 @@ Rows, each with the server's CPU ms per request and its ratio to the floor:
   read alone is taken from the server threads' schedstat (ns) right before and after it, so
   the write's CPU is not in it (measured, not estimated);
 - `summary`: cached (8 clients) and right after a write (as above), at 864 and 2 880 cells;
+  their ratio is to the floor answering the same summary bytes;
 - `floor`: a bare FastAPI app on the same uvicorn answering the same bytes from memory
   (benchmarks/_floor.py), measured in the same run;
 - references: the read answered 304, `/api/v1/me`, `/healthz`. The `cpu_ms_beyond_304`
@@ -66,6 +67,7 @@ BUDGET_CACHED_X = 2.0
 BUDGET_SUMMARY_MS = 2.0
 BUDGET_RSS_MB = 120.0
 BIG_ALTERNATIVES = 9  # the status quo + 9 = 10 alternatives × 288 = 2 880 cells
+BIG_CELLS = (BIG_ALTERNATIVES + 1) * 288
 COLUMNS = ["row", "generator", "rps", "p50_ms", "p99_ms", "cpu_ms_per_req", "cpu_x_floor"]
 COLUMNS += ["cpu_ms_beyond_304", "non_2xx"]
 
@@ -335,19 +337,24 @@ def _results(
     )
     rows.insert(2, floors["matrix"])
     for row in [*rows, floors["summary"], floors["summary_big"]]:
-        row["cpu_x_floor"] = ratio(row["cpu_ms_per_req"], floor_ms)
+        floor = floor_ms
+        if row["row"].startswith("summary"):  # against the same summary bytes from memory
+            floor = floors["summary" if " 864 " in row["row"] else "summary_big"]["cpu_ms_per_req"]
+            row["floor_cpu_ms"] = floor
+        row["cpu_x_floor"] = ratio(row["cpu_ms_per_req"], floor)
         if base_ms is not None and not row["row"].startswith(("floor", "/healthz")):
             row["cpu_ms_beyond_304"] = round(row["cpu_ms_per_req"] - base_ms, 3)
-    for row in rows:
-        if row["row"].startswith("summary"):
-            row["summary_floor_cpu_ms"] = floors[
-                "summary_big" if "864" not in row["row"] else "summary"
-            ]["cpu_ms_per_req"]
     rows += [floors["summary"], floors["summary_big"]]
     by_label = {r["row"]: r for r in rows}
     cached, after = rows[0], rows[1]
     summary = by_label["summary 864 cells, cached"]
     summary_after = by_label["summary 864 cells, right after a write"]
+    big = next(
+        r
+        for r in rows
+        if r["row"].startswith("summary") and "cached" in r["row"] and r is not summary
+    )
+    cells_growth = BIG_CELLS / 864
     budgets = [
         budget("read_rps_per_worker", cached["rps"], BUDGET_RPS, higher_is_better=True),
         budget("read_p99_ms", cached["p99_ms"], BUDGET_P99_MS, higher_is_better=False),
@@ -367,6 +374,12 @@ def _results(
             "summary_after_write_cpu_ms",
             summary_after["cpu_ms_per_req"],
             BUDGET_SUMMARY_MS,
+            higher_is_better=False,
+        ),
+        budget(
+            "summary_cpu_growth_2880_vs_864",
+            big["cpu_ms_per_req"] / max(1e-9, summary["cpu_ms_per_req"]),
+            round(cells_growth, 2),
             higher_is_better=False,
         ),
         budget(

@@ -16,8 +16,7 @@ from app.assessments.summary import summarise_rows
 from app.auth.principal import Principal
 from app.core.body_cache import Body, BodyCache
 from app.core.config import get_settings
-from app.drafts import service as drafts
-from app.drafts.models import DecisionDraft
+from app.core.errors import NotFound
 
 # Rendered bodies per (kind, assessment id), of the version last read: a version never
 # changes content, and a newer one replaces it.
@@ -36,19 +35,21 @@ def _cached(
     principal: Principal,
     draft_id: str,
     kind: str,
-    make: Callable[[DecisionDraft, Assessment], bytes],
+    make: Callable[[Assessment], bytes],
     gzipped: bool,
 ) -> Rendered:
-    """The body of `kind` for the draft's active assessment, from the cache or `make(draft,
-    assessment)`. Visibility is checked (one query) before the cache is looked at."""
+    """The body of `kind` for the draft's active assessment, from the cache or
+    `make(assessment)`. Visibility is checked (one query) before the cache is looked at."""
     assessment_id, version = service.visible_active(session, principal, draft_id)
     found = _BODIES.get((kind, assessment_id), version)
     if found is None:
-        draft = drafts.visible_draft(session, principal=principal, draft_id=draft_id)
-        assessment = service.active_of(session, draft)
-        # Keyed by what is rendered (a write may have landed since the first query).
-        assessment_id, version = assessment.id, assessment.version
-        found = _BODIES.put((kind, assessment_id), version, Body(make(draft, assessment)))
+        # The assessment the visibility query named (one primary-key read): if a write has
+        # landed since, its newer version is what gets rendered and keyed.
+        assessment = repo.assessment(session, assessment_id)
+        if assessment is None:
+            raise NotFound("The draft has no assessment yet")
+        version = assessment.version
+        found = _BODIES.put((kind, assessment_id), version, Body(make(assessment)))
     body = _BODIES.encoded((kind, assessment_id), version, found, gzipped=gzipped)
     return Rendered(body, version, gzipped)
 
@@ -59,10 +60,10 @@ def rendered_assessment(
     """The whole matrix as JSON bytes (AssessmentRead), gzip-encoded if asked; cached per
     assessment version, rendered from rows on a miss."""
 
-    def make(draft: DecisionDraft, assessment: Assessment) -> bytes:
-        view = service.view_of(session, draft, assessment, with_cells=False)
+    def make(assessment: Assessment) -> bytes:
+        template, _, shape = service.matrix_of(session, assessment, assessment.draft_id)
         rows = repo.cell_rows(session, assessment.id)
-        return matrix_json(matrix_document(assessment, view.template, view.shape, rows))
+        return matrix_json(matrix_document(assessment, template, shape, rows))
 
     return _cached(session, principal, draft_id, "matrix", make, gzipped)
 
@@ -72,15 +73,15 @@ def rendered_summary(
 ) -> Rendered:
     """The summary as JSON bytes (SummaryRead), cached per assessment version."""
 
-    def make(draft: DecisionDraft, assessment: Assessment) -> bytes:
-        view = service.view_of(session, draft, assessment, with_cells=False)
+    def make(assessment: Assessment) -> bytes:
+        _, _, shape = service.matrix_of(session, assessment, assessment.draft_id)
         rows = repo.summary_rows(session, assessment.id)
-        summary = summarise_rows(view.shape, rows, view.scope)
+        summary = summarise_rows(shape, rows, service.scope_of(assessment))
         return summary_json(
             summary_document(
                 assessment_id=assessment.id,
                 version=assessment.version,
-                shape=view.shape,
+                shape=shape,
                 summary=summary,
             )
         )

@@ -27,6 +27,10 @@ def active_assessment(session: Session, draft_id: str, *, lock: bool = False) ->
     return session.exec(query).first()
 
 
+def assessment(session: Session, assessment_id: str) -> Assessment | None:
+    return session.get(Assessment, assessment_id)
+
+
 def assessments_of(session: Session, draft_id: str) -> Sequence[Assessment]:
     return session.exec(
         select(Assessment).where(Assessment.draft_id == draft_id).order_by(col(Assessment.cycle))

@@ -58,14 +58,21 @@ def scope_of(assessment: Assessment) -> MatrixScope:
     )
 
 
+def matrix_of(
+    session: Session, assessment: Assessment, draft_id: str
+) -> tuple[AssessmentTemplate, tuple[DraftAlternative, ...], MatrixShape]:
+    """The assessment's template, its draft's alternatives and the shape they give."""
+    template = templates.get_any(session, assessment.template_id)
+    alternatives = tuple(drafts.alternatives(session, draft_id))
+    return template, alternatives, shape_for(template, alternatives)
+
+
 def view_of(
     session: Session, draft: Subject, assessment: Assessment, *, with_cells: bool = True
 ) -> AssessmentView:
     """The assessment with its template, shape and scope, and (unless told not to: a write
     needs none of them) its stored cells."""
-    template = templates.get_any(session, assessment.template_id)
-    alternatives = tuple(drafts.alternatives(session, draft.id))
-    shape = shape_for(template, alternatives)
+    template, alternatives, shape = matrix_of(session, assessment, draft.id)
     cells: list[AssessmentCell] = []
     if with_cells:
         valid = set(shape.cell_keys())
@@ -132,11 +139,6 @@ def _active(session: Session, draft: DecisionDraft) -> Assessment:
     if assessment is None:
         raise NotFound("The draft has no assessment yet")
     return assessment
-
-
-def active_of(session: Session, draft: DecisionDraft) -> Assessment:
-    """The draft's active assessment (404 when it has none)."""
-    return _active(session, draft)
 
 
 def get_assessment(session: Session, *, principal: Principal, draft_id: str) -> AssessmentView:

@@ -137,6 +137,8 @@ def _install_middleware(app: FastAPI, settings: Settings) -> None:
     app.add_middleware(ClientRateLimitMiddleware, rate_per_minute=settings.client_rate_per_minute)
     app.add_middleware(CallerMiddleware)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_request_bytes)
-    app.add_middleware(GZipMiddleware, minimum_size=2048)
+    # Level 6 (zlib's default) rather than Starlette's 9: about twice as fast for ~1 % more
+    # bytes; the largest bodies (matrix, summary) come precompressed from their cache anyway.
+    app.add_middleware(GZipMiddleware, minimum_size=2048, compresslevel=6)
     app.add_middleware(RequestContextMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)

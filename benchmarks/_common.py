@@ -155,6 +155,33 @@ class Server:
     def log_count(self, needle: str) -> int:
         return self.log_path.read_text(encoding="utf-8", errors="replace").count(needle)
 
+    def thread_cpu_ns(self) -> dict[str, int]:
+        """CPU nanoseconds of each live server thread so far (/proc/PID/task/*/schedstat):
+        exact to the nanosecond, so one request's CPU can be read around it (see cpu_ns_since)."""
+        found = {}
+        for stat in Path(f"/proc/{self.process.pid}/task").glob("*/schedstat"):
+            with contextlib.suppress(OSError, ValueError, IndexError):
+                found[stat.parent.name] = int(stat.read_text().split()[0])
+        return found
+
+    def cpu_ns_since(self, before: dict[str, int]) -> int:
+        """The server threads' CPU since `before` (a thread started since counts whole; one
+        that ended since is left out, as its last figures are gone)."""
+        return sum(ns - before.get(tid, 0) for tid, ns in self.thread_cpu_ns().items())
+
+    def memory_mb(self) -> dict[str, float]:
+        """The server's resident set now (VmRSS) and at its peak (VmHWM), in MB."""
+        found = {}
+        with contextlib.suppress(OSError):
+            for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
+                name, _, value = line.partition(":")
+                if name in ("VmRSS", "VmHWM"):
+                    found[name] = round(int(value.split()[0]) / 1024, 1)
+        return {
+            "rss_mb": found.get("VmRSS", float("nan")),
+            "hwm_mb": found.get("VmHWM", float("nan")),
+        }
+
 
 def _profiler(profile: Path | None) -> list[str]:
     if profile is None:

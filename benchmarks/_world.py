@@ -184,8 +184,11 @@ def one_cell(rng: random.Random, alt: str, area: str, group: str, gender: str) -
     return cell
 
 
-def assessed_draft(world: World, *, fill: bool = True, title: str = "") -> tuple[str, list[str]]:
-    """A screened draft with three alternatives and a started (optionally full) assessment."""
+def assessed_draft(
+    world: World, *, fill: bool = True, title: str = "", alternatives: int = 2
+) -> tuple[str, list[str]]:
+    """A screened draft with the status quo and `alternatives` more (288 cells each) and a
+    started (optionally full) assessment."""
     from app.assessments import screening as screening_service
     from app.assessments import service as assessments
     from app.assessments.schemas import CellWrite, ScreeningIn
@@ -214,12 +217,16 @@ def assessed_draft(world: World, *, fill: bool = True, title: str = "") -> tuple
                     "alternatives": [
                         {"key": "reform", "name": "Uudistus"},
                         {"key": "partial", "name": "Osittainen uudistus"},
-                    ],
+                        *(
+                            {"key": f"option_{n}", "name": f"Vaihtoehto {n}"}
+                            for n in range(3, alternatives + 1)
+                        ),
+                    ][:alternatives],
                 }
             ),
         )
         draft_id = view.draft.id
-        alternatives = [a.key for a in view.alternatives]
+        keys = [a.key for a in view.alternatives]
         screening = template_repo.find(session, owner="", key="eva-screening", version=1)
         assert screening is not None, "eva-screening@1 is not synced"
         screening_service.record_screening(
@@ -240,6 +247,6 @@ def assessed_draft(world: World, *, fill: bool = True, title: str = "") -> tuple
                 principal=principal,
                 draft_id=draft_id,
                 expected_version=started.assessment.version,
-                writes=[CellWrite.model_validate(c) for c in cell_writes(alternatives)],
+                writes=[CellWrite.model_validate(c) for c in cell_writes(keys)],
             )
-    return draft_id, alternatives
+    return draft_id, keys

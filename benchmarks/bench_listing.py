@@ -14,6 +14,9 @@ core executemany in batches; then one keep-alive client (Python asyncio) request
 - `q common`:        …&q=koulu            (~10 % of the titles)
 - `q rare`:          …&q=tekonurmi        (0.1 % of the titles, spread over the years)
 
+The server's resident memory (VmRSS, and its peak VmHWM) is read after each size's
+queries; budget (issue 11): ≤ 120 MB after the largest.
+
 Budget (DESIGN.md): the largest size no more than 1.5× slower (median) than the
 smallest, per query type. Each query also reports the server's CPU ms per request and its
 ratio to the floor: the same page's bytes answered from memory by a bare FastAPI app on the
@@ -49,6 +52,7 @@ from benchmarks._world import build_world
 
 NAME = "listing"
 BUDGET_RATIO = 1.5
+BUDGET_RSS_MB = 120.0
 QUERIES = {
     "first page": "/api/v1/drafts?limit=25",
     "status filter": "/api/v1/drafts?limit=25&status=in_review",
@@ -204,6 +208,7 @@ def measure_size(
                     server.base + path, headers=world.headers, timeout=30
                 ).content
                 rows[label] = _timed(server, world.headers, path, args)
+            memory = server.memory_mb()
         # the floor: each page's bytes from memory on a bare app, same client, same run
         with serve_floor(scratch, bodies) as floor:
             for label in QUERIES:
@@ -212,7 +217,12 @@ def measure_size(
                 rows[label]["cpu_x_floor"] = ratio(
                     rows[label]["cpu_ms_per_req"], figures["cpu_ms_per_req"]
                 )
-        return scratch, {"drafts": size, "insert_seconds": round(seconds, 1), "queries": rows}
+        return scratch, {
+            "drafts": size,
+            "insert_seconds": round(seconds, 1),
+            "queries": rows,
+            "server_memory_mb_after": memory,
+        }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -256,6 +266,19 @@ def main(argv: list[str] | None = None) -> int:
         f"{NAME}: GET /api/v1/drafts, one client, milliseconds, {scratch.backend}",
         table,
         [*columns, "ratio p50"],
+    )
+    for r in results:
+        memory = r["server_memory_mb_after"]
+        print(
+            f"  server after {r['drafts']}: RSS {memory['rss_mb']} MB, peak {memory['hwm_mb']} MB"
+        )
+    budgets.append(
+        budget(
+            f"server_rss_mb_after_{large['drafts']}",
+            large["server_memory_mb_after"]["rss_mb"],
+            BUDGET_RSS_MB,
+            higher_is_better=False,
+        )
     )
     print_budgets(budgets)
     data = {

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, cast
 
-from sqlalchemy import Insert, bindparam, delete, tuple_
+from sqlalchemy import DateTime, Insert, Row, Select, bindparam, delete, tuple_, type_coerce
+from sqlalchemy import select as core_select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
@@ -26,6 +27,10 @@ def active_assessment(session: Session, draft_id: str, *, lock: bool = False) ->
     return session.exec(query).first()
 
 
+def assessment(session: Session, assessment_id: str) -> Assessment | None:
+    return session.get(Assessment, assessment_id)
+
+
 def assessments_of(session: Session, draft_id: str) -> Sequence[Assessment]:
     return session.exec(
         select(Assessment).where(Assessment.draft_id == draft_id).order_by(col(Assessment.cycle))
@@ -36,6 +41,61 @@ def cells(session: Session, assessment_id: str) -> Sequence[AssessmentCell]:
     return session.exec(
         select(AssessmentCell).where(AssessmentCell.assessment_id == assessment_id)
     ).all()
+
+
+_CELL = AssessmentCell.__table__.c  # type: ignore[attr-defined]
+
+
+def _cell_rows(updated_at: Any) -> Select[Any]:
+    return core_select(
+        _CELL.alternative,
+        _CELL.area,
+        _CELL.grp,
+        _CELL.gender,
+        _CELL.value,
+        _CELL.cannot_assess,
+        _CELL.horizon,
+        _CELL.certainty,
+        _CELL.justification,
+        _CELL.evidence,
+        _CELL.mitigation,
+        updated_at,
+        _CELL.updated_by,
+    ).where(_CELL.assessment_id == bindparam("assessment_id"))
+
+
+# Built once, Core rows only (no ORM objects): the matrix read and the summary load every
+# cell of an assessment, where building 864 instances would dominate. No ORDER BY, as
+# `cells` above: the same statement shape answers in the same order. SQLite stores the UTC
+# wall time and its driver parses it in C; the per-row UTC tagging in Python is left to the
+# serialiser there (naive means UTC), PostgreSQL's values go through the column type.
+_CELL_ROWS = {
+    "sqlite": _cell_rows(type_coerce(_CELL.updated_at, DateTime()).label("updated_at")),
+    "postgresql": _cell_rows(_CELL.updated_at),
+}
+_SUMMARY_ROWS = core_select(
+    _CELL.alternative,
+    _CELL.area,
+    _CELL.grp,
+    _CELL.gender,
+    _CELL.value,
+    _CELL.cannot_assess,
+    _CELL.justification,
+).where(_CELL.assessment_id == bindparam("assessment_id"))
+
+
+def cell_rows(session: Session, assessment_id: str) -> Sequence[Row[Any]]:
+    """Every stored cell as a row: alternative, area, grp, gender, value, cannot_assess,
+    horizon, certainty, justification, evidence, mitigation, updated_at, updated_by
+    (updated_at in UTC: aware, or naive on SQLite)."""
+    statement = _CELL_ROWS.get(session.get_bind().dialect.name, _CELL_ROWS["postgresql"])
+    return session.execute(statement, {"assessment_id": assessment_id}).all()
+
+
+def summary_rows(session: Session, assessment_id: str) -> Sequence[Row[Any]]:
+    """What a summary reads of each stored cell: alternative, area, grp, gender, value,
+    cannot_assess, justification."""
+    return session.execute(_SUMMARY_ROWS, {"assessment_id": assessment_id}).all()
 
 
 def cells_with_keys(

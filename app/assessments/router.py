@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Response
-from fastapi.responses import JSONResponse
 
-from app.assessments import migration, screening, service
+from app.assessments import migration, reads, screening, service
 from app.assessments import scope_router as scope_routes
 from app.assessments.models import AssessmentCell
 from app.assessments.schemas import (
@@ -23,9 +22,9 @@ from app.assessments.schemas import (
     SummaryRead,
     TemplateSuggestion,
 )
-from app.assessments.summary import Counts
 from app.auth.dependencies import CurrentPrincipal, DbSession, RequireScope
 from app.auth.permissions import EDIT_DRAFTS, READ_DRAFTS, WRITE_DRAFTS
+from app.core.body_cache import accepts_gzip
 from app.core.errors import error_responses
 from app.core.idempotency import IDEMPOTENT, CapturingRoute
 from app.core.versioning import IfMatch, etag, set_etag
@@ -168,19 +167,25 @@ def get_assessment(
     session: DbSession,
     principal: CurrentPrincipal,
     if_none_match: Annotated[str | None, Header()] = None,
+    accept_encoding: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> Response:
     """Every assessed cell; cells not listed are *not yet assessed*. Supports If-None-Match."""
     if if_none_match is not None:
         version = service.active_version(session, principal=principal, draft_id=draft_id)
         if if_none_match.strip() == etag(version):
             return Response(status_code=304, headers={"ETag": etag(version)})
-    body, version = service.rendered_assessment(
-        session,
-        principal=principal,
-        draft_id=draft_id,
-        render=lambda v: to_read(v).model_dump_json().encode(),
+    rendered = reads.rendered_assessment(
+        session, principal=principal, draft_id=draft_id, gzipped=accepts_gzip(accept_encoding)
     )
-    return Response(body, media_type="application/json", headers={"ETag": etag(version)})
+    return _body(rendered)
+
+
+def _body(rendered: reads.Rendered) -> Response:
+    """A cached JSON body; a gzip-encoded one passes the compression middleware untouched."""
+    headers = {"ETag": etag(rendered.version)}
+    if rendered.gzipped:
+        headers |= {"Content-Encoding": "gzip", "Vary": "Accept-Encoding"}
+    return Response(rendered.body, media_type="application/json", headers=headers)
 
 
 @router.patch(
@@ -237,20 +242,6 @@ def write_cells(
     )
 
 
-def _counts(c: Counts) -> dict[str, object]:
-    return {
-        "positive": c.positive,
-        "neutral": c.neutral,
-        "negative": c.negative,
-        "cannot_assess": c.cannot_assess,
-        "not_assessed": c.not_assessed,
-        "scoped_out": c.scoped_out,
-        "total": c.total,
-        "completeness": c.completeness,
-        "direction": c.direction,
-    }
-
-
 @router.get(
     "/assessment/summary",
     response_model=SummaryRead,
@@ -258,42 +249,17 @@ def _counts(c: Counts) -> dict[str, object]:
     responses=error_responses(401, 403, 404),
     dependencies=[RequireScope(READ_DRAFTS)],
 )
-def get_summary(draft_id: str, session: DbSession, principal: CurrentPrincipal) -> JSONResponse:
+def get_summary(
+    draft_id: str,
+    session: DbSession,
+    principal: CurrentPrincipal,
+    accept_encoding: Annotated[str | None, Header(include_in_schema=False)] = None,
+) -> Response:
     """Counts per alternative, area, group and gender; findings; alternatives side by side."""
-    view = service.get_assessment(session, principal=principal, draft_id=draft_id)
-    s = service.summary_of(view)
-    shape = view.shape
-    order = [shape.status_quo, *[a for a in shape.alternatives if a != shape.status_quo]]
-    body = SummaryRead(
-        assessment_id=view.assessment.id,
-        version=view.assessment.version,
-        total=_counts(s.total),
-        by_alternative={k: _counts(v) for k, v in s.by_alternative.items()},
-        by_area={alt: {k: _counts(v) for k, v in d.items()} for alt, d in s.by_area.items()},
-        by_group={alt: {k: _counts(v) for k, v in d.items()} for alt, d in s.by_group.items()},
-        by_gender={alt: {k: _counts(v) for k, v in d.items()} for alt, d in s.by_gender.items()},
-        comparison=[
-            {"area": area, "alternatives": {alt: _counts(s.by_area[alt][area]) for alt in order}}
-            for area in shape.areas
-        ],
-        cumulative_impacts=[
-            {
-                "alternative": c.alternative,
-                "group": c.group,
-                "negative_cells": c.negative_cells,
-                "areas": list(c.areas),
-            }
-            for c in s.cumulative
-        ],
-        gender_gaps=[vars(g) for g in s.gender_gaps],
-        missing_justifications=[
-            dict(zip(("alternative", "area", "group", "gender"), k, strict=True))
-            for k in s.missing_justification
-        ],
+    rendered = reads.rendered_summary(
+        session, principal=principal, draft_id=draft_id, gzipped=accepts_gzip(accept_encoding)
     )
-    return JSONResponse(
-        body.model_dump(mode="json"), headers={"ETag": etag(view.assessment.version)}
-    )
+    return _body(rendered)
 
 
 @router.post(

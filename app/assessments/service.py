@@ -19,10 +19,9 @@ from app.assessments.models import (
 )
 from app.assessments.schemas import AssessmentTexts, CellWrite
 from app.assessments.shape import EVERYTHING, MatrixScope, MatrixShape
-from app.assessments.summary import CellState, Summary, summarise
+from app.assessments.summary import Summary, summarise_rows
 from app.auth.permissions import READ_DRAFTS, WRITE_DRAFTS, ensure, ensure_visible
 from app.auth.principal import Principal
-from app.core.cache import LruCache
 from app.core.db import utcnow
 from app.core.errors import InvalidState, NotFound, Unprocessable
 from app.core.models import new_id
@@ -59,14 +58,21 @@ def scope_of(assessment: Assessment) -> MatrixScope:
     )
 
 
+def matrix_of(
+    session: Session, assessment: Assessment, draft_id: str
+) -> tuple[AssessmentTemplate, tuple[DraftAlternative, ...], MatrixShape]:
+    """The assessment's template, its draft's alternatives and the shape they give."""
+    template = templates.get_any(session, assessment.template_id)
+    alternatives = tuple(drafts.alternatives(session, draft_id))
+    return template, alternatives, shape_for(template, alternatives)
+
+
 def view_of(
     session: Session, draft: Subject, assessment: Assessment, *, with_cells: bool = True
 ) -> AssessmentView:
     """The assessment with its template, shape and scope, and (unless told not to: a write
     needs none of them) its stored cells."""
-    template = templates.get_any(session, assessment.template_id)
-    alternatives = tuple(drafts.alternatives(session, draft.id))
-    shape = shape_for(template, alternatives)
+    template, alternatives, shape = matrix_of(session, assessment, draft.id)
     cells: list[AssessmentCell] = []
     if with_cells:
         valid = set(shape.cell_keys())
@@ -150,10 +156,10 @@ def cell_problem(session: Session, draft: Subject, key: tuple[str, str, str, str
 
 def active_version(session: Session, *, principal: Principal, draft_id: str) -> int:
     """The assessment's version alone, for cheap conditional reads."""
-    return _visible_active(session, principal, draft_id)[1]
+    return visible_active(session, principal, draft_id)[1]
 
 
-def _visible_active(session: Session, principal: Principal, draft_id: str) -> tuple[str, int]:
+def visible_active(session: Session, principal: Principal, draft_id: str) -> tuple[str, int]:
     """(assessment id, version) in one query, with the same 404/403 rules as visible_draft."""
     found = repo.active_of_draft(session, draft_id)
     if found is None:
@@ -333,33 +339,14 @@ def update_texts(
 
 
 def summary_of(view: AssessmentView) -> Summary:
-    return summarise(
+    return summarise_rows(
         view.shape,
         [
-            CellState(
-                c.alternative, c.area, c.grp, c.gender, c.value, c.cannot_assess, c.justification
-            )
+            (c.alternative, c.area, c.grp, c.gender, c.value, c.cannot_assess, c.justification)
             for c in view.cells
         ],
         view.scope,
     )
-
-
-_RENDERED: LruCache[tuple[str, int], bytes] = LruCache(256)
-
-
-def rendered_assessment(
-    session: Session, *, principal: Principal, draft_id: str, render: Any
-) -> tuple[bytes, int]:
-    """The serialised matrix, cached per (assessment, version): a version never changes content."""
-    key = _visible_active(session, principal, draft_id)
-    body = _RENDERED.get(key)
-    if body is None:
-        draft = drafts.visible_draft(session, principal=principal, draft_id=draft_id)
-        assessment = _active(session, draft)
-        key = (assessment.id, assessment.version)
-        body = _RENDERED.put(key, render(view_of(session, draft, assessment)))
-    return body, key[1]
 
 
 # What other domains read of a draft's assessment (their own rules checked visibility).

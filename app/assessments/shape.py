@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 
 ALL_GENDERS = "all"
 
@@ -50,6 +51,24 @@ class MatrixShape:
             for group in self.groups_by_area[area]
             for gender in self.genders
         ]
+
+    @cached_property
+    def key_set(self) -> frozenset[tuple[str, str, str, str]]:
+        """`cell_keys()` as a set (made once per shape; shapes are cached per template)."""
+        return frozenset(self.cell_keys())
+
+    @cached_property
+    def key_columns(
+        self,
+    ) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+        """`cell_keys()` as four parallel columns: alternatives, areas, groups, genders."""
+        keys = self.cell_keys()
+        return (
+            tuple(k[0] for k in keys),
+            tuple(k[1] for k in keys),
+            tuple(k[2] for k in keys),
+            tuple(k[3] for k in keys),
+        )
 
     def size(self) -> int:
         per_alternative = sum(len(self.groups_by_area[a]) for a in self.areas) * len(self.genders)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from app.assessments.shape import EVERYTHING, Direction, MatrixScope, MatrixShape
 
@@ -98,13 +99,9 @@ class Summary:
         return overall
 
 
-def _outcome(shape: MatrixShape, cell: CellState | None) -> str:
-    if cell is None or (cell.value is None and not cell.cannot_assess):
-        return "not_assessed"
-    if cell.cannot_assess:
-        return "cannot_assess"
-    assert cell.value is not None
-    return shape.direction_of(cell.value).value
+# What a summary reads of a stored cell, in this order (see repository.summary_rows).
+CellRow = Sequence[Any]  # alternative, area, group, gender, value, cannot_assess, justification
+Key = tuple[str, str, str, str]
 
 
 def summarise(
@@ -112,44 +109,82 @@ def summarise(
 ) -> Summary:
     """Counts per alternative, area, group and gender, and the cumulative/gender-gap findings.
     Cells outside `scope` count as scoped out, whatever is stored for them."""
-    by_key = {
-        (c.alternative, c.area, c.group, c.gender): c
-        for c in cells
-        if scope.covers(c.area, c.group)
-    }
+    return summarise_rows(
+        shape,
+        (
+            (c.alternative, c.area, c.group, c.gender, c.value, c.cannot_assess, c.justification)
+            for c in cells
+        ),
+        scope,
+    )
+
+
+def summarise_rows(
+    shape: MatrixShape, rows: Iterable[CellRow], scope: MatrixScope = EVERYTHING
+) -> Summary:
+    """`summarise` over plain rows (as the database returns them): one pass over the matrix
+    for the outcomes, the counting itself done by Counter over parallel columns."""
+    covers = scope.covers
+    by_key: dict[Key, CellRow] = {(r[0], r[1], r[2], r[3]): r for r in rows if covers(r[1], r[2])}
+    outcomes, missing = _outcomes(shape, by_key, covers)
+    alts, areas, groups, genders = shape.key_columns
     summary = Summary()
-    negatives: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for key in shape.cell_keys():
-        alternative, area, group, gender = key
-        cell = by_key.get(key)
-        outcome = _outcome(shape, cell) if scope.covers(area, group) else "scoped_out"
-        summary.by_alternative.setdefault(alternative, Counts()).add(outcome)
-        summary.by_area.setdefault(alternative, {}).setdefault(area, Counts()).add(outcome)
-        summary.by_group.setdefault(alternative, {}).setdefault(group, Counts()).add(outcome)
-        summary.by_gender.setdefault(alternative, {}).setdefault(gender, Counts()).add(outcome)
-        if outcome == Direction.negative.value:
-            negatives[(alternative, group)].append(area)
-        if (
-            cell is not None
-            and cell.value is not None
-            and not cell.cannot_assess
-            and shape.justification_required
-            and cell.value != shape.neutral
-            and not cell.justification.strip()
-        ):
-            summary.missing_justification.append(key)
-    summary.cumulative = [
-        CumulativeImpact(alt, group, len(areas), tuple(dict.fromkeys(areas)))
-        for (alt, group), areas in negatives.items()
-        if len(areas) >= shape.cumulative_threshold
-    ]
+    for (alt, outcome), n in Counter(zip(alts, outcomes, strict=True)).items():
+        setattr(summary.by_alternative.setdefault(alt, Counts()), outcome, n)
+    for target, column in (
+        (summary.by_area, areas),
+        (summary.by_group, groups),
+        (summary.by_gender, genders),
+    ):
+        for (alt, part, outcome), n in Counter(zip(alts, column, outcomes, strict=True)).items():
+            setattr(target.setdefault(alt, {}).setdefault(part, Counts()), outcome, n)
+    summary.missing_justification = missing
+    summary.cumulative = _cumulative(shape, outcomes)
     summary.gender_gaps = _gender_gaps(shape, by_key)
     return summary
 
 
-def _gender_gaps(
-    shape: MatrixShape, by_key: dict[tuple[str, str, str, str], CellState]
-) -> list[GenderGap]:
+def _outcomes(
+    shape: MatrixShape, by_key: dict[Key, CellRow], covers: Callable[[str, str], bool]
+) -> tuple[list[str], list[Key]]:
+    """Each cell's outcome in the shape's key order, and the cells lacking a justification."""
+    directions = {v: s.direction.value for v, s in shape.scale.items()}
+    check = shape.justification_required
+    neutral = shape.neutral
+    get = by_key.get
+    outcomes: list[str] = []
+    missing: list[Key] = []
+    for key in shape.cell_keys():
+        cell = get(key)
+        if cell is None:
+            outcome = "not_assessed" if covers(key[1], key[2]) else "scoped_out"
+        elif cell[5]:
+            outcome = "cannot_assess"
+        elif cell[4] is None:
+            outcome = "not_assessed"
+        else:
+            outcome = directions[cell[4]]
+            if check and cell[4] != neutral and not cell[6].strip():
+                missing.append(key)
+        outcomes.append(outcome)
+    return outcomes, missing
+
+
+def _cumulative(shape: MatrixShape, outcomes: list[str]) -> list[CumulativeImpact]:
+    negatives: dict[tuple[str, str], list[str]] = defaultdict(list)
+    negative = Direction.negative.value
+    alts, areas, groups, _ = shape.key_columns
+    for alt, area, group, outcome in zip(alts, areas, groups, outcomes, strict=True):
+        if outcome == negative:
+            negatives[(alt, group)].append(area)
+    return [
+        CumulativeImpact(alt, group, len(found), tuple(dict.fromkeys(found)))
+        for (alt, group), found in negatives.items()
+        if len(found) >= shape.cumulative_threshold
+    ]
+
+
+def _gender_gaps(shape: MatrixShape, by_key: dict[Key, CellRow]) -> list[GenderGap]:
     if shape.women not in shape.genders or shape.men not in shape.genders:
         return []
     gaps = []
@@ -161,11 +196,11 @@ def _gender_gaps(
                 if (
                     women
                     and men
-                    and women.value is not None
-                    and men.value is not None
-                    and not women.cannot_assess
-                    and not men.cannot_assess
-                    and abs(women.value - men.value) >= shape.gender_gap_threshold
+                    and women[4] is not None
+                    and men[4] is not None
+                    and not women[5]
+                    and not men[5]
+                    and abs(women[4] - men[4]) >= shape.gender_gap_threshold
                 ):
-                    gaps.append(GenderGap(alternative, area, group, women.value, men.value))
+                    gaps.append(GenderGap(alternative, area, group, women[4], men[4]))
     return gaps

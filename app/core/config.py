@@ -102,6 +102,9 @@ class Settings(BaseSettings):
     # How long `ennakko serve` lets open requests finish after SIGTERM.
     shutdown_seconds: int = Field(default=10, ge=1)
 
+    # Rendered matrix and summary bodies kept per assessment version (app/core/body_cache.py),
+    # bounded by their bytes: a full 864-cell matrix is ~310 kB (+ ~25 kB gzipped). 0: none.
+    read_cache_bytes: int = Field(default=16 * 1024 * 1024, ge=0)
     max_request_bytes: int = Field(default=2 * 1024 * 1024, ge=1024)
     max_page_size: int = Field(default=200, ge=1, le=1000)
     idempotency_hours: int = Field(default=24, ge=24)

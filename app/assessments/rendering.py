@@ -1,0 +1,149 @@
+"""The matrix and its summary as JSON bytes, made straight from rows.
+
+No ORM instance and no Pydantic model per cell: the documents are plain dicts and lists
+serialised by orjson. The bytes are exactly those `AssessmentRead.model_dump_json()` and the
+summary's `JSONResponse(SummaryRead.model_dump(mode="json"))` gave (tests/assessments/
+test_rendering.py compares them on generated matrices); the schemas still describe them in
+the OpenAPI document. A value orjson refuses (an integer beyond 64 bits in a free-form JSON
+field) falls back to the Pydantic serialiser, which writes the same shape.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC
+from itertools import repeat
+from operator import itemgetter
+from typing import Any
+
+import orjson
+
+from app.assessments.models import Assessment
+from app.assessments.schemas import AssessmentRead
+from app.assessments.shape import MatrixShape
+from app.assessments.summary import Counts, Summary
+from app.templates.models import AssessmentTemplate
+
+# AssessmentRead's and CellRead's field order: the JSON keeps it.
+CELL_FIELDS = (
+    *("alternative", "area", "group", "gender", "value", "cannot_assess", "horizon"),
+    *("certainty", "justification", "evidence", "mitigation", "updated_at", "updated_by"),
+)
+_KEY = itemgetter(0, 1, 2, 3)
+# Pydantic writes a UTC timestamp with "Z"; a naive one is UTC (repository.cell_rows).
+_OPTIONS = orjson.OPT_UTC_Z | orjson.OPT_NAIVE_UTC
+
+
+def matrix_document(
+    assessment: Assessment,
+    template: AssessmentTemplate,
+    shape: MatrixShape,
+    rows: Sequence[Sequence[Any]],
+) -> dict[str, Any]:
+    """AssessmentRead as a dict; `rows` as repository.cell_rows gives them (cells the
+    shape does not hold are left out, as the view leaves them out)."""
+    a = assessment
+    return {
+        "id": a.id,
+        "draft_id": a.draft_id,
+        "template_id": template.id,
+        "template_key": template.key,
+        "template_version": template.version,
+        "state": a.state.value,
+        "cycle": a.cycle,
+        "version": a.version,
+        "mitigation": a.mitigation,
+        "comparison": a.comparison,
+        "recommended_alternative": a.recommended_alternative,
+        "participation": a.participation,
+        "statements": a.statements,
+        "sources": a.sources,
+        "indicators": a.indicators,
+        "matrix_size": shape.size(),
+        "cells": _cells(rows, shape.key_set),
+        "updated_at": a.updated_at,
+        "updated_by": a.updated_by,
+    }
+
+
+def _cells(
+    rows: Sequence[Sequence[Any]], valid: frozenset[tuple[str, str, str, str]]
+) -> list[dict[str, Any]]:
+    """Each row as a CellRead dict; the map/zip form keeps the per-cell work in C."""
+    if not valid.issuperset(map(_KEY, rows)):
+        rows = [row for row in rows if _KEY(row) in valid]
+    return list(map(dict, map(zip, repeat(CELL_FIELDS), rows)))
+
+
+def matrix_json(document: dict[str, Any]) -> bytes:
+    """The matrix document's bytes, as `AssessmentRead.model_dump_json()` writes them."""
+    try:
+        return orjson.dumps(document, option=_OPTIONS)
+    except orjson.JSONEncodeError:  # see the module docstring
+        for cell in document["cells"]:
+            if cell["updated_at"].tzinfo is None:
+                cell["updated_at"] = cell["updated_at"].replace(tzinfo=UTC)
+        return AssessmentRead.model_validate(document).model_dump_json().encode()
+
+
+def counts_document(c: Counts) -> dict[str, Any]:
+    return {
+        "positive": c.positive,
+        "neutral": c.neutral,
+        "negative": c.negative,
+        "cannot_assess": c.cannot_assess,
+        "not_assessed": c.not_assessed,
+        "scoped_out": c.scoped_out,
+        "total": c.total,
+        "completeness": c.completeness,
+        "direction": c.direction,
+    }
+
+
+def _per_part(table: dict[str, dict[str, Counts]]) -> dict[str, dict[str, Any]]:
+    return {alt: {k: counts_document(v) for k, v in d.items()} for alt, d in table.items()}
+
+
+def summary_document(
+    *, assessment_id: str, version: int, shape: MatrixShape, summary: Summary
+) -> dict[str, Any]:
+    """SummaryRead as a dict: counts per alternative, area, group and gender, the areas side
+    by side (status quo first), and the findings."""
+    s = summary
+    order = [shape.status_quo, *[a for a in shape.alternatives if a != shape.status_quo]]
+    return {
+        "assessment_id": assessment_id,
+        "version": version,
+        "total": counts_document(s.total),
+        "by_alternative": {k: counts_document(v) for k, v in s.by_alternative.items()},
+        "by_area": _per_part(s.by_area),
+        "by_group": _per_part(s.by_group),
+        "by_gender": _per_part(s.by_gender),
+        "comparison": [
+            {
+                "area": area,
+                "alternatives": {alt: counts_document(s.by_area[alt][area]) for alt in order},
+            }
+            for area in shape.areas
+        ],
+        "cumulative_impacts": [
+            {
+                "alternative": c.alternative,
+                "group": c.group,
+                "negative_cells": c.negative_cells,
+                "areas": list(c.areas),
+            }
+            for c in s.cumulative
+        ],
+        "gender_gaps": [vars(g) for g in s.gender_gaps],
+        "missing_justifications": [
+            dict(zip(("alternative", "area", "group", "gender"), k, strict=True))
+            for k in s.missing_justification
+        ],
+    }
+
+
+def summary_json(document: dict[str, Any]) -> bytes:
+    """The summary's bytes (names, counts and percentages only), as Starlette's JSONResponse
+    writes them."""
+    return orjson.dumps(document)

@@ -24,8 +24,8 @@ from app.auth.principal import Principal
 from app.core.errors import NotFound
 from app.organisations.models import Organisation
 from app.organisations.service import REGION_KINDS
-from app.reports import repository as repo
 from app.reports.periods import Span
+from app.reports.repository import scope as repo
 
 MINIMUM_COUNT = 3
 

@@ -13,11 +13,11 @@ from sqlmodel import Session
 
 from app.auth.principal import Principal
 from app.core.errors import Unprocessable
-from app.reports import repository as repo
 from app.reports.access import audience
 from app.reports.coverage import GroupBy, coverage, link
 from app.reports.ledger import ledger
 from app.reports.periods import Granularity, span_of
+from app.reports.repository import cells as repo
 from app.reports.schemas import AnnualReport, NotableDecision, OrganisationRef
 
 TOP_FINDINGS = 8

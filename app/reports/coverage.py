@@ -14,9 +14,9 @@ from typing import Any
 from sqlmodel import Session
 
 from app.auth.principal import Principal
-from app.reports import repository as repo
 from app.reports.access import Audience, audience
 from app.reports.periods import Granularity, Span, bucket, decision_date
+from app.reports.repository import coverage as repo
 from app.reports.schemas import (
     CoverageReport,
     CoverageRow,

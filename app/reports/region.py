@@ -8,12 +8,12 @@ from sqlmodel import Session
 from app.auth.principal import Principal
 from app.core.errors import Unprocessable
 from app.followups import service as followups
-from app.reports import repository as repo
 from app.reports.access import audience
 from app.reports.coverage import GroupBy, coverage
 from app.reports.followups import due_per_organisation
 from app.reports.ledger import burden_of
 from app.reports.periods import Granularity, Span
+from app.reports.repository import coverage as repo
 from app.reports.schemas import MemberSummary, OrganisationRef, RegionDashboard
 
 HOT_SPOTS = 3

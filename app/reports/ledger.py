@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 from sqlmodel import Session
 
@@ -68,11 +69,9 @@ def ledger(
     areas = _area_labels(session, {a.template_id for a in approvals if a.template_id}, language)
     groups = {k: t.text(language) for k, t in GROUPS.items()}
     genders = {k: t.text(language) for k, t in GENDERS.items()}
-    base = {
-        "organisation": seen.root.id,
-        "from": span.start.isoformat(),
-        "to": span.end.isoformat(),
-    }
+    base = urlencode(
+        {"organisation": seen.root.id, "from": span.start.isoformat(), "to": span.end.isoformat()}
+    )
     rows = [
         _row(bucket, base, groups, genders, areas)
         for bucket in found.buckets
@@ -107,9 +106,15 @@ def ledger(
     )
 
 
+@lru_cache(maxsize=4096)
+def _quoted(value: str) -> str:
+    """A query value as urlencode writes it (the few keys of a ledger repeat on every row)."""
+    return quote_plus(value)
+
+
 def _row(
     bucket: Any,
-    base: dict[str, str],
+    base: str,
     groups: dict[str, str],
     genders: dict[str, str],
     areas: dict[tuple[str, str], str],
@@ -117,13 +122,16 @@ def _row(
     group, gender, template, area, direction, decisions, cells, strength, scale_max = bucket[:9]
     uncertain, restricted = bucket[9], bucket[10]
     hide = suppressed(decisions, restricted)
-    query = base | {
-        "group": group,
-        "gender": gender,
-        "template": template or "",
-        "area": area,
-        "direction": direction,
-    }
+    query = "&".join(
+        f"{name}={_quoted(value)}"
+        for name, value in (
+            ("group", group),
+            ("gender", gender),
+            ("template", template or ""),
+            ("area", area),
+            ("direction", direction),
+        )
+    )
     return LedgerRow(
         group=group,
         group_label=groups.get(group, group),
@@ -139,7 +147,7 @@ def _row(
         strength_max=None if hide else strength,
         scale_max=scale_max,
         suppressed=hide,
-        cells_url=f"/api/v1/reports/ledger/cells?{urlencode(query)}",
+        cells_url=f"/api/v1/reports/ledger/cells?{base}&{query}",
     )
 
 

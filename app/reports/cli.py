@@ -78,6 +78,7 @@ def coverage(
             span=service.span(year, None, None),
             granularity=Granularity(period),
             group_by=[GroupBy.organisation, GroupBy.body],
+            language=lang,
         )
         tables = service.coverage_export(report, lang)
     found = service.export(tables, ExportFormat(fmt), table, "coverage", as_of=report.start)

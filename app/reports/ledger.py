@@ -30,7 +30,6 @@ from app.reports.schemas import (
     LedgerCells,
     LedgerReport,
     LedgerRow,
-    OrganisationRef,
     UnmappedRow,
 )
 from app.templates import service as templates
@@ -79,9 +78,9 @@ def ledger(
     ]
     rows.sort(key=lambda r: (r.group, r.gender, r.template, r.area, r.direction))
     return LedgerReport(
-        organisation=OrganisationRef(id=seen.root.id, name=seen.root.name),
+        organisation=seen.ref(seen.root, language),
         region=seen.is_region,
-        organisations=[OrganisationRef(id=o.id, name=o.name) for o in seen.organisations],
+        organisations=seen.refs(language),
         start=span.start,
         end=span.end,
         language=language,

@@ -207,6 +207,8 @@ def _approval(
     cells: int,
 ) -> None:
     approval_id = new_id()
+    keys = [(a, g, s) for a in AREAS for g in GROUPS for s in GENDERS][:cells]
+    values = [rng.choices([-2, -1, 0, 1, 2], [1, 3, 10, 3, 1])[0] for _ in keys]
     sink.add(
         "report_approval",
         {
@@ -215,11 +217,11 @@ def _approval(
             "alternative": "proposal", "publicity_class": "public",
             "approved_at": created + timedelta(days=rng.randint(5, 60)),
             "approved_by": "Benchmark", "current": True,
+            "negative_cells": sum(v < 0 for v in values),
+            "positive_cells": sum(v > 0 for v in values),
         },
     )  # fmt: skip
-    keys = [(a, g, s) for a in AREAS for g in GROUPS for s in GENDERS][:cells]
-    for area, group, gender in keys:
-        value = rng.choices([-2, -1, 0, 1, 2], [1, 3, 10, 3, 1])[0]
+    for (area, group, gender), value in zip(keys, values, strict=True):
         direction = "neutral" if value == 0 else "positive" if value > 0 else "negative"
         sink.add(
             "report_cell",

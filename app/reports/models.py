@@ -36,6 +36,10 @@ class ReportApproval(SQLModel, table=True):
     # the month of the stored ledger (report_ledger_row) this approval is counted in, None when
     # it is not counted (superseded, or the draft left the approved states)
     ledger_month: date | None = None
+    # the approved alternative's negative and positive cells (the annual report's notable
+    # decisions, without reading the cells)
+    negative_cells: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    positive_cells: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class ReportCell(SQLModel, table=True):

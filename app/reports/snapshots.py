@@ -90,13 +90,13 @@ def snapshot(session: Session, *, draft: Subject, actor: Principal) -> ReportApp
         approval.assessment_id, approval.cycle = assessment.id, assessment.cycle
         approval.template_id, approval.template_key = template.id, template.key
         approval.alternative = alternative
+        cells = list(assessments.cells_of(session, assessment.id))
+        rows = _cells(approval.id, definition, [c for c in cells if c.alternative == alternative])
+        approval.negative_cells = sum(r["direction"] == "negative" for r in rows)
+        approval.positive_cells = sum(r["direction"] == "positive" for r in rows)
         session.add(approval)
         session.flush()
-        cells = list(assessments.cells_of(session, assessment.id))
-        repo.add_cells(
-            session,
-            _cells(approval.id, definition, [c for c in cells if c.alternative == alternative]),
-        )
+        repo.add_cells(session, rows)
     else:
         session.add(approval)
         session.flush()

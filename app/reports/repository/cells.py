@@ -224,23 +224,20 @@ def bucket_cells(
 
 
 def most_negative(session: Session, window: Window, limit: int) -> Sequence[Any]:
-    """The approved decisions of the window with the most negative cells."""
-    negative = func.sum(case((RC.direction == "negative", 1), else_=0))
+    """The approved decisions of the window with the most negative cells (counted on the
+    snapshot, so no cell is read)."""
     query = (
         select(
             RA.draft_id,
             RA.organisation_id,
             D.title,
             CASE_LABEL,
-            negative.label("negative"),
-            func.sum(case((RC.direction == "positive", 1), else_=0)).label("positive"),
+            RA.negative_cells.label("negative"),
+            RA.positive_cells.label("positive"),
         )
-        .join(RA_TABLE, RA.id == RC.approval_id)
         .join(D_TABLE, D.id == RA.draft_id)
-        .where(approved_cells(window))
-        .group_by(RA.draft_id, RA.organisation_id, D.title, CASE_LABEL)
-        .having(negative > 0)
-        .order_by(negative.desc(), D.title, RA.draft_id)
+        .where(approved_cells(window), RA.negative_cells > 0)
+        .order_by(RA.negative_cells.desc(), D.title, RA.draft_id)
         .limit(limit)
     )
     return session.execute(query).all()

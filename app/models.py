@@ -23,7 +23,7 @@ from app.integrations.models import (
 )
 from app.meetings.models import MeetingItem
 from app.organisations.models import ApiClient, Membership, Organisation, User
-from app.reports.models import ReportApproval, ReportCell
+from app.reports.models import ReportApproval, ReportCell, ReportLedgerRow
 from app.reviews.models import Comment, SignOff
 from app.templates.models import AssessmentTemplate
 from app.translations.models import ContentTranslation
@@ -60,6 +60,7 @@ __all__ = [
     "RecordPush",
     "ReportApproval",
     "ReportCell",
+    "ReportLedgerRow",
     "Screening",
     "SignOff",
     "User",

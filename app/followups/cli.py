@@ -1,6 +1,4 @@
-"""`ennakko indicators import` and `ennakko followups due`, for scripts and the daily run.
-
-Like the other commands (app/cli.py), they import what they run when they run."""
+"""`ennakko indicators import` and `ennakko followups due`, for scripts and the daily run."""
 
 from __future__ import annotations
 
@@ -13,6 +11,7 @@ import typer
 from app.auth.principal import SYSTEM
 from app.core.db import transaction
 from app.core.errors import AppError
+from app.followups import catalogue, service
 
 indicators_app = typer.Typer(help="The indicator catalogue.", no_args_is_help=True)
 followups_app = typer.Typer(help="Follow-ups of decided drafts.", no_args_is_help=True)
@@ -34,7 +33,6 @@ def import_indicators(
     organisation: Annotated[str, typer.Option("--organisation", help="Slug or id")],
 ) -> None:
     """Add or update an organisation's catalogue from CSV: every row or none."""
-    from app.followups import catalogue
 
     try:
         with transaction() as session:
@@ -55,7 +53,6 @@ def due(
     ] = None,
 ) -> None:
     """Every follow-up whose review date has come and that is not done: due or overdue."""
-    from app.followups import service
 
     try:
         day = date.fromisoformat(on) if on else service.today()

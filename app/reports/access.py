@@ -24,8 +24,9 @@ from app.auth.principal import Principal
 from app.core.errors import NotFound
 from app.organisations.models import Organisation
 from app.organisations.service import REGION_KINDS
-from app.reports import repository as repo
 from app.reports.periods import Span
+from app.reports.repository import scope as repo
+from app.reports.schemas import OrganisationRef
 
 MINIMUM_COUNT = 3
 
@@ -52,8 +53,15 @@ class Audience:
     def is_region(self) -> bool:
         return self.root.kind in REGION_KINDS
 
-    def name(self, organisation_id: str) -> str:
-        return next((o.name for o in self.organisations if o.id == organisation_id), "")
+    def name(self, organisation_id: str, language: str | None = None) -> str:
+        found = next((o for o in self.organisations if o.id == organisation_id), None)
+        return name_in(found, language) if found else ""
+
+    def ref(self, organisation: Organisation, language: str | None) -> OrganisationRef:
+        return OrganisationRef(id=organisation.id, name=name_in(organisation, language))
+
+    def refs(self, language: str | None) -> list[OrganisationRef]:
+        return [self.ref(o, language) for o in self.organisations]
 
     def only(self, organisation_id: str) -> Audience:
         """The same caller's view of one of the covered organisations."""
@@ -81,6 +89,13 @@ def audience(session: Session, *, principal: Principal, organisation_id: str) ->
             o.id for o in covered if o.records_settings.get("publicity_class", "public") == "public"
         ),
     )
+
+
+def name_in(organisation: Organisation, language: str | None) -> str:
+    """The organisation's name in a report's language: its Swedish name in Swedish."""
+    if language == "sv" and organisation.name_sv:
+        return organisation.name_sv
+    return organisation.name
 
 
 def suppressed(decisions: int, restricted_cells: int) -> bool:

@@ -13,12 +13,12 @@ from sqlmodel import Session
 
 from app.auth.principal import Principal
 from app.core.errors import Unprocessable
-from app.reports import repository as repo
 from app.reports.access import audience
 from app.reports.coverage import GroupBy, coverage, link
 from app.reports.ledger import ledger
 from app.reports.periods import Granularity, span_of
-from app.reports.schemas import AnnualReport, NotableDecision, OrganisationRef
+from app.reports.repository import cells as repo
+from app.reports.schemas import AnnualReport, NotableDecision
 
 TOP_FINDINGS = 8
 NOTABLE = 5
@@ -49,11 +49,11 @@ def annual_report(
         span=span,
         granularity=Granularity.year,
         group_by=[GroupBy.body],
+        language=language,
     )
     impacts = ledger(
         session, principal=principal, organisation_id=organisation_id, span=span, language=language
     )
-    name = seen.root.name_sv if language == "sv" and seen.root.name_sv else seen.root.name
     notable = [
         NotableDecision(
             decision=link(r.draft_id, r.title, r.external_label, r.organisation_id),
@@ -64,7 +64,7 @@ def annual_report(
         if r.organisation_id in seen.readable
     ]
     report = AnnualReport(
-        organisation=OrganisationRef(id=seen.root.id, name=name),
+        organisation=seen.ref(seen.root, language),
         year=year,
         language=language,
         languages=list(seen.root.languages),

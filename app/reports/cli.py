@@ -1,8 +1,5 @@
-"""`ennakko reports coverage|ledger`: a report written to a CSV or XLSX file, for scripts.
-
-Like the other commands (app/cli.py), the commands import what they run when they run: every
-`ennakko` start, `ennakko annex render` among them, would otherwise pay for the reports and
-openpyxl."""
+"""`ennakko reports coverage|ledger`: a report written to a CSV or XLSX file, for scripts;
+`snapshot-approved` and `rebuild-ledger` for the ledger's own tables."""
 
 from __future__ import annotations
 
@@ -13,6 +10,12 @@ import typer
 
 from app.auth.principal import SYSTEM
 from app.core.db import transaction
+from app.organisations import service as organisations
+from app.reports import ledger_store, service
+from app.reports.coverage import GroupBy
+from app.reports.exports import ExportFormat
+from app.reports.periods import Granularity
+from app.reports.snapshots import backfill
 
 app = typer.Typer(help="Coverage register and impact ledger as CSV or XLSX.", no_args_is_help=True)
 
@@ -27,7 +30,6 @@ TableOpt = Annotated[str | None, typer.Option("--table", help="CSV: which table"
 
 
 def _organisation_id(value: str) -> str:
-    from app.organisations import service as organisations
 
     with transaction() as session:
         found = organisations.organisation_by_slug(session, value) or organisations.organisation(
@@ -61,10 +63,6 @@ def coverage(
     period: Annotated[str, typer.Option("--period", help="year, quarter or term")] = "year",
 ) -> None:
     """The coverage register of an organisation-year."""
-    from app.reports import service
-    from app.reports.coverage import GroupBy
-    from app.reports.exports import ExportFormat
-    from app.reports.periods import Granularity
 
     _check(lang, fmt)
     if period not in Granularity.__members__:
@@ -78,6 +76,7 @@ def coverage(
             span=service.span(year, None, None),
             granularity=Granularity(period),
             group_by=[GroupBy.organisation, GroupBy.body],
+            language=lang,
         )
         tables = service.coverage_export(report, lang)
     found = service.export(tables, ExportFormat(fmt), table, "coverage", as_of=report.start)
@@ -94,8 +93,6 @@ def ledger(
     table: TableOpt = None,
 ) -> None:
     """The impact ledger of an organisation-year."""
-    from app.reports import service
-    from app.reports.exports import ExportFormat
 
     _check(lang, fmt)
     organisation_id = _organisation_id(organisation)
@@ -115,8 +112,15 @@ def ledger(
 @app.command("snapshot-approved")
 def snapshot_approved() -> None:
     """Snapshot drafts approved before the reports existed, so the ledger counts them."""
-    from app.reports.snapshots import backfill
 
     with transaction() as session:
         taken = backfill(session)
     typer.echo(f"approved drafts snapshotted: {taken}")
+
+
+@app.command("rebuild-ledger")
+def rebuild_ledger() -> None:
+    """Rebuild the stored ledger from the approval snapshots (as the migration did)."""
+    with transaction() as session:
+        months = ledger_store.rebuild_all(session)
+    typer.echo(f"rebuilt {months} organisation-months of the stored ledger")

@@ -14,14 +14,13 @@ from typing import Any
 from sqlmodel import Session
 
 from app.auth.principal import Principal
-from app.reports import repository as repo
 from app.reports.access import Audience, audience
 from app.reports.periods import Granularity, Span, bucket, decision_date
+from app.reports.repository import coverage as repo
 from app.reports.schemas import (
     CoverageReport,
     CoverageRow,
     DecisionLink,
-    OrganisationRef,
     ReasonGroup,
 )
 
@@ -76,11 +75,13 @@ class _Tally:
             self.reached_meeting += 1
             self.outcomes[outcome or "pending"] += 1
 
-    def row(self, key: tuple[str | None, ...], audience: Audience) -> CoverageRow:
+    def row(
+        self, key: tuple[str | None, ...], audience: Audience, language: str | None
+    ) -> CoverageRow:
         org, body, kind, period = key
         return CoverageRow(
             organisation_id=org,
-            organisation_name=audience.name(org) if org else None,
+            organisation_name=audience.name(org, language) if org else None,
             decision_body=body,
             decision_type=kind,
             period=period,
@@ -106,8 +107,10 @@ def coverage(
     span: Span,
     granularity: Granularity,
     group_by: Sequence[GroupBy],
+    language: str | None = None,
 ) -> CoverageReport:
-    """The coverage register of an organisation (a region: it and its members) over a span."""
+    """The coverage register of an organisation (a region: it and its members) over a span;
+    organisations named in `language` (Swedish names in Swedish)."""
     seen = audience(session, principal=principal, organisation_id=organisation_id)
     window = seen.window(span)
     rows = repo.coverage_rows(session, window)
@@ -126,15 +129,15 @@ def coverage(
         total.add(row, meeting)
     reasons, not_shown = _reasons(rows, seen)
     return CoverageReport(
-        organisation=OrganisationRef(id=seen.root.id, name=seen.root.name),
+        organisation=seen.ref(seen.root, language),
         region=seen.is_region,
-        organisations=[OrganisationRef(id=o.id, name=o.name) for o in seen.organisations],
+        organisations=seen.refs(language),
         start=span.start,
         end=span.end,
         period=granularity.value,
         group_by=[g.value for g in group_by],
-        rows=[tallies[key].row(key, seen) for key in sorted(tallies, key=_sort_key)],
-        totals=total.row((None, None, None, None), seen),
+        rows=[tallies[key].row(key, seen, language) for key in sorted(tallies, key=_sort_key)],
+        totals=total.row((None, None, None, None), seen, language),
         not_needed_reasons=reasons,
         reasons_not_shown=not_shown,
     )

@@ -24,8 +24,8 @@ from app.meetings import service as meetings
 from app.meetings.models import Outcome
 from app.meetings.schemas import MeetingAttach, OutcomeRecord
 from app.organisations.schemas import Language
-from app.reports import demo_followups
-from app.reports import repository as repo
+from app.reports import demo_followups, ledger_store
+from app.reports.repository import snapshots as repo
 from app.reviews import service as reviews
 from app.reviews.models import Decision
 from app.templates import service as templates
@@ -351,3 +351,4 @@ def _backdate(session: Session, draft: DecisionDraft, decision: DemoDecision) ->
         created_at=meeting - timedelta(days=42 + 7 * (len(decision.title) % 5)),
         approved_at=meeting - timedelta(days=14),
     )
+    ledger_store.refresh_draft(session, draft.id)

@@ -9,7 +9,7 @@ from datetime import date
 from sqlmodel import Session
 
 from app.followups import service as followups
-from app.reports import repository as repo
+from app.reports.repository import cells as repo
 from app.reports.schemas import FollowUpCounts, FollowUpSection, VerdictRow
 from app.templates.vocabulary import GENDERS, GROUPS
 

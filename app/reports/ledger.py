@@ -8,17 +8,21 @@ areas stay per template (templates define different areas)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 from sqlmodel import Session
 
 from app.auth.principal import Principal
-from app.reports import repository as repo
+from app.reports import ledger_store
 from app.reports.access import MINIMUM_COUNT, Audience, audience, suppressed
 from app.reports.coverage import link
 from app.reports.followups import evaluated_on, section
 from app.reports.periods import Span
+from app.reports.repository import cells as repo
+from app.reports.repository import ledger_table
 from app.reports.schemas import (
     BurdenRow,
     GapRow,
@@ -26,7 +30,6 @@ from app.reports.schemas import (
     LedgerCells,
     LedgerReport,
     LedgerRow,
-    OrganisationRef,
     UnmappedRow,
 )
 from app.templates import service as templates
@@ -55,39 +58,40 @@ def ledger(
     organisation_id: str,
     span: Span,
     language: str,
+    live: bool = False,
 ) -> LedgerReport:
-    """The impact ledger of an organisation (a region: it and its members) over a span."""
+    """The impact ledger of an organisation (a region: it and its members) over a span: read
+    from the stored ledger for a span of whole months, else (or `live`) from the cells."""
     seen = audience(session, principal=principal, organisation_id=organisation_id)
     approvals, ids, restricted = _approvals(session, seen, span)
+    found = _figures(session, seen, span, ids, restricted, live=live)
     areas = _area_labels(session, {a.template_id for a in approvals if a.template_id}, language)
     groups = {k: t.text(language) for k, t in GROUPS.items()}
     genders = {k: t.text(language) for k, t in GENDERS.items()}
-    base = {
-        "organisation": seen.root.id,
-        "from": span.start.isoformat(),
-        "to": span.end.isoformat(),
-    }
+    base = urlencode(
+        {"organisation": seen.root.id, "from": span.start.isoformat(), "to": span.end.isoformat()}
+    )
     rows = [
         _row(bucket, base, groups, genders, areas)
-        for bucket in repo.ledger_buckets(session, ids, restricted)
+        for bucket in found.buckets
         if bucket[0] is not None and bucket[1] is not None  # the rest: `unmapped`
     ]
     rows.sort(key=lambda r: (r.group, r.gender, r.template, r.area, r.direction))
     return LedgerReport(
-        organisation=OrganisationRef(id=seen.root.id, name=seen.root.name),
+        organisation=seen.ref(seen.root, language),
         region=seen.is_region,
-        organisations=[OrganisationRef(id=o.id, name=o.name) for o in seen.organisations],
+        organisations=seen.refs(language),
         start=span.start,
         end=span.end,
         language=language,
         approvals=len(approvals),
         minimum_count=MINIMUM_COUNT,
         rows=rows,
-        burden=_burden(session, ids, restricted, language),
-        gender_gaps=_gaps(session, ids, restricted, groups),
+        burden=_burden(found.burden, language),
+        gender_gaps=_gaps(found.gaps, groups),
         unmapped=[
             UnmappedRow(template=t or "", kind=k, key=key, cells=n)
-            for t, k, key, n in sorted(repo.unmapped(session, ids))
+            for t, k, key, n in sorted((t or "", k, key, n) for t, k, key, n in found.unmapped)
         ],
         followups=section(
             session,
@@ -101,9 +105,15 @@ def ledger(
     )
 
 
+@lru_cache(maxsize=4096)
+def _quoted(value: str) -> str:
+    """A query value as urlencode writes it (the few keys of a ledger repeat on every row)."""
+    return quote_plus(value)
+
+
 def _row(
     bucket: Any,
-    base: dict[str, str],
+    base: str,
     groups: dict[str, str],
     genders: dict[str, str],
     areas: dict[tuple[str, str], str],
@@ -111,13 +121,16 @@ def _row(
     group, gender, template, area, direction, decisions, cells, strength, scale_max = bucket[:9]
     uncertain, restricted = bucket[9], bucket[10]
     hide = suppressed(decisions, restricted)
-    query = base | {
-        "group": group,
-        "gender": gender,
-        "template": template or "",
-        "area": area,
-        "direction": direction,
-    }
+    query = "&".join(
+        f"{name}={_quoted(value)}"
+        for name, value in (
+            ("group", group),
+            ("gender", gender),
+            ("template", template or ""),
+            ("area", area),
+            ("direction", direction),
+        )
+    )
     return LedgerRow(
         group=group,
         group_label=groups.get(group, group),
@@ -133,7 +146,7 @@ def _row(
         strength_max=None if hide else strength,
         scale_max=scale_max,
         suppressed=hide,
-        cells_url=f"/api/v1/reports/ledger/cells?{urlencode(query)}",
+        cells_url=f"/api/v1/reports/ledger/cells?{base}&{query}",
     )
 
 
@@ -151,19 +164,58 @@ def _approvals(
     return approvals, [a.id for a in approvals], restricted
 
 
+@dataclass(frozen=True)
+class Figures:
+    """The ledger's aggregates, in the shapes of repository/cells.py."""
+
+    buckets: Sequence[Any]
+    burden: Sequence[Any]
+    gaps: Sequence[Any]
+    unmapped: Sequence[Any]
+
+
+def _figures(
+    session: Session,
+    seen: Audience,
+    span: Span,
+    ids: Sequence[str],
+    restricted: Sequence[str],
+    *,
+    live: bool,
+) -> Figures:
+    months = None if live else ledger_store.whole_months(span)
+    if months is None:
+        return Figures(
+            buckets=repo.ledger_buckets(session, ids, restricted),
+            burden=repo.burden(session, ids, restricted),
+            gaps=repo.gender_gaps(session, ids, GAP_PAIR, restricted),
+            unmapped=repo.unmapped(session, ids),
+        )
+    if not ids:
+        return Figures([], [], [], [])
+    first, last = months
+    return Figures(
+        buckets=ledger_table.impact(session, seen.ids, first, last, seen.hidden),
+        burden=ledger_table.burden(session, seen.ids, first, last, seen.hidden),
+        gaps=ledger_table.gaps(session, seen.ids, first, last, seen.hidden),
+        unmapped=ledger_table.unmapped(session, seen.ids, first, last),
+    )
+
+
 def burden_of(session: Session, seen: Audience, span: Span, language: str) -> list[BurdenRow]:
     """Groups hit negatively across decisions or areas, most often hit first."""
+    months = ledger_store.whole_months(span)
+    if months is not None:
+        return _burden(ledger_table.burden(session, seen.ids, *months, seen.hidden), language)
     _, ids, restricted = _approvals(session, seen, span)
-    return _burden(session, ids, restricted, language)
+    return _burden(repo.burden(session, ids, restricted), language)
 
 
-def _burden(
-    session: Session, ids: Sequence[str], restricted: Sequence[str], language: str
-) -> list[BurdenRow]:
+def _burden(rows: Sequence[Any], language: str) -> list[BurdenRow]:
     groups = {k: t.text(language) for k, t in GROUPS.items()}
     genders = {k: t.text(language) for k, t in GENDERS.items()}
     found = []
-    for group, gender, decisions, areas, hidden in repo.burden(session, ids, restricted):
+    for group, gender, decisions, areas, hidden in rows:
         if gender is None:
             continue
         hide = suppressed(decisions, hidden)
@@ -183,13 +235,9 @@ def _burden(
     return found
 
 
-def _gaps(
-    session: Session, ids: Sequence[str], restricted: Sequence[str], groups: dict[str, str]
-) -> list[GapRow]:
+def _gaps(rows: Sequence[Any], groups: dict[str, str]) -> list[GapRow]:
     found = []
-    for group, first_worse, second_worse, compared, hidden in repo.gender_gaps(
-        session, ids, GAP_PAIR, restricted
-    ):
+    for group, first_worse, second_worse, compared, hidden in rows:
         hide = any(suppressed(n, hidden) for n in (first_worse, second_worse) if n)
         found.append(
             GapRow(

@@ -7,7 +7,7 @@ a cell write; each row is immutable except for `current`, which the next approva
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
@@ -33,6 +33,13 @@ class ReportApproval(SQLModel, table=True):
     approved_at: datetime = created_at_field()
     approved_by: str = Field(default="", max_length=200)
     current: bool = Field(default=True, nullable=False)
+    # the month of the stored ledger (report_ledger_row) this approval is counted in, None when
+    # it is not counted (superseded, or the draft left the approved states)
+    ledger_month: date | None = None
+    # the approved alternative's negative and positive cells (the annual report's notable
+    # decisions, without reading the cells)
+    negative_cells: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    positive_cells: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class ReportCell(SQLModel, table=True):
@@ -54,3 +61,36 @@ class ReportCell(SQLModel, table=True):
     strength: int = 0
     strength_max: int = 1
     uncertain: bool = Field(default=False, nullable=False)
+
+
+class ReportLedgerRow(SQLModel, table=True):
+    """The impact ledger kept pre-aggregated per organisation, decision month and publicity,
+    rebuilt for one organisation-month whenever an approval in it comes, goes or moves
+    (app/reports/ledger_store.py); never written on a cell write. Decision counts are of
+    distinct approvals within the month, so they add up across months and organisations.
+
+    kind: `impact` (group × gender × template × area × direction: decisions, cells, strongest
+    strength, scale maximum, uncertain cells), `burden` (group × gender: decisions with a
+    negative cell), `gap` (group: decisions where women fare worse in `decisions`, men in
+    `second`, cell pairs compared in `cells`), `unmapped_group` / `unmapped_gender` (template
+    key left out of the vocabulary in `grp` / `gender`: cells)."""
+
+    __tablename__ = "report_ledger_row"
+    __table_args__ = (Index("ix_report_ledger_row_org_month", "organisation_id", "month", "kind"),)
+
+    id: str = id_field()
+    organisation_id: str = Field(max_length=36)
+    month: date
+    public: bool = Field(default=True, nullable=False)
+    kind: str = Field(max_length=20)
+    grp: str = Field(default="", max_length=80)
+    gender: str = Field(default="", max_length=40)
+    template_key: str = Field(default="", max_length=80)
+    area: str = Field(default="", max_length=80)
+    direction: str = Field(default="", max_length=20)
+    decisions: int = 0
+    cells: int = 0
+    strength: int = 0
+    strength_max: int = 0
+    uncertain: int = 0
+    second: int = 0

@@ -8,13 +8,13 @@ from sqlmodel import Session
 from app.auth.principal import Principal
 from app.core.errors import Unprocessable
 from app.followups import service as followups
-from app.reports import repository as repo
 from app.reports.access import audience
 from app.reports.coverage import GroupBy, coverage
 from app.reports.followups import due_per_organisation
 from app.reports.ledger import burden_of
 from app.reports.periods import Granularity, Span
-from app.reports.schemas import MemberSummary, OrganisationRef, RegionDashboard
+from app.reports.repository import coverage as repo
+from app.reports.schemas import MemberSummary, RegionDashboard
 
 HOT_SPOTS = 3
 
@@ -33,6 +33,7 @@ def dashboard(
         span=span,
         granularity=Granularity.year,
         group_by=[GroupBy.organisation],
+        language=language,
     )
     members = [o for o in seen.organisations if o.id != seen.root.id]
     reviews = repo.open_reviews(session, [o.id for o in members])
@@ -45,7 +46,7 @@ def dashboard(
         hot = [b for b in burden_of(session, one, span, language) if b.decisions]
         summaries.append(
             MemberSummary(
-                organisation=OrganisationRef(id=member.id, name=member.name),
+                organisation=seen.ref(member, language),
                 decisions=decisions,
                 screened=screened,
                 full=sum(r.full for r in rows),
@@ -60,7 +61,7 @@ def dashboard(
             )
         )
     return RegionDashboard(
-        region=OrganisationRef(id=seen.root.id, name=seen.root.name),
+        region=seen.ref(seen.root, language),
         start=span.start,
         end=span.end,
         members=summaries,

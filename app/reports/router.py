@@ -91,6 +91,7 @@ def coverage(
     end: To = None,
     period: Period = Granularity.year,
     group_by: GroupByParam = "organisation,body",
+    lang: Lang = "fi",
 ) -> CoverageReport:
     """Screened, full / light / not needed (with reasons), never screened, draft → approval
     days (median, p90) and meeting outcomes, per organisation, body, type and period."""
@@ -101,6 +102,7 @@ def coverage(
         span=service.span(year, start, end),
         granularity=period,
         group_by=_group_by(group_by),
+        language=lang,
     )
 
 
@@ -131,6 +133,7 @@ def coverage_export(
         span=service.span(year, start, end),
         granularity=period,
         group_by=_group_by(group_by),
+        language=lang,
     )
     tables = service.coverage_export(report, lang)
     return _file(service.export(tables, format, table, "coverage", as_of=report.start))

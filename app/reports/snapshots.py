@@ -16,18 +16,22 @@ from app.core.models import new_id
 from app.drafts import service as drafts
 from app.drafts.models import DraftAlternative
 from app.organisations import service as organisations
-from app.reports import repository as repo
+from app.reports import ledger_store
 from app.reports.models import ReportApproval
+from app.reports.repository import snapshots as repo
+from app.reports.repository.scope import APPROVED_STATES
 from app.templates import service as templates
 from app.templates.definition import TemplateDefinition
 from app.templates.vocabulary import mapping_of
 from app.workflow import listeners
+from app.workflow.listeners import ContentScope, Loaded
 from app.workflow.states import DraftStatus, Subject
 
 
 def register() -> None:
     """Keep the ledger's snapshots on the state change that approves a draft."""
     listeners.on_transition(_on_transition)
+    listeners.listen(_on_change)
 
 
 def _on_transition(
@@ -40,6 +44,20 @@ def _on_transition(
 ) -> None:
     if to is DraftStatus.approved and previous is not DraftStatus.approved:
         snapshot(session, draft=draft, actor=actor)
+    if to in APPROVED_STATES or previous in APPROVED_STATES:
+        ledger_store.refresh_draft(session, draft.id)
+
+
+def _on_change(
+    session: Session,
+    draft: Subject,
+    _actor: Principal,
+    changed: frozenset[ContentScope],
+    _loaded: Loaded,
+) -> None:
+    """An approved draft's meeting date may have moved it to another month of the ledger."""
+    if "draft" in changed and draft.status in APPROVED_STATES:
+        ledger_store.refresh_draft(session, draft.id)
 
 
 def proposed_alternative(
@@ -72,13 +90,13 @@ def snapshot(session: Session, *, draft: Subject, actor: Principal) -> ReportApp
         approval.assessment_id, approval.cycle = assessment.id, assessment.cycle
         approval.template_id, approval.template_key = template.id, template.key
         approval.alternative = alternative
+        cells = list(assessments.cells_of(session, assessment.id))
+        rows = _cells(approval.id, definition, [c for c in cells if c.alternative == alternative])
+        approval.negative_cells = sum(r["direction"] == "negative" for r in rows)
+        approval.positive_cells = sum(r["direction"] == "positive" for r in rows)
         session.add(approval)
         session.flush()
-        cells = list(assessments.cells_of(session, assessment.id))
-        repo.add_cells(
-            session,
-            _cells(approval.id, definition, [c for c in cells if c.alternative == alternative]),
-        )
+        repo.add_cells(session, rows)
     else:
         session.add(approval)
         session.flush()
@@ -145,5 +163,6 @@ def backfill(session: Session) -> int:
         approval = snapshot(session, draft=draft, actor=SYSTEM)
         approval.approved_at = approved_at.get(draft_id, approval.approved_at)
         session.add(approval)
-    session.flush()
+        session.flush()
+        ledger_store.refresh_draft(session, draft_id)
     return len(missing)

@@ -3,6 +3,7 @@ the region dashboard, and their downloads; the same services as the reports API.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
@@ -13,6 +14,7 @@ from fastapi.responses import Response
 from app.auth.permissions import READ_REPORTS
 from app.core.i18n import translate
 from app.organisations import service as organisations
+from app.organisations.service import REGION_KINDS
 from app.reports import charts, service
 from app.reports.access import MINIMUM_COUNT
 from app.reports.coverage import GroupBy
@@ -71,6 +73,7 @@ def coverage_page(web: Web, organisation_id: str, year: YearQuery = None) -> Res
         span=span,
         granularity=Granularity.year,
         group_by=[GroupBy.organisation, GroupBy.body],
+        language=web.lang,
     )
     context = _context(
         web, organisation_id, chosen, report=report, bars=charts.coverage_bars(report.rows)
@@ -112,22 +115,50 @@ def region_page(web: Web, organisation_id: str, year: YearQuery = None) -> Respo
     )
 
 
-@router.get("/reports/{organisation_id}/annual.{fmt}")
-def annual_download(
-    web: Web, organisation_id: str, fmt: Literal["pdf", "html", "xlsx"], year: YearQuery = None
-) -> Response:
-    """The annual report in the page's language when the organisation uses it, else in its
-    first language."""
+@router.get("/reports/{organisation_id}/annual")
+def annual_page(web: Web, organisation_id: str, year: YearQuery = None) -> Response:
+    """The annual report's files in each of the organisation's languages, with their sha256
+    (as an annex's files are shown)."""
+    chosen = _year(year)
     org = organisations.visible_organisation(
         web.session, principal=web.principal, organisation_id=organisation_id
     )
-    language = web.lang if web.lang in org.languages else org.languages[0]
+    reports = [
+        service.annual(
+            web.session,
+            principal=web.principal,
+            organisation_id=organisation_id,
+            year=chosen,
+            language=language,
+        )
+        for language in org.languages
+    ]
+    context = _context(
+        web, organisation_id, chosen, reports=reports, is_region=org.kind in REGION_KINDS
+    )
+    return render(web.request, "web/report_annual.html.j2", context)
+
+
+@router.get("/reports/{organisation_id}/annual.{fmt}")
+def annual_download(
+    web: Web,
+    organisation_id: str,
+    fmt: Literal["pdf", "html", "xlsx"],
+    year: YearQuery = None,
+    language: Annotated[Literal["fi", "sv", "en"] | None, Query()] = None,
+) -> Response:
+    """The annual report in `language`, else in the page's language when the organisation
+    uses it, else in its first language; X-Content-SHA256 carries the file's sha256."""
+    org = organisations.visible_organisation(
+        web.session, principal=web.principal, organisation_id=organisation_id
+    )
+    fallback = web.lang if web.lang in org.languages else org.languages[0]
     found = service.annual_file(
         web.session,
         principal=web.principal,
         organisation_id=organisation_id,
         year=_year(year),
-        language=language,
+        language=language or fallback,
         fmt=fmt,
     )
     disposition = "inline" if fmt == "html" else "attachment"
@@ -137,6 +168,7 @@ def annual_download(
         headers={
             **PAGE_HEADERS,
             "Content-Disposition": f'{disposition}; filename="{found.file_name}"',
+            "X-Content-SHA256": hashlib.sha256(found.content).hexdigest(),
         },
     )
 
@@ -160,6 +192,7 @@ def report_download(
                 span=span,
                 granularity=Granularity.year,
                 group_by=[GroupBy.organisation, GroupBy.body],
+                language=web.lang,
             ),
             web.lang,
         )

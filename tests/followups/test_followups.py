@@ -130,7 +130,12 @@ def test_sample_catalogue_imports(client: TestClient, app: FastAPI) -> None:
     sample = Path(__file__).parents[2] / "examples" / "indicators.csv"
     response = _csv(client, world.expert, world.org, sample.read_text(encoding="utf-8"))
     assert response.status_code == 200, response.text
-    assert response.json()["created"] >= 1
+    assert response.json()["created"] == 7
+    listed = client.get(CATALOGUE, params={"organisation": world.org}, headers=world.expert.headers)
+    sources = {(i["source"], i["code"]): i for i in listed.json()["items"]}
+    assert {s for s, _ in sources} == {"own", "sotkanet", "teaviisari"}
+    assert sources["sotkanet", "3090"]["unit"] == "/ 1 000 asukasta"
+    assert sources["teaviisari", "kuntajohto/johtaminen"]["name_sv"].startswith("TEAviisari")
 
 
 def _plan(

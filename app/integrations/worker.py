@@ -22,6 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 import httpx
@@ -122,7 +123,8 @@ class Worker:
             jobs = self._claim(session, utcnow())
         if not jobs:
             return 0
-        outcomes = list(self.pool.map(self._send, jobs))
+        targets = self._targets({job.url for job in jobs})
+        outcomes = list(self.pool.map(partial(self._send, targets=targets), jobs))
         with _transaction(self.engine) as session:
             self._record(session, outcomes, utcnow())
         return len(jobs)
@@ -200,27 +202,37 @@ class Worker:
         row.next_attempt_at, row.leased_by = until, self.worker_id
         session.add(row)
 
-    def _send(self, job: Job) -> Outcome:
+    def _targets(self, urls: set[str]) -> dict[str, ssrf.Target | ssrf.UnsafeTarget]:
+        """Each URL of a round checked and resolved once; its sends are pinned to that address."""
+        allow = self.settings.webhook_allow_private_targets
+        found: dict[str, ssrf.Target | ssrf.UnsafeTarget] = {}
+        for url in urls:
+            try:
+                found[url] = ssrf.safe_target(url, allow_private=allow)
+            except ssrf.UnsafeTarget as exc:
+                found[url] = exc
+        return found
+
+    def _send(self, job: Job, *, targets: dict[str, ssrf.Target | ssrf.UnsafeTarget]) -> Outcome:
         started = time.perf_counter()
         status, error = None, None
-        try:
-            target = ssrf.safe_target(
-                job.url, allow_private=self.settings.webhook_allow_private_targets
-            )
-            with self.http.stream(
-                "POST",
-                target.url,
-                content=job.body,
-                headers=job.headers | target.headers,
-                extensions=target.extensions,
-            ) as response:
-                status = response.status_code
-                _drain(response)
-            error = None if 200 <= status < 300 else f"HTTP {status}"
-        except ssrf.UnsafeTarget as exc:
-            error = f"refused: {exc}"
-        except httpx.HTTPError as exc:
-            error = f"{type(exc).__name__}: {exc}"[:2000]
+        target = targets[job.url]
+        if isinstance(target, ssrf.UnsafeTarget):
+            error = f"refused: {target}"
+        else:
+            try:
+                with self.http.stream(
+                    "POST",
+                    target.url,
+                    content=job.body,
+                    headers=job.headers | target.headers,
+                    extensions=target.extensions,
+                ) as response:
+                    status = response.status_code
+                    _drain(response)
+                error = None if 200 <= status < 300 else f"HTTP {status}"
+            except httpx.HTTPError as exc:
+                error = f"{type(exc).__name__}: {exc}"[:2000]
         latency = round((time.perf_counter() - started) * 1000, 2)
         return Outcome(job, status, latency, error)
 

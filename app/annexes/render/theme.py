@@ -25,6 +25,8 @@ from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
+from app.core import glyphs
+
 FONT_DIR = Path(__file__).resolve().parents[1] / "fonts"
 REGULAR = "DejaVuSans"
 BOLD = "DejaVuSans-Bold"
@@ -170,6 +172,9 @@ def register_fonts() -> None:
     pdfmetrics.registerFont(symbola)
     regular = FallbackFont(REGULAR, FONT_DIR / FONT_FILES[REGULAR], (symbola,))
     pdfmetrics.registerFont(regular)
+    # the input check (app.core.glyphs) asks what these two draw: it need not parse them again
+    glyphs.remember_coverage(FALLBACK_FILE, symbola.face.charToGlyph)
+    glyphs.remember_coverage(FONT_FILES[REGULAR], regular.face.charToGlyph)
     for name in (BOLD, ITALIC):
         pdfmetrics.registerFont(FallbackFont(name, FONT_DIR / FONT_FILES[name], (regular, symbola)))
     pdfmetrics.registerFontFamily(

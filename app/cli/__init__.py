@@ -18,7 +18,7 @@ from typer.core import TyperGroup
 # name → "module:attribute" of a typer app with one command: that command
 COMMANDS: dict[str, str] = {
     "serve": "app.cli.server:serve_app",
-    "worker": "app.cli.server:worker_app",
+    "worker": "app.cli.worker:worker_app",
     "run-all": "app.cli.server:run_all_app",
     "migrate": "app.cli.server:migrate_app",
     "demo-data": "app.cli.server:demo_data_app",

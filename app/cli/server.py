@@ -1,4 +1,4 @@
-"""`ennakko serve|worker|run-all|migrate|demo-data`: the service's own processes."""
+"""`ennakko serve|run-all|migrate|demo-data`: the service and its database."""
 
 from __future__ import annotations
 
@@ -12,14 +12,11 @@ import uvicorn
 from app.core import migrations
 from app.core.config import get_settings
 from app.core.db import transaction
-from app.core.logging import configure_logging
 from app.demo import load_demo_data
-from app.integrations.supervisor import EXIT_LOCKED, Supervisor, WorkerLocked
-from app.integrations.worker import run_worker
+from app.integrations.supervisor import Supervisor
 from app.templates.service import sync_shipped
 
 serve_app = typer.Typer()
-worker_app = typer.Typer()
 run_all_app = typer.Typer()
 migrate_app = typer.Typer()
 demo_data_app = typer.Typer()
@@ -44,31 +41,6 @@ def serve(
         # After SIGTERM, open requests get this long to finish; then the server stops anyway.
         timeout_graceful_shutdown=get_settings().shutdown_seconds,
     )
-
-
-@worker_app.command()
-def worker(
-    once: Annotated[bool, typer.Option(help="Run one round and exit")] = False,
-    batch: Annotated[int, typer.Option(min=1, max=1000, help="Deliveries claimed per round")] = 100,
-    poll_seconds: Annotated[
-        float | None, typer.Option(min=0.01, help="Idle wait between rounds")
-    ] = None,
-) -> None:
-    """Deliver webhooks and record pushes from the outbox (SIGTERM/Ctrl-C stops it)."""
-    settings = get_settings()
-    configure_logging(settings.log_level)
-    try:
-        done = run_worker(
-            settings,
-            once=once,
-            batch=batch,
-            poll_seconds=poll_seconds or settings.worker_poll_seconds,
-        )
-    except WorkerLocked as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(EXIT_LOCKED) from None
-    if once:
-        typer.echo(f"{done} deliveries attempted")
 
 
 def _exit_on_signal(signum: int, _frame: object) -> None:

@@ -68,6 +68,25 @@ def _operation_id(route: APIRoute) -> str:
     return f"{tag}-{route.name}"
 
 
+_DESCRIPTION = (
+    "Decision drafts, screening, impact matrices by population group and gender, "
+    "reviews and sign-offs, and the assessment annex. Every error has the body "
+    '`{"error": {"code", "message", "details"}}`.\n\n'
+    "Any route can also answer **413** (request body over the size limit) and **429** "
+    "(an API client over its rate limit: a token bucket per client, see "
+    "`Retry-After`), and **503** `busy` with `Retry-After` when it waited too long for "
+    "its turn at the database (a few sessions at once per server process, one write at "
+    "a time on SQLite). "
+    "Creating and state-changing POSTs accept `Idempotency-Key`: the key is spent in the "
+    "same transaction as the work, so a retry (also after a crash) replays the committed "
+    "answer byte for byte (`Idempotent-Replayed: true`), or runs a request whose work "
+    "never committed; an error spends no key.\n\n"
+    "Text: control characters other than tab, line feed and carriage return, and unpaired "
+    "surrogates, are refused in every body, path and query value with a 422 "
+    "(`text_character`) naming the field and the character; nothing is normalised."
+)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the application: routers, middleware, error handlers and keys."""
     settings = settings or get_settings()
@@ -77,23 +96,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="Ennakko API",
         version="1.0.0",
         summary="Ex-ante impact assessment (EVA) workflow for Finnish public bodies.",
-        description=(
-            "Decision drafts, screening, impact matrices by population group and gender, "
-            "reviews and sign-offs, and the assessment annex. Every error has the body "
-            '`{"error": {"code", "message", "details"}}`.\n\n'
-            "Any route can also answer **413** (request body over the size limit) and **429** "
-            "(an API client over its rate limit: a token bucket per client, see "
-            "`Retry-After`), and **503** `busy` with `Retry-After` when it waited too long for "
-            "its turn at the database (a few sessions at once per server process, one write at "
-            "a time on SQLite). "
-            "Creating and state-changing POSTs accept `Idempotency-Key`: the key is spent in the "
-            "same transaction as the work, so a retry (also after a crash) replays the committed "
-            "answer byte for byte (`Idempotent-Replayed: true`), or runs a request whose work "
-            "never committed; an error spends no key.\n\n"
-            "Text: control characters other than tab, line feed and carriage return, and unpaired "
-            "surrogates, are refused in every body, path and query value with a 422 "
-            "(`text_character`) naming the field and the character; nothing is normalised."
-        ),
+        description=_DESCRIPTION,
         generate_unique_id_function=_operation_id,
         dependencies=[Depends(parameters_under_text_rule)],
         docs_url=None,
@@ -105,8 +108,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     gc.collect()
     gc.freeze()
     app.state.security = SecurityContext.from_settings(settings)
-    install_error_handlers(app)
+    _install_routes(app)
+    _install_middleware(app, settings)
+    return app
 
+
+def _install_routes(app: FastAPI) -> None:
+    """Routers, their documentation and the error handlers."""
+    install_error_handlers(app)
     install_database_error_handlers(app)
     app.include_router(health_router)
     for router in API_ROUTERS:
@@ -119,6 +128,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     mount_static(app)
     app.add_exception_handler(IdempotentReplay, replay_handler)
     install_page_errors(app)
+
+
+def _install_middleware(app: FastAPI, settings: Settings) -> None:
     # Outermost last. Compression wraps everything inside it, so what the idempotency layer
     # stores is the route's own bytes, and each request gets the encoding it accepts.
     app.add_middleware(IdempotencyMiddleware, ttl=timedelta(hours=settings.idempotency_hours))
@@ -128,4 +140,3 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(GZipMiddleware, minimum_size=2048)
     app.add_middleware(RequestContextMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)
-    return app

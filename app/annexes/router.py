@@ -16,6 +16,7 @@ from app.auth.permissions import ISSUE_ANNEXES, READ_ANNEXES
 from app.core.errors import error_responses
 from app.core.idempotency import IDEMPOTENT, CapturingRoute
 from app.core.middleware import ANNEX_FILE_CSP
+from app.core.versioning import names_tag
 
 router = APIRouter(prefix="/api/v1", tags=["annexes"], route_class=CapturingRoute)
 Format = Literal["pdf", "html", "json", "zip"]
@@ -147,7 +148,7 @@ def _file_response(file: AnnexFile, if_none_match: str | None) -> Response:
         "Digest": f"sha-256={file.sha256}",
         "Content-Security-Policy": ANNEX_FILE_CSP,
     }
-    if if_none_match is not None and etag in [t.strip() for t in if_none_match.split(",")]:
+    if names_tag(if_none_match, etag):
         return Response(status_code=304, headers=headers)
     return Response(file.content, media_type=file.media_type, headers=headers)
 

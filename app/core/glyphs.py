@@ -18,6 +18,8 @@ from typing import Any
 from pydantic_core import PydanticCustomError
 from reportlab.pdfbase.ttfonts import TTFontFile
 
+from app.core.text import each_string
+
 FONT_DIR = Path(__file__).resolve().parents[1] / "annexes" / "fonts"
 # The annex's regular face and its fallback; bold and oblique fall back to the regular face.
 DRAWING_FONTS = ("DejaVuSans.ttf", "Symbola.ttf")
@@ -75,18 +77,16 @@ def drawable_error(char: str) -> PydanticCustomError:
     )
 
 
+def check_drawable_text(value: str) -> str:
+    """`value` unchanged when the annex fonts can draw it whole; else an error naming the
+    first character they lack (a character is never dropped)."""
+    char = undrawable_character(value)
+    if char is not None:
+        raise drawable_error(char)
+    return value
+
+
 def check_drawable(value: Any) -> Any:
     """`value` unchanged when every string in it can be shown in the annex; else an error
     naming the first character that cannot (lists, tuples, sets, dict keys and values)."""
-    if isinstance(value, str):
-        char = undrawable_character(value)
-        if char is not None:
-            raise drawable_error(char)
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            check_drawable(key)
-            check_drawable(item)
-    elif isinstance(value, list | tuple | set | frozenset):
-        for item in value:
-            check_drawable(item)
-    return value
+    return each_string(value, check_drawable_text)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from markupsafe import Markup
@@ -70,18 +71,24 @@ def check_text(value: str) -> str:
     return value
 
 
-def check_texts(value: Any) -> Any:
-    """The text rule over every string in a value: lists, tuples, sets and dict keys and values."""
+def each_string(value: Any, check: Callable[[str], object]) -> Any:
+    """`value` unchanged once `check` has seen every string in it (it raises to refuse one):
+    in lists, tuples, sets, and dict keys and values."""
     if isinstance(value, str):
-        return check_text(value)
-    if isinstance(value, dict):
+        check(value)
+    elif isinstance(value, dict):
         for key, item in value.items():
-            check_texts(key)
-            check_texts(item)
+            each_string(key, check)
+            each_string(item, check)
     elif isinstance(value, list | tuple | set | frozenset):
         for item in value:
-            check_texts(item)
+            each_string(item, check)
     return value
+
+
+def check_texts(value: Any) -> Any:
+    """The text rule over every string in a value: lists, tuples, sets and dict keys and values."""
+    return each_string(value, check_text)
 
 
 def first_forbidden(value: Any, path: str = "") -> tuple[str, str] | None:

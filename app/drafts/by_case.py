@@ -9,7 +9,8 @@ from sqlmodel import Session
 
 from app.auth.permissions import READ_DRAFTS, ensure
 from app.auth.principal import Principal
-from app.core.errors import NotFound, PreconditionFailed, PreconditionRequired, Unprocessable
+from app.core.errors import NotFound, Unprocessable
+from app.core.versioning import check_create_or_replace
 from app.drafts import repository as repo
 from app.drafts.schemas import DraftCreate, DraftUpdate, ExternalRef
 from app.drafts.service import DraftView, _target_organisation, create, update
@@ -53,13 +54,15 @@ def put(
         raise Unprocessable("The case given in the query is not valid", details=problems) from exc
     org = _target_organisation(session, principal, data.organisation_id)
     draft = repo.by_external_case(session, organisation_id=org, system=system, case_id=case_id)
-    if draft is None:
-        if expected_version is not None:
-            raise PreconditionFailed("No draft is linked to this case yet; omit If-Match")
+    check_create_or_replace(
+        exists=draft is not None,
+        expected=expected_version,
+        absent="No draft is linked to this case yet; omit If-Match",
+        present="The case's draft exists: updating it needs If-Match",
+    )
+    if draft is None or expected_version is None:  # the same after the check (types narrowed)
         full = data.model_copy(update={"organisation_id": org, "external_ref": linked})
         return create(session, principal=principal, data=full), True
-    if expected_version is None:
-        raise PreconditionRequired("The case's draft exists: updating it needs If-Match")
     fields = data.model_dump(exclude_unset=True, exclude={"organisation_id", "external_ref"})
     if ref is not None:
         fields["external_ref"] = linked.model_dump()

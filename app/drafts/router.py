@@ -11,7 +11,7 @@ from app.auth.dependencies import CurrentPrincipal, DbSession, RequireScope
 from app.auth.permissions import EDIT_DRAFTS, READ_DRAFTS, WRITE_DRAFTS
 from app.core.errors import error_responses
 from app.core.idempotency import IDEMPOTENT, CapturingRoute
-from app.core.versioning import IfMatch, OptionalIfMatch, set_etag
+from app.core.versioning import VERSIONED_WRITE_ERRORS, MaybeVersioned, Versioned, set_etag
 from app.drafts import by_case, service
 from app.drafts.models import DecisionDraft
 from app.drafts.schemas import (
@@ -183,7 +183,7 @@ def get_draft_by_case(
     summary="Create or update a draft by case id",
     responses={
         201: {"model": DraftRead, "description": "Created and linked to the case"},
-        **error_responses(401, 403, 404, 409, 412, 422, 428),
+        **VERSIONED_WRITE_ERRORS,
     },
     dependencies=[RequireScope(WRITE_DRAFTS)],
 )
@@ -193,8 +193,7 @@ def put_draft_by_case(
     data: DraftCreate,
     session: DbSession,
     principal: CurrentPrincipal,
-    if_match: OptionalIfMatch,
-    response: Response,
+    write: MaybeVersioned,
 ) -> DraftRead:
     """Create the case's draft (201) or save the fields sent to it (200, If-Match required)."""
     view, created = by_case.put(
@@ -203,11 +202,11 @@ def put_draft_by_case(
         system=system,
         case_id=case_id,
         data=data,
-        expected_version=if_match,
+        expected_version=write.expected,
     )
-    response.status_code = 201 if created else 200
-    set_etag(response, view.draft.version)
-    response.headers["Location"] = f"/api/v1/drafts/{view.draft.id}"
+    write.response.status_code = 201 if created else 200
+    write.answer(view.draft.version)
+    write.response.headers["Location"] = f"/api/v1/drafts/{view.draft.id}"
     return to_read(view)
 
 
@@ -231,7 +230,7 @@ def get_draft(
     "/drafts/{draft_id}",
     response_model=DraftRead,
     summary="Update a draft",
-    responses=error_responses(401, 403, 404, 409, 412, 422, 428),
+    responses=VERSIONED_WRITE_ERRORS,
     dependencies=[RequireScope(EDIT_DRAFTS)],
 )
 def update_draft(
@@ -239,14 +238,13 @@ def update_draft(
     data: DraftUpdate,
     session: DbSession,
     principal: CurrentPrincipal,
-    if_match: IfMatch,
-    response: Response,
+    write: Versioned,
 ) -> DraftRead:
     """Save changes as a new revision (If-Match required)."""
     view = service.update(
-        session, principal=principal, draft_id=draft_id, expected_version=if_match, data=data
+        session, principal=principal, draft_id=draft_id, expected_version=write.expected, data=data
     )
-    set_etag(response, view.draft.version)
+    write.answer(view.draft.version)
     return to_read(view)
 
 

@@ -17,7 +17,7 @@ from app.audit.service import canonical_json
 from app.auth.permissions import READ_DRAFTS, WRITE_DRAFTS, ensure, ensure_visible
 from app.auth.principal import Principal, PrincipalKind
 from app.core.errors import Conflict, InvalidState, NotFound, Unprocessable
-from app.core.versioning import check_version
+from app.core.versioning import check_entity_version
 from app.core.versioning import claim as claim_next_version
 from app.drafts import repository as repo
 from app.drafts.models import DecisionDraft, DraftAlternative, DraftRevision
@@ -211,12 +211,7 @@ def update(
     """Save changes as a new revision; a save that changes nothing keeps the version."""
     draft = visible_draft(session, principal=principal, draft_id=draft_id)
     machine.ensure_can_edit(session, principal, draft, "draft")
-    check_version(
-        expected=expected_version,
-        current=draft.version,
-        changed_by=draft.updated_by,
-        changed_at=draft.updated_at,
-    )
+    check_entity_version(draft, expected_version)
     old_alternatives = repo.alternatives(session, draft.id)
     before = content_of(draft, old_alternatives)
     _apply_fields(draft, data)

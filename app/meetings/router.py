@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter
 
 from app.auth.dependencies import CurrentPrincipal, DbSession, RequireScope
 from app.auth.permissions import READ_DRAFTS, RECORD_MEETING
 from app.auth.principal import Principal
 from app.core.errors import error_responses
 from app.core.idempotency import IDEMPOTENT, CapturingRoute
-from app.core.versioning import IfMatch, set_etag
+from app.core.versioning import VERSIONED_WRITE_ERRORS, Versioned, VersionedWrite
 from app.drafts import service as drafts
 from app.meetings import service
 from app.meetings.schemas import MeetingAttach, MeetingRead, OutcomeRecord
@@ -17,14 +17,13 @@ from app.meetings.schemas import MeetingAttach, MeetingRead, OutcomeRecord
 router = APIRouter(
     prefix="/api/v1/drafts/{draft_id}", tags=["meetings"], route_class=CapturingRoute
 )
-WRITE_ERRORS = error_responses(401, 403, 404, 409, 412, 422, 428)
 
 
-def _etag(response: Response, session: DbSession, principal: Principal, draft_id: str) -> None:
+def _answer(
+    write: VersionedWrite[int], session: DbSession, principal: Principal, draft_id: str
+) -> None:
     """The draft's ETag after the change (read with the caller's visibility, as every read)."""
-    set_etag(
-        response, drafts.visible_draft(session, principal=principal, draft_id=draft_id).version
-    )
+    write.answer(drafts.visible_draft(session, principal=principal, draft_id=draft_id).version)
 
 
 @router.get(
@@ -49,7 +48,7 @@ def list_meetings(
     status_code=201,
     response_model=MeetingRead,
     summary="Attach the annex to a meeting",
-    responses=WRITE_ERRORS,
+    responses=VERSIONED_WRITE_ERRORS,
     dependencies=[RequireScope(RECORD_MEETING), *IDEMPOTENT],
 )
 def attach(
@@ -57,14 +56,13 @@ def attach(
     data: MeetingAttach,
     session: DbSession,
     principal: CurrentPrincipal,
-    if_match: IfMatch,
-    response: Response,
+    write: Versioned,
 ) -> MeetingRead:
     """The secretary puts the issued annex on an agenda item (If-Match: the draft ETag)."""
     item = service.attach(
-        session, principal=principal, draft_id=draft_id, expected_version=if_match, data=data
+        session, principal=principal, draft_id=draft_id, expected_version=write.expected, data=data
     )
-    _etag(response, session, principal, draft_id)
+    _answer(write, session, principal, draft_id)
     return MeetingRead.model_validate(item)
 
 
@@ -72,7 +70,7 @@ def attach(
     "/outcome",
     response_model=MeetingRead,
     summary="Record the meeting outcome",
-    responses=WRITE_ERRORS,
+    responses=VERSIONED_WRITE_ERRORS,
     dependencies=[RequireScope(RECORD_MEETING), *IDEMPOTENT],
 )
 def record_outcome(
@@ -80,12 +78,11 @@ def record_outcome(
     data: OutcomeRecord,
     session: DbSession,
     principal: CurrentPrincipal,
-    if_match: IfMatch,
-    response: Response,
+    write: Versioned,
 ) -> MeetingRead:
     """Passed, rejected, noted, returned to preparation (new cycle), tabled (version frozen) …"""
     item = service.record_outcome(
-        session, principal=principal, draft_id=draft_id, expected_version=if_match, data=data
+        session, principal=principal, draft_id=draft_id, expected_version=write.expected, data=data
     )
-    _etag(response, session, principal, draft_id)
+    _answer(write, session, principal, draft_id)
     return MeetingRead.model_validate(item)

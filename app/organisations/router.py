@@ -9,7 +9,7 @@ from app.auth.permissions import ADMINISTER, AUTHENTICATED, OPERATE, READ_PEOPLE
 from app.core.errors import error_responses
 from app.core.idempotency import IDEMPOTENT, CapturingRoute
 from app.core.pagination import Paging
-from app.core.versioning import IfMatch, set_etag
+from app.core.versioning import Versioned, set_etag
 from app.organisations import clients, service
 from app.organisations.schemas import (
     ApiClientCreate,
@@ -93,18 +93,17 @@ def update_organisation(
     data: OrganisationUpdate,
     session: DbSession,
     principal: CurrentPrincipal,
-    if_match: IfMatch,
-    response: Response,
+    write: Versioned,
 ) -> OrganisationRead:
     """Change names, languages, region or records-management settings."""
     org = service.update_organisation(
         session,
         principal=principal,
         organisation_id=organisation_id,
-        expected_version=if_match,
+        expected_version=write.expected,
         data=data,
     )
-    set_etag(response, org.version)
+    write.answer(org.version)
     return OrganisationRead.model_validate(org)
 
 
@@ -204,6 +203,13 @@ def remove_membership(
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
+def _with_secret(issued: clients.IssuedClient) -> ApiClientWithSecret:
+    """The client with its new secret (shown only in this response)."""
+    return ApiClientWithSecret(
+        **ApiClientRead.model_validate(issued.client).model_dump(), client_secret=issued.secret
+    )
+
+
 @router.get(
     "/organisations/{organisation_id}/clients",
     response_model=list[ApiClientRead],
@@ -234,9 +240,7 @@ def create_client(
     issued = clients.create_client(
         session, principal=principal, organisation_id=organisation_id, data=data
     )
-    return ApiClientWithSecret(
-        **ApiClientRead.model_validate(issued.client).model_dump(), client_secret=issued.secret
-    )
+    return _with_secret(issued)
 
 
 @router.post(
@@ -253,9 +257,7 @@ def rotate_client_secret(
     issued = clients.rotate_client_secret(
         session, principal=principal, organisation_id=organisation_id, client_pk=client_pk
     )
-    return ApiClientWithSecret(
-        **ApiClientRead.model_validate(issued.client).model_dump(), client_secret=issued.secret
-    )
+    return _with_secret(issued)
 
 
 @router.post(

@@ -11,7 +11,7 @@ from app.auth.dependencies import CurrentPrincipal, DbSession, RequireScope
 from app.auth.permissions import ADMINISTER, COMMENT, READ_DRAFTS, REVIEW, TAKE_TRANSITIONS
 from app.core.errors import error_responses
 from app.core.idempotency import IDEMPOTENT, CapturingRoute
-from app.core.versioning import IfMatch, set_etag
+from app.core.versioning import VERSIONED_WRITE_ERRORS, Versioned, set_etag
 from app.reviews import comments as comment_service
 from app.reviews import history, inbox, service
 from app.reviews.models import Comment, SignOff
@@ -144,7 +144,7 @@ def signoff_diff(
     "/drafts/{draft_id}/transitions/{name}",
     response_model=TransitionResult,
     summary="Take a workflow transition",
-    responses=error_responses(401, 403, 404, 409, 412, 422, 428),
+    responses=VERSIONED_WRITE_ERRORS,
     dependencies=[RequireScope(TAKE_TRANSITIONS), *IDEMPOTENT],
 )
 def take_transition(
@@ -152,14 +152,13 @@ def take_transition(
     name: TransitionName,
     session: DbSession,
     principal: CurrentPrincipal,
-    if_match: IfMatch,
-    response: Response,
+    write: Versioned,
 ) -> TransitionResult:
     """E.g. submit_for_review, approve, withdraw, reopen; guards are checked."""
     draft = service.transition(
-        session, principal=principal, draft_id=draft_id, name=name, expected_version=if_match
+        session, principal=principal, draft_id=draft_id, name=name, expected_version=write.expected
     )
-    set_etag(response, draft.version)
+    write.answer(draft.version)
     return TransitionResult(draft_id=draft.id, status=draft.status, version=draft.version)
 
 
@@ -310,18 +309,17 @@ def put_policy(
     data: PolicyWrite,
     session: DbSession,
     principal: CurrentPrincipal,
-    if_match: IfMatch,
-    response: Response,
+    write: Versioned,
 ) -> PolicyRead:
     """Validated before it is saved: approved must be reachable, every transition has a role."""
     record = store.put(
         session,
         principal=principal,
         organisation_id=organisation_id,
-        expected_version=if_match,
+        expected_version=write.expected,
         policy=data.policy,
     )
-    set_etag(response, record.version)
+    write.answer(record.version)
     return PolicyRead(
         organisation_id=organisation_id,
         version=record.version,

@@ -14,6 +14,27 @@ from app.drafts.models import DecisionDraft, DraftAlternative
 from app.templates.models import AssessmentTemplate
 from app.workflow.policy import Scope
 
+_CELL_FIELDS = (
+    "value",
+    "cannot_assess",
+    "horizon",
+    "certainty",
+    "justification",
+    "evidence",
+    "mitigation",
+)
+
+
+def _cell_row(cell: AssessmentCell) -> list[Any]:
+    """A cell as signed: its coordinates, then its fields in _CELL_FIELDS order (diff reads it)."""
+    return [
+        cell.alternative,
+        cell.area,
+        cell.grp,
+        cell.gender,
+        *(getattr(cell, name) for name in _CELL_FIELDS),
+    ]
+
 
 def in_scope(cell: AssessmentCell, scope: Scope) -> bool:
     return (not scope.areas or cell.area in scope.areas) and (
@@ -49,19 +70,7 @@ def scope_content(
         else {"id": template.id, "key": template.key, "version": template.version},
         "cells": sorted(
             (
-                [
-                    c.alternative,
-                    c.area,
-                    c.grp,
-                    c.gender,
-                    c.value,
-                    c.cannot_assess,
-                    c.horizon,
-                    c.certainty,
-                    c.justification,
-                    c.evidence,
-                    c.mitigation,
-                ]
+                _cell_row(c)
                 for c in cells
                 if c.alternative in alternative_keys and in_scope(c, scope)
             ),
@@ -90,17 +99,6 @@ def _scoping(matrix_scope: MatrixScope, scope: Scope) -> dict[str, Any]:
 
 def content_hash(content: dict[str, Any]) -> str:
     return hashlib.sha256(canonical_json(content).encode()).hexdigest()
-
-
-_CELL_FIELDS = (
-    "value",
-    "cannot_assess",
-    "horizon",
-    "certainty",
-    "justification",
-    "evidence",
-    "mitigation",
-)
 
 
 def diff(signed: dict[str, Any], current: dict[str, Any]) -> list[dict[str, Any]]:

@@ -1,5 +1,6 @@
-"""The cross-reference checks of a template (unknown keys, duplicates, cycles, scale and
-screening consistency, sizes), each with the path of what it found.
+"""The cross-reference checks of a template (unknown keys, duplicates, cycles, scale
+consistency, sizes; the screening's are in screening_checks.py), each with the path of what
+it found.
 
 They read the raw mapping leniently, so they still run (and report) when some items are
 malformed; the structure itself is checked by the pydantic models in definition.py.
@@ -7,78 +8,29 @@ malformed; the structure itself is checked by the pydantic models in definition.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from app.templates.definition import TemplateDefinition
-from app.templates.elements import ALL_GENDERS, NO, YES, TemplateKind
+from app.templates.elements import ALL_GENDERS, TemplateKind
+from app.templates.issues import (
+    Issue,
+    Loc,
+    as_int,
+    as_str,
+    duplicates,
+    get_in,
+    items_at,
+    keys_of,
+)
 from app.templates.limits import cells_issue, list_size_issues
+from app.templates.screening_checks import check_screening
 from app.templates.vocabulary import unknown_canonical_keys
 
-Loc = tuple[str | int, ...]
-Item = tuple[Loc, dict[str, Any]]
 _DIRECTIONS = ("positive", "neutral", "negative")
-
-
-@dataclass(frozen=True)
-class Issue:
-    loc: Loc
-    message: str
-
-
-def path_of(loc: Loc) -> str:
-    path = ""
-    for part in loc:
-        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
-    return path
-
-
-def _get(data: object, *keys: str) -> object:
-    for key in keys:
-        data = data.get(key) if isinstance(data, dict) else None
-    return data
-
-
-def _items(data: object, loc: Loc) -> list[Item]:
-    """The mapping items of a list, with their locations (malformed items are skipped)."""
-    if not isinstance(data, list):
-        return []
-    return [((*loc, index), item) for index, item in enumerate(data) if isinstance(item, dict)]
-
-
-def _str(value: object) -> str | None:
-    return value if isinstance(value, str) else None
-
-
-def _int(value: object) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
-def _keys(items: Iterable[Item]) -> list[str]:
-    return [key for _, item in items if (key := _str(item.get("key"))) is not None]
-
-
-def _duplicates(items: list[Item], field: str = "key") -> list[Issue]:
-    first: dict[str | int, Loc] = {}
-    issues = []
-    for loc, item in items:
-        value = item.get(field)
-        if not isinstance(value, str | int) or isinstance(value, bool):
-            continue
-        if value in first:
-            shown = repr(value) if isinstance(value, str) else str(value)
-            issues.append(
-                Issue(
-                    (*loc, field), f"duplicate {field} {shown} (first at {path_of(first[value])})"
-                )
-            )
-        else:
-            first[value] = loc
-    return issues
 
 
 def _structural(data: Mapping[str, Any]) -> list[Issue]:
@@ -145,19 +97,21 @@ def _check_unique_keys(data: Mapping[str, Any]) -> list[Issue]:
         ("screening", "questions"),
         ("screening", "rules"),
     ]
-    issues = [issue for keys in lists for issue in _duplicates(_items(_get(data, *keys), keys))]
-    for loc, question in _items(_get(data, "screening", "questions"), ("screening", "questions")):
-        issues += _duplicates(_items(question.get("options"), (*loc, "options")))
+    issues = [issue for keys in lists for issue in duplicates(items_at(get_in(data, *keys), keys))]
+    for loc, question in items_at(
+        get_in(data, "screening", "questions"), ("screening", "questions")
+    ):
+        issues += duplicates(items_at(question.get("options"), (*loc, "options")))
     return issues
 
 
 def _check_areas(data: Mapping[str, Any]) -> list[Issue]:
-    area_groups = _items(data.get("area_groups"), ("area_groups",))
-    known_area_groups = set(_keys(area_groups))
-    known_groups = set(_keys(_items(data.get("population_groups"), ("population_groups",))))
+    area_groups = items_at(data.get("area_groups"), ("area_groups",))
+    known_area_groups = set(keys_of(area_groups))
+    known_groups = set(keys_of(items_at(data.get("population_groups"), ("population_groups",))))
     issues, used = [], set()
-    for loc, area in _items(data.get("areas"), ("areas",)):
-        area_group = _str(area.get("area_group"))
+    for loc, area in items_at(data.get("areas"), ("areas",)):
+        area_group = as_str(area.get("area_group"))
         used.add(area_group)
         if area_group is not None and area_group not in known_area_groups:
             issues.append(Issue((*loc, "area_group"), f"unknown area group {area_group!r}"))
@@ -180,7 +134,7 @@ def _check_areas(data: Mapping[str, Any]) -> list[Issue]:
     issues += [
         Issue((*loc, "key"), f"area group {key!r} has no areas")
         for loc, item in area_groups
-        if (key := _str(item.get("key"))) and key not in used
+        if (key := as_str(item.get("key"))) and key not in used
     ]
     return issues
 
@@ -194,11 +148,13 @@ def _cycle_through(key: str, parents: Mapping[str, str | None]) -> list[str] | N
 
 
 def _check_population_groups(data: Mapping[str, Any]) -> list[Issue]:
-    items = _items(data.get("population_groups"), ("population_groups",))
-    parents = {key: _str(item.get("parent")) for _, item in items if (key := _str(item.get("key")))}
+    items = items_at(data.get("population_groups"), ("population_groups",))
+    parents = {
+        key: as_str(item.get("parent")) for _, item in items if (key := as_str(item.get("key")))
+    }
     issues, reported = [], set[str]()
     for loc, item in items:
-        key, parent = _str(item.get("key")), _str(item.get("parent"))
+        key, parent = as_str(item.get("key")), as_str(item.get("parent"))
         if key is None or parent is None:
             continue
         if parent not in parents:
@@ -217,7 +173,7 @@ def _check_genders(data: Mapping[str, Any]) -> list[Issue]:
     breakdown = data.get("gender_breakdown")
     if not isinstance(breakdown, dict):
         return []
-    items = _items(breakdown.get("genders"), ("gender_breakdown", "genders"))
+    items = items_at(breakdown.get("genders"), ("gender_breakdown", "genders"))
     issues = [
         Issue((*loc, "key"), f"{ALL_GENDERS!r} is reserved for the cell covering all genders")
         for loc, item in items
@@ -230,7 +186,7 @@ def _check_genders(data: Mapping[str, Any]) -> list[Issue]:
                 "the gender breakdown is enabled but lists no genders",
             )
         )
-    gap, known = breakdown.get("gap_between"), set(_keys(items))
+    gap, known = breakdown.get("gap_between"), set(keys_of(items))
     if isinstance(gap, list):
         issues += [
             Issue(("gender_breakdown", "gap_between"), f"unknown gender {gender!r}")
@@ -245,10 +201,12 @@ def _check_genders(data: Mapping[str, Any]) -> list[Issue]:
 
 
 def _check_scale(data: Mapping[str, Any]) -> list[Issue]:
-    items = _items(_get(data, "scale", "values"), ("scale", "values"))
-    issues = _duplicates(items, "value") + _duplicates(items, "symbol")
-    values = {value: item for loc, item in items if (value := _int(item.get("value"))) is not None}
-    neutral = _int(_get(data, "scale", "neutral"))
+    items = items_at(get_in(data, "scale", "values"), ("scale", "values"))
+    issues = duplicates(items, "value") + duplicates(items, "symbol")
+    values = {
+        value: item for loc, item in items if (value := as_int(item.get("value"))) is not None
+    }
+    neutral = as_int(get_in(data, "scale", "neutral"))
     if neutral is not None and values and neutral not in values:
         shown = ", ".join(str(value) for value in sorted(values))
         issues.append(
@@ -256,8 +214,8 @@ def _check_scale(data: Mapping[str, Any]) -> list[Issue]:
         )
     elif neutral is not None:
         issues += [issue for loc, item in items if (issue := _direction_issue(loc, item, neutral))]
-    cannot = _get(data, "scale", "cannot_assess")
-    symbol = _str(cannot.get("symbol", "?")) if isinstance(cannot, dict) else None
+    cannot = get_in(data, "scale", "cannot_assess")
+    symbol = as_str(cannot.get("symbol", "?")) if isinstance(cannot, dict) else None
     issues += [
         Issue(
             ("scale", "cannot_assess", "symbol"),
@@ -271,7 +229,7 @@ def _check_scale(data: Mapping[str, Any]) -> list[Issue]:
 
 
 def _direction_issue(loc: Loc, item: Mapping[str, Any], neutral: int) -> Issue | None:
-    value, direction = _int(item.get("value")), item.get("direction")
+    value, direction = as_int(item.get("value")), item.get("direction")
     if value is None or direction not in _DIRECTIONS:
         return None
     if value == neutral:
@@ -286,7 +244,7 @@ def _direction_issue(loc: Loc, item: Mapping[str, Any], neutral: int) -> Issue |
 
 
 def _check_cell_fields(data: Mapping[str, Any]) -> list[Issue]:
-    certainty_on = _get(data, "cell_fields", "certainty") is True
+    certainty_on = get_in(data, "cell_fields", "certainty") is True
     levels = data.get("certainty_levels")
     if certainty_on and not levels:
         return [Issue(("certainty_levels",), "the certainty field is on but no levels are given")]
@@ -295,79 +253,13 @@ def _check_cell_fields(data: Mapping[str, Any]) -> list[Issue]:
     return []
 
 
-def _answer_list(value: object) -> list[str]:
-    items = value if isinstance(value, list) else [value]
-    return [
-        YES if item is True else NO if item is False else item
-        for item in items
-        if isinstance(item, str | bool)
-    ]
-
-
-def _check_match(
-    match: object, loc: Loc, answers: Mapping[str, tuple[str, ...]], later: Iterable[str] = ()
-) -> list[Issue]:
-    if not isinstance(match, dict):
-        return []
-    issues = []
-    for question, accepted in match.items():
-        if question not in answers:
-            problem = f"question {question!r} is asked later" if question in later else None
-            issues.append(Issue((*loc, str(question)), problem or f"unknown question {question!r}"))
-            continue
-        expected = ", ".join(answers[question])
-        issues += [
-            Issue(
-                (*loc, question),
-                f"unknown answer {answer!r} for question {question!r} (expected {expected})",
-            )
-            for answer in _answer_list(accepted)
-            if answer not in answers[question]
-        ]
-    return issues
-
-
-def _question_answers(loc: Loc, question: Mapping[str, Any]) -> tuple[tuple[str, ...], list[Issue]]:
-    options = question.get("options")
-    if question.get("answer") == "yes_no":
-        problem = "a yes/no question has the fixed options yes and no" if options else None
-        return (YES, NO), [Issue((*loc, "options"), problem)] if problem else []
-    keys = tuple(_keys(_items(options, (*loc, "options"))))
-    if question.get("answer") == "choice" and (not isinstance(options, list) or len(options) < 2):
-        return keys, [Issue((*loc, "options"), "a choice question needs at least two options")]
-    return keys, []
-
-
-def _check_screening(data: Mapping[str, Any]) -> list[Issue]:
-    answers: dict[str, tuple[str, ...]] = {}
-    questions = _items(_get(data, "screening", "questions"), ("screening", "questions"))
-    issues = []
-    for loc, question in questions:
-        # ask_if may only look at questions asked before this one
-        later = set(_keys(questions)) - set(answers)
-        issues += _check_match(question.get("ask_if"), (*loc, "ask_if"), answers, later)
-        accepted, problems = _question_answers(loc, question)
-        issues += problems
-        if (key := _str(question.get("key"))) is not None:
-            answers[key] = accepted
-    for loc, rule in _items(_get(data, "screening", "rules"), ("screening", "rules")):
-        if not any(rule.get(clause) for clause in ("when", "any", "all")):
-            issues.append(Issue(loc, "a rule needs at least one of when, any and all"))
-        issues += _check_match(rule.get("when"), (*loc, "when"), answers)
-        for clause in ("any", "all"):
-            matches = rule.get(clause)
-            for index, match in enumerate(matches if isinstance(matches, list) else []):
-                issues += _check_match(match, (*loc, clause, index), answers)
-    return issues
-
-
 def _check_applicability(data: Mapping[str, Any]) -> list[Issue]:
     criteria = ("outcomes", "decision_bodies", "decision_types")
     return [
         Issue(
             loc, "give at least one of outcomes, decision_bodies, decision_types and min_budget_eur"
         )
-        for loc, entry in _items(data.get("applicability"), ("applicability",))
+        for loc, entry in items_at(data.get("applicability"), ("applicability",))
         if not any(entry.get(field) for field in criteria) and entry.get("min_budget_eur") is None
     ]
 
@@ -381,13 +273,9 @@ _CHECKS = (
     _check_vocabulary,
     _check_scale,
     _check_cell_fields,
-    _check_screening,
+    check_screening,
     _check_applicability,
 )
-
-
-def _size_issues(data: Mapping[str, Any]) -> list[Issue]:
-    return [Issue(issue.loc, issue.message) for issue in list_size_issues(data)]
 
 
 def _cells_issues(data: Mapping[str, Any]) -> list[Issue]:
@@ -396,14 +284,14 @@ def _cells_issues(data: Mapping[str, Any]) -> list[Issue]:
     if definition.kind is not TemplateKind.matrix:
         return []
     issue = cells_issue(len(definition.cell_keys(["-"])))
-    return [Issue(issue.loc, issue.message)] if issue else []
+    return [issue] if issue else []
 
 
 def issues_in(data: object) -> list[Issue]:
     """Every problem of a parsed template, structural first, without duplicates."""
     if not isinstance(data, dict):
         return [Issue((), "a template must be a mapping of fields")]
-    too_large = _size_issues(data)
+    too_large = list_size_issues(data)
     if too_large:
         # every other check grows with these lists (some faster): report what is too long
         return too_large

@@ -10,8 +10,9 @@ decision alternative; a draft has at most 20 alternatives besides the status quo
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
+
+from app.templates.issues import Issue, Loc
 
 MAX_AREAS = 40
 MAX_POPULATION_GROUPS = 60
@@ -20,15 +21,6 @@ MAX_CELLS_PER_ALTERNATIVE = 3_000
 # YAML values once aliases (*name) are written out: a few lines of nested aliases can stand
 # for billions (the largest shipped template has about 3,000)
 MAX_YAML_NODES = 100_000
-
-Loc = tuple[str | int, ...]
-
-
-@dataclass(frozen=True)
-class SizeIssue:
-    loc: Loc
-    message: str
-
 
 # (path to a list, "*" for each item of the list before it) → (limit, what the items are)
 LIST_LIMITS: dict[tuple[str, ...], tuple[int, str]] = {
@@ -65,21 +57,21 @@ def _lists_at(data: object, path: tuple[str, ...], loc: Loc = ()) -> list[tuple[
     return _lists_at(data.get(head), rest, (*loc, head))
 
 
-def list_size_issues(data: Mapping[str, Any]) -> list[SizeIssue]:
+def list_size_issues(data: Mapping[str, Any]) -> list[Issue]:
     """Lists longer than their limit (checked before anything whose cost grows with them)."""
     return [
-        SizeIssue(loc, f"at most {limit} {what} are allowed, this template has {len(items)}")
+        Issue(loc, f"at most {limit} {what} are allowed, this template has {len(items)}")
         for path, (limit, what) in LIST_LIMITS.items()
         for loc, items in _lists_at(data, path)
         if len(items) > limit
     ]
 
 
-def cells_issue(cells_per_alternative: int) -> SizeIssue | None:
+def cells_issue(cells_per_alternative: int) -> Issue | None:
     """The matrix is too large even though each list is within its limit."""
     if cells_per_alternative <= MAX_CELLS_PER_ALTERNATIVE:
         return None
-    return SizeIssue(
+    return Issue(
         ("areas",),
         f"the matrix has {cells_per_alternative} cells per decision alternative "
         f"(areas × their population groups × gender columns); at most "

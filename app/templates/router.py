@@ -11,7 +11,7 @@ from app.auth.dependencies import CurrentPrincipal, DbSession, RequireScope
 from app.auth.permissions import MANAGE_TEMPLATES, READ_TEMPLATES
 from app.core.errors import error_responses
 from app.core.idempotency import IDEMPOTENT, CapturingRoute
-from app.core.versioning import IfMatch, set_etag
+from app.core.versioning import VERSIONED_WRITE_ERRORS, Versioned, VersionedWrite, set_etag
 from app.templates import service
 from app.templates.models import TemplateStatus
 from app.templates.schemas import TemplateCreate, TemplateRead, TemplateSummary, TemplateUpdate
@@ -23,10 +23,10 @@ class YamlResponse(PlainTextResponse):
     media_type = "application/yaml"
 
 
-def _read(template: object, response: Response | None = None) -> TemplateRead:
+def _read(template: object, response: Response) -> TemplateRead:
+    """The template, its edit revision as the response's ETag."""
     read = TemplateRead.model_validate(template)
-    if response is not None:
-        set_etag(response, read.revision)
+    set_etag(response, read.revision)
     return read
 
 
@@ -110,7 +110,7 @@ def create_template(
     "/templates/{template_id}",
     response_model=TemplateRead,
     summary="Edit a draft template",
-    responses=error_responses(401, 403, 404, 409, 412, 422, 428),
+    responses=VERSIONED_WRITE_ERRORS,
     dependencies=[RequireScope(MANAGE_TEMPLATES)],
 )
 def update_template(
@@ -118,19 +118,35 @@ def update_template(
     data: TemplateUpdate,
     session: DbSession,
     principal: CurrentPrincipal,
-    if_match: IfMatch,
-    response: Response,
+    write: Versioned,
 ) -> TemplateRead:
     """Replace a draft's definition; published versions are immutable."""
     template = service.update(
         session,
         principal=principal,
         template_id=template_id,
-        expected_revision=if_match,
+        expected_revision=write.expected,
         definition=data.definition,
         yaml_text=data.yaml,
     )
-    return _read(template, response)
+    return _read(template, write.response)
+
+
+def _set_status(
+    session: DbSession,
+    principal: CurrentPrincipal,
+    template_id: str,
+    write: VersionedWrite[int],
+    status: TemplateStatus,
+) -> TemplateRead:
+    template = service.set_status(
+        session,
+        principal=principal,
+        template_id=template_id,
+        expected_revision=write.expected,
+        status=status,
+    )
+    return _read(template, write.response)
 
 
 @router.post(
@@ -144,18 +160,10 @@ def publish_template(
     template_id: str,
     session: DbSession,
     principal: CurrentPrincipal,
-    if_match: IfMatch,
-    response: Response,
+    write: Versioned,
 ) -> TemplateRead:
     """Make the version usable and immutable."""
-    template = service.set_status(
-        session,
-        principal=principal,
-        template_id=template_id,
-        expected_revision=if_match,
-        status=TemplateStatus.published,
-    )
-    return _read(template, response)
+    return _set_status(session, principal, template_id, write, TemplateStatus.published)
 
 
 @router.post(
@@ -169,18 +177,10 @@ def retire_template(
     template_id: str,
     session: DbSession,
     principal: CurrentPrincipal,
-    if_match: IfMatch,
-    response: Response,
+    write: Versioned,
 ) -> TemplateRead:
     """No new assessments start on it; pinned assessments keep it."""
-    template = service.set_status(
-        session,
-        principal=principal,
-        template_id=template_id,
-        expected_revision=if_match,
-        status=TemplateStatus.retired,
-    )
-    return _read(template, response)
+    return _set_status(session, principal, template_id, write, TemplateStatus.retired)
 
 
 @router.post(

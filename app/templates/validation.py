@@ -13,8 +13,9 @@ from typing import Any
 
 import yaml
 
-from app.templates.checks import Issue, Loc, issues_in, path_of
+from app.templates.checks import issues_in
 from app.templates.definition import TemplateDefinition, TemplateInvalid, TemplateIssue
+from app.templates.issues import Issue, Loc, path_of
 from app.templates.limits import MAX_YAML_NODES
 
 

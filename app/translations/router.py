@@ -9,9 +9,15 @@ from fastapi import APIRouter, Depends, Header, Response
 
 from app.auth.dependencies import CurrentPrincipal, DbSession, RequireScope
 from app.auth.permissions import EDIT_DRAFTS, READ_DRAFTS
-from app.core.errors import PreconditionFailed, PreconditionRequired, error_responses
+from app.core.errors import error_responses
 from app.core.i18n import LANGUAGES
 from app.core.idempotency import CapturingRoute
+from app.core.versioning import (
+    VERSIONED_WRITE_ERRORS,
+    VersionedWrite,
+    matching_if_match,
+    set_strong_etag,
+)
 from app.translations import service
 from app.translations.schemas import Lang, TranslationItem, TranslationsRead, TranslationsWrite
 
@@ -43,20 +49,20 @@ AcceptLanguage = Annotated[
 ]
 
 
-def _if_match(
+def _write(
+    response: Response,
     if_match: Annotated[
         str | None,
         Header(description="The ETag of this language's translations you read. Required."),
     ] = None,
-) -> str:
-    if if_match is None or not if_match.strip():
-        raise PreconditionRequired("This write needs an If-Match header with the ETag you read")
-    if not _ETAG.match(if_match.strip()):
-        raise PreconditionFailed(
-            "If-Match does not name a version of these translations",
-            details={"if_match": if_match},
-        )
-    return if_match.strip()
+) -> VersionedWrite[str]:
+    """If-Match names a content hash here, not a version number."""
+    return VersionedWrite(
+        matching_if_match(if_match, _ETAG, what="these translations").group(0), response
+    )
+
+
+EtagWrite = Annotated[VersionedWrite[str], Depends(_write)]
 
 
 def to_read(view: service.LanguageView) -> TranslationsRead:
@@ -105,7 +111,7 @@ def get_translations(
         lang=lang,
         label_lang=label_language(accept_language),
     )
-    response.headers["ETag"] = view.etag
+    set_strong_etag(response, view.etag)
     return to_read(view)
 
 
@@ -113,7 +119,7 @@ def get_translations(
     "/drafts/{draft_id}/translations/{lang}",
     response_model=TranslationsRead,
     summary="Save translations of a draft's texts",
-    responses=error_responses(401, 403, 404, 409, 412, 422, 428),
+    responses=VERSIONED_WRITE_ERRORS,
     dependencies=[RequireScope(EDIT_DRAFTS)],
 )
 def put_translations(
@@ -122,8 +128,7 @@ def put_translations(
     data: TranslationsWrite,
     session: DbSession,
     principal: CurrentPrincipal,
-    response: Response,
-    if_match: Annotated[str, Depends(_if_match)],
+    write: EtagWrite,
     accept_language: AcceptLanguage = None,
 ) -> TranslationsRead:
     """All texts land or none does (If-Match: the ETag you read). An unknown path is a 422
@@ -133,9 +138,9 @@ def put_translations(
         principal=principal,
         draft_id=draft_id,
         lang=lang,
-        expected_etag=if_match,
+        expected_etag=write.expected,
         texts=data.texts,
         label_lang=label_language(accept_language),
     )
-    response.headers["ETag"] = view.etag
+    write.answer_tag(view.etag)
     return to_read(view)

@@ -14,6 +14,7 @@ from app.audit.service import canonical_json
 from app.auth.principal import Principal
 from app.core.db import utcnow
 from app.core.errors import PreconditionFailed, Unprocessable
+from app.core.versioning import stale_details
 from app.drafts import service as drafts
 from app.drafts.models import DecisionDraft
 from app.translations import paths
@@ -114,12 +115,32 @@ def _check_etag(expected: str, current: str, rows: Sequence[ContentTranslation])
     who = f" by {last.updated_by}" if last else ""
     raise PreconditionFailed(
         f"The translations were changed{who} since you read them",
-        details={
-            "current_etag": current,
-            "changed_by": last.updated_by if last else None,
-            "changed_at": last.updated_at.isoformat() if last else None,
-        },
+        details=stale_details(
+            current_etag=current,
+            changed_by=last.updated_by if last else None,
+            changed_at=last.updated_at if last else None,
+        ),
     )
+
+
+def _check_against_sources(texts: Mapping[str, str], by_path: Mapping[str, Source]) -> None:
+    """422 naming the paths that name no source text, or whose text is too long."""
+    unknown = [path for path in texts if path not in by_path]
+    if unknown:
+        raise Unprocessable(
+            "Some paths name no text of this draft; nothing was saved",
+            code="unknown_path",
+            details=[{"path": p, "message": "no such text in this draft"} for p in unknown[:50]],
+        )
+    too_long = [p for p, text in texts.items() if len(text) > paths.max_length(p)]
+    if too_long:
+        raise Unprocessable(
+            "Some translations are longer than their texts may be; nothing was saved",
+            details=[
+                {"path": p, "message": f"at most {paths.max_length(p)} characters"}
+                for p in too_long[:50]
+            ],
+        )
 
 
 def save(
@@ -138,22 +159,7 @@ def save(
     drafts.lock(session, draft)
     sources = sources_of(session, draft, label_lang)
     by_path = {s.path: s for s in sources}
-    unknown = [path for path in texts if path not in by_path]
-    if unknown:
-        raise Unprocessable(
-            "Some paths name no text of this draft; nothing was saved",
-            code="unknown_path",
-            details=[{"path": p, "message": "no such text in this draft"} for p in unknown[:50]],
-        )
-    too_long = [p for p, text in texts.items() if len(text) > paths.max_length(p)]
-    if too_long:
-        raise Unprocessable(
-            "Some translations are longer than their texts may be; nothing was saved",
-            details=[
-                {"path": p, "message": f"at most {paths.max_length(p)} characters"}
-                for p in too_long[:50]
-            ],
-        )
+    _check_against_sources(texts, by_path)
     rows = list(repo.of_draft(session, draft.id, lang))
     _check_etag(expected_etag, etag_of(rows), rows)
     stored = {r.path: r for r in rows}
@@ -179,6 +185,31 @@ def save(
         data={"lang": lang, "written": sorted(written)[:500], "removed": sorted(removed)[:500]},
     )
     return _view(draft, lang, sources, repo.of_draft(session, draft.id, lang))
+
+
+def save_every_text(
+    session: Session,
+    *,
+    principal: Principal,
+    draft_id: str,
+    lang: str,
+    by_source: Mapping[str, str],
+    label_lang: str,
+) -> LanguageView:
+    """Translate every text of the draft from a table of source text → translation (demo and
+    seed data: a text missing from the table is a KeyError, a bug in the table)."""
+    current = read(
+        session, principal=principal, draft_id=draft_id, lang=lang, label_lang=label_lang
+    )
+    return save(
+        session,
+        principal=principal,
+        draft_id=draft_id,
+        lang=lang,
+        expected_etag=current.etag,
+        texts={item.path: by_source[item.source] for item in current.items},
+        label_lang=label_lang,
+    )
 
 
 def _write(

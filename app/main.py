@@ -28,7 +28,7 @@ from app.core.middleware import (
     SecurityHeadersMiddleware,
 )
 from app.core.ratelimit import ClientRateLimitMiddleware
-from app.core.text import parameters_under_text_rule
+from app.core.text_params import parameters_under_text_rule
 from app.drafts.router import router as drafts_router
 from app.followups.router import router as followups_router
 from app.health.router import router as health_router

@@ -55,7 +55,7 @@ SCENARIOS = (
     Scenario(
         "annex",
         "benchmarks.bench_annex",
-        quick_args=("--rounds", "5", "--warmup", "1", "--chromium-rounds", "1"),
+        quick_args=("--rounds", "5", "--warmup", "1", "--chromium-rounds", "2", "--cold-runs", "3"),
         takes_database_url=False,
     ),
     Scenario("webhooks", "benchmarks.bench_webhooks"),

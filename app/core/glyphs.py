@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -24,11 +25,26 @@ FONT_DIR = Path(__file__).resolve().parents[1] / "annexes" / "fonts"
 DRAWING_FONTS = ("DejaVuSans.ttf", "Symbola.ttf")
 
 
+# font file name → the code points it draws; filled by whoever parses the font first
+_COVERAGE: dict[str, frozenset[int]] = {}
+
+
+def remember_coverage(name: str, codes: Iterable[int]) -> None:
+    """The annex renderer hands over the fonts it has parsed: one parse per process, not two."""
+    _COVERAGE.setdefault(name, frozenset(codes))
+
+
+def _coverage(name: str) -> frozenset[int]:
+    if name not in _COVERAGE:
+        remember_coverage(name, TTFontFile(str(FONT_DIR / name)).charToGlyph)
+    return _COVERAGE[name]
+
+
 @lru_cache(maxsize=1)
 def _undrawable() -> re.Pattern[str]:
     codes: set[int] = set()
     for name in DRAWING_FONTS:
-        codes.update(TTFontFile(str(FONT_DIR / name)).charToGlyph)
+        codes.update(_coverage(name))
     ranges: list[str] = []
     ordered = sorted(c for c in codes if c > 0x20)
     start = prev = ordered[0]

@@ -23,8 +23,6 @@ import unicodedata
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import Request
-from fastapi.exceptions import RequestValidationError
 from markupsafe import Markup
 from pydantic import AfterValidator
 from pydantic_core import PydanticCustomError
@@ -144,26 +142,7 @@ def check_document(data: Any) -> Any:
 
 Text = Annotated[str, AfterValidator(check_text)]
 """A text value under the text rule (bodies get it from `InputModel`, path and query
-parameters from `parameters_under_text_rule`)."""
-
-
-def _error(where: str, name: str, value: str, char: str) -> dict[str, Any]:
-    message = text_error(char).message()
-    return {"loc": (where, name), "msg": message, "type": "text_character", "input": value}
-
-
-def parameters_under_text_rule(request: Request) -> None:
-    """App-wide dependency: every path and query parameter (names too) under the text rule."""
-    errors = []
-    for name, value in request.path_params.items():
-        if isinstance(value, str) and (char := forbidden_character(value)) is not None:
-            errors.append(_error("path", name, value, char))
-    for name, value in request.query_params.multi_items():
-        char = forbidden_character(name + value)
-        if char is not None:
-            errors.append(_error("query", name, value, char))
-    if errors:
-        raise RequestValidationError(errors)
+parameters from `app.core.text_params.parameters_under_text_rule`)."""
 
 
 # Display -------------------------------------------------------------------------------------

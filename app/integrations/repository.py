@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import Row, insert, update
+from sqlalchemy import select as core_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, delete, func, select
 
@@ -75,8 +77,10 @@ def attempts_of(session: Session, delivery_id: str) -> Sequence[DeliveryAttempt]
 
 def due_deliveries(
     session: Session, *, now: datetime, limit: int, skip_locked: bool
-) -> Sequence[tuple[WebhookDelivery, WebhookSubscription, OutboxEvent]]:
-    """Due pending deliveries with no earlier pending one for the same subscription+resource.
+) -> Sequence[Row[Any]]:
+    """Due pending deliveries with no earlier pending one for the same subscription+resource:
+    columns `delivery_id`, `attempts`, `url`, `secret` and the event's (`id`, `event`,
+    `resource`, `resource_id`, `version`, `occurred_at`), as plain rows (no ORM objects).
 
     With `skip_locked` (PostgreSQL) the rows are locked, and rows another worker is
     claiming right now are passed over instead of waited for.
@@ -93,15 +97,26 @@ def due_deliveries(
         .exists()
     )
     query: Any = (
-        select(WebhookDelivery, WebhookSubscription, OutboxEvent)
+        core_select(
+            col(WebhookDelivery.id).label("delivery_id"),
+            col(WebhookDelivery.attempts).label("attempts"),
+            col(WebhookSubscription.url).label("url"),
+            col(WebhookSubscription.secret).label("secret"),
+            col(OutboxEvent.id).label("id"),
+            col(OutboxEvent.event).label("event"),
+            col(OutboxEvent.resource).label("resource"),
+            col(OutboxEvent.resource_id).label("resource_id"),
+            col(OutboxEvent.version).label("version"),
+            col(OutboxEvent.occurred_at).label("occurred_at"),
+        )
         .join(
             WebhookSubscription, col(WebhookSubscription.id) == col(WebhookDelivery.subscription_id)
         )
         .join(OutboxEvent, col(OutboxEvent.id) == col(WebhookDelivery.event_id))
         .where(
-            WebhookDelivery.status == DeliveryStatus.pending,
+            col(WebhookDelivery.status) == DeliveryStatus.pending,
             col(WebhookDelivery.next_attempt_at) <= now,
-            WebhookSubscription.is_active == True,  # noqa: E712
+            col(WebhookSubscription.is_active).is_(True),
             ~blocked,
         )
         .order_by(col(WebhookDelivery.seq))
@@ -109,7 +124,56 @@ def due_deliveries(
     )
     if skip_locked:
         query = query.with_for_update(skip_locked=True, of=WebhookDelivery)
-    return session.exec(query).all()  # type: ignore[no-any-return]
+    return session.execute(query).all()
+
+
+def lease_deliveries(
+    session: Session, delivery_ids: Sequence[str], *, worker_id: str, until: datetime
+) -> None:
+    """One statement for a claimed batch: each row's attempt counted, leased to the worker."""
+    session.execute(
+        update(WebhookDelivery)
+        .where(col(WebhookDelivery.id).in_(delivery_ids))
+        .values(
+            attempts=col(WebhookDelivery.attempts) + 1,
+            next_attempt_at=until,
+            leased_by=worker_id,
+        )
+        .execution_options(synchronize_session=False)
+    )
+
+
+def add_attempts(session: Session, attempts: Sequence[dict[str, Any]]) -> None:
+    """The attempt rows of a round, in one multi-row INSERT."""
+    if attempts:
+        session.execute(insert(DeliveryAttempt), list(attempts))
+
+
+def settle_deliveries(
+    session: Session,
+    delivery_ids: Sequence[str],
+    *,
+    worker_id: str,
+    attempt: int,
+    values: dict[str, Any],
+) -> set[str]:
+    """Apply `values` to the deliveries this worker still holds at `attempt` (leased to it, still
+    pending): one guarded UPDATE instead of a locked read per row. The ids it changed."""
+    if not delivery_ids:
+        return set()
+    changed = session.execute(
+        update(WebhookDelivery)
+        .where(
+            col(WebhookDelivery.id).in_(delivery_ids),
+            col(WebhookDelivery.leased_by) == worker_id,
+            col(WebhookDelivery.attempts) == attempt,
+            col(WebhookDelivery.status) == DeliveryStatus.pending,
+        )
+        .values(leased_by=None, **values)
+        .returning(col(WebhookDelivery.id))
+        .execution_options(synchronize_session=False)
+    )
+    return set(changed.scalars().all())
 
 
 def due_pushes(

@@ -8,9 +8,7 @@ import json
 import secrets
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any
-
-from app.integrations.models import OutboxEvent
+from typing import Any, Protocol
 
 SIGNATURE_SCHEME = "v1"
 SECRET_PREFIX = "whsec_"  # noqa: S105 (a prefix, not a secret)
@@ -25,7 +23,24 @@ def iso_utc(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
-def event_payload(event: OutboxEvent) -> dict[str, Any]:
+class EventFields(Protocol):
+    """What a payload is made of: an OutboxEvent, or a row of its columns (the worker's claim)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def event(self) -> str: ...
+    @property
+    def resource(self) -> str: ...
+    @property
+    def resource_id(self) -> str: ...
+    @property
+    def version(self) -> int: ...
+    @property
+    def occurred_at(self) -> datetime: ...
+
+
+def event_payload(event: EventFields) -> dict[str, Any]:
     """What a receiver gets: enough to fetch the resource, nothing more."""
     return {
         "id": event.id,

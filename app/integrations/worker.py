@@ -22,6 +22,8 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
+from typing import Any
 
 import httpx
 from sqlalchemy import Engine
@@ -30,15 +32,10 @@ from sqlmodel import Session
 
 from app.core.config import Settings
 from app.core.db import get_engine, utcnow
+from app.core.models import new_id
 from app.integrations import repository as repo
 from app.integrations import signing, ssrf
-from app.integrations.models import (
-    DeliveryAttempt,
-    DeliveryStatus,
-    PushStatus,
-    RecordPush,
-    WebhookDelivery,
-)
+from app.integrations.models import DeliveryStatus, PushStatus, RecordPush
 from app.integrations.supervisor import ParentWatch, exclusive_worker
 
 log = logging.getLogger("ennakko.worker")
@@ -126,10 +123,10 @@ class Worker:
             jobs = self._claim(session, utcnow())
         if not jobs:
             return 0
-        outcomes = list(self.pool.map(self._send, jobs))
+        targets = self._targets({job.url for job in jobs})
+        outcomes = list(self.pool.map(partial(self._send, targets=targets), jobs))
         with _transaction(self.engine) as session:
-            for outcome in outcomes:
-                self._record(session, outcome, utcnow())
+            self._record(session, outcomes, utcnow())
         return len(jobs)
 
     def run(
@@ -173,15 +170,16 @@ class Worker:
         lease_until = now + self.lease
         stamp = int(now.timestamp())
         jobs = []
-        for delivery, sub, event in repo.due_deliveries(
-            session, now=now, limit=self.batch, skip_locked=self.skip_locked
-        ):
-            self._lease(session, delivery, lease_until)
-            body = signing.canonical_body(signing.event_payload(event))
+        due = repo.due_deliveries(session, now=now, limit=self.batch, skip_locked=self.skip_locked)
+        if due:
+            ids = [row.delivery_id for row in due]
+            repo.lease_deliveries(session, ids, worker_id=self.worker_id, until=lease_until)
+        for row in due:
+            body = signing.canonical_body(signing.event_payload(row))
             headers = signing.signed_headers(
-                secret=sub.secret, event_id=event.id, event=event.event, body=body, timestamp=stamp
+                secret=row.secret, event_id=row.id, event=row.event, body=body, timestamp=stamp
             )
-            jobs.append(Job("delivery", delivery.id, delivery.attempts, sub.url, body, headers))
+            jobs.append(Job("delivery", row.delivery_id, row.attempts + 1, row.url, body, headers))
         for push, endpoint in repo.due_pushes(
             session, now=now, limit=self.batch, skip_locked=self.skip_locked
         ):
@@ -199,64 +197,96 @@ class Worker:
             jobs.append(Job("push", push.id, push.attempts, endpoint.url, body, headers))
         return jobs
 
-    def _lease(self, session: Session, row: WebhookDelivery | RecordPush, until: datetime) -> None:
+    def _lease(self, session: Session, row: RecordPush, until: datetime) -> None:
         row.attempts += 1
         row.next_attempt_at, row.leased_by = until, self.worker_id
         session.add(row)
 
-    def _send(self, job: Job) -> Outcome:
+    def _targets(self, urls: set[str]) -> dict[str, ssrf.Target | ssrf.UnsafeTarget]:
+        """Each URL of a round checked and resolved once; its sends are pinned to that address."""
+        allow = self.settings.webhook_allow_private_targets
+        found: dict[str, ssrf.Target | ssrf.UnsafeTarget] = {}
+        for url in urls:
+            try:
+                found[url] = ssrf.safe_target(url, allow_private=allow)
+            except ssrf.UnsafeTarget as exc:
+                found[url] = exc
+        return found
+
+    def _send(self, job: Job, *, targets: dict[str, ssrf.Target | ssrf.UnsafeTarget]) -> Outcome:
         started = time.perf_counter()
         status, error = None, None
-        try:
-            target = ssrf.safe_target(
-                job.url, allow_private=self.settings.webhook_allow_private_targets
-            )
-            with self.http.stream(
-                "POST",
-                target.url,
-                content=job.body,
-                headers=job.headers | target.headers,
-                extensions=target.extensions,
-            ) as response:
-                status = response.status_code
-                _drain(response)
-            error = None if 200 <= status < 300 else f"HTTP {status}"
-        except ssrf.UnsafeTarget as exc:
-            error = f"refused: {exc}"
-        except httpx.HTTPError as exc:
-            error = f"{type(exc).__name__}: {exc}"[:2000]
+        target = targets[job.url]
+        if isinstance(target, ssrf.UnsafeTarget):
+            error = f"refused: {target}"
+        else:
+            try:
+                with self.http.stream(
+                    "POST",
+                    target.url,
+                    content=job.body,
+                    headers=job.headers | target.headers,
+                    extensions=target.extensions,
+                ) as response:
+                    status = response.status_code
+                    _drain(response)
+                error = None if 200 <= status < 300 else f"HTTP {status}"
+            except httpx.HTTPError as exc:
+                error = f"{type(exc).__name__}: {exc}"[:2000]
         latency = round((time.perf_counter() - started) * 1000, 2)
         return Outcome(job, status, latency, error)
 
-    def _record(self, session: Session, outcome: Outcome, now: datetime) -> None:
-        if outcome.job.kind == "delivery":
-            self._record_delivery(session, outcome, now)
-        else:
-            self._record_push(session, outcome, now)
-
-    def _record_delivery(self, session: Session, outcome: Outcome, now: datetime) -> None:
-        job = outcome.job
-        session.add(
-            DeliveryAttempt(
-                delivery_id=job.id,
-                attempted_at=now,
-                status_code=outcome.status_code,
-                latency_ms=outcome.latency_ms,
-                error=outcome.error,
-                worker=self.worker_id,
+    def _record(self, session: Session, outcomes: list[Outcome], now: datetime) -> None:
+        """Every outcome of a round: the deliveries' attempts and results in a few statements
+        (one INSERT, one UPDATE per distinct result), each push on its own."""
+        deliveries = [outcome for outcome in outcomes if outcome.job.kind == "delivery"]
+        repo.add_attempts(session, [self._attempt_row(outcome, now) for outcome in deliveries])
+        groups: dict[tuple[Any, ...], list[Outcome]] = {}
+        for outcome in deliveries:
+            values = self._delivery_result(outcome, now)
+            groups.setdefault((outcome.job.attempt, *values.items()), []).append(outcome)
+        for (attempt, *items), group in groups.items():
+            values = dict(items)
+            changed = repo.settle_deliveries(
+                session,
+                [outcome.job.id for outcome in group],
+                worker_id=self.worker_id,
+                attempt=attempt,
+                values=values,
             )
-        )
-        delivery = repo.delivery(session, job.id, lock=True)
-        if delivery is None or not self._still_ours(delivery, job):
-            return
-        delivery.last_status_code, delivery.last_error = outcome.status_code, outcome.error
+            for outcome in group:
+                if outcome.job.id in changed:
+                    self._log(outcome, final=values.get("status", DeliveryStatus.pending))
+                else:
+                    self._lost_lease(outcome.job)
+        for outcome in outcomes:
+            if outcome.job.kind == "push":
+                self._record_push(session, outcome, now)
+
+    def _attempt_row(self, outcome: Outcome, now: datetime) -> dict[str, Any]:
+        return {
+            "id": new_id(),
+            "delivery_id": outcome.job.id,
+            "attempted_at": now,
+            "status_code": outcome.status_code,
+            "latency_ms": outcome.latency_ms,
+            "error": outcome.error,
+            "worker": self.worker_id,
+        }
+
+    def _delivery_result(self, outcome: Outcome, now: datetime) -> dict[str, Any]:
+        """The columns an outcome sets: delivered, failed for good, or due again after backoff."""
+        values: dict[str, Any] = {
+            "last_status_code": outcome.status_code,
+            "last_error": outcome.error,
+        }
         if outcome.ok:
-            delivery.status, delivery.delivered_at = DeliveryStatus.delivered, now
-        else:
-            self._retry_or_fail(delivery, now, DeliveryStatus.failed)
-        delivery.leased_by = None
-        session.add(delivery)
-        self._log(outcome, final=delivery.status)
+            return values | {"status": DeliveryStatus.delivered, "delivered_at": now}
+        if outcome.job.attempt >= self.settings.webhook_max_attempts:
+            return values | {"status": DeliveryStatus.failed}
+        return values | {
+            "next_attempt_at": now + timedelta(seconds=self._backoff_for(outcome.job.attempt))
+        }
 
     def _record_push(self, session: Session, outcome: Outcome, now: datetime) -> None:
         push = repo.push(session, outcome.job.id, lock=True)
@@ -266,34 +296,37 @@ class Worker:
         if outcome.ok:
             push.status, push.sent_at = PushStatus.sent, now
         else:
-            self._retry_or_fail(push, now, PushStatus.failed)
+            self._retry_or_fail(push, now)
         push.leased_by = None
         session.add(push)
         self._log(outcome, final=push.status)
 
-    def _still_ours(self, row: WebhookDelivery | RecordPush, job: Job) -> bool:
+    def _still_ours(self, row: RecordPush, job: Job) -> bool:
         """False when the lease ran out and another worker (or a redelivery) took the row."""
         ours = row.leased_by == self.worker_id and row.attempts == job.attempt
         if not ours or row.status != "pending":
-            log.warning(
-                "outcome after losing the lease",
-                extra={"kind": job.kind, "id": job.id, "worker": self.worker_id},
-            )
+            self._lost_lease(job)
             return False
         return True
 
-    def _retry_or_fail(
-        self, row: WebhookDelivery | RecordPush, now: datetime, failed: DeliveryStatus | PushStatus
-    ) -> None:
+    def _lost_lease(self, job: Job) -> None:
+        log.warning(
+            "outcome after losing the lease",
+            extra={"kind": job.kind, "id": job.id, "worker": self.worker_id},
+        )
+
+    def _retry_or_fail(self, row: RecordPush, now: datetime) -> None:
         if row.attempts >= self.settings.webhook_max_attempts:
-            row.status = failed
+            row.status = PushStatus.failed
             return
-        delay = backoff_seconds(
-            row.attempts,
+        row.next_attempt_at = now + timedelta(seconds=self._backoff_for(row.attempts))
+
+    def _backoff_for(self, attempt: int) -> float:
+        return backoff_seconds(
+            attempt,
             base=self.settings.webhook_backoff_base_seconds,
             cap=self.settings.webhook_backoff_cap_seconds,
         )
-        row.next_attempt_at = now + timedelta(seconds=delay)
 
     def _log(self, outcome: Outcome, *, final: str) -> None:
         job = outcome.job

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
@@ -23,6 +24,8 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
+
+from app.core import glyphs
 
 FONT_DIR = Path(__file__).resolve().parents[1] / "fonts"
 REGULAR = "DejaVuSans"
@@ -38,6 +41,8 @@ FALLBACK_FILE = "Symbola.ttf"
 # Subset numbers at or above this belong to the fallback font (ReportLab numbers each
 # font's subsets from 0; a document never comes near 10 000 subsets of 256 glyphs).
 FALLBACK_SUBSETS = 10_000
+# widths remembered per face (paragraph and table layout measure the same words again and again)
+WIDTH_CACHE = 16_384
 
 INK = colors.HexColor("#111111")
 MUTED = colors.HexColor("#4d4d4d")
@@ -83,6 +88,9 @@ class FallbackFont(TTFont):  # type: ignore[misc]  # reportlab ships no type hin
         self._covers = [frozenset(f.face.charToGlyph) for f in fallbacks]
         # whitespace and controls stay with the face: it draws them as it always did
         self._foreign = re.compile(f"[^\\s{_ranges(self.face.charToGlyph)}]+")
+        # a width depends on the text and size only; a split on the document too (its subsets)
+        self._width = lru_cache(maxsize=WIDTH_CACHE)(self._measure)
+        self._split_cache: WeakKeyDictionary[Any, dict[str, tuple[Any, ...]]] = WeakKeyDictionary()
 
     def _source(self, char: str) -> int:
         code = ord(char)
@@ -107,8 +115,19 @@ class FallbackFont(TTFont):  # type: ignore[misc]  # reportlab ships no type hin
         return runs
 
     def splitString(self, text: Any, doc: Any, encoding: str = "utf-8") -> list[Any]:  # noqa: N802
+        """ReportLab's split, remembered per document: a table repeats the same texts, and a
+        character keeps the subset code it was given for the rest of the document."""
         if isinstance(text, bytes):
             text = text.decode(encoding)
+        cache = self._split_cache.get(doc)
+        if cache is None:
+            cache = self._split_cache[doc] = {}
+        found = cache.get(text)
+        if found is None:
+            found = cache[text] = tuple(self._split(text, doc, encoding))
+        return list(found)
+
+    def _split(self, text: str, doc: Any, encoding: str) -> list[Any]:
         if self._foreign.search(text) is None:
             return list(super().splitString(text, doc, encoding))
         pieces: list[Any] = []
@@ -133,11 +152,14 @@ class FallbackFont(TTFont):  # type: ignore[misc]  # reportlab ships no type hin
     def stringWidth(self, text: Any, size: float, encoding: str = "utf8") -> float:  # noqa: N802
         if isinstance(text, bytes):
             text = text.decode(encoding)
+        return self._width(text, size)
+
+    def _measure(self, text: str, size: float) -> float:
         if self._foreign.search(text) is None:
-            return float(super().stringWidth(text, size, encoding))
+            return float(super().stringWidth(text, size))
         own = super().stringWidth
         return sum(
-            float((own if source < 0 else self.fallbacks[source].stringWidth)(run, size, encoding))
+            float((own if source < 0 else self.fallbacks[source].stringWidth)(run, size))
             for source, run in self._runs(text)
         )
 
@@ -150,6 +172,9 @@ def register_fonts() -> None:
     pdfmetrics.registerFont(symbola)
     regular = FallbackFont(REGULAR, FONT_DIR / FONT_FILES[REGULAR], (symbola,))
     pdfmetrics.registerFont(regular)
+    # the input check (app.core.glyphs) asks what these two draw: it need not parse them again
+    glyphs.remember_coverage(FALLBACK_FILE, symbola.face.charToGlyph)
+    glyphs.remember_coverage(FONT_FILES[REGULAR], regular.face.charToGlyph)
     for name in (BOLD, ITALIC):
         pdfmetrics.registerFont(FallbackFont(name, FONT_DIR / FONT_FILES[name], (regular, symbola)))
     pdfmetrics.registerFontFamily(

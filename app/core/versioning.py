@@ -25,7 +25,8 @@ def set_etag(response: Response, version: int) -> None:
     response.headers["ETag"] = etag(version)
 
 
-def _if_match_version(
+# async: parsing a header needs no thread-pool hop
+async def _if_match_version(
     if_match: Annotated[
         str | None,
         Header(description='The ETag you read, e.g. "v3". Required on every write.'),
@@ -44,7 +45,7 @@ def _if_match_version(
 IfMatch = Annotated[int, Depends(_if_match_version)]
 
 
-def _optional_if_match_version(
+async def _optional_if_match_version(
     if_match: Annotated[
         str | None,
         Header(description='The ETag you read, e.g. "v3". Required when the resource exists.'),
@@ -52,7 +53,7 @@ def _optional_if_match_version(
 ) -> int | None:
     if if_match is None or not if_match.strip():
         return None
-    return _if_match_version(if_match)
+    return await _if_match_version(if_match)
 
 
 # For create-or-replace (PUT) routes: absent when creating, required when replacing.

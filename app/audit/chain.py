@@ -77,7 +77,7 @@ _HEAD = (
     .where(col(AuditChain.chain) == bindparam("chain"))
     .with_for_update()
 )
-_INSERT_ENTRY = insert(AuditEntry)
+_INSERT_ENTRY = insert(AuditEntry.__table__)  # type: ignore[attr-defined]  # Core, not ORM
 _MOVE_HEAD = (
     update(AuditChain)
     .where(col(AuditChain.chain) == bindparam("head_chain"))

@@ -29,7 +29,7 @@ _ACTIVE_SUBSCRIPTIONS = select(WebhookSubscription.id, WebhookSubscription.event
 )
 
 
-_INSERT_OUTBOX = insert(OutboxEvent)
+_INSERT_OUTBOX = insert(OutboxEvent.__table__)  # type: ignore[attr-defined]  # Core, not ORM
 
 
 def emit(

@@ -174,9 +174,9 @@ def _children(pid: int) -> list[int]:
     """The live child processes of `pid` (worker processes of a multi-worker server)."""
     found = []
     for entry in Path("/proc").iterdir():
-        if entry.name.isdigit() and (fields := _stat_fields(int(entry.name))) is not None:
-            if int(fields[1]) == pid:
-                found.append(int(entry.name))
+        fields = _stat_fields(int(entry.name)) if entry.name.isdigit() else None
+        if fields is not None and int(fields[1]) == pid:
+            found.append(int(entry.name))
     return found
 
 

@@ -47,4 +47,3 @@ def _load(session: Session, user_id: str) -> Access:
 def access_of(session: Session, user: org_repo.UserAccess) -> Access:
     """The person's roles at the access version read with `user`."""
     return _CACHE.get_or_make((user.id, user.access_version), lambda: _load(session, user.id))
-

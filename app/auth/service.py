@@ -11,8 +11,8 @@ from typing import Any
 from sqlmodel import Session
 
 from app.audit import service as audit
-from app.auth.access import access_of
 from app.auth import throttle
+from app.auth.access import access_of
 from app.auth.principal import Principal, PrincipalKind
 from app.core import tokens
 from app.core.config import Settings

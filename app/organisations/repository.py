@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import bindparam, update
+from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -144,7 +145,8 @@ class UserAccess:
     access_version: int
 
 
-_USER_ACCESS = select(
+# sqlalchemy's select: sqlmodel's is typed for at most four columns
+_USER_ACCESS = sa_select(
     col(User.id),
     col(User.email),
     col(User.full_name),

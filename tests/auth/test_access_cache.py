@@ -33,7 +33,8 @@ def _in_another_process(sql: str, **params: str) -> None:
 def _roles(client: TestClient, person: Person, organisation_id: str) -> list[str]:
     me = client.get("/api/v1/me", headers=person.headers)
     assert me.status_code == 200, me.text
-    found = [o["roles"] for o in me.json()["organisations"] if o["organisation_id"] == organisation_id]
+    organisations = me.json()["organisations"]
+    found = [o["roles"] for o in organisations if o["organisation_id"] == organisation_id]
     return found[0] if found else []
 
 

@@ -145,12 +145,14 @@ class Server:
         return f"http://127.0.0.1:{self.port}"
 
     def cpu_seconds(self) -> float:
-        """User + system CPU time of the server process so far (Linux /proc)."""
-        try:
-            fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
+        """User + system CPU time so far of the server process and its worker processes
+        (uvicorn --workers N runs N children under a supervisor), from Linux /proc."""
+        total = _process_ticks(self.process.pid)
+        if total is None:
             return float("nan")
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        for pid in _children(self.process.pid):
+            total += _process_ticks(pid) or 0
+        return total / os.sysconf("SC_CLK_TCK")
 
     def log_count(self, needle: str) -> int:
         return self.log_path.read_text(encoding="utf-8", errors="replace").count(needle)
@@ -183,6 +185,28 @@ class Server:
         }
 
 
+def _stat_fields(pid: int) -> list[str] | None:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+
+
+def _process_ticks(pid: int) -> int | None:
+    fields = _stat_fields(pid)
+    return None if fields is None else int(fields[11]) + int(fields[12])
+
+
+def _children(pid: int) -> list[int]:
+    """The live child processes of `pid` (worker processes of a multi-worker server)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        fields = _stat_fields(int(entry.name)) if entry.name.isdigit() else None
+        if fields is not None and int(fields[1]) == pid:
+            found.append(int(entry.name))
+    return found
+
+
 def _profiler(profile: Path | None) -> list[str]:
     if profile is None:
         return []
@@ -200,8 +224,10 @@ def serve(
     profile: Path | None = None,
     factory: str = "app.main:create_app",
     env: dict[str, str] | None = None,
+    workers: int = 1,
 ) -> Iterator[Server]:
-    """uvicorn with one worker in its own process; stopped (by its pid) on exit.
+    """uvicorn with `workers` worker processes (one by default) in its own process; stopped
+    (by its pid) on exit.
     `factory` names the app (`benchmarks._floor:create_app` for the floor).
 
     With `profile`, the server runs under `py-spy record` (PATH or $PY_SPY) and its
@@ -220,7 +246,7 @@ def serve(
         "--port",
         str(port),
         "--workers",
-        "1",
+        str(workers),
         "--no-access-log",
     ]
     with log_path.open("wb") as log:
@@ -276,14 +302,19 @@ def latency_stats(samples: list[float]) -> dict[str, float]:
 
 
 @contextlib.contextmanager
-def serve_floor(scratch: Scratch, bodies: dict[str, bytes] | None = None) -> Iterator[Server]:
+def serve_floor(
+    scratch: Scratch, bodies: dict[str, bytes] | None = None, *, workers: int = 1
+) -> Iterator[Server]:
     """The floor app (benchmarks/_floor.py) on the scenario's database, serving `bodies`."""
     floor_dir = scratch.data_dir / f"floor-{uuid.uuid4().hex[:6]}"
     floor_dir.mkdir()
     for name, body in (bodies or {}).items():
         (floor_dir / name).write_bytes(body)
     with serve(
-        scratch, factory="benchmarks._floor:create_app", env={"ENNAKKO_FLOOR_DIR": str(floor_dir)}
+        scratch,
+        factory="benchmarks._floor:create_app",
+        env={"ENNAKKO_FLOOR_DIR": str(floor_dir)},
+        workers=workers,
     ) as server:
         yield server
 
@@ -317,7 +348,7 @@ def warn_if_busy() -> float:
 
 
 def environment(
-    scratch: Scratch, generator: str, load_before: float | None = None
+    scratch: Scratch, generator: str, load_before: float | None = None, *, workers: int = 1
 ) -> dict[str, Any]:
     return {
         "load_average_before": load_before,
@@ -327,7 +358,7 @@ def environment(
         "cpus": os.cpu_count(),
         "database": scratch.backend,
         "load_generator": generator,
-        "server": "uvicorn --workers 1 (separate process)",
+        "server": f"uvicorn --workers {workers} (separate process)",
     }
 
 

@@ -157,10 +157,9 @@ _CELL_CONTENT = [
 _CHUNK = 200  # rows per statement (15 parameters each)
 
 
-def _upsert(session: Session, rows: list[dict[str, Any]]) -> Insert:
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+def _build_upsert(dialect: Any) -> Insert:
     table = AssessmentCell.__table__  # type: ignore[attr-defined]
-    statement = dialect.insert(table).values(rows)
+    statement = dialect.insert(table)
     upsert = statement.on_conflict_do_update(
         index_elements=_KEY_COLUMNS,
         set_={name: statement.excluded[name] for name in _CELL_CONTENT},
@@ -168,12 +167,18 @@ def _upsert(session: Session, rows: list[dict[str, Any]]) -> Insert:
     return cast(Insert, upsert)
 
 
+# Built once per dialect and run with the rows as parameters (executemany: SQLAlchemy sends
+# them as one multi-row statement), so its compiled form is cached: compiling it per write
+# cost more than running it.
+_UPSERTS = {"postgresql": _build_upsert(postgresql), "sqlite": _build_upsert(sqlite)}
+
+
 def upsert_cells(session: Session, rows: list[dict[str, Any]]) -> list[AssessmentCell]:
-    """Insert or overwrite each cell by its key, one statement per chunk; the stored rows,
-    in the order given."""
+    """Insert or overwrite each cell by its key; the stored rows, in the order given."""
+    upsert = _UPSERTS[session.get_bind().dialect.name]
     stored: dict[CellKey, AssessmentCell] = {}
     for chunk in range(0, len(rows), _CHUNK):
-        for row in session.execute(_upsert(session, rows[chunk : chunk + _CHUNK])):
+        for row in session.execute(upsert, rows[chunk : chunk + _CHUNK]):
             cell = AssessmentCell.model_validate(dict(row._mapping))
             stored[(cell.alternative, cell.area, cell.grp, cell.gender)] = cell
     return [stored[(r["alternative"], r["area"], r["grp"], r["gender"])] for r in rows]

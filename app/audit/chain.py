@@ -15,7 +15,7 @@ import hmac
 import json
 from typing import Any, cast
 
-from sqlalchemy import Insert, event, update
+from sqlalchemy import Insert, bindparam, event, insert, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, col, select
@@ -70,17 +70,43 @@ def _head_insert(session: Session, chain: str) -> Insert:
     return cast(Insert, statement)
 
 
+# Built once: they run on every audited write, where building them would cost more than
+# running them.
+_HEAD = (
+    select(col(AuditChain.seq), col(AuditChain.hash))
+    .where(col(AuditChain.chain) == bindparam("chain"))
+    .with_for_update()
+)
+_INSERT_ENTRY = insert(AuditEntry.__table__)  # type: ignore[attr-defined]  # Core, not ORM
+_MOVE_HEAD = (
+    update(AuditChain)
+    .where(col(AuditChain.chain) == bindparam("head_chain"))
+    .values(seq=bindparam("new_seq"), hash=bindparam("new_hash"))
+)
+_ENTRY_COLUMNS = (
+    "chain",
+    "chain_seq",
+    "occurred_at",
+    "actor_type",
+    "actor_id",
+    "actor_name",
+    "organisation_id",
+    "entity_type",
+    "entity_id",
+    "action",
+    "version",
+    "data",
+    "prev_hash",
+    "hash",
+)
+
+
 def _locked_head(session: Session, chain: str) -> tuple[int, str]:
     """The chain's head, locked until the transaction ends (created at genesis if new)."""
-    query = (
-        select(col(AuditChain.seq), col(AuditChain.hash))
-        .where(col(AuditChain.chain) == chain)
-        .with_for_update()
-    )
-    row = session.execute(query).first()
+    row = session.execute(_HEAD, {"chain": chain}).first()
     if row is None:
         session.execute(_head_insert(session, chain))
-        row = session.execute(query).one()
+        row = session.execute(_HEAD, {"chain": chain}).one()
     return int(row.seq), str(row.hash)
 
 
@@ -95,7 +121,8 @@ def record(
     version: int | None = None,
     data: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    """Append one entry to the organisation's chain in the caller's transaction."""
+    """Append one entry to the organisation's chain in the caller's transaction (plain
+    statements, no unit of work: the entry is written once and never changes)."""
     chain = chain_of(organisation_id)
     seq, prev_hash = _locked_head(session, chain)
     entry = AuditEntry(
@@ -115,13 +142,10 @@ def record(
         hash="",
     )
     entry.hash = entry_hash(entry)
-    session.add(entry)
-    session.flush()
+    session.execute(_INSERT_ENTRY, {name: getattr(entry, name) for name in _ENTRY_COLUMNS})
     # after the entry: the database lets the head move only onto a stored entry
     session.execute(
-        update(AuditChain)
-        .where(col(AuditChain.chain) == chain)
-        .values(seq=entry.chain_seq, hash=entry.hash)
+        _MOVE_HEAD, {"head_chain": chain, "new_seq": entry.chain_seq, "new_hash": entry.hash}
     )
     session.info.setdefault(_MOVED_HEADS, {})[chain] = (entry.chain_seq, entry.hash)
     return entry

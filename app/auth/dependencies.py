@@ -67,7 +67,7 @@ def get_principal(
 
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
 
-_GATES: dict[Callable[..., None], Permission] = {}
+_GATES: dict[Callable[..., Any], Permission] = {}
 
 
 def RequireScope(permission: Permission) -> Any:  # noqa: N802 - reads as a declaration
@@ -78,7 +78,8 @@ def RequireScope(permission: Permission) -> Any:  # noqa: N802 - reads as a decl
     route at all. `document_scopes` writes the scope into the route's security requirement.
     """
 
-    def require_scope(principal: CurrentPrincipal) -> None:
+    # async: a pure check on the principal, so it need not hop to the thread pool
+    async def require_scope(principal: CurrentPrincipal) -> None:
         ensure_holds(principal, permission)
 
     _GATES[require_scope] = permission

@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from app.audit import service as audit
 from app.auth import throttle
+from app.auth.access import access_of
 from app.auth.principal import Principal, PrincipalKind
 from app.core import tokens
 from app.core.config import Settings
@@ -176,22 +177,18 @@ def principal_from_claims(
 def user_principal(
     session: Session, user_id: str, claims: dict[str, Any] | None = None
 ) -> Principal:
-    """A person's roles, including the expert role a region's expert holds in its members."""
-    user, rows = org_repo.user_with_roles(session, user_id)
+    """A person's roles, including the expert role a region's expert holds in its members
+    (one row read per request; the roles come from the worker's cache, see `access`)."""
+    user = org_repo.user_access(session, user_id)
     if user is None or not user.is_active:
         raise Unauthorized("User is not active", code="invalid_token")
     if claims is not None:
         check_epoch(claims, user.session_epoch)
-    roles: dict[str, set[Role]] = {}
-    for organisation_id, role, member in rows:
-        roles.setdefault(organisation_id, set()).add(role)
-        if member is not None:
-            roles.setdefault(member, set()).add(Role.expert)
     return Principal(
         kind=PrincipalKind.user,
         id=user.id,
         name=user.full_name,
-        roles={org: frozenset(rs) for org, rs in roles.items()},
+        roles=access_of(session, user).roles,
         is_superuser=user.is_superuser,
     )
 
@@ -212,11 +209,11 @@ class CallerView:
 
 def describe(session: Session, principal: Principal) -> CallerView:
     """The caller's e-mail and, per organisation, its roles and whether they come via a region."""
-    email, direct = None, set()
+    email, direct = None, frozenset[tuple[str, Role]]()
     if principal.kind is PrincipalKind.user:
-        user, rows = org_repo.user_with_roles(session, principal.id)
-        email = user.email if user else None
-        direct = {(org, role) for org, role, _ in rows}
+        user = org_repo.user_access(session, principal.id)
+        if user is not None:
+            email, direct = user.email, access_of(session, user).direct
     names = {o.id: o.name for o in org_repo.organisations_by_ids(session, sorted(principal.roles))}
     return CallerView(
         email,

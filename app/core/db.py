@@ -8,10 +8,12 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Annotated, Any, Protocol
 
+from anyio import CancelScope
 from fastapi import Depends
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, SQLModel
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
 from app.core.config import Settings, get_settings
@@ -142,35 +144,54 @@ async def database_turn(request: Request) -> AsyncIterator[None]:
         yield
 
 
-def get_session(
+async def get_session(
     request: Request, _turn: Annotated[None, Depends(database_turn, scope="function")]
-) -> Iterator[Session]:
+) -> AsyncIterator[Session]:
     """Request-scoped session: the one place that commits (on success) or rolls back.
 
     An error that says its changes must stand (a counted failed login) is committed too.
+
+    Opening a session touches no connection, so it happens on the event loop; the end of the
+    transaction (commit or roll back, and giving the connection back) is one pool-thread call,
+    shielded from cancellation so that a dropped client never leaks a connection.
     """
     reading = request.method in SAFE_METHODS
     engine = get_read_engine() if reading else get_engine()
     hook: TransactionHook | None = request.scope.get(TRANSACTION_HOOK)
-    with Session(engine, expire_on_commit=False) as session:
+    session = Session(engine, expire_on_commit=False)
+    try:
+        if hook is not None:
+            await run_in_threadpool(hook.begin, session)
+        yield session
+    except BaseException as exc:
+        with CancelScope(shield=True):
+            await run_in_threadpool(_end_failed, session, hook, exc)
+        raise
+    with CancelScope(shield=True):
+        await run_in_threadpool(_end, session, hook)
+
+
+def _end(session: Session, hook: TransactionHook | None) -> None:
+    """Commit the request's transaction (rolled back if the commit fails) and close."""
+    with session:
         try:
-            if hook is not None:
-                hook.begin(session)
-            yield session
             if hook is not None:
                 hook.before_commit(session)
             session.commit()
-        except AppError as exc:
-            if exc.keep_changes:
-                if hook is not None:
-                    hook.keep_failed(session)
-                session.commit()
-            else:
-                session.rollback()
-            raise
         except BaseException:
             session.rollback()
             raise
+
+
+def _end_failed(session: Session, hook: TransactionHook | None, exc: BaseException) -> None:
+    """Roll back after an error, unless the error says its changes must stand; close."""
+    with session:
+        if isinstance(exc, AppError) and exc.keep_changes:
+            if hook is not None:
+                hook.keep_failed(session)
+            session.commit()
+        else:
+            session.rollback()
 
 
 @contextmanager

@@ -2,10 +2,25 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import Table, Update, bindparam, update
 from sqlmodel import Session
+
+
+@lru_cache(maxsize=256)
+def _claim_statement(table: Table, stamped: tuple[str, ...]) -> Update:
+    """The compare-and-swap UPDATE for `table` setting `stamped` columns, built once (plain
+    Core: building an ORM update per write cost more than running it)."""
+    return (
+        update(table)
+        .where(table.c.id == bindparam("claim_id"), table.c.version == bindparam("claim_expected"))
+        .values(
+            version=bindparam("claim_next"),
+            **{name: bindparam(f"claim_{name}") for name in stamped},
+        )
+    )
 
 
 def claim_version(
@@ -22,10 +37,9 @@ def claim_version(
     concurrent writers: on PostgreSQL it also row-locks until commit, on SQLite the
     write transaction is already exclusive.
     """
-    result = session.execute(
-        update(model)
-        .where(model.id == entity_id, model.version == expected)
-        .values(version=expected + 1, **(stamp or {}))
-        .execution_options(synchronize_session=False)
-    )
+    stamp = stamp or {}
+    statement = _claim_statement(model.__table__, tuple(sorted(stamp)))
+    params = {"claim_id": entity_id, "claim_expected": expected, "claim_next": expected + 1}
+    params |= {f"claim_{name}": value for name, value in stamp.items()}
+    result = session.execute(statement, params)
     return bool(result.rowcount)  # type: ignore[attr-defined]

@@ -67,7 +67,8 @@ def matching_if_match(
     return match
 
 
-def _if_match_version(
+# async: parsing a header needs no thread-pool hop
+async def _if_match_version(
     if_match: Annotated[
         str | None,
         Header(description='The ETag you read, e.g. "v3". Required on every write.'),
@@ -79,7 +80,7 @@ def _if_match_version(
 IfMatch = Annotated[int, Depends(_if_match_version)]
 
 
-def _optional_if_match_version(
+async def _optional_if_match_version(
     if_match: Annotated[
         str | None,
         Header(description='The ETag you read, e.g. "v3". Required when the resource exists.'),
@@ -87,7 +88,7 @@ def _optional_if_match_version(
 ) -> int | None:
     if if_match is None or not if_match.strip():
         return None
-    return _if_match_version(if_match)
+    return await _if_match_version(if_match)
 
 
 # For create-or-replace (PUT) routes: absent when creating, required when replacing.

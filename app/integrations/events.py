@@ -3,7 +3,7 @@ transaction, so an event exists exactly when its change was committed."""
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, func
+from sqlalchemy import bindparam, func, insert
 from sqlmodel import Session, col, select
 
 from app.integrations.models import OutboxEvent, WebhookDelivery, WebhookSubscription
@@ -29,6 +29,9 @@ _ACTIVE_SUBSCRIPTIONS = select(WebhookSubscription.id, WebhookSubscription.event
 )
 
 
+_INSERT_OUTBOX = insert(OutboxEvent.__table__)  # type: ignore[attr-defined]  # Core, not ORM
+
+
 def emit(
     session: Session,
     *,
@@ -48,8 +51,8 @@ def emit(
         resource_id=resource_id,
         version=version,
     )
-    session.add(outbox)
-    session.flush()
+    # a plain INSERT, no unit of work: the row is written once and never changes here
+    session.execute(_INSERT_OUTBOX, outbox.model_dump())
     subscriptions = session.execute(
         _ACTIVE_SUBSCRIPTIONS, {"organisation_id": organisation_id}
     ).all()

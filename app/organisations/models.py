@@ -59,6 +59,10 @@ class User(SQLModel, table=True):
     is_superuser: bool = Field(default=False, nullable=False)
     # Every token carries the epoch it was issued in; raising it ends every session at once.
     session_epoch: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    # Raised by database triggers whenever the person's roles may change (a membership is
+    # added, removed or changed, or a region gains or loses a member organisation): every
+    # worker keys its cache of the person's roles by it (app/auth/access.py).
+    access_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     version: int = Field(default=1, nullable=False)
     created_at: datetime = created_at_field()
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import bindparam, update
+from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -123,16 +125,42 @@ _ROLES_OF_USER = (
 )
 
 
-def user_with_roles(
-    session: Session, user_id: str
-) -> tuple[User | None, list[tuple[str, Role, str | None]]]:
-    """The user and each membership with the member organisations an expert membership in a
-    region extends to: rows of (organisation, role, member or None)."""
-    user = session.get(User, user_id)
-    if user is None:
-        return None, []
+def roles_of_user(session: Session, user_id: str) -> list[tuple[str, Role, str | None]]:
+    """Each membership with the member organisations an expert membership in a region extends
+    to: rows of (organisation, role, member or None)."""
     rows = session.execute(_ROLES_OF_USER, {"user_id": user_id}).all()
-    return user, [(org, Role(role), child) for org, role, child in rows]
+    return [(org, Role(role), child) for org, role, child in rows]
+
+
+@dataclass(frozen=True)
+class UserAccess:
+    """What every request reads of the person behind a token: one row, by primary key."""
+
+    id: str
+    email: str
+    full_name: str
+    is_active: bool
+    is_superuser: bool
+    session_epoch: int
+    access_version: int
+
+
+# sqlalchemy's select: sqlmodel's is typed for at most four columns
+_USER_ACCESS = sa_select(
+    col(User.id),
+    col(User.email),
+    col(User.full_name),
+    col(User.is_active),
+    col(User.is_superuser),
+    col(User.session_epoch),
+    col(User.access_version),
+).where(col(User.id) == bindparam("user_id"))
+
+
+def user_access(session: Session, user_id: str) -> UserAccess | None:
+    """The person's row without building an ORM object (read on every request)."""
+    row = session.execute(_USER_ACCESS, {"user_id": user_id}).first()
+    return None if row is None else UserAccess(*row)
 
 
 def end_sessions(session: Session, model: type[User] | type[ApiClient], entity_id: str) -> None:

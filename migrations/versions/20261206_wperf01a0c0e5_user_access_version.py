@@ -6,7 +6,7 @@ gain or lose it), whoever makes the change (API, CLI, another worker, plain SQL)
 cache a person's roles under (id, access_version) and read only that row per request.
 
 Revision ID: wperf01a0c0e5
-Revises: pf0a0d17c4a1
+Revises: reports01a
 Create Date: 2026-12-06 07:56:53.046623
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "wperf01a0c0e5"
-down_revision: str | Sequence[str] | None = "pf0a0d17c4a1"
+down_revision: str | Sequence[str] | None = "reports01a"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

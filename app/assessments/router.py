@@ -27,13 +27,12 @@ from app.auth.permissions import EDIT_DRAFTS, READ_DRAFTS, WRITE_DRAFTS
 from app.core.body_cache import accepts_gzip
 from app.core.errors import error_responses
 from app.core.idempotency import IDEMPOTENT, CapturingRoute
-from app.core.versioning import IfMatch, etag, set_etag
+from app.core.versioning import VERSIONED_WRITE_ERRORS, IfMatch, etag, names_tag, set_etag
 
 router = APIRouter(
     prefix="/api/v1/drafts/{draft_id}", tags=["assessments"], route_class=CapturingRoute
 )
 scope_routes.register(router)
-WRITE_ERRORS = error_responses(401, 403, 404, 409, 412, 422, 428)
 
 
 def _screening(result: screening.ScreeningResult) -> ScreeningRead:
@@ -58,7 +57,7 @@ def _screening(result: screening.ScreeningResult) -> ScreeningRead:
     "/screening",
     response_model=ScreeningRead,
     summary="Record the screening",
-    responses=WRITE_ERRORS,
+    responses=VERSIONED_WRITE_ERRORS,
     dependencies=[RequireScope(EDIT_DRAFTS)],
 )
 def put_screening(
@@ -172,7 +171,7 @@ def get_assessment(
     """Every assessed cell; cells not listed are *not yet assessed*. Supports If-None-Match."""
     if if_none_match is not None:
         version = service.active_version(session, principal=principal, draft_id=draft_id)
-        if if_none_match.strip() == etag(version):
+        if names_tag(if_none_match, etag(version)):
             return Response(status_code=304, headers={"ETag": etag(version)})
     rendered = reads.rendered_assessment(
         session, principal=principal, draft_id=draft_id, gzipped=accepts_gzip(accept_encoding)
@@ -192,7 +191,7 @@ def _body(rendered: reads.Rendered) -> Response:
     "/assessment",
     response_model=AssessmentRead,
     summary="Update assessment texts",
-    responses=WRITE_ERRORS,
+    responses=VERSIONED_WRITE_ERRORS,
     dependencies=[RequireScope(EDIT_DRAFTS)],
 )
 def update_texts(
@@ -215,7 +214,7 @@ def update_texts(
     "/assessment/cells",
     response_model=CellsWriteResult,
     summary="Write many cells",
-    responses=WRITE_ERRORS,
+    responses=VERSIONED_WRITE_ERRORS,
     dependencies=[RequireScope(EDIT_DRAFTS)],
 )
 def write_cells(
@@ -266,7 +265,7 @@ def get_summary(
     "/assessment/migrate",
     response_model=MigrationReport,
     summary="Move to another template version",
-    responses=WRITE_ERRORS,
+    responses=VERSIONED_WRITE_ERRORS,
     dependencies=[RequireScope(EDIT_DRAFTS), *IDEMPOTENT],
 )
 def migrate(

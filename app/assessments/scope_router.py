@@ -11,9 +11,7 @@ from app.auth.dependencies import CurrentPrincipal, DbSession, RequireScope
 from app.auth.permissions import EDIT_DRAFTS, READ_DRAFTS
 from app.core.errors import error_responses
 from app.core.idempotency import IDEMPOTENT
-from app.core.versioning import IfMatch, etag, set_etag
-
-WRITE_ERRORS = error_responses(401, 403, 404, 409, 412, 422, 428)
+from app.core.versioning import VERSIONED_WRITE_ERRORS, IfMatch, etag, set_etag
 
 
 def _scope_read(state: scoping.ScopeState) -> ScopeRead:
@@ -95,7 +93,7 @@ def register(router: APIRouter) -> None:
         methods=["PUT"],
         response_model=ScopeRead,
         summary="Choose the assessment's scope",
-        responses=WRITE_ERRORS,
+        responses=VERSIONED_WRITE_ERRORS,
         dependencies=[RequireScope(EDIT_DRAFTS)],
     )
     router.add_api_route(
@@ -104,6 +102,6 @@ def register(router: APIRouter) -> None:
         methods=["POST"],
         response_model=CellsBulkResult,
         summary="Set, copy or clear many cells",
-        responses=WRITE_ERRORS,
+        responses=VERSIONED_WRITE_ERRORS,
         dependencies=[RequireScope(EDIT_DRAFTS), *IDEMPOTENT],
     )

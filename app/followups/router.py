@@ -12,7 +12,7 @@ from app.auth.dependencies import CurrentPrincipal, DbSession, RequireScope
 from app.auth.permissions import FOLLOW_UP, MANAGE_INDICATORS, READ_DRAFTS
 from app.core.errors import error_responses
 from app.core.idempotency import CapturingRoute
-from app.core.versioning import IfMatch, OptionalIfMatch, set_etag
+from app.core.versioning import VERSIONED_WRITE_ERRORS, IfMatch, OptionalIfMatch, set_etag
 from app.followups import catalogue, service
 from app.followups.models import FollowUpVerdict
 from app.followups.schemas import (
@@ -178,7 +178,7 @@ def put_followup(
     "/drafts/{draft_id}/followup/review",
     response_model=FollowUpRead,
     summary="Record the post-decision review of a draft",
-    responses=error_responses(401, 403, 404, 409, 412, 422, 428),
+    responses=VERSIONED_WRITE_ERRORS,
     dependencies=[RequireScope(FOLLOW_UP)],
 )
 def put_review(

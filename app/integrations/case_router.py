@@ -8,7 +8,7 @@ from app.auth.dependencies import CurrentPrincipal, DbSession, RequireScope
 from app.auth.permissions import ADMINISTER, ANSWER_PUSHES, READ_ANNEXES
 from app.core.errors import error_responses
 from app.core.idempotency import IDEMPOTENT, CapturingRoute
-from app.core.versioning import OptionalIfMatch, set_etag
+from app.core.versioning import VERSIONED_WRITE_ERRORS, OptionalIfMatch, set_etag
 from app.integrations import record_push
 from app.integrations.models import CaseSystemEndpoint
 from app.integrations.router import AppSettings
@@ -37,7 +37,7 @@ def _endpoint_read(endpoint: CaseSystemEndpoint, secret: str | None = None) -> C
     summary="Configure the case-system endpoint",
     responses={
         201: {"model": CaseSystemWithSecret, "description": "Created; the secret is shown once"},
-        **error_responses(401, 403, 404, 409, 412, 422, 428),
+        **VERSIONED_WRITE_ERRORS,
     },
     dependencies=[RequireScope(ADMINISTER)],
 )

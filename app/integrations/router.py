@@ -12,7 +12,7 @@ from app.core.config import Settings
 from app.core.errors import error_responses
 from app.core.idempotency import IDEMPOTENT, CapturingRoute
 from app.core.pagination import Paging
-from app.core.versioning import IfMatch, set_etag
+from app.core.versioning import VERSIONED_WRITE_ERRORS, IfMatch, set_etag
 from app.integrations import service
 from app.integrations.models import DeliveryStatus, OutboxEvent, WebhookDelivery
 from app.integrations.schemas import (
@@ -27,7 +27,6 @@ from app.integrations.schemas import (
 router = APIRouter(prefix="/api/v1", tags=["integrations"], route_class=CapturingRoute)
 BASE = "/organisations/{organisation_id}/webhooks"
 READ_ERRORS = error_responses(401, 403, 404, 422)
-WRITE_ERRORS = error_responses(401, 403, 404, 409, 412, 422, 428)
 
 
 def app_settings(request: Request) -> Settings:
@@ -130,7 +129,7 @@ def get_webhook(
     BASE + "/{webhook_id}",
     response_model=WebhookRead,
     summary="Update a subscription",
-    responses=WRITE_ERRORS,
+    responses=VERSIONED_WRITE_ERRORS,
     dependencies=[RequireScope(MANAGE_WEBHOOKS)],
 )
 def update_webhook(
@@ -161,7 +160,7 @@ def update_webhook(
     BASE + "/{webhook_id}",
     status_code=204,
     summary="Delete a subscription",
-    responses=WRITE_ERRORS,
+    responses=VERSIONED_WRITE_ERRORS,
     dependencies=[RequireScope(MANAGE_WEBHOOKS)],
 )
 def delete_webhook(

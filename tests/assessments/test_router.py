@@ -157,6 +157,11 @@ def test_matrix_read_write_and_not_assessed_is_not_no_impact(
         headers=world.expert.headers | {"If-None-Match": '"v2"'},
     )
     assert cached.status_code == 304
+    listed = client.get(
+        f"/api/v1/drafts/{draft['id']}/assessment",
+        headers=world.expert.headers | {"If-None-Match": '"v1", "v2"'},
+    )
+    assert listed.status_code == 304, "If-None-Match may list several ETags"
     summary = client.get(
         f"/api/v1/drafts/{draft['id']}/assessment/summary", headers=world.expert.headers
     ).json()

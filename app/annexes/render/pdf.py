@@ -27,7 +27,6 @@ from app.annexes.render.theme import (
     REGULAR,
     RULE,
     TOP,
-    register_fonts,
     styles,
 )
 from app.annexes.render.view import AnnexView, build_view
@@ -35,7 +34,6 @@ from app.annexes.render.view_tables import no_case
 
 # ASCII85 on top of Flate only inflates streams by 25 % and costs a Python-level pass
 rl_config.useA85 = 0
-register_fonts()
 LOGO_HEIGHT = 9 * mm
 
 

@@ -20,14 +20,16 @@ pytestmark = pytest.mark.skipif(
 
 def test_writes_go_ahead_while_sign_ins_are_being_checked(world: World) -> None:
     email = _person(world)
-    # One check at a time: four sign-ins keep the checker busy for a second or more, while
-    # a write may wait only 50 ms for the writer.
+    # One check at a time: four sign-ins keep the checker busy for a second or more (one
+    # argon2 check is ~235 ms on an idle core, longer under load), while a write may wait
+    # only 150 ms for the writer: enough for a sign-in's short outcome write on a busy
+    # machine, too little if a sign-in held the writer through its check.
     app = create_app(
         get_settings().model_copy(
             update={
                 "verify_concurrency": 1,
                 "verify_wait_seconds": 30.0,
-                "db_wait_seconds": 0.05,
+                "db_wait_seconds": 0.15,
                 "login_source_concurrency": 100,
             }
         )

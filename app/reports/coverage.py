@@ -18,7 +18,6 @@ from app.auth.principal import Principal
 from app.reports.access import Audience, audience
 from app.reports.periods import Granularity, Span, bucket
 from app.reports.repository import coverage as repo
-from app.reports.repository.scope import Window
 from app.reports.schemas import (
     CoverageReport,
     CoverageRow,
@@ -113,8 +112,12 @@ def coverage(
     organisations named in `language` (Swedish names in Swedish)."""
     seen = audience(session, principal=principal, organisation_id=organisation_id)
     window = seen.window(span)
-    tallies, total = _tallies(session, window, _Keys(granularity, group_by))
-    reasons, not_shown = _reasons(session, window, seen)
+    readable = [o for o in window.organisation_ids if o in seen.readable]
+    parts: dict[str, list[Any]] = defaultdict(list)
+    for row in repo.register_rows(session, window, readable, MAX_LINKS):
+        parts[row.part].append(row)
+    tallies, total = _tallies(parts, _Keys(granularity, group_by))
+    reasons, not_shown = _reasons(parts, seen)
     return CoverageReport(
         organisation=seen.ref(seen.root, language),
         region=seen.is_region,
@@ -151,17 +154,17 @@ class _Keys:
 
 
 def _tallies(
-    session: Session, window: Window, keys: _Keys
+    parts: dict[str, list[Any]], keys: _Keys
 ) -> tuple[dict[tuple[str | None, ...], _Tally], _Tally]:
     """The register's rows and its totals, from the counts and approval times the database
     aggregates (the medians need every approval time, so those come one per approval)."""
     tallies: dict[tuple[str | None, ...], _Tally] = defaultdict(_Tally)
     total = _Tally()
-    for row in repo.coverage_counts(session, window):
+    for row in parts["count"]:
         outcome = None if row.outcome is None else str(row.outcome)
         tallies[keys.of(row)].add(row.n, outcome, row.meeting)
         total.add(row.n, outcome, row.meeting)
-    for row in repo.approval_times(session, window):
+    for row in parts["approval"]:
         days = max((row.approved_at - row.created_at).total_seconds() / 86400, 0.0)
         tallies[keys.of(row)].approval_days.append(days)
         total.approval_days.append(days)
@@ -178,7 +181,7 @@ def _normalised(reason: str) -> tuple[str, str]:
     return shown.casefold(), shown
 
 
-def _reasons(session: Session, window: Window, seen: Audience) -> tuple[list[ReasonGroup], int]:
+def _reasons(parts: dict[str, list[Any]], seen: Audience) -> tuple[list[ReasonGroup], int]:
     """'Not needed' reasons grouped by their text (case and spacing aside), most used first,
     shown as their most used spelling. A reason's text is shown when the caller may read the
     draft or its organisation is public; a link only when the caller may read the draft."""
@@ -186,7 +189,8 @@ def _reasons(session: Session, window: Window, seen: Audience) -> tuple[list[Rea
     readable: dict[str, int] = defaultdict(int)
     spellings: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     not_shown = 0
-    for reason, organisation_id, n in repo.reason_counts(session, window):
+    for row in parts["reason"]:
+        reason, organisation_id, n = row.reason, row.organisation_id, row.n
         if organisation_id not in seen.readable and organisation_id not in seen.public:
             not_shown += n
             continue
@@ -196,8 +200,7 @@ def _reasons(session: Session, window: Window, seen: Audience) -> tuple[list[Rea
         if organisation_id in seen.readable:
             readable[normalised] += n
     links: dict[str, list[Any]] = defaultdict(list)
-    ids = [o for o in window.organisation_ids if o in seen.readable]
-    for row in repo.reason_links(session, window, ids, MAX_LINKS):
+    for row in parts["link"]:
         links[_normalised(row.reason or "")[0]].append(row)
     found = [
         ReasonGroup(

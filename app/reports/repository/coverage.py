@@ -5,18 +5,32 @@ the first decisions of each text to link to; and the reviews open per organisati
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Date, and_, cast, func, select
+from sqlalchemy import (
+    Date,
+    Integer,
+    String,
+    Text,
+    and_,
+    cast,
+    func,
+    literal,
+    null,
+    select,
+    type_coerce,
+    union_all,
+)
 from sqlmodel import Session
 
+from app.core.db import UTCDateTime
 from app.reports.repository.scope import (
     CASE_LABEL,
     D_TABLE,
     RA,
     RA_TABLE,
-    S_TABLE,
     D,
     M,
     S,
@@ -41,6 +55,24 @@ def decision_month(session: Session) -> Any:
     return func.substr(func.coalesce(D.meeting_date, D.created_at), 1, 7)
 
 
+def _of_draft(column: Any, draft_id: Any, *where: Any) -> Any:
+    """`column` of the draft's one row (its screening), looked up by
+    the draft's id: the window is a small share of the table, so an index lookup per draft
+    beats the hash join over the whole table a planner would choose."""
+    return select(column).where(draft_id == D.id, *where).correlate(D_TABLE).scalar_subquery()
+
+
+def _current_approval(window: Window) -> Any:
+    """A draft's current approval, of the window's organisations (an approval is its draft's
+    organisation's): the few approvals of a few organisations are read once, not looked up
+    per draft."""
+    return and_(
+        RA.draft_id == D.id,
+        RA.current.is_(True),
+        RA.organisation_id.in_(window.organisation_ids),
+    )
+
+
 def _latest_meeting_outcome() -> Any:
     """The outcome of the draft's latest meeting item ('pending' before one is recorded), NULL
     when the draft never reached a meeting."""
@@ -54,84 +86,116 @@ def _latest_meeting_outcome() -> Any:
     )
 
 
-def coverage_counts(session: Session, window: Window) -> Sequence[Any]:
-    """Drafts in the window counted per organisation, body, type, decision month, screening
-    outcome (None: never screened) and latest meeting outcome (None: no meeting)."""
-    per_draft = (
-        select(
-            D.organisation_id.label("organisation_id"),
-            D.decision_body.label("decision_body"),
-            D.decision_type.label("decision_type"),
-            decision_month(session).label("month"),
-            S.outcome.label("outcome"),
-            _latest_meeting_outcome().label("meeting"),
-        )
-        .select_from(D_TABLE)
-        .outerjoin(S_TABLE, S.draft_id == D.id)
-        .where(window.drafts())
-        .subquery()
-    )
-    c = per_draft.c
-    keys = (c.organisation_id, c.decision_body, c.decision_type, c.month, c.outcome, c.meeting)
-    return session.execute(select(*keys, func.count().label("n")).group_by(*keys)).all()
+# the columns of the one result set every part of the register comes back in
+_COLUMNS: dict[str, Any] = {
+    "part": String(),
+    "organisation_id": String(),
+    "decision_body": String(),
+    "decision_type": String(),
+    "month": String(),
+    "outcome": String(),
+    "meeting": String(),
+    "n": Integer(),
+    "created_at": UTCDateTime(),
+    "approved_at": UTCDateTime(),
+    "reason": Text(),
+    "id": String(),
+    "title": String(),
+    "external_label": String(),
+}
 
 
-def approval_times(session: Session, window: Window) -> Sequence[Any]:
-    """Each draft in the window with a current approval: its keys, creation and approval."""
-    query = (
+def _part(name: str, **columns: Any) -> Any:
+    """One part's columns in the shared order, the ones it does not use NULL."""
+    return [literal(name, String()).label("part")] + [
+        (columns[c] if c in columns else type_coerce(null(), t)).label(c)
+        for c, t in _COLUMNS.items()
+        if c != "part"
+    ]
+
+
+def register_rows(
+    session: Session, window: Window, readable: Sequence[str], links: int
+) -> Sequence[Any]:
+    """The register's parts in one statement over the window's drafts read once, each row
+    tagged with its `part`:
+
+    - `count`: drafts per organisation, body, type, decision month, screening outcome (None:
+      never screened) and latest meeting outcome (None: no meeting), in `n`;
+    - `approval`: each draft with a current approval: its keys, creation and approval;
+    - `reason`: 'not needed' screenings per reason text (as written) and organisation;
+    - `link`: of each reason text, the first `links` drafts by title and id (in code point
+      order) of the organisations in `readable`."""
+    drafts = (
         select(
+            D.id,
             D.organisation_id,
+            D.title,
+            CASE_LABEL,
             D.decision_body,
             D.decision_type,
             decision_month(session).label("month"),
             D.created_at,
+            _of_draft(S.outcome, S.draft_id).label("outcome"),
+            _of_draft(S.reason, S.draft_id).label("reason"),
+            _latest_meeting_outcome().label("meeting"),
             RA.approved_at,
         )
-        .join(RA_TABLE, and_(RA.draft_id == D.id, RA.current.is_(True)))
+        .select_from(D_TABLE)
+        .outerjoin(RA_TABLE, _current_approval(window))
         .where(window.drafts())
+        .cte("window_drafts")
     )
-    return session.execute(query).all()
-
-
-def reason_counts(session: Session, window: Window) -> Sequence[Any]:
-    """'Not needed' screenings in the window per reason text (as written) and organisation."""
-    query = (
-        select(S.reason, D.organisation_id, func.count().label("n"))
-        .join(S_TABLE, S.draft_id == D.id)
-        .where(window.drafts(), S.outcome == NOT_NEEDED)
-        .group_by(S.reason, D.organisation_id)
-    )
-    return session.execute(query).all()
-
-
-def reason_links(
-    session: Session, window: Window, organisation_ids: Sequence[str], limit: int
-) -> Sequence[Any]:
-    """Of each reason text (as written), the first `limit` drafts by title and id (in code
-    point order) among the 'not needed' drafts of `organisation_ids` in the window."""
-    if not organisation_ids:
-        return []
-    order: tuple[Any, ...] = (D.title, D.id)
-    if _postgres(session):
-        order = (D.title.collate("C"), D.id.collate("C"))
-    ranked = (
-        select(
-            D.id,
-            D.title,
-            CASE_LABEL,
-            D.organisation_id,
-            S.reason,
-            func.row_number().over(partition_by=S.reason, order_by=order).label("rank"),
+    d = drafts.c
+    keys = (d.organisation_id, d.decision_body, d.decision_type, d.month)
+    counted = (d.outcome, d.meeting)
+    not_needed = d.outcome == NOT_NEEDED
+    parts = [
+        select(*_part("count", **_named(*keys, *counted), n=func.count())).group_by(
+            *keys, *counted
+        ),
+        select(*_part("approval", **_named(*keys, d.created_at, d.approved_at))).where(
+            d.approved_at.is_not(None)
+        ),
+        select(*_part("reason", **_named(d.reason, d.organisation_id), n=func.count()))
+        .where(not_needed)
+        .group_by(d.reason, d.organisation_id),
+    ]
+    if readable:
+        order: tuple[Any, ...] = (d.title, d.id)
+        if _postgres(session):
+            order = (d.title.collate("C"), d.id.collate("C"))
+        rank = func.row_number().over(partition_by=d.reason, order_by=order).label("rank")
+        ranked = (
+            select(d.id, d.title, d.external_label, d.organisation_id, d.reason, rank)
+            .where(not_needed, d.organisation_id.in_(readable))
+            .subquery()
         )
-        .join(S_TABLE, S.draft_id == D.id)
-        .where(
-            window.drafts(),
-            S.outcome == NOT_NEEDED,
-            D.organisation_id.in_(organisation_ids),
-        )
-        .subquery()
-    )
-    return session.execute(select(ranked).where(ranked.c.rank <= limit)).all()
+        r = ranked.c
+        named = _named(r.id, r.title, r.external_label, r.organisation_id, r.reason)
+        parts.append(select(*_part("link", **named)).where(r.rank <= links))
+    with _no_jit(session):
+        return session.execute(union_all(*parts)).all()
+
+
+@contextmanager
+def _no_jit(session: Session) -> Iterator[None]:
+    """PostgreSQL without JIT compilation for the statements inside (in this transaction):
+    the per-draft lookups make the planner's estimate pass the JIT threshold, and compiling
+    costs more than running the statement."""
+    if not _postgres(session):
+        yield
+        return
+    jit = func.set_config("jit", "off", True)
+    before = session.execute(select(func.current_setting("jit"), jit)).one()[0]
+    try:
+        yield
+    finally:
+        session.execute(select(func.set_config("jit", before, True)))
+
+
+def _named(*columns: Any) -> dict[str, Any]:
+    return {c.name: c for c in columns}
 
 
 def open_reviews(session: Session, organisation_ids: Sequence[str]) -> dict[str, int]:

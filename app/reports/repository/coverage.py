@@ -126,7 +126,30 @@ def register_rows(
     - `reason`: 'not needed' screenings per reason text (as written) and organisation;
     - `link`: of each reason text, the first `links` drafts by title and id (in code point
       order) of the organisations in `readable`."""
-    drafts = (
+    d = _window_drafts(session, window).c
+    keys = (d.organisation_id, d.decision_body, d.decision_type, d.month)
+    counted = (d.outcome, d.meeting)
+    not_needed = d.outcome == NOT_NEEDED
+    parts = [
+        select(*_part("count", **_named(*keys, *counted), n=func.count())).group_by(
+            *keys, *counted
+        ),
+        select(*_part("approval", **_named(*keys, d.created_at, d.approved_at))).where(
+            d.approved_at.is_not(None)
+        ),
+        select(*_part("reason", **_named(d.reason, d.organisation_id), n=func.count()))
+        .where(not_needed)
+        .group_by(d.reason, d.organisation_id),
+    ]
+    if readable:
+        parts.append(_links(session, d, readable, links))
+    with _no_jit(session):
+        return session.execute(union_all(*parts)).all()
+
+
+def _window_drafts(session: Session, window: Window) -> Any:
+    """The window's drafts with what the register counts of each."""
+    return (
         select(
             D.id,
             D.organisation_id,
@@ -146,36 +169,22 @@ def register_rows(
         .where(window.drafts())
         .cte("window_drafts")
     )
-    d = drafts.c
-    keys = (d.organisation_id, d.decision_body, d.decision_type, d.month)
-    counted = (d.outcome, d.meeting)
-    not_needed = d.outcome == NOT_NEEDED
-    parts = [
-        select(*_part("count", **_named(*keys, *counted), n=func.count())).group_by(
-            *keys, *counted
-        ),
-        select(*_part("approval", **_named(*keys, d.created_at, d.approved_at))).where(
-            d.approved_at.is_not(None)
-        ),
-        select(*_part("reason", **_named(d.reason, d.organisation_id), n=func.count()))
-        .where(not_needed)
-        .group_by(d.reason, d.organisation_id),
-    ]
-    if readable:
-        order: tuple[Any, ...] = (d.title, d.id)
-        if _postgres(session):
-            order = (d.title.collate("C"), d.id.collate("C"))
-        rank = func.row_number().over(partition_by=d.reason, order_by=order).label("rank")
-        ranked = (
-            select(d.id, d.title, d.external_label, d.organisation_id, d.reason, rank)
-            .where(not_needed, d.organisation_id.in_(readable))
-            .subquery()
-        )
-        r = ranked.c
-        named = _named(r.id, r.title, r.external_label, r.organisation_id, r.reason)
-        parts.append(select(*_part("link", **named)).where(r.rank <= links))
-    with _no_jit(session):
-        return session.execute(union_all(*parts)).all()
+
+
+def _links(session: Session, d: Any, readable: Sequence[str], links: int) -> Any:
+    """Of each reason text, the first `links` drafts by title and id in code point order."""
+    order: tuple[Any, ...] = (d.title, d.id)
+    if _postgres(session):
+        order = (d.title.collate("C"), d.id.collate("C"))
+    rank = func.row_number().over(partition_by=d.reason, order_by=order).label("rank")
+    ranked = (
+        select(d.id, d.title, d.external_label, d.organisation_id, d.reason, rank)
+        .where(d.outcome == NOT_NEEDED, d.organisation_id.in_(readable))
+        .subquery()
+    )
+    r = ranked.c
+    named = _named(r.id, r.title, r.external_label, r.organisation_id, r.reason)
+    return select(*_part("link", **named)).where(r.rank <= links)
 
 
 @contextmanager

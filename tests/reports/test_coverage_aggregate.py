@@ -70,7 +70,8 @@ def _draft(session: Session, rng: random.Random, organisation_id: str, n: int) -
         )  # fmt: skip
     snapshots = rng.choice([0, 0, 1, 1, 2])
     for cycle in range(snapshots):
-        approved = created + timedelta(seconds=rng.randrange(-3600, 90 * 86400), microseconds=7)
+        days, seconds = rng.choice([-1, 0, 3, 40]), rng.randrange(86400)
+        approved = created + timedelta(days=days, seconds=seconds, microseconds=7)
         session.execute(
             insert(tables["report_approval"]),
             {

@@ -8,6 +8,7 @@ import math
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum
 from typing import Any
 
@@ -15,7 +16,7 @@ from sqlmodel import Session
 
 from app.auth.principal import Principal
 from app.reports.access import Audience, audience
-from app.reports.periods import Granularity, Span, bucket, decision_date
+from app.reports.periods import Granularity, Span, bucket
 from app.reports.repository import coverage as repo
 from app.reports.schemas import (
     CoverageReport,
@@ -62,18 +63,16 @@ class _Tally:
     reached_meeting: int = 0
     outcomes: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
-    def add(self, row: Any, meeting: tuple[bool, str | None]) -> None:
-        self.decisions += 1
-        if row.outcome is not None:
-            self.screened += 1
-            self.outcomes_screened[str(row.outcome)] += 1
-        if row.approved_at is not None:
-            days = (row.approved_at - row.created_at).total_seconds() / 86400
-            self.approval_days.append(max(days, 0.0))
-        attached, outcome = meeting
-        if attached:
-            self.reached_meeting += 1
-            self.outcomes[outcome or "pending"] += 1
+    def add(self, count: int, outcome: str | None, meeting: str | None) -> None:
+        """`count` drafts screened with `outcome` (None: never) whose latest meeting item has
+        `meeting` (None: no meeting)."""
+        self.decisions += count
+        if outcome is not None:
+            self.screened += count
+            self.outcomes_screened[outcome] += count
+        if meeting is not None:
+            self.reached_meeting += count
+            self.outcomes[meeting] += count
 
     def row(
         self, key: tuple[str | None, ...], audience: Audience, language: str | None
@@ -113,21 +112,12 @@ def coverage(
     organisations named in `language` (Swedish names in Swedish)."""
     seen = audience(session, principal=principal, organisation_id=organisation_id)
     window = seen.window(span)
-    rows = repo.coverage_rows(session, window)
-    meetings = repo.meeting_outcomes(session, window)
-    tallies: dict[tuple[str | None, ...], _Tally] = defaultdict(_Tally)
-    total = _Tally()
-    for row in rows:
-        key = (
-            row.organisation_id if GroupBy.organisation in group_by else None,
-            row.decision_body if GroupBy.body in group_by else None,
-            row.decision_type if GroupBy.type in group_by else None,
-            bucket(decision_date(row.meeting_date, row.created_at), granularity),
-        )
-        meeting = (row.id in meetings, meetings.get(row.id))
-        tallies[key].add(row, meeting)
-        total.add(row, meeting)
-    reasons, not_shown = _reasons(rows, seen)
+    readable = [o for o in window.organisation_ids if o in seen.readable]
+    parts: dict[str, list[Any]] = defaultdict(list)
+    for row in repo.register_rows(session, window, readable, MAX_LINKS):
+        parts[row.part].append(row)
+    tallies, total = _tallies(parts, _Keys(granularity, group_by))
+    reasons, not_shown = _reasons(parts, seen)
     return CoverageReport(
         organisation=seen.ref(seen.root, language),
         region=seen.is_region,
@@ -143,39 +133,86 @@ def coverage(
     )
 
 
+@dataclass
+class _Keys:
+    """A row's key in the register: the dimensions grouped by and the period of its month."""
+
+    granularity: Granularity
+    group_by: Sequence[GroupBy]
+    periods: dict[str, str] = field(default_factory=dict)
+
+    def of(self, row: Any) -> tuple[str | None, ...]:
+        if row.month not in self.periods:
+            year, month = map(int, row.month.split("-"))
+            self.periods[row.month] = bucket(date(year, month, 1), self.granularity)
+        return (
+            row.organisation_id if GroupBy.organisation in self.group_by else None,
+            row.decision_body if GroupBy.body in self.group_by else None,
+            row.decision_type if GroupBy.type in self.group_by else None,
+            self.periods[row.month],
+        )
+
+
+def _tallies(
+    parts: dict[str, list[Any]], keys: _Keys
+) -> tuple[dict[tuple[str | None, ...], _Tally], _Tally]:
+    """The register's rows and its totals, from the counts and approval times the database
+    aggregates (the medians need every approval time, so those come one per approval)."""
+    tallies: dict[tuple[str | None, ...], _Tally] = defaultdict(_Tally)
+    total = _Tally()
+    for row in parts["count"]:
+        outcome = None if row.outcome is None else str(row.outcome)
+        tallies[keys.of(row)].add(row.n, outcome, row.meeting)
+        total.add(row.n, outcome, row.meeting)
+    for row in parts["approval"]:
+        days = max((row.approved_at - row.created_at).total_seconds() / 86400, 0.0)
+        tallies[keys.of(row)].approval_days.append(days)
+        total.approval_days.append(days)
+    return tallies, total
+
+
 def _sort_key(key: tuple[str | None, ...]) -> tuple[str, ...]:
     return tuple(part or "" for part in key)
 
 
-def _reasons(rows: Sequence[Any], seen: Audience) -> tuple[list[ReasonGroup], int]:
-    """'Not needed' reasons grouped by their text (case and spacing aside), most used first.
-    A reason's text is shown when the caller may read the draft or its organisation is public;
-    a link only when the caller may read the draft."""
-    groups: dict[str, list[Any]] = defaultdict(list)
-    texts: dict[str, str] = {}
+def _normalised(reason: str) -> tuple[str, str]:
+    """A reason's grouping key (case and spacing aside) and its text as shown."""
+    shown = " ".join(reason.split())
+    return shown.casefold(), shown
+
+
+def _reasons(parts: dict[str, list[Any]], seen: Audience) -> tuple[list[ReasonGroup], int]:
+    """'Not needed' reasons grouped by their text (case and spacing aside), most used first,
+    shown as their most used spelling. A reason's text is shown when the caller may read the
+    draft or its organisation is public; a link only when the caller may read the draft."""
+    counts: dict[str, int] = defaultdict(int)
+    readable: dict[str, int] = defaultdict(int)
+    spellings: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     not_shown = 0
-    for row in rows:
-        if row.outcome is None or str(row.outcome) != "not_needed":
+    for row in parts["reason"]:
+        reason, organisation_id, n = row.reason, row.organisation_id, row.n
+        if organisation_id not in seen.readable and organisation_id not in seen.public:
+            not_shown += n
             continue
-        if row.organisation_id not in seen.readable and row.organisation_id not in seen.public:
-            not_shown += 1
-            continue
-        normalised = " ".join((row.reason or "").split()).casefold()
-        texts.setdefault(normalised, " ".join((row.reason or "").split()))
-        groups[normalised].append(row)
-    found = []
-    for normalised, members in groups.items():
-        readable = [r for r in members if r.organisation_id in seen.readable]
-        found.append(
-            ReasonGroup(
-                reason=texts[normalised],
-                count=len(members),
-                decisions=[
-                    link(r.id, r.title, r.external_label, r.organisation_id)
-                    for r in sorted(readable, key=lambda r: (r.title, r.id))[:MAX_LINKS]
-                ],
-                not_shown=len(members) - min(len(readable), MAX_LINKS),
-            )
+        normalised, shown = _normalised(reason or "")
+        counts[normalised] += n
+        spellings[normalised][shown] += n
+        if organisation_id in seen.readable:
+            readable[normalised] += n
+    links: dict[str, list[Any]] = defaultdict(list)
+    for row in parts["link"]:
+        links[_normalised(row.reason or "")[0]].append(row)
+    found = [
+        ReasonGroup(
+            reason=min(spellings[normalised].items(), key=lambda s: (-s[1], s[0]))[0],
+            count=count,
+            decisions=[
+                link(r.id, r.title, r.external_label, r.organisation_id)
+                for r in sorted(links[normalised], key=lambda r: (r.title, r.id))[:MAX_LINKS]
+            ],
+            not_shown=count - min(readable[normalised], MAX_LINKS),
         )
+        for normalised, count in counts.items()
+    ]
     found.sort(key=lambda g: (-g.count, g.reason))
     return found, not_shown

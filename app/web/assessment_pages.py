@@ -22,7 +22,7 @@ from app.templates.models import TemplateStatus
 from app.web.access import may_edit
 from app.web.draft_pages import FORM_ERRORS, flash, service_errors
 from app.web.errors import WebRoute, abandon
-from app.web.form_stash import forget_kept, keep_for_sign_in, kept_form
+from app.web.form_stash import forget_kept, keep_for_sign_in, kept_form_of
 from app.web.forms import Errors, form_int, form_text
 from app.web.matrix import CellKey, cell_writes, labels_for, posted_overrides
 from app.web.matrix import problem_errors as cell_problem_errors
@@ -97,6 +97,19 @@ class MatrixState:
     version: int | None = None
     overrides: Mapping[CellKey, tuple[str, str]] = field(default_factory=dict)
     errors: Errors = field(default_factory=dict)
+    # what a bulk form was sent with, shown again (refused, or kept over a lapsed session)
+    bulk: Mapping[str, str] = field(default_factory=dict)
+
+
+BULK_FIELDS = ("target", "value", "justification", "from_alternative", "copy_scope")
+
+
+def bulk_state(posted: PostedForm) -> MatrixState:
+    """The page a bulk form was posted from, with the values it was sent with."""
+    return replace(
+        page_state(posted),
+        bulk={name: form_text(posted, name) for name in BULK_FIELDS if form_text(posted, name)},
+    )
 
 
 def _commented(web: WebContext, draft_id: str) -> set[CellKey]:
@@ -148,6 +161,7 @@ def matrix_context(
         "summary": summary_view(summary, labels, href, women, men),
         "version": av.assessment.version if state.version is None else state.version,
         "can_score": may_edit(web.session, web.principal, view.draft, "cells"),
+        "bulk": state.bulk,
     }
 
 
@@ -193,11 +207,16 @@ def show_assessment(
 ) -> Response:
     """The matrix editor of one alternative and one area, and the summary of all; after a
     sign-in, with the values of the form posted when the session lapsed."""
-    kept = kept_form(web, f"/drafts/{draft_id}/assessment")
-    if kept is None:
+    page = f"/drafts/{draft_id}/assessment"
+    found = kept_form_of(web, (page, f"{page}/bulk"))
+    if found is None:
         return assessment_page(web, draft_id, MatrixState(alternative, area, show))
-    av = assessments.get_assessment(web.session, principal=web.principal, draft_id=draft_id)
-    state = replace(page_state(kept), overrides=posted_overrides(av.shape, kept))
+    path, kept = found
+    if path == page:
+        av = assessments.get_assessment(web.session, principal=web.principal, draft_id=draft_id)
+        state = replace(page_state(kept), overrides=posted_overrides(av.shape, kept))
+    else:
+        state = bulk_state(kept)
     response = assessment_page(web, draft_id, state, msg="restored")
     forget_kept(web.request, response)
     return response

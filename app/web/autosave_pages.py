@@ -23,6 +23,7 @@ from app.web.errors import WebRoute, abandon
 from app.web.forms import Errors, form_int, form_text
 from app.web.matrix import CellKey, cell_writes, posted_overrides, selected_of
 from app.web.matrix import problem_errors as cell_problem_errors
+from app.web.matrix_view import MatrixView
 from app.web.rendering import PAGE_HEADERS, render_fragment, translator
 from app.web.session import (
     PostedForm,
@@ -124,12 +125,20 @@ def save_cell(
         found = cell_problem_errors(exc.details, writes) if isinstance(exc, Unprocessable) else {}
         return _json(exc.status, {"errors": _messages(web, found) or [exc.message]})
     body = {"version": written.assessment.version, "expires_in": _left(web)}
-    return _json(200, body | {"live": _live(web, draft_id, posted)})
+    live, remaining = _live(web, draft_id, posted)
+    return _json(200, body | {"live": live, "remaining": remaining})
 
 
-def _live(web: WebContext, draft_id: str, posted: PostedForm) -> dict[str, str]:
+def _remaining(web: WebContext, missing: int) -> str:
+    """What is still to assess in words, for the page's status line (read out by screen
+    readers, which do not notice the counts being replaced)."""
+    t = translator(web.lang)
+    return t("autosave.remaining", count=missing) if missing else t("autosave.remaining_none")
+
+
+def _live(web: WebContext, draft_id: str, posted: PostedForm) -> tuple[dict[str, str], str]:
     """The page's parts that count what is missing, rendered afresh after the save (element
-    id → HTML): the counts beside the editor and the summary."""
+    id → HTML: the counts beside the editor and the summary), and the count in words."""
     view = drafts.get_view(web.session, principal=web.principal, draft_id=draft_id)
     av = assessments.get_assessment(web.session, principal=web.principal, draft_id=draft_id)
     state = MatrixState(
@@ -138,7 +147,11 @@ def _live(web: WebContext, draft_id: str, posted: PostedForm) -> dict[str, str]:
         form_text(posted, "show") or "all",
     )
     context = {"draft": view.draft} | matrix_context(web, view, av, state)
-    return {
+    matrix = context["matrix"]
+    assert isinstance(matrix, MatrixView)
+    missing = sum(a.missing for a in matrix.alternatives)
+    fragments = {
         "matrix-counts": render_fragment(web.request, "web/_matrix_counts.html.j2", context),
         "summary": render_fragment(web.request, "web/_summary.html.j2", context),
     }
+    return fragments, _remaining(web, missing)

@@ -29,10 +29,10 @@ from app.web.session import (
 )
 
 STASH_COOKIE = "ennakko_kept"
-# The forms whose page shows kept values again (the matrix, scope, texts, one cell, the
-# sign-off and a comment); others send the person to sign in without keeping anything.
+# The forms whose page shows kept values again (the matrix, a bulk change, scope, texts,
+# one cell, the sign-off and a comment); others send the person to sign in without keeping anything.
 KEPT_FORMS = re.compile(
-    r"/drafts/[^/]+/(assessment(/scope|/texts|/cell)?|review/(signoffs|comments))"
+    r"/drafts/[^/]+/(assessment(/scope|/texts|/cell|/bulk)?|review/(signoffs|comments))"
 )
 PAGE_FIELDS = ("alternative", "area", "show")
 # The fields of a kept form that name where on its page the person was.

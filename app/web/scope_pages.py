@@ -15,7 +15,7 @@ from app.assessments.schemas import CellsBulk, ScopeWrite
 from app.core.errors import AppError, NotFound, Unprocessable
 from app.drafts import service as drafts
 from app.templates import service as templates
-from app.web.assessment_pages import assessment_page, back_to, page_state
+from app.web.assessment_pages import assessment_page, back_to, bulk_state
 from app.web.draft_pages import FORM_ERRORS, service_errors
 from app.web.errors import WebRoute, abandon
 from app.web.form_stash import forget_kept, kept_form_of
@@ -200,7 +200,7 @@ def _bulk_body(posted: FormData, alternative: str, area: str) -> dict[str, Any]:
 def save_bulk(draft_id: str, web: Web, posted: PostedForm) -> Response:
     """Set a value for many cells, copy another alternative's cells, or clear cells."""
     require_csrf(web, posted)
-    state = page_state(posted)
+    state = bulk_state(posted)
     av = scoping.get_scope(web.session, principal=web.principal, draft_id=draft_id).view
     alternative = state.alternative or av.shape.alternatives[0]
     area = current_area(av, state.area)

@@ -36,8 +36,11 @@
     flag.textContent = label;
   }
 
+  // what is still to assess, in words, from the last save's answer (read out with "saved")
+  var remaining = "";
+
   function page() {
-    var text = saving ? say.saving : (unsaved.size ? say.unsaved : say.saved);
+    var text = saving ? say.saving : (unsaved.size ? say.unsaved : say.saved + (remaining ? " " + remaining : ""));
     if (status.textContent !== text) { status.textContent = text; }
     status.dataset.state = saving ? "saving" : (unsaved.size ? "unsaved" : "saved");
   }
@@ -159,6 +162,7 @@
           setVersion(String(data.version));
           remember(td);
           refresh(data.live);
+          remaining = data.remaining || "";
           // typing that began while this save was in flight is still waiting for its own
           if (!td.saveTimer) {
             unsaved.delete(td);

@@ -132,3 +132,10 @@ def test_a_save_answers_the_fresh_counts_of_what_is_missing(
     # the current alternative (its link and the areas' title) and its area: one cell fewer
     assert new[0] == old[0] - 1
     assert sum(new) == sum(old) - 3
+    # the same count in words, for the status line that screen readers announce
+    remaining = saved.json()["remaining"]  # type: ignore[attr-defined]
+    alternatives = re.search(r'<nav class="alt-nav".*?</nav>', live["matrix-counts"], re.S)
+    assert alternatives is not None
+    still = sum(_missing_of(alternatives.group(0)))
+    assert still > 1
+    assert remaining == f"Arvioimatta on vielä {still} solua."

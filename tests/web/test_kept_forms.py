@@ -120,6 +120,32 @@ def test_scope_texts_cell_and_comment_forms_are_kept_over_a_lapsed_session(
     assert texts not in browser.get(f"{base}/texts").text
 
 
+def test_a_bulk_change_is_kept_over_a_lapsed_session(
+    browser: TestClient, people: World, web_app: FastAPI
+) -> None:
+    person = people.preparer
+    draft_id, page = started_matrix(browser, person)
+    base = f"/drafts/{draft_id}/assessment"
+    typed = "Koko alue: matkat pitenevät (kirjoitettu ennen lounasta)."
+    form = {
+        "csrf_token": hidden(page, "csrf_token"),
+        "version": hidden(page, "version"),
+        "alternative": "alt-2",
+        "area": "mental_health",
+        "operation": "set",
+        "target": "area",
+        "value": "-1",
+        "justification": typed,
+    }
+    url = _post_after_lapse(browser, web_app, person, f"{base}/bulk", form)
+    assert urlsplit(url).path == base
+    assert parse_qs(urlsplit(url).query)["alternative"] == ["alt-2"]
+    shown = _shown_once(browser, url, typed)
+    assert '<option value="area" selected>' in shown
+    assert '<option value="-1" selected>' in shown, "the value chosen in the bulk form"
+    assert shown.count(typed) == 1, "shown in the bulk form, not written to any cell"
+
+
 def test_a_signoff_is_kept_and_a_state_change_is_not(
     browser: TestClient, api: TestClient, people: World, web_app: FastAPI
 ) -> None:

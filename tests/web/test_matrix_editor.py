@@ -113,10 +113,19 @@ def test_bulk_forms_fill_rows_copy_alternatives_and_refuse_stale_versions(
     no_value = browser.post(
         bulk,
         data=base
-        | {"version": hidden(page, "version"), "operation": "set", "target": "area", "value": ""},
+        | {
+            "version": hidden(page, "version"),
+            "operation": "set",
+            "target": "area",
+            "value": "",
+            "justification": "Perustelu ennen arvon valintaa.",
+        },
     )
     assert no_value.status_code == 422
     assert "Valitse solut ja arvio" in no_value.text
+    # what was typed is shown again with the error, not lost
+    assert ">Perustelu ennen arvon valintaa.</textarea>" in no_value.text
+    assert '<option value="area" selected>' in no_value.text
     row = browser.post(
         bulk,
         data=base

@@ -228,8 +228,18 @@ def _bulk(server: Server, headers: dict[str, str], draft_id: str, rounds: int) -
         return 0
 
     # A closed loop of one client that runs its whole series in one step.
-    closed_loop(server.port, headers, clients=1, warmup=0, duration=0.001, step=step)
+    result = closed_loop(server.port, headers, clients=1, warmup=0, duration=0.001, step=step)
     measured = samples[1:]  # the first write is the warm-up
+    if not measured:
+        # the series broke off (a connection error): say so rather than lose the whole run
+        return {
+            "cells_per_request": 288,
+            "rounds": 0,
+            "median_ms": None,
+            "p99_ms": None,
+            "errors": result.errors,
+            "statuses": {str(k): v for k, v in statuses.items()},
+        }
     return {
         "cells_per_request": 288,
         "rounds": len(measured),

@@ -5,14 +5,22 @@
     .venv/bin/python -m benchmarks.bench_cell_writes --database-url postgresql+psycopg://postgres@127.0.0.1:5432/test
     .venv/bin/python -m benchmarks.bench_cell_writes --workers 2 --database-url …  (2 vs 1 worker)
 
+    .venv/bin/python -m benchmarks.bench_cell_writes --organisations 8   (writers spread, default)
+
 Each writer sends `PATCH /api/v1/drafts/{id}/assessment/cells` with If-Match and one
 cell, takes the new ETag from the answer, and on 412 re-reads the assessment for the
 current ETag before writing again (each writer's first ETag is read before the phase, outside
 its time and CPU figures). `--workers N` runs the server and the floor with N worker
-processes (their CPU summed; results/cell_writes_N_workers.json). Two phases with 32 writers each:
+processes (their CPU summed; results/cell_writes_N_workers.json). Phases with 32 writers each:
 
-- `own`: every writer scores its own draft's matrix (no version conflicts): the write
-  throughput the budget is about (≥ 500 writes/s, DESIGN.md);
+- `own`: every writer scores its own draft's matrix (no version conflicts), the writers
+  spread over `--organisations K` organisations (writer i in organisation i mod K, each
+  with its own person and token): the write throughput the budget is about (≥ 500
+  writes/s, DESIGN.md), and what a second worker or app server can add to, since each
+  organisation's audit chain is its own;
+- `own_one_org`: the same, all 32 drafts in one organisation: every write waits on that
+  organisation's audit chain head (by design: one chain per organisation), so this row
+  shows the one-tenant ceiling, which more workers cannot lift;
 - `shared`: all 32 write one draft's matrix: most attempts lose the If-Match race (412);
 - `floor`: the same 32 writers against a bare FastAPI app on the same uvicorn whose PATCH
   does one INSERT and a commit in the same database (benchmarks/_floor.py).
@@ -54,12 +62,21 @@ from benchmarks._common import (
     write_results,
 )
 from benchmarks._load import Conn, closed_loop
-from benchmarks._world import assessed_draft, build_world, matrix_keys
+from benchmarks._world import World, assessed_draft, build_world, matrix_keys
 from benchmarks._world import one_cell as make_cell
 
 NAME = "cell_writes"
 BUDGET_WRITES_PER_S = 500.0
-COLUMNS = ["phase", "writers", "drafts", "writes_per_s", "x_floor", "p50_ms", "p99_ms"]
+COLUMNS = [
+    "phase",
+    "writers",
+    "organisations",
+    "drafts",
+    "writes_per_s",
+    "x_floor",
+    "p50_ms",
+    "p99_ms",
+]
 COLUMNS += ["cpu_ms_per_attempt", "cpu_x_floor", "http_412"]
 COLUMNS += ["rereads", "http_5xx", "db_locked", "errors"]
 
@@ -70,21 +87,23 @@ def _keys(alternatives: list[str]) -> list[tuple[str, str, str, str]]:
 
 def _phase(
     server: Server,
-    headers: dict[str, str],
-    drafts: list[str],
+    writers_of: list[tuple[dict[str, str], str]],
     keys: list[tuple[str, str, str, str]],
     *,
     writers: int,
     warmup: float,
     duration: float,
 ) -> dict[str, Any]:
-    """`writers` clients, writer i on drafts[i % len(drafts)], for `duration` seconds."""
+    """`writers` clients, writer i as writers_of[i % n] (its headers and draft), for
+    `duration` seconds."""
+    drafts = [draft for _, draft in writers_of]
+    auth = [headers for headers, _ in writers_of]
     etags: dict[int, str] = {}
     counters = {"http_412": 0, "rereads": 0, "steps": 0}
     rngs = [random.Random(i) for i in range(writers)]
 
     async def reread(conn: Conn, path: str, index: int) -> None:
-        status, hdrs, _ = await conn.request("GET", path)
+        status, hdrs, _ = await conn.request("GET", path, headers=auth[index % len(auth)])
         counters["rereads"] += 1
         if status == 200:
             etags[index] = hdrs["etag"]
@@ -98,7 +117,10 @@ def _phase(
         cell = make_cell(rng, *rng.choice(keys))
         body = json.dumps({"cells": [cell]}).encode()
         status, hdrs, _ = await conn.request(
-            "PATCH", path + "/cells", body, headers={"If-Match": etags[index]}
+            "PATCH",
+            path + "/cells",
+            body,
+            headers=auth[index % len(auth)] | {"If-Match": etags[index]},
         )
         if status == 200:
             etags[index] = hdrs["etag"]
@@ -111,19 +133,20 @@ def _phase(
     # matrix read is not a write, and 32 of them would weigh heavily on a short run.
     for index in range(writers):
         path = f"/api/v1/drafts/{drafts[index % len(drafts)]}/assessment"
-        answer = httpx.get(server.base + path, headers=headers, timeout=60)
+        answer = httpx.get(server.base + path, headers=auth[index % len(auth)], timeout=60)
         answer.raise_for_status()
         etags[index] = answer.headers["etag"]
     locked_before = server.log_count("database is locked")
     cpu_before = server.cpu_seconds()
     result = closed_loop(
-        server.port, headers, clients=writers, warmup=warmup, duration=duration, step=step
+        server.port, {}, clients=writers, warmup=warmup, duration=duration, step=step
     )
     cpu = server.cpu_seconds() - cpu_before
     successes = result.statuses.get(200, 0)
     return {
         "writers": writers,
-        "drafts": len(drafts),
+        "organisations": len({h["Authorization"] for h in auth}),
+        "drafts": len(set(drafts)),
         "attempts": result.requests,
         "writes": successes,
         "writes_per_s": round(successes / duration, 1),
@@ -167,6 +190,7 @@ def _floor_phase(
     return {
         "phase": "floor: INSERT + commit",
         "writers": writers,
+        "organisations": 0,
         "drafts": 0,
         "attempts": result.requests,
         "writes": successes,
@@ -204,8 +228,18 @@ def _bulk(server: Server, headers: dict[str, str], draft_id: str, rounds: int) -
         return 0
 
     # A closed loop of one client that runs its whole series in one step.
-    closed_loop(server.port, headers, clients=1, warmup=0, duration=0.001, step=step)
+    result = closed_loop(server.port, headers, clients=1, warmup=0, duration=0.001, step=step)
     measured = samples[1:]  # the first write is the warm-up
+    if not measured:
+        # the series broke off (a connection error): say so rather than lose the whole run
+        return {
+            "cells_per_request": 288,
+            "rounds": 0,
+            "median_ms": None,
+            "p99_ms": None,
+            "errors": result.errors,
+            "statuses": {str(k): v for k, v in statuses.items()},
+        }
     return {
         "cells_per_request": 288,
         "rounds": len(measured),
@@ -215,21 +249,35 @@ def _bulk(server: Server, headers: dict[str, str], draft_id: str, rounds: int) -
     }
 
 
+def _own_drafts(worlds: list[World], writers: int, fill: bool) -> list[tuple[dict[str, str], str]]:
+    """Writer i's headers and its own draft, in organisation i mod len(worlds)."""
+    out = []
+    for i in range(writers):
+        world = worlds[i % len(worlds)]
+        out.append((world.headers, assessed_draft(world, fill=fill, title=f"Writer {i}")[0]))
+    return out
+
+
 def run(scratch: Scratch, args: argparse.Namespace) -> dict[str, Any]:
     load_before = warn_if_busy()
-    world = build_world()
+    worlds = [build_world() for _ in range(max(1, args.organisations))]
+    world = worlds[0]
     fill = args.prefill == "full"
-    own = [assessed_draft(world, fill=fill, title=f"Writer {i}")[0] for i in range(args.writers)]
+    spread = _own_drafts(worlds, args.writers, fill)
+    one_org = _own_drafts([world], args.writers, fill) if len(worlds) > 1 else spread
     shared, alternatives = assessed_draft(world, fill=fill, title="Shared matrix")
     bulk_draft, _ = assessed_draft(world, fill=fill, title="Bulk writes")
     keys = _keys(alternatives)
+    runs: list[tuple[str, list[tuple[dict[str, str], str]]]] = [("own", spread)]
+    if len(worlds) > 1:
+        runs.append(("own_one_org", one_org))
+    runs.append(("shared", [(world.headers, shared)]))
     with serve(scratch, workers=args.workers) as server:
         phases = []
-        for name, drafts in (("own", own), ("shared", [shared])):
+        for name, writers_of in runs:
             figures = _phase(
                 server,
-                world.headers,
-                drafts,
+                writers_of,
                 keys,
                 writers=args.writers,
                 warmup=args.warmup,
@@ -263,6 +311,7 @@ def run(scratch: Scratch, args: argparse.Namespace) -> dict[str, Any]:
     return {
         "environment": environment(scratch, "python-asyncio", load_before, workers=args.workers),
         "prefill": args.prefill,
+        "organisations": len(worlds),
         "matrix_cells": len(keys),
         "duration_s": args.duration,
         "phases": phases,
@@ -280,6 +329,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--workers", type=int, default=1, help="server worker processes (the floor's too)"
     )
+    parser.add_argument(
+        "--organisations",
+        type=int,
+        default=8,
+        help="organisations the `own` writers are spread over (1: all in one)",
+    )
     parser.add_argument("--duration", type=float, default=10.0, help="seconds per phase")
     parser.add_argument("--warmup", type=float, default=2.0)
     parser.add_argument("--bulk-rounds", type=int, default=20)
@@ -293,6 +348,7 @@ def main(argv: list[str] | None = None) -> int:
     budgets = data.pop("_budgets")
     print_table(
         f"{NAME}: {args.workers} worker(s), {data['environment']['database']}, "
+        f"own writers over {data['organisations']} organisation(s), "
         f"matrices start {args.prefill} "
         f"({data['matrix_cells']} cells), load generator python-asyncio",
         data["phases"],

@@ -32,7 +32,8 @@ _HEADLINES = {
     "cell_writes": (
         "phases",
         [
-            *("phase", "writers", "writes_per_s", "x_floor", "p99_ms", "cpu_ms_per_attempt"),
+            *("phase", "writers", "organisations", "writes_per_s", "x_floor", "p99_ms"),
+            "cpu_ms_per_attempt",
             *("cpu_x_floor", "http_5xx", "db_locked"),
         ],
     ),

@@ -1,9 +1,19 @@
 """Emitting events: one outbox row and one delivery per matching subscription, in the caller's
-transaction, so an event exists exactly when its change was committed."""
+transaction, so an event exists exactly when its change was committed.
+
+A delivery's `seq` numbers it among the deliveries of the same subscription and resource:
+that is the only order the worker keeps (a resource's events reach a receiver in the order
+they were committed), so it is the only order numbered. The next number is read from the
+(subscription, resource, seq) index under the writer's own lock on the resource (the
+version claim), never from a counter that every write of every organisation would read or
+wait on. Two transactions that hold no common lock may draw the same number: they were
+concurrent, neither order is wrong, and the worker delivers both.
+"""
 
 from __future__ import annotations
 
 from sqlalchemy import bindparam, func, insert
+from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
 from app.integrations.models import OutboxEvent, WebhookDelivery, WebhookSubscription
@@ -30,6 +40,15 @@ _ACTIVE_SUBSCRIPTIONS = select(WebhookSubscription.id, WebhookSubscription.event
 
 
 _INSERT_OUTBOX = insert(OutboxEvent.__table__)  # type: ignore[attr-defined]  # Core, not ORM
+_INSERT_DELIVERY = insert(WebhookDelivery.__table__)  # type: ignore[attr-defined]
+_LAST_SEQS = (
+    core_select(col(WebhookDelivery.subscription_id), func.max(WebhookDelivery.seq))
+    .where(
+        col(WebhookDelivery.resource_id) == bindparam("resource_id"),
+        col(WebhookDelivery.subscription_id).in_(bindparam("subscription_ids", expanding=True)),
+    )
+    .group_by(col(WebhookDelivery.subscription_id))
+)
 
 
 def emit(
@@ -58,16 +77,19 @@ def emit(
     ).all()
     matching = [subscription_id for subscription_id, events in subscriptions if event in events]
     if matching:
-        seq = int(session.exec(select(func.coalesce(func.max(WebhookDelivery.seq), 0))).one())
-        for offset, subscription_id in enumerate(matching, start=1):
-            session.add(
-                WebhookDelivery(
-                    seq=seq + offset,
-                    event_id=outbox.id,
-                    subscription_id=subscription_id,
-                    resource_id=resource_id,
-                    next_attempt_at=outbox.occurred_at,
-                )
-            )
-        session.flush()
+        found = session.execute(
+            _LAST_SEQS, {"resource_id": resource_id, "subscription_ids": matching}
+        )
+        last = {str(subscription_id): seq for subscription_id, seq in found}
+        rows = [
+            WebhookDelivery(
+                seq=int(last.get(subscription_id) or 0) + 1,
+                event_id=outbox.id,
+                subscription_id=subscription_id,
+                resource_id=resource_id,
+                next_attempt_at=outbox.occurred_at,
+            ).model_dump()
+            for subscription_id in matching
+        ]
+        session.execute(_INSERT_DELIVERY, rows)
     return outbox

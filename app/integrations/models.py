@@ -53,10 +53,12 @@ class WebhookDelivery(SQLModel, table=True):
     __table_args__ = (
         Index("ix_webhook_delivery_due", "status", "next_attempt_at"),
         Index("ix_webhook_delivery_order", "subscription_id", "resource_id", "seq"),
+        Index("ix_webhook_delivery_listing", "subscription_id", "created_at"),
     )
 
     id: str = id_field()
-    seq: int = Field(index=True)
+    # The delivery's number among its subscription's deliveries about the same resource.
+    seq: int
     event_id: str = fk("outbox_event.id", cascade=True)
     subscription_id: str = fk("webhook_subscription.id", cascade=True, index=False)
     resource_id: str = Field(max_length=36)

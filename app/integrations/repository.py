@@ -63,7 +63,9 @@ def deliveries_of(
     if status is not None:
         query = query.where(WebhookDelivery.status == status)
     return session.exec(
-        query.order_by(col(WebhookDelivery.seq).desc()).limit(limit).offset(offset)
+        query.order_by(col(WebhookDelivery.created_at).desc(), col(WebhookDelivery.seq).desc())
+        .limit(limit)
+        .offset(offset)
     ).all()
 
 
@@ -119,7 +121,8 @@ def due_deliveries(
             col(WebhookSubscription.is_active).is_(True),
             ~blocked,
         )
-        .order_by(col(WebhookDelivery.seq))
+        # oldest due first; `seq` orders only within a subscription and resource
+        .order_by(col(WebhookDelivery.next_attempt_at), col(WebhookDelivery.seq))
         .limit(limit)
     )
     if skip_locked:

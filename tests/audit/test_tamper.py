@@ -1,21 +1,27 @@
 """Each attack on the audit log from inside the database is detected by `ennakko audit verify`.
 
 The attacker can write the database (and, with DDL rights, drop or disable its triggers) but
-holds neither ENNAKKO_AUDIT_KEY nor the service key that signs the checkpoints."""
+holds neither ENNAKKO_AUDIT_KEY (which keys the entries and, derived, the checkpoints) nor the
+service's token key (which signed the checkpoints written before they were keyed)."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import hmac
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import pytest
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import padding
 from sqlalchemy import Connection, text
 from sqlalchemy.exc import DBAPIError
 from typer.testing import CliRunner
 
+from app.audit import checkpoints
 from app.audit.chain import canonical_json
 from app.audit.checkpoints import checkpoint_path
 from app.cli import app as cli
@@ -196,6 +202,53 @@ def test_an_unsigned_checkpoint_is_reported(world: World) -> None:
     assert result.exit_code == 1
     assert "1 checkpoints in" in result.output
     assert "are not signed by this service's key" in result.output
+
+
+def _appended(line: dict[str, Any]) -> Any:
+    """`verify` with `line` appended to the checkpoint file (the file restored after)."""
+    path = checkpoint_path(get_settings())
+    original = path.read_bytes()
+    path.write_bytes(original + (json.dumps(line) + "\n").encode())
+    try:
+        return _verify()
+    finally:
+        path.write_bytes(original)
+
+
+def test_a_checkpoint_keyed_without_the_audit_key_is_reported(
+    world: World, chain: list[dict[str, Any]]
+) -> None:
+    """A line that attests the real head but is keyed with a guess (here: the hash itself)."""
+    last = chain[-1]
+    line = {"chain": world.org, "seq": last["chain_seq"], "hash": last["hash"], "at": "2026"}
+    payload = json.dumps(line, sort_keys=True, separators=(",", ":")).encode()
+    line["mac"] = hmac.new(last["hash"].encode(), payload, hashlib.sha256).hexdigest()
+    result = _appended(line)
+    assert result.exit_code == 1
+    assert "1 checkpoints in" in result.output
+
+
+def test_a_checkpoint_signed_before_checkpoints_were_keyed_still_verifies(
+    world: World, chain: list[dict[str, Any]]
+) -> None:
+    """Lines from before (RS256 by the service's token key) still attest their heads."""
+    last = chain[-1]
+    line: dict[str, Any] = {
+        "chain": world.org,
+        "seq": last["chain_seq"] + 1,
+        "hash": "e" * 64,
+        "at": "2026-01-01T00:00:00+00:00",
+    }
+    kid, key = checkpoints._service_key(get_settings())
+    payload = json.dumps(line, sort_keys=True, separators=(",", ":")).encode()
+    signature = key.sign(payload, padding.PKCS1v15(), hashes.SHA256())
+    line |= {"kid": kid, "sig": base64.b64encode(signature).decode()}
+    # it verifies, so the chain is now short of what it attests
+    verdict = _appended(line)
+    assert verdict.exit_code == 1
+    assert "checkpoints in" not in verdict.output
+    attested = f"chain ends at entry {len(chain)} but entry {len(chain) + 1} was checkpointed"
+    assert attested in verdict.output
 
 
 @pytest.mark.parametrize(

@@ -53,7 +53,14 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _env(database: Path, **extra: str) -> dict[str, str]:
-    return os.environ | {"ENNAKKO_DATABASE_URL": f"sqlite:///{database}"} | extra
+    """The server's own database and its own data directory beside it: the audit checkpoints
+    it writes are of that database's chains, not of the suite's (whose verify would see
+    chains it does not hold)."""
+    own = {
+        "ENNAKKO_DATABASE_URL": f"sqlite:///{database}",
+        "ENNAKKO_DATA_DIR": str(database.parent / "data"),
+    }
+    return os.environ | own | extra
 
 
 @dataclass
@@ -66,6 +73,8 @@ class Served:
 def served(seeded: Path, tmp_path: Path) -> Iterator[Served]:
     database = tmp_path / "served.db"
     shutil.copy(seeded, database)
+    # the seed's checkpoints (and keys) go with its database
+    shutil.copytree(seeded.parent / "data", tmp_path / "data")
     port = free_port()
     # Every request comes from 127.0.0.1: lift the per-address sign-in limits so that all
     # sign-ins reach the password check (the throttle has tests of its own).

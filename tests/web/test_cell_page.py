@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from app.main import create_app
-from tests.factories import World, build_world
-from tests.web import PASSWORD, hidden, with_web
+from tests.factories import World
+from tests.web import PASSWORD, hidden
 from tests.web.test_router import started_matrix
 
 assert PASSWORD
@@ -21,22 +16,6 @@ KEY = {
     "gender": "women",
 }
 URL = "/drafts/{}/assessment/cell"
-
-
-@pytest.fixture(scope="module")
-def web_app(database: str) -> FastAPI:
-    return with_web(create_app())
-
-
-@pytest.fixture(scope="module")
-def people(web_app: FastAPI) -> World:
-    return build_world(web_app, password=PASSWORD)
-
-
-@pytest.fixture
-def browser(web_app: FastAPI) -> Iterator[TestClient]:
-    with TestClient(web_app, raise_server_exceptions=False, follow_redirects=False) as client:
-        yield client
 
 
 FILLED = {

@@ -4,18 +4,13 @@ in every language, and the page shows no codes."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from app.core.i18n import LANGUAGES, catalogue
-from app.main import create_app
 from app.web.history_words import AUDIT_ACTIONS, message_key
-from tests.factories import World, build_world
-from tests.web import PASSWORD, with_web
+from tests.factories import World
 from tests.web.test_router import started_matrix
 
 APP = Path(__file__).resolve().parents[2] / "app"
@@ -52,22 +47,6 @@ def test_every_code_has_words_in_every_language() -> None:
         words = catalogue(lang)
         missing = [c for c in AUDIT_ACTIONS if not words.get("web." + message_key(c), "").strip()]
         assert missing == [], lang
-
-
-@pytest.fixture(scope="module")
-def web_app(database: str) -> FastAPI:
-    return with_web(create_app())
-
-
-@pytest.fixture(scope="module")
-def people(web_app: FastAPI) -> World:
-    return build_world(web_app, password=PASSWORD)
-
-
-@pytest.fixture
-def browser(web_app: FastAPI) -> Iterator[TestClient]:
-    with TestClient(web_app, raise_server_exceptions=False, follow_redirects=False) as client:
-        yield client
 
 
 def test_history_page_shows_words_not_codes(browser: TestClient, people: World) -> None:

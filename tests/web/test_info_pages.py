@@ -10,19 +10,9 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from app.main import create_app
-from tests.factories import World, build_world
+from tests.factories import World
 from tests.reviews.helpers import issued
-from tests.web import PASSWORD, hidden, sign_in, with_web
-
-
-@pytest.fixture(scope="module")
-def web_app(database: str) -> FastAPI:
-    return with_web(create_app())
-
-
-@pytest.fixture(scope="module")
-def people(web_app: FastAPI) -> World:
-    return build_world(web_app, password=PASSWORD)
+from tests.web import hidden, sign_in, with_web
 
 
 @pytest.fixture

@@ -3,34 +3,14 @@ plural forms."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from app.core.i18n import translate
-from app.main import create_app
-from tests.factories import World, build_world
-from tests.web import PASSWORD, hidden, new_draft, sign_in, with_web
+from tests.factories import World
+from tests.web import hidden, new_draft, sign_in
 
 NEW_DRAFT = 'href="/drafts/new"'
-
-
-@pytest.fixture(scope="module")
-def web_app(database: str) -> FastAPI:
-    return with_web(create_app())
-
-
-@pytest.fixture(scope="module")
-def people(web_app: FastAPI) -> World:
-    return build_world(web_app, password=PASSWORD)
-
-
-@pytest.fixture
-def browser(web_app: FastAPI) -> Iterator[TestClient]:
-    with TestClient(web_app, raise_server_exceptions=False, follow_redirects=False) as client:
-        yield client
 
 
 def test_new_draft_only_for_those_who_may_create_one(web_app: FastAPI, people: World) -> None:

@@ -6,37 +6,17 @@ import html
 import json
 import re
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from app.core import tokens
 from app.core.i18n import LOCALES_DIR
-from app.main import create_app
 from app.web.rendering import TEMPLATE_DIR
 from tests.factories import Person, World, build_world
 from tests.flows import FULL_ANSWERS
-from tests.web import PASSWORD, hidden, listed, new_draft, sign_in, with_web
-
-
-@pytest.fixture(scope="module")
-def web_app(database: str) -> FastAPI:
-    return with_web(create_app())
-
-
-@pytest.fixture(scope="module")
-def people(web_app: FastAPI) -> World:
-    """Tenants whose people can sign in with PASSWORD (argon2 makes this worth sharing)."""
-    return build_world(web_app, password=PASSWORD)
-
-
-@pytest.fixture
-def browser(web_app: FastAPI) -> Iterator[TestClient]:
-    with TestClient(web_app, raise_server_exceptions=False, follow_redirects=False) as client:
-        yield client
+from tests.web import PASSWORD, hidden, listed, new_draft, sign_in
 
 
 def test_pages_redirect_to_login_without_a_session(browser: TestClient) -> None:

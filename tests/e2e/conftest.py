@@ -8,6 +8,7 @@ migrated. Chromium is never downloaded: /usr/bin/chromium (apt-get install chrom
 from __future__ import annotations
 
 import os
+import re
 import socket
 import tempfile
 import threading
@@ -24,6 +25,12 @@ from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_
 from app.main import create_app
 from tests.factories import Person, World, build_world, mint
 from tests.web import with_web
+
+# The editor's status line once every change is saved, with what is still to assess in words
+ALL_SAVED = re.compile(
+    r"^Kaikki muutokset on tallennettu\.( Arvioimatta on vielä (1 solu|\d+ solua)\."
+    r"| Kaikki solut on arvioitu\.)?$"
+)
 
 CHROMIUM = Path(os.environ.get("ENNAKKO_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Dialog, Page, expect
 
 from app.auth import browser as browser_session
-from tests.e2e.conftest import PASSWORD, LiveServer, sign_in
+from tests.e2e.conftest import ALL_SAVED, PASSWORD, LiveServer, sign_in
 from tests.e2e.test_workflow import create_draft, screen, start_matrix
 from tests.factories import World, current_epoch
 
@@ -44,7 +44,7 @@ def test_edits_survive_autosave_and_a_session_that_lapses(
     screen(page)
     start_matrix(page)
     status = page.locator("#autosave-status")
-    expect(status).to_have_text("Kaikki muutokset on tallennettu.")
+    expect(status).to_have_text(ALL_SAVED)
 
     cells = page.locator("td.cell select:not([disabled])")
     first = cells.nth(0)
@@ -53,7 +53,7 @@ def test_edits_survive_autosave_and_a_session_that_lapses(
     first.select_option("1")
     page.locator(f'textarea[name="j{first_name[1:]}"]').fill("Autotallennettu perustelu.")
     page.locator(f'textarea[name="j{first_name[1:]}"]').blur()
-    expect(status).to_have_text("Kaikki muutokset on tallennettu.")
+    expect(status).to_have_text(ALL_SAVED)
     expect(first.locator("xpath=ancestor::td")).to_contain_text("Tallennettu")
 
     # The session lapses while the person goes on editing another cell.

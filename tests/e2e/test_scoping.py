@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from tests.e2e.axe import describe, violations
-from tests.e2e.conftest import SCREENSHOTS, sign_in
+from tests.e2e.conftest import ALL_SAVED, SCREENSHOTS, sign_in
 from tests.e2e.test_accessibility import FOCUS_SHOWN
 from tests.e2e.test_workflow import assert_accessible, create_draft, screen
 from tests.factories import World
@@ -150,7 +150,7 @@ def test_preparer_scopes_and_bulk_scores_an_iva_assessment_to_submission(
     act.fill(page.locator(f'textarea[name="j|{cell}"]'), "Aukioloajat pitenevät.")
     # each change is saved as it is made: no save button to press; what is missing is
     # counted again on the page without a reload (80 − 4 by the row − 1 by this cell)
-    expect(page.locator("#autosave-status")).to_have_text("Kaikki muutokset on tallennettu.")
+    expect(page.locator("#autosave-status")).to_have_text(ALL_SAVED)
     expect(page.locator("#matrix-counts").get_by_text("arvioimatta: 75").first).to_be_visible()
     _what_is_missing(page)
     _bulk(page, act, "remaining", "0")

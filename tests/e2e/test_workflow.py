@@ -11,7 +11,7 @@ import httpx
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from tests.e2e.conftest import SCREENSHOTS, LiveServer, sign_in
+from tests.e2e.conftest import ALL_SAVED, SCREENSHOTS, LiveServer, sign_in
 from tests.factories import Person, World
 from tests.flows import FULL_ANSWERS, translate_all
 from tests.reviews.helpers import assessed_draft, in_review, sign
@@ -136,7 +136,7 @@ def open_area(page: Page, area: str) -> None:
 def save_cells(page: Page) -> None:
     """With scripting on, each change is saved as it is made; the page says when all are.
     The counts and the summary on the page are as loaded: a reload shows them updated."""
-    expect(page.locator("#autosave-status")).to_have_text("Kaikki muutokset on tallennettu.")
+    expect(page.locator("#autosave-status")).to_have_text(ALL_SAVED)
     page.reload()
 
 
@@ -312,7 +312,8 @@ def test_review_annex_and_meeting_in_the_browser(
         expert.get_by_role("link", name="Tarkastettavat").click()
         expect(expert.get_by_role("heading", level=1)).to_have_text("Odottaa tarkastustani")
         assert_accessible(expert)
-        expert.get_by_role("link", name=draft["title"]).first.click()
+        # the inbox may hold other drafts of the same title: this one's link
+        expert.locator(f'a[href="{review_url}"]').first.click()
         expect(expert).to_have_url(re.compile(re.escape(review_url) + "$"))
         expert.get_by_role("radio", name="Hyväksyn").check()
         expert.get_by_label("Kommentti", exact=True).first.fill("Arviointi on kattava.")

@@ -362,6 +362,12 @@ def environment(
     }
 
 
+def results_name(name: str, database_url: str | None) -> str:
+    """A scenario's results file name: PostgreSQL runs keep their own (`<name>-postgresql`),
+    so that a `make bench` on SQLite and a run on PostgreSQL stand side by side."""
+    return f"{name}-postgresql" if database_url else name
+
+
 def write_results(name: str, data: dict[str, Any], budgets: list[dict[str, Any]]) -> Path:
     """benchmarks/results/<name>.json with the budgets also as {"met": {name: bool}}."""
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)

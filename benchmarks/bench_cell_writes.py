@@ -55,6 +55,7 @@ from benchmarks._common import (
     print_budgets,
     print_table,
     ratio,
+    results_name,
     scratch_database,
     serve,
     serve_floor,
@@ -359,7 +360,7 @@ def main(argv: list[str] | None = None) -> int:
     print_budgets(budgets)
     # results/cell_writes.json is the one-worker run; a multi-worker run has its own file
     name = NAME if args.workers == 1 else f"{NAME}_{args.workers}_workers"
-    path = write_results(name, data, budgets)
+    path = write_results(results_name(name, args.database_url), data, budgets)
     print(f"  → {path}")
     return 0 if all(b["met"] for b in budgets) else 1
 

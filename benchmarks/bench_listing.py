@@ -41,6 +41,7 @@ from benchmarks._common import (
     print_budgets,
     print_table,
     ratio,
+    results_name,
     scratch_database,
     serve,
     serve_floor,
@@ -287,7 +288,7 @@ def main(argv: list[str] | None = None) -> int:
         "sizes": results,
         "table": table,
     }
-    path = write_results(NAME, data, budgets)
+    path = write_results(results_name(NAME, args.database_url), data, budgets)
     print(f"  → {path}")
     return 0 if all(b["met"] for b in budgets) else 1
 

@@ -50,6 +50,7 @@ from benchmarks._common import (
     print_budgets,
     print_table,
     ratio,
+    results_name,
     scratch_database,
     serve,
     serve_floor,
@@ -431,7 +432,7 @@ def main(argv: list[str] | None = None) -> int:
     for moment, figures in data["memory_mb"].items():
         print(f"  memory {moment}: RSS {figures['rss_mb']} MB, peak {figures['hwm_mb']} MB")
     print_budgets(budgets)
-    path = write_results(NAME, data, budgets)
+    path = write_results(results_name(NAME, args.database_url), data, budgets)
     print(f"  → {path}")
     return 0 if all(b["met"] for b in budgets) else 1
 

@@ -47,6 +47,7 @@ from benchmarks._common import (
     environment,
     latency_stats,
     print_table,
+    results_name,
     scratch_database,
     write_results,
 )
@@ -290,7 +291,7 @@ def main(argv: list[str] | None = None) -> int:
         "p99_ms": delay["p99_ms"] <= BUDGET_P99_MS,
     }
     result = {"environment": env, "drain": drain, "floor": floor, "delay": delay, "met": met}
-    path = write_results(NAME, result, [])
+    path = write_results(results_name(NAME, args.database_url), result, [])
     print(f"→ {path}")
     return 0 if drain["complete"] and delay["complete"] and all(met.values()) else 1
 

@@ -19,9 +19,10 @@ import json
 import time
 import traceback
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from benchmarks._common import RESULTS_DIR, load_average
+from benchmarks._common import RESULTS_DIR, load_average, results_name
 
 # The figures summary.json repeats from each scenario's file, so that one file shows the run.
 _HEADLINES = {
@@ -83,8 +84,12 @@ def _arguments(scenario: Scenario, module: Any, args: argparse.Namespace) -> lis
     return argv
 
 
-def _headline(name: str) -> list[dict[str, Any]] | None:
-    path = RESULTS_DIR / f"{name}.json"
+def _results(name: str, args: argparse.Namespace) -> Path:
+    return RESULTS_DIR / f"{results_name(name, args.database_url)}.json"
+
+
+def _headline(name: str, args: argparse.Namespace) -> list[dict[str, Any]] | None:
+    path = _results(name, args)
     if name not in _HEADLINES or not path.exists():
         return None
     key, columns = _HEADLINES[name]
@@ -92,8 +97,8 @@ def _headline(name: str) -> list[dict[str, Any]] | None:
     return [r if columns is None else {c: r.get(c) for c in columns} for r in rows]
 
 
-def _budget_lines(name: str) -> dict[str, bool]:
-    path = RESULTS_DIR / f"{name}.json"
+def _budget_lines(name: str, args: argparse.Namespace) -> dict[str, bool]:
+    path = _results(name, args)
     if not path.exists():
         return {}
     met = json.loads(path.read_text(encoding="utf-8")).get("met", {})
@@ -110,16 +115,11 @@ def run_one(scenario: Scenario, args: argparse.Namespace) -> dict[str, Any]:
         argv = _arguments(scenario, module, args)
         record["argv"] = argv
         print(f"\n##### {scenario.name}: {scenario.module} {' '.join(argv)}", flush=True)
-        before = (
-            (RESULTS_DIR / f"{scenario.name}.json").stat().st_mtime_ns
-            if (RESULTS_DIR / f"{scenario.name}.json").exists()
-            else 0
-        )
+        results = _results(scenario.name, args)
+        before = results.stat().st_mtime_ns if results.exists() else 0
         code = module.main(argv)
         record["exit_code"] = code
-        written = (RESULTS_DIR / f"{scenario.name}.json").exists() and (
-            RESULTS_DIR / f"{scenario.name}.json"
-        ).stat().st_mtime_ns != before
+        written = results.exists() and results.stat().st_mtime_ns != before
         # By convention 0 = budgets met, 1 = a budget missed; anything else is a crash.
         record["status"] = "ran" if code in (0, 1, None) and written else "crashed"
     except SystemExit as exc:  # argparse errors and explicit exits
@@ -129,8 +129,8 @@ def run_one(scenario: Scenario, args: argparse.Namespace) -> dict[str, Any]:
         record |= {"status": "crashed", "error": f"{type(exc).__name__}: {exc}"}
     record["seconds"] = round(time.monotonic() - started, 1)
     if record["status"] == "ran":
-        record["budgets"] = _budget_lines(scenario.name)
-        if (figures := _headline(scenario.name)) is not None:
+        record["budgets"] = _budget_lines(scenario.name, args)
+        if (figures := _headline(scenario.name, args)) is not None:
             record["figures"] = figures
     return record
 
@@ -151,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"    {'PASS' if met else 'MISS'}  {budget_name}")
         if "error" in r:
             print(f"    error: {r['error']}")
-    path = RESULTS_DIR / "summary.json"
+    path = RESULTS_DIR / f"{results_name('summary', args.database_url)}.json"
     if chosen is not None and path.exists():  # keep the other scenarios' last records
         previous = json.loads(path.read_text(encoding="utf-8")).get("scenarios", [])
         ran = {r["scenario"] for r in records}

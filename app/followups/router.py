@@ -12,7 +12,7 @@ from app.auth.dependencies import CurrentPrincipal, DbSession, RequireScope
 from app.auth.permissions import FOLLOW_UP, MANAGE_INDICATORS, READ_DRAFTS
 from app.core.errors import error_responses
 from app.core.idempotency import CapturingRoute
-from app.core.versioning import VERSIONED_WRITE_ERRORS, IfMatch, OptionalIfMatch, set_etag
+from app.core.versioning import VERSIONED_WRITE_ERRORS, MaybeVersioned, Versioned, set_etag
 from app.followups import catalogue, service
 from app.followups.models import FollowUpVerdict
 from app.followups.schemas import (
@@ -161,16 +161,15 @@ def put_followup(
     data: FollowUpPlan,
     session: DbSession,
     principal: CurrentPrincipal,
-    response: Response,
-    if_match: OptionalIfMatch,
+    write: MaybeVersioned,
 ) -> FollowUpRead:
     """Without If-Match creates the plan, with it changes the plan: a review date and a
     responsible person per indicator (default: the assessment's), optionally a catalogue
     entry. 409 unless the draft is approved, issued, attached or decided."""
     view = service.plan(
-        session, principal=principal, draft_id=draft_id, data=data, expected_version=if_match
+        session, principal=principal, draft_id=draft_id, data=data, expected_version=write.expected
     )
-    set_etag(response, view.follow_up.version)
+    write.answer(view.follow_up.version)
     return to_read(view)
 
 
@@ -186,16 +185,15 @@ def put_review(
     data: FollowUpRecord,
     session: DbSession,
     principal: CurrentPrincipal,
-    response: Response,
-    if_match: IfMatch,
+    write: Versioned,
 ) -> FollowUpRead:
     """Realised values and observations per indicator, held / partly / did not hold / cannot
     say per predicted cell, a summary, and whether the review is complete (If-Match). 409
     before any review date has come."""
     view = service.record(
-        session, principal=principal, draft_id=draft_id, data=data, expected_version=if_match
+        session, principal=principal, draft_id=draft_id, data=data, expected_version=write.expected
     )
-    set_etag(response, view.follow_up.version)
+    write.answer(view.follow_up.version)
     return to_read(view)
 
 

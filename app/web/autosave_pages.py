@@ -75,6 +75,12 @@ def _conflict(av: AssessmentView, key: CellKey) -> JSONResponse:
     return _json(412, {"conflict": True, "version": av.assessment.version, "theirs": theirs})
 
 
+# A save that lost the race to a save of another cell (both sent with the version the page
+# held) is written again on the version that won, as long as its own cell is still as the
+# page read it: the script sends one request per changed cell, several at a time.
+ATTEMPTS = 3
+
+
 @router.post("/drafts/{draft_id}/assessment/autosave")
 def save_cell(
     draft_id: str, request: Request, session: WebDb, ctx: Security, posted: PostedForm
@@ -92,14 +98,33 @@ def save_cell(
     overrides = posted_overrides(av.shape, posted)
     if len(overrides) != 1:
         raise Unprocessable("Post exactly one cell", code="one_cell")
-    key = next(iter(overrides))
     version = if_match_version(web.request.headers.get("if-match"))
     version = form_int(posted, "version", -1) if version is None else version
     if version < 0:
         raise Unprocessable("The version the page showed is missing", code="version_missing")
+    base = (form_text(posted, "base_value"), _clean(form_text(posted, "base_justification")))
+    for _ in range(ATTEMPTS):
+        answer = _save_on(web, draft_id, av, posted, version, base)
+        if isinstance(answer, JSONResponse):
+            return answer
+        av = answer  # another save won the race: read again and try on its version
+    return _conflict(av, next(iter(overrides)))
+
+
+def _save_on(
+    web: WebContext,
+    draft_id: str,
+    av: AssessmentView,
+    posted: PostedForm,
+    version: int,
+    base: tuple[str, str],
+) -> JSONResponse | AssessmentView:
+    """One attempt: the answer, or the assessment as stored when a concurrent save moved the
+    version between this request's read and its write."""
+    overrides = posted_overrides(av.shape, posted)
+    key = next(iter(overrides))
     current = av.assessment.version
     if version != current:
-        base = (form_text(posted, "base_value"), _clean(form_text(posted, "base_justification")))
         if _stored(av, key) != base:
             return _conflict(av, key)
         version = current  # another cell moved the version; this one is as the page read it
@@ -118,8 +143,7 @@ def save_cell(
         )
     except PreconditionFailed as exc:
         abandon(web.session, exc)
-        fresh = assessments.get_assessment(web.session, principal=web.principal, draft_id=draft_id)
-        return _conflict(fresh, key)
+        return assessments.get_assessment(web.session, principal=web.principal, draft_id=draft_id)
     except FORM_ERRORS as exc:
         abandon(web.session, exc)
         found = cell_problem_errors(exc.details, writes) if isinstance(exc, Unprocessable) else {}

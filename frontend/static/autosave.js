@@ -51,7 +51,8 @@
     td.dataset.baseText = p.text.value;
   }
 
-  function body(td) {
+  // what a request carries: the cell as it is now, and the base it was read as
+  function body(td, sent) {
     var p = parts(td);
     var data = new URLSearchParams();
     data.append("csrf_token", csrf.value);
@@ -63,8 +64,8 @@
       var field = form.querySelector("input[name=" + name + "]");
       if (field) { data.append(name, field.value); }
     });
-    data.append(p.select.name, p.select.value);
-    data.append(p.text.name, p.text.value);
+    data.append(p.select.name, sent.value);
+    data.append(p.text.name, sent.text);
     return data;
   }
 
@@ -137,21 +138,49 @@
     page();
   }
 
+  // the cell's request has answered: send the change made meanwhile, if any
+  function settle(td) {
+    td.inFlight = false;
+    saving = Math.max(0, saving - 1);
+    if (td.again) {
+      td.again = false;
+      save(td);
+    }
+  }
+
+  // One request per cell at a time: a change made while the cell's save is in flight is sent
+  // when that save has answered, on the version and base it leaves (two requests read from
+  // the same base would meet each other as a conflict).
   function save(td) {
     clearTimeout(td.saveTimer);
     td.saveTimer = null;
     unsaved.add(td);
-    saving += 1;
     mark(td, "saving", say.cellSaving);
+    if (td.inFlight) {
+      td.again = true;
+      page();
+      return;
+    }
+    var p = parts(td);
+    var sent = { value: p.select.value, text: p.text.value };
+    if (sent.value === (td.dataset.baseValue || "") && sent.text === (td.dataset.baseText || "")) {
+      unsaved.delete(td);  // as stored already (say, the box lost focus after its own save)
+      mark(td, "saved", say.cellSaved);
+      page();
+      return;
+    }
+    td.inFlight = true;
+    saving += 1;
     page();
     fetch(form.dataset.autosave, {
       method: "POST",
       credentials: "same-origin",
       headers: { "If-Match": '"' + version.value + '"', "Accept": "application/json" },
-      body: body(td)
+      body: body(td, sent)
     }).then(function (response) {
-      saving -= 1;
       if (response.status === 401 || response.redirected) {
+        td.again = false;
+        settle(td);
         failed(td, say.cellExpired);
         status.textContent = say.expired;
         document.dispatchEvent(new CustomEvent("ennakko:activity", { detail: { expiresIn: 0 } }));
@@ -159,29 +188,44 @@
       }
       return response.json().then(function (data) {
         if (response.ok) {
-          setVersion(String(data.version));
-          remember(td);
-          refresh(data.live);
-          remaining = data.remaining || "";
-          // typing that began while this save was in flight is still waiting for its own
-          if (!td.saveTimer) {
-            unsaved.delete(td);
-            mark(td, "saved", say.cellSaved);
-          }
-          page();
-          document.dispatchEvent(new CustomEvent("ennakko:activity", { detail: { expiresIn: data.expires_in } }));
+          answered(td, sent, data);
         } else if (response.status === 412 && data.conflict) {
+          td.again = false;  // the merge prompt decides what is sent next
           setVersion(String(data.version));
+          settle(td);
           failed(td, say.cellConflict);
           conflict(td, data.theirs);
         } else {
+          td.again = false;
+          settle(td);
           failed(td, (data.errors || []).join(" ") || say.cellUnsaved);
         }
       });
     }).catch(function () {
-      saving = Math.max(0, saving - 1);
+      if (td.inFlight) {
+        td.again = false;
+        settle(td);
+      }
       failed(td, say.cellUnsaved);
     });
+  }
+
+  // a save went through: what it sent is now the stored base of the cell
+  function answered(td, sent, data) {
+    setVersion(String(data.version));
+    td.dataset.baseValue = sent.value;
+    td.dataset.baseText = sent.text;
+    refresh(data.live);
+    if (typeof data.remaining === "string") { remaining = data.remaining; }
+    // a change made meanwhile is still waiting for its own save (typing, or sent next)
+    var waiting = td.saveTimer || td.again;
+    if (!waiting) {
+      unsaved.delete(td);
+      mark(td, "saved", say.cellSaved);
+    }
+    settle(td);
+    page();
+    document.dispatchEvent(new CustomEvent("ennakko:activity", { detail: { expiresIn: data.expires_in } }));
   }
 
   Array.prototype.forEach.call(cells(), function (select) {

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import re
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from app.assessments import service as assessment_service
+
 from tests.factories import World
 from tests.web import hidden, sign_in
+from tests.web.fixtures import client_for
 from tests.web.test_router import started_matrix
 
 
@@ -79,6 +86,41 @@ def test_a_conflicting_cell_answers_412_with_their_value(
     )
     assert kept.status_code == 200
     assert "Parantaa paljon." in browser.get(f"/drafts/{draft_id}/assessment").text
+
+
+def test_saves_of_two_cells_sent_together_both_go_through(
+    browser: TestClient, people: World, web_app: FastAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The script sends one request per changed cell, several at a time, each with the version
+    the page held. Both requests read that version before either writes (held at a barrier on
+    the way into the real write): the one that loses the race is written again on the version
+    the other left, because its own cell is still as the page read it. (On SQLite a write
+    transaction begins IMMEDIATE, so the second request reads after the first commits and the
+    barrier lapses: the same answer by the other path.)"""
+    draft_id, page = started_matrix(browser, people.preparer)
+    first, second = _cells(page)[:2]
+    version = int(hidden(page, "version"))
+    arrived = threading.Barrier(2, timeout=3)
+    real: Callable[..., object] = assessment_service.write_cells
+
+    def meet_then_write(*args: object, **kwargs: object) -> object:
+        try:
+            arrived.wait()
+        except threading.BrokenBarrierError:
+            pass
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(assessment_service, "write_cells", meet_then_write)
+    with client_for(web_app) as other:
+        other.cookies = browser.cookies
+        posts = [(browser, first, "1", "Parantaa."), (other, second, "-1", "Heikentää.")]
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            answers = list(pool.map(lambda p: _post(p[0], draft_id, page, p[1], p[2], p[3]), posts))
+    assert [a.status_code for a in answers] == [200, 200], [a.text for a in answers]  # type: ignore[attr-defined]
+    assert sorted(a.json()["version"] for a in answers) == [version + 1, version + 2]  # type: ignore[attr-defined]
+    shown = browser.get(f"/drafts/{draft_id}/assessment").text
+    assert "Parantaa." in shown
+    assert "Heikentää." in shown
 
 
 def test_the_cell_save_refuses_without_csrf_bad_input_and_other_tenants(

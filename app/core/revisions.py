@@ -13,7 +13,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from sqlalchemy import Connection, inspect, text
+from sqlalchemy import Connection, String, column, inspect, select, table
 
 from app.core.config import PROJECT_ROOT
 
@@ -57,7 +57,8 @@ def current_revision(conn: Connection) -> str | None:
     """The revision the database is at; None before its first migration."""
     if not inspect(conn).has_table(VERSION_TABLE):
         return None
-    rows = conn.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalars().all()
+    version_num = column("version_num", String)
+    rows = conn.execute(select(version_num).select_from(table(VERSION_TABLE))).scalars().all()
     if len(rows) > 1:
         raise RevisionError(f"the database is at several heads: {sorted(rows)}")
     return str(rows[0]) if rows else None

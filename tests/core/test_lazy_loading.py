@@ -41,7 +41,8 @@ def test_each_lazy_module_brings_a_heavy_package(name: str) -> None:
     probe = (
         "import json, sys; from app.core import lazy; "
         f"lazy.load({name!r}); "
-        "print(json.dumps(sorted({n.split('.')[0] for n in sys.modules} & set(lazy.HEAVY_PACKAGES))))"
+        "loaded = {n.split('.')[0] for n in sys.modules}; "
+        "print(json.dumps(sorted(loaded & set(lazy.HEAVY_PACKAGES))))"
     )
     done = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120

@@ -17,12 +17,18 @@ from app.health import router as health
 
 
 def test_head_is_alembics_head() -> None:
-    assert revisions.head_revision() == ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert (
+        revisions.head_revision()
+        == ScriptDirectory.from_config(alembic_config()).get_current_head()
+    )
 
 
 def test_current_revision_is_alembics_current_revision() -> None:
     with get_read_engine().connect() as conn:
-        assert revisions.current_revision(conn) == MigrationContext.configure(conn).get_current_revision()
+        assert (
+            revisions.current_revision(conn)
+            == MigrationContext.configure(conn).get_current_revision()
+        )
         assert revisions.current_revision(conn) == revisions.head_revision()
 
 

@@ -15,6 +15,8 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
 from app.annexes.record import AnnexRecord
+from app.annexes.render.bundle import bundle_of
+from app.annexes.render.html import html_from_view
 from app.annexes.render.labels import Labels
 from app.annexes.render.pdf_story import LANDSCAPE, PORTRAIT, Heading, story
 from app.annexes.render.pdfa import DocumentInfo, make_pdfa
@@ -192,3 +194,11 @@ def render_pdf(record: AnnexRecord, lang: str | None = None) -> bytes:
     view = build_view(record, lang)
     raw, _ = layout(view)
     return make_pdfa(raw, document_info(view))
+
+
+def render_bundle(record: AnnexRecord, lang: str | None = None) -> bytes:
+    """A deterministic zip of the PDF/A, HTML and JSON annex plus a sha256 manifest."""
+    view = build_view(record, lang)
+    raw, _ = layout(view)
+    pdf = make_pdfa(raw, document_info(view))
+    return bundle_of(record, pdf=pdf, html=html_from_view(view).encode("utf-8"))

@@ -14,6 +14,7 @@ more on a new connection (webhooks are at least once, and receivers de-duplicate
 from __future__ import annotations
 
 import asyncio
+import re
 import ssl
 from dataclasses import dataclass
 
@@ -23,6 +24,9 @@ IDLE_PER_TARGET = 64
 # At most this many requests at once to one destination (the rest wait for a connection).
 CONNECTIONS_PER_TARGET = 16
 _NO_BODY = frozenset({204, 304})
+_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+\Z")  # a header name
+_UNSAFE_VALUE = re.compile(r"[\r\n\0]")
+_UNSAFE_PATH = re.compile(r"[\x00-\x20\x7f]")
 
 
 class ProtocolError(Exception):
@@ -54,13 +58,16 @@ class _Connection:
 
 
 def request_bytes(path: str, headers: dict[str, str], body: bytes) -> bytes:
-    """The request head and body; a header name or value with CR, LF or NUL is refused."""
-    lines = [f"POST {path} HTTP/1.1", f"Content-Length: {len(body)}"]
+    """The request head and body; a header name that is not a token, a value with CR, LF or
+    NUL, or a path with a control character or space is refused (no header injection)."""
     for name, value in headers.items():
-        if any(c in name or c in value for c in "\r\n\0") or ":" in name:
+        if not _TOKEN.match(name) or _UNSAFE_VALUE.search(value):
             raise ProtocolError(f"invalid header {name!r}")
-        lines.append(f"{name}: {value}")
-    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
+    if not path.startswith("/") or _UNSAFE_PATH.search(path):
+        raise ProtocolError("invalid request path")
+    fields = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
+    head = f"POST {path} HTTP/1.1\r\nContent-Length: {len(body)}\r\n{fields}\r\n"
+    return head.encode("latin-1") + body
 
 
 class Pool:

@@ -45,9 +45,11 @@ from app.integrations.supervisor import ParentWatch, exclusive_worker
 
 log = logging.getLogger("ennakko.worker")
 PUSH_EVENT = "record.push"
-# Once one answer of those in flight is in, how long to wait for more before recording them
-# together (answers from a fast receiver arrive together: one transaction, not one each).
-GATHER_SECONDS = 0.005
+# Once an answer is in, the worker waits for more while they keep coming (until a pause of
+# GATHER_SECONDS, at most GATHER_MAX_SECONDS) and records them together: answers from a
+# fast receiver cost one transaction a batch, not one each; a slow one holds nobody back.
+GATHER_SECONDS = 0.002
+GATHER_MAX_SECONDS = 0.02
 
 __all__ = ["Job", "Outcome", "Worker", "backoff_seconds", "run_worker"]
 
@@ -162,12 +164,20 @@ class Worker:
         return len(jobs)
 
     async def _settle(self, inflight: set[asyncio.Task[Outcome]], poll: float) -> None:
-        """Wait for an answer (at most `poll`), briefly for more, and record those in."""
-        done, _ = await asyncio.wait(inflight, timeout=poll, return_when=asyncio.FIRST_COMPLETED)
+        """Wait for an answer (at most `poll`), then for more while they keep coming (a
+        pause of `GATHER_SECONDS` ends it), and record those in, in one transaction."""
+        done, pending = await asyncio.wait(
+            inflight, timeout=poll, return_when=asyncio.FIRST_COMPLETED
+        )
         if not done:
             return
-        if len(done) < len(inflight):
-            await asyncio.wait(inflight, timeout=GATHER_SECONDS)
+        deadline = self.loop.time() + GATHER_MAX_SECONDS
+        while pending and self.loop.time() < deadline:
+            more, pending = await asyncio.wait(
+                pending, timeout=GATHER_SECONDS, return_when=asyncio.FIRST_COMPLETED
+            )
+            if not more:
+                break
         finished = [task for task in inflight if task.done()]
         inflight.difference_update(finished)
         with _transaction(self.engine) as session:

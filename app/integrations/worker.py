@@ -42,6 +42,7 @@ from app.integrations import signing
 from app.integrations.models import DeliveryStatus, PushStatus, RecordPush
 from app.integrations.sending import Job, Outcome, Sender, resolve_targets
 from app.integrations.supervisor import ParentWatch, exclusive_worker
+from app.integrations.wakeup import Wakeup
 
 log = logging.getLogger("ennakko.worker")
 PUSH_EVENT = "record.push"
@@ -50,6 +51,8 @@ PUSH_EVENT = "record.push"
 # fast receiver cost one transaction a batch, not one each; a slow one holds nobody back.
 GATHER_SECONDS = 0.002
 GATHER_MAX_SECONDS = 0.02
+# The longest the loop waits without looking at its stop flag.
+STOP_CHECK_SECONDS = 0.5
 
 __all__ = ["Job", "Outcome", "Worker", "backoff_seconds", "run_worker"]
 
@@ -96,9 +99,13 @@ class Worker:
         )
         self.loop = asyncio.new_event_loop()
         self.sender = Sender(timeout=settings.webhook_timeout_seconds)
+        self.wakeup = Wakeup(self.engine, self.loop)
         self.heartbeat_seconds = min(5.0, settings.worker_stall_seconds / 4)
 
     def close(self) -> None:
+        if self.loop.is_closed():
+            return
+        self.wakeup.close()
         self.sender.close()
         self.loop.run_until_complete(asyncio.sleep(0))  # let the closed connections go
         self.loop.close()
@@ -150,12 +157,20 @@ class Worker:
                 room = 0 if stopping else self.batch - len(inflight)
                 claimed = self._start(inflight, room) if room > 0 else 0
                 if inflight:
-                    await self._settle(inflight, poll)
+                    await self._settle(inflight, min(poll, STOP_CHECK_SECONDS))
                 elif claimed < room:  # the queue is empty: wait for more
-                    await asyncio.sleep(poll)
+                    await self._idle(stop, poll)
             except SQLAlchemyError:
                 log.exception("worker round failed", extra={"worker": self.worker_id})
                 await asyncio.sleep(poll)
+
+    async def _idle(self, stop: threading.Event, poll: float) -> None:
+        """Until new deliveries are announced or `poll` seconds pass (or `stop` is set)."""
+        deadline = self.loop.time() + poll
+        while not stop.is_set():
+            left = deadline - self.loop.time()
+            if left <= 0 or await self.wakeup.wait(min(left, STOP_CHECK_SECONDS)):
+                return
 
     def _start(self, inflight: set[asyncio.Task[Outcome]], room: int) -> int:
         jobs, targets = self._claim_round(room)
@@ -164,11 +179,16 @@ class Worker:
         return len(jobs)
 
     async def _settle(self, inflight: set[asyncio.Task[Outcome]], poll: float) -> None:
-        """Wait for an answer (at most `poll`), then for more while they keep coming (a
-        pause of `GATHER_SECONDS` ends it), and record those in, in one transaction."""
+        """Wait for an answer (at most `poll`, less when new deliveries are announced), then
+        for more while they keep coming (a pause of `GATHER_SECONDS` ends it), and record
+        those in, in one transaction."""
+        woken = self.loop.create_task(self.wakeup.wait(poll))
         done, pending = await asyncio.wait(
-            inflight, timeout=poll, return_when=asyncio.FIRST_COMPLETED
+            inflight | {woken}, timeout=poll, return_when=asyncio.FIRST_COMPLETED
         )
+        woken.cancel()
+        done.discard(woken)
+        pending.discard(woken)
         if not done:
             return
         deadline = self.loop.time() + GATHER_MAX_SECONDS

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -177,18 +178,28 @@ def settle_deliveries(
     pending): one guarded UPDATE instead of a locked read per row. The ids it changed."""
     if not delivery_ids:
         return set()
+    params = {f"set_{name}": value for name, value in values.items()}
     changed = session.connection().execute(
-        update(_DELIVERY_TABLE)
-        .where(
-            col(WebhookDelivery.id).in_(delivery_ids),
-            col(WebhookDelivery.leased_by) == worker_id,
-            col(WebhookDelivery.attempts) == attempt,
-            col(WebhookDelivery.status) == DeliveryStatus.pending,
-        )
-        .values(leased_by=None, **values)
-        .returning(col(WebhookDelivery.id))
+        _settle_statement(tuple(sorted(values))),
+        params | {"ids": list(delivery_ids), "worker_id": worker_id, "attempt": attempt},
     )
     return set(changed.scalars().all())
+
+
+@functools.cache
+def _settle_statement(names: tuple[str, ...]) -> Any:
+    """The guarded UPDATE setting `names` (bound as `set_<name>`), built once per set."""
+    return (
+        update(_DELIVERY_TABLE)
+        .where(
+            col(WebhookDelivery.id).in_(bindparam("ids", expanding=True)),
+            col(WebhookDelivery.leased_by) == bindparam("worker_id"),
+            col(WebhookDelivery.attempts) == bindparam("attempt"),
+            col(WebhookDelivery.status) == DeliveryStatus.pending,
+        )
+        .values(leased_by=None, **{name: bindparam(f"set_{name}") for name in names})
+        .returning(col(WebhookDelivery.id))
+    )
 
 
 def due_pushes(

@@ -4,13 +4,17 @@
     .venv/bin/python -m benchmarks.bench_webhooks --quick
     .venv/bin/python -m benchmarks.bench_webhooks --database-url postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-A scratch database gets one organisation with one subscription pointing at a threaded
-receiver on 127.0.0.1 that answers 204 at once. `ennakko worker` runs as a separate
+A scratch database gets one organisation with one subscription pointing at a receiver on
+127.0.0.1 that answers 204 at once: a bare asyncio HTTP/1.1 keep-alive server in its own
+process (benchmarks/_hook_receiver.py). `ennakko worker` runs as a separate
 process (one worker; `--workers N` starts more, which is meant for PostgreSQL).
 
 - drain: `--events` events over `--resources` resources are committed while no worker
   runs; then the worker starts and the rate is measured from the first to the last
   receipt (events/s).
+- floor: the same receiver fed by a bare asyncio client (prebuilt requests of the worker's
+  shape, as many keep-alive connections as the worker opens to one target), in the same
+  run: the rate any sender could reach here; `x_floor` = floor rate / worker rate.
 - delay: with the worker running, `--paced` events are committed one per transaction at
   `--rate` per second; the delay is receipt time minus commit time (median, p99).
 
@@ -20,7 +24,6 @@ Results: benchmarks/results/webhooks.json.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import signal
 import subprocess
@@ -28,17 +31,14 @@ import sys
 import threading
 import time
 import uuid
-from concurrent.futures import ThreadPoolExecutor
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-
-import httpx
 
 from app.auth.principal import SYSTEM
 from app.core.db import transaction, utcnow
 from app.integrations import events
 from app.integrations.health import delivery_health
+from app.integrations.http1 import CONNECTIONS_PER_TARGET
 from app.integrations.models import WebhookSubscription
 from app.organisations import service
 from app.organisations.models import OrganisationKind
@@ -55,42 +55,38 @@ from benchmarks._common import (
 NAME = "webhooks"
 BUDGET_EVENTS_PER_SECOND = 2000
 BUDGET_P99_MS = 100
-FLOOR_THREADS = 8  # as many as the worker's delivery threads
 
 
 class Receiver:
-    """Answers 204 and notes when each event id first arrived."""
+    """The asyncio receiver process (benchmarks/_hook_receiver.py): notes when each event id
+    first arrived, read from its output by a thread."""
 
     def __init__(self) -> None:
         self.arrived: dict[str, float] = {}
         self.lock = threading.Lock()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.server.daemon_threads = True
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        command = [sys.executable, "-m", "benchmarks._hook_receiver", "receive"]
+        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+        assert self.process.stdout is not None
+        self.port = int(self.process.stdout.readline())
+        threading.Thread(target=self._read, daemon=True).start()
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+        return f"http://127.0.0.1:{self.port}/hook"
 
-    def _handler(self) -> type[BaseHTTPRequestHandler]:
-        receiver = self
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            event_id, at = line.split()
+            with self.lock:
+                self.arrived.setdefault(event_id, float(at))
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
+    def cpu_seconds(self) -> float:
+        return _cpu_seconds(self.process.pid)
 
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-                now = time.time()
-                with receiver.lock:
-                    receiver.arrived.setdefault(json.loads(body)["id"], now)
-                self.send_response(204)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *_args: Any) -> None:
-                return
-
-        return Handler
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(10)
 
     def wait_for(self, ids: set[str], timeout: float) -> bool:
         deadline = time.monotonic() + timeout
@@ -221,30 +217,19 @@ def _delay(org: str, receiver: Receiver, args: argparse.Namespace, env: dict[str
     } | latency_stats(delays)
 
 
-def _floor_client(url: str, count: int) -> None:
-    """Post `count` thin bodies to `url` as fast as keep-alive httpx from 8 threads can."""
-    bodies = [json.dumps({"id": f"floor-{n}"}).encode() for n in range(count)]
-    headers = {"Content-Type": "application/json"}
-    started = time.process_time()
-    with httpx.Client(trust_env=False) as client, ThreadPoolExecutor(FLOOR_THREADS) as pool:
-        list(pool.map(lambda body: client.post(url, content=body, headers=headers), bodies))
-    print(json.dumps({"cpu_seconds": time.process_time() - started}))
-
-
 def _floor(receiver: Receiver, args: argparse.Namespace) -> dict[str, Any]:
-    """The same receiver fed by a bare client in its own process: what any sender could reach
-    here, without a database, signing or a lease. The worker's rate is reported against it."""
-    command = [sys.executable, "-m", "benchmarks.bench_webhooks", "--floor-client", receiver.url]
+    """The same receiver fed by a bare asyncio client in its own process
+    (benchmarks/_hook_receiver.py): what any sender could reach here, without a database,
+    signing or a lease. The worker's rate is reported against it."""
+    command = [sys.executable, "-m", "benchmarks._hook_receiver", "floor", receiver.url]
     done = subprocess.run(
-        [*command, "--events", str(args.events)],
-        check=True,
-        timeout=600,
-        capture_output=True,
-        text=True,
+        [*command, str(args.events)], check=True, timeout=600, capture_output=True, text=True
     )
-    cpu = json.loads(done.stdout.strip().splitlines()[-1])["cpu_seconds"]
+    cpu = float(done.stdout.strip().splitlines()[-1])
     ids = {f"floor-{n}" for n in range(args.events)}
-    times = sorted(receiver.arrived[i] for i in ids if i in receiver.arrived)
+    receiver.wait_for(ids, timeout=10)
+    with receiver.lock:
+        times = sorted(receiver.arrived[i] for i in ids if i in receiver.arrived)
     span = times[-1] - times[0] if len(times) > 1 else float("nan")
     return {
         "events": len(times),
@@ -263,11 +248,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--poll-seconds", type=float, default=0.05)
     parser.add_argument("--quick", action="store_true", help="1 000 drained, 200 paced")
     parser.add_argument("--database-url", help="PostgreSQL server URL (default: temp SQLite)")
-    parser.add_argument("--floor-client", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args.floor_client:
-        _floor_client(args.floor_client, args.events)
-        return 0
     if args.quick:
         args.events, args.resources, args.paced = 1000, 100, 200
     with scratch_database(args.database_url) as scratch:
@@ -277,10 +258,12 @@ def main(argv: list[str] | None = None) -> int:
         drain = _drain(org, receiver, args, scratch.env)
         delay = _delay(org, receiver, args, scratch.env)
         floor = _floor(receiver, args)
-        receiver.server.shutdown()
-        env = environment(scratch, "in-process emitter, threaded http.server receiver")
+        receiver.stop()
+        env = environment(scratch, "in-process emitter, asyncio receiver process")
     env["server"] = f"ennakko worker ×{args.workers} (separate process), poll {args.poll_seconds} s"
-    env["floor"] = f"bare httpx client, {FLOOR_THREADS} threads, keep-alive, no database"
+    env["floor"] = (
+        f"bare asyncio client, {CONNECTIONS_PER_TARGET} keep-alive connections, no database"
+    )
     drain["floor_events_per_second"] = floor["events_per_second"]
     drain["x_floor"] = round(floor["events_per_second"] / drain["events_per_second"], 2)
     drain["floor_cpu_ms_per_event"] = floor["client_cpu_ms_per_event"]

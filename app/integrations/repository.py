@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Row, insert, update
+from sqlalchemy import Integer, Row, bindparam, insert, update
 from sqlalchemy import select as core_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, delete, func, select
@@ -77,16 +78,9 @@ def attempts_of(session: Session, delivery_id: str) -> Sequence[DeliveryAttempt]
     ).all()
 
 
-def due_deliveries(
-    session: Session, *, now: datetime, limit: int, skip_locked: bool
-) -> Sequence[Row[Any]]:
-    """Due pending deliveries with no earlier pending one for the same subscription+resource:
-    columns `delivery_id`, `attempts`, `url`, `secret` and the event's (`id`, `event`,
-    `resource`, `resource_id`, `version`, `occurred_at`), as plain rows (no ORM objects).
-
-    With `skip_locked` (PostgreSQL) the rows are locked, and rows another worker is
-    claiming right now are passed over instead of waited for.
-    """
+def _due_deliveries_query() -> Any:
+    """Due pending deliveries with no earlier pending one for the same subscription+resource
+    (binds `now`, `limit`); built once, as the worker runs it many times a second."""
     earlier = aliased(WebhookDelivery)
     blocked = (
         select(earlier.id)
@@ -98,7 +92,7 @@ def due_deliveries(
         )
         .exists()
     )
-    query: Any = (
+    return (
         core_select(
             col(WebhookDelivery.id).label("delivery_id"),
             col(WebhookDelivery.attempts).label("attempts"),
@@ -117,39 +111,59 @@ def due_deliveries(
         .join(OutboxEvent, col(OutboxEvent.id) == col(WebhookDelivery.event_id))
         .where(
             col(WebhookDelivery.status) == DeliveryStatus.pending,
-            col(WebhookDelivery.next_attempt_at) <= now,
+            col(WebhookDelivery.next_attempt_at) <= bindparam("now"),
             col(WebhookSubscription.is_active).is_(True),
             ~blocked,
         )
         # oldest due first; `seq` orders only within a subscription and resource
         .order_by(col(WebhookDelivery.next_attempt_at), col(WebhookDelivery.seq))
-        .limit(limit)
+        .limit(bindparam("limit", type_=Integer))
     )
-    if skip_locked:
-        query = query.with_for_update(skip_locked=True, of=WebhookDelivery)
-    return session.execute(query).all()
+
+
+_DUE = _due_deliveries_query()
+_DUE_SKIP_LOCKED = _DUE.with_for_update(skip_locked=True, of=WebhookDelivery)
+# Core statements on the tables (not the ORM's bulk paths): the worker's hot loop.
+_DELIVERY_TABLE = WebhookDelivery.__table__  # type: ignore[attr-defined]
+_LEASE = (
+    update(_DELIVERY_TABLE)
+    .where(col(WebhookDelivery.id).in_(bindparam("ids", expanding=True)))
+    .values(
+        attempts=col(WebhookDelivery.attempts) + 1,
+        next_attempt_at=bindparam("until"),
+        leased_by=bindparam("worker_id"),
+    )
+)
+_ADD_ATTEMPTS = insert(DeliveryAttempt.__table__)  # type: ignore[attr-defined]
+
+
+def due_deliveries(
+    session: Session, *, now: datetime, limit: int, skip_locked: bool
+) -> Sequence[Row[Any]]:
+    """Due pending deliveries with no earlier pending one for the same subscription+resource:
+    columns `delivery_id`, `attempts`, `url`, `secret` and the event's (`id`, `event`,
+    `resource`, `resource_id`, `version`, `occurred_at`), as plain rows (no ORM objects).
+
+    With `skip_locked` (PostgreSQL) the rows are locked, and rows another worker is
+    claiming right now are passed over instead of waited for.
+    """
+    query = _DUE_SKIP_LOCKED if skip_locked else _DUE
+    return session.connection().execute(query, {"now": now, "limit": limit}).all()
 
 
 def lease_deliveries(
     session: Session, delivery_ids: Sequence[str], *, worker_id: str, until: datetime
 ) -> None:
     """One statement for a claimed batch: each row's attempt counted, leased to the worker."""
-    session.execute(
-        update(WebhookDelivery)
-        .where(col(WebhookDelivery.id).in_(delivery_ids))
-        .values(
-            attempts=col(WebhookDelivery.attempts) + 1,
-            next_attempt_at=until,
-            leased_by=worker_id,
-        )
-        .execution_options(synchronize_session=False)
+    session.connection().execute(
+        _LEASE, {"ids": list(delivery_ids), "until": until, "worker_id": worker_id}
     )
 
 
 def add_attempts(session: Session, attempts: Sequence[dict[str, Any]]) -> None:
     """The attempt rows of a round, in one multi-row INSERT."""
     if attempts:
-        session.execute(insert(DeliveryAttempt), list(attempts))
+        session.connection().execute(_ADD_ATTEMPTS, list(attempts))
 
 
 def settle_deliveries(
@@ -164,19 +178,28 @@ def settle_deliveries(
     pending): one guarded UPDATE instead of a locked read per row. The ids it changed."""
     if not delivery_ids:
         return set()
-    changed = session.execute(
-        update(WebhookDelivery)
-        .where(
-            col(WebhookDelivery.id).in_(delivery_ids),
-            col(WebhookDelivery.leased_by) == worker_id,
-            col(WebhookDelivery.attempts) == attempt,
-            col(WebhookDelivery.status) == DeliveryStatus.pending,
-        )
-        .values(leased_by=None, **values)
-        .returning(col(WebhookDelivery.id))
-        .execution_options(synchronize_session=False)
+    params = {f"set_{name}": value for name, value in values.items()}
+    changed = session.connection().execute(
+        _settle_statement(tuple(sorted(values))),
+        params | {"ids": list(delivery_ids), "worker_id": worker_id, "attempt": attempt},
     )
     return set(changed.scalars().all())
+
+
+@functools.cache
+def _settle_statement(names: tuple[str, ...]) -> Any:
+    """The guarded UPDATE setting `names` (bound as `set_<name>`), built once per set."""
+    return (
+        update(_DELIVERY_TABLE)
+        .where(
+            col(WebhookDelivery.id).in_(bindparam("ids", expanding=True)),
+            col(WebhookDelivery.leased_by) == bindparam("worker_id"),
+            col(WebhookDelivery.attempts) == bindparam("attempt"),
+            col(WebhookDelivery.status) == DeliveryStatus.pending,
+        )
+        .values(leased_by=None, **{name: bindparam(f"set_{name}") for name in names})
+        .returning(col(WebhookDelivery.id))
+    )
 
 
 def due_pushes(

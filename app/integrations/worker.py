@@ -1,14 +1,22 @@
 """The delivery worker: webhooks and record pushes, at least once, in order per resource.
 
-One round: claim due rows and lease them (short transaction, committed) → send over HTTP
-with no transaction open → record each attempt and its outcome (a new transaction). A
-worker killed while sending leaves leased rows that any worker picks up once the lease
-expires. On PostgreSQL the claim uses FOR UPDATE SKIP LOCKED, so any number of workers
-share the queue; on SQLite the write lock serialises claims and one worker is the design.
+Claim due rows and lease them (short transaction, committed) → send over HTTP with no
+transaction open → record each attempt and its outcome (a new transaction). A worker
+killed while sending leaves leased rows that any worker picks up once the lease expires.
+On PostgreSQL the claim uses FOR UPDATE SKIP LOCKED, so any number of workers share the
+queue; on SQLite the write lock serialises claims and one worker is the design.
+
+Sending is asyncio on the worker's own event loop with one long-lived connection pool
+(`http1.Pool`, kept-alive connections per target). `run` keeps up to `batch` deliveries in
+flight: it claims more as answers come back and records the answers that are in, so a
+slow receiver holds only its own deliveries, not a whole round. Order per resource needs
+no bookkeeping here: a delivery in flight is still pending, and the claim never hands out
+one with an earlier pending delivery of the same subscription and resource.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import random
@@ -18,14 +26,10 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import partial
 from typing import Any
 
-import httpx
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
@@ -34,35 +38,23 @@ from app.core.config import Settings
 from app.core.db import get_engine, utcnow
 from app.core.models import new_id
 from app.integrations import repository as repo
-from app.integrations import signing, ssrf
+from app.integrations import signing
 from app.integrations.models import DeliveryStatus, PushStatus, RecordPush
+from app.integrations.sending import Job, Outcome, Sender, resolve_targets
 from app.integrations.supervisor import ParentWatch, exclusive_worker
+from app.integrations.wakeup import Wakeup
 
 log = logging.getLogger("ennakko.worker")
-MAX_RESPONSE_BYTES = 64 * 1024
 PUSH_EVENT = "record.push"
+# Once an answer is in, the worker waits for more while they keep coming (until a pause of
+# GATHER_SECONDS, at most GATHER_MAX_SECONDS) and records them together: answers from a
+# fast receiver cost one transaction a batch, not one each; a slow one holds nobody back.
+GATHER_SECONDS = 0.002
+GATHER_MAX_SECONDS = 0.02
+# The longest the loop waits without looking at its stop flag.
+STOP_CHECK_SECONDS = 0.5
 
-
-@dataclass(frozen=True)
-class Job:
-    kind: str  # "delivery" or "push"
-    id: str
-    attempt: int
-    url: str
-    body: bytes
-    headers: dict[str, str]
-
-
-@dataclass(frozen=True)
-class Outcome:
-    job: Job
-    status_code: int | None
-    latency_ms: float
-    error: str | None
-
-    @property
-    def ok(self) -> bool:
-        return self.status_code is not None and 200 <= self.status_code < 300
+__all__ = ["Job", "Outcome", "Worker", "backoff_seconds", "run_worker"]
 
 
 def backoff_seconds(attempt: int, *, base: float, cap: float) -> float:
@@ -95,7 +87,6 @@ class Worker:
         *,
         worker_id: str | None = None,
         batch: int = 100,
-        concurrency: int = 8,
         engine: Engine | None = None,
     ) -> None:
         self.settings = settings
@@ -106,25 +97,25 @@ class Worker:
         self.lease = timedelta(
             seconds=max(settings.webhook_lease_seconds, 3 * settings.webhook_timeout_seconds)
         )
-        timeout = httpx.Timeout(
-            settings.webhook_timeout_seconds, connect=min(5.0, settings.webhook_timeout_seconds)
-        )
-        self.http = httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False)
-        self.pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="webhook")
+        self.loop = asyncio.new_event_loop()
+        self.sender = Sender(timeout=settings.webhook_timeout_seconds)
+        self.wakeup = Wakeup(self.engine, self.loop)
         self.heartbeat_seconds = min(5.0, settings.worker_stall_seconds / 4)
 
     def close(self) -> None:
-        self.pool.shutdown(wait=True)
-        self.http.close()
+        if self.loop.is_closed():
+            return
+        self.wakeup.close()
+        self.sender.close()
+        self.loop.run_until_complete(asyncio.sleep(0))  # let the closed connections go
+        self.loop.close()
 
     def run_once(self) -> int:
-        """One round; the number of deliveries and pushes attempted."""
-        with _transaction(self.engine) as session:
-            jobs = self._claim(session, utcnow())
+        """One round, every answer awaited; the number of deliveries and pushes attempted."""
+        jobs, targets = self._claim_round(self.batch)
         if not jobs:
             return 0
-        targets = self._targets({job.url for job in jobs})
-        outcomes = list(self.pool.map(partial(self._send, targets=targets), jobs))
+        outcomes = self.loop.run_until_complete(self.sender.send_all(jobs, targets))
         with _transaction(self.engine) as session:
             self._record(session, outcomes, utcnow())
         return len(jobs)
@@ -139,21 +130,7 @@ class Worker:
         """Deliver until `stop` is set or the supervisor is gone; a database error costs a round."""
         poll = poll_seconds if poll_seconds is not None else self.settings.worker_poll_seconds
         log.info("worker started", extra={"worker": self.worker_id, "batch": self.batch})
-        next_beat = 0.0
-        while not stop.is_set():
-            if parent_gone():
-                log.warning("supervisor gone; stopping", extra={"worker": self.worker_id})
-                break
-            try:
-                if time.monotonic() >= next_beat:
-                    self.heartbeat()
-                    next_beat = time.monotonic() + self.heartbeat_seconds
-                done = self.run_once()
-            except SQLAlchemyError:
-                log.exception("worker round failed", extra={"worker": self.worker_id})
-                done = 0
-            if done < self.batch:
-                stop.wait(poll)
+        self.loop.run_until_complete(self._run(stop, poll, parent_gone))
         try:
             with _transaction(self.engine) as session:
                 repo.forget_heartbeat(session, self.worker_id)
@@ -161,16 +138,88 @@ class Worker:
             log.exception("could not remove the heartbeat", extra={"worker": self.worker_id})
         log.info("worker stopped", extra={"worker": self.worker_id})
 
+    async def _run(
+        self, stop: threading.Event, poll: float, parent_gone: Callable[[], bool]
+    ) -> None:
+        """Keep up to `batch` sends in flight; on stop, finish and record those in flight."""
+        inflight: set[asyncio.Task[Outcome]] = set()
+        next_beat = 0.0
+        stopping = False
+        while not stopping or inflight:
+            if not stopping and (stop.is_set() or parent_gone()):
+                stopping = True
+                if not stop.is_set():
+                    log.warning("supervisor gone; stopping", extra={"worker": self.worker_id})
+            try:
+                if time.monotonic() >= next_beat and not stopping:
+                    self.heartbeat()
+                    next_beat = time.monotonic() + self.heartbeat_seconds
+                room = 0 if stopping else self.batch - len(inflight)
+                claimed = self._start(inflight, room) if room > 0 else 0
+                if inflight:
+                    await self._settle(inflight, min(poll, STOP_CHECK_SECONDS))
+                elif claimed < room:  # the queue is empty: wait for more
+                    await self._idle(stop, poll)
+            except SQLAlchemyError:
+                log.exception("worker round failed", extra={"worker": self.worker_id})
+                await asyncio.sleep(poll)
+
+    async def _idle(self, stop: threading.Event, poll: float) -> None:
+        """Until new deliveries are announced or `poll` seconds pass (or `stop` is set)."""
+        deadline = self.loop.time() + poll
+        while not stop.is_set():
+            left = deadline - self.loop.time()
+            if left <= 0 or await self.wakeup.wait(min(left, STOP_CHECK_SECONDS)):
+                return
+
+    def _start(self, inflight: set[asyncio.Task[Outcome]], room: int) -> int:
+        jobs, targets = self._claim_round(room)
+        for job in jobs:
+            inflight.add(self.loop.create_task(self.sender.send(job, targets[job.url])))
+        return len(jobs)
+
+    async def _settle(self, inflight: set[asyncio.Task[Outcome]], poll: float) -> None:
+        """Wait for an answer (at most `poll`, less when new deliveries are announced), then
+        for more while they keep coming (a pause of `GATHER_SECONDS` ends it), and record
+        those in, in one transaction."""
+        woken = self.loop.create_task(self.wakeup.wait(poll))
+        done, pending = await asyncio.wait(
+            inflight | {woken}, timeout=poll, return_when=asyncio.FIRST_COMPLETED
+        )
+        woken.cancel()
+        done.discard(woken)
+        pending.discard(woken)
+        if not done:
+            return
+        deadline = self.loop.time() + GATHER_MAX_SECONDS
+        while pending and self.loop.time() < deadline:
+            more, pending = await asyncio.wait(
+                pending, timeout=GATHER_SECONDS, return_when=asyncio.FIRST_COMPLETED
+            )
+            if not more:
+                break
+        finished = [task for task in inflight if task.done()]
+        inflight.difference_update(finished)
+        with _transaction(self.engine) as session:
+            self._record(session, [task.result() for task in finished], utcnow())
+
     def heartbeat(self) -> None:
         """Tell readiness this worker is alive (a short write, a few times per stall period)."""
         with _transaction(self.engine) as session:
             repo.heartbeat(session, worker_id=self.worker_id, pid=os.getpid(), now=utcnow())
 
-    def _claim(self, session: Session, now: datetime) -> list[Job]:
+    def _claim_round(self, limit: int) -> tuple[list[Job], Any]:
+        """Claim and lease up to `limit` due jobs (committed), with their checked targets."""
+        with _transaction(self.engine) as session:
+            jobs = self._claim(session, utcnow(), limit)
+        allow = self.settings.webhook_allow_private_targets
+        return jobs, resolve_targets({job.url for job in jobs}, allow_private=allow)
+
+    def _claim(self, session: Session, now: datetime, limit: int) -> list[Job]:
         lease_until = now + self.lease
         stamp = int(now.timestamp())
         jobs = []
-        due = repo.due_deliveries(session, now=now, limit=self.batch, skip_locked=self.skip_locked)
+        due = repo.due_deliveries(session, now=now, limit=limit, skip_locked=self.skip_locked)
         if due:
             ids = [row.delivery_id for row in due]
             repo.lease_deliveries(session, ids, worker_id=self.worker_id, until=lease_until)
@@ -181,7 +230,7 @@ class Worker:
             )
             jobs.append(Job("delivery", row.delivery_id, row.attempts + 1, row.url, body, headers))
         for push, endpoint in repo.due_pushes(
-            session, now=now, limit=self.batch, skip_locked=self.skip_locked
+            session, now=now, limit=limit, skip_locked=self.skip_locked
         ):
             self._lease(session, push, lease_until)
             body = signing.canonical_body(push.payload | {"EnnakkoPushId": push.id})
@@ -201,40 +250,6 @@ class Worker:
         row.attempts += 1
         row.next_attempt_at, row.leased_by = until, self.worker_id
         session.add(row)
-
-    def _targets(self, urls: set[str]) -> dict[str, ssrf.Target | ssrf.UnsafeTarget]:
-        """Each URL of a round checked and resolved once; its sends are pinned to that address."""
-        allow = self.settings.webhook_allow_private_targets
-        found: dict[str, ssrf.Target | ssrf.UnsafeTarget] = {}
-        for url in urls:
-            try:
-                found[url] = ssrf.safe_target(url, allow_private=allow)
-            except ssrf.UnsafeTarget as exc:
-                found[url] = exc
-        return found
-
-    def _send(self, job: Job, *, targets: dict[str, ssrf.Target | ssrf.UnsafeTarget]) -> Outcome:
-        started = time.perf_counter()
-        status, error = None, None
-        target = targets[job.url]
-        if isinstance(target, ssrf.UnsafeTarget):
-            error = f"refused: {target}"
-        else:
-            try:
-                with self.http.stream(
-                    "POST",
-                    target.url,
-                    content=job.body,
-                    headers=job.headers | target.headers,
-                    extensions=target.extensions,
-                ) as response:
-                    status = response.status_code
-                    _drain(response)
-                error = None if 200 <= status < 300 else f"HTTP {status}"
-            except httpx.HTTPError as exc:
-                error = f"{type(exc).__name__}: {exc}"[:2000]
-        latency = round((time.perf_counter() - started) * 1000, 2)
-        return Outcome(job, status, latency, error)
 
     def _record(self, session: Session, outcomes: list[Outcome], now: datetime) -> None:
         """Every outcome of a round: the deliveries' attempts and results in a few statements
@@ -344,15 +359,6 @@ class Worker:
                 "worker": self.worker_id,
             },
         )
-
-
-def _drain(response: httpx.Response) -> None:
-    """Read a small answer so the connection is reused; drop a large one with its connection."""
-    received = 0
-    for chunk in response.iter_raw():
-        received += len(chunk)
-        if received > MAX_RESPONSE_BYTES:
-            break
 
 
 def run_worker(settings: Settings, *, once: bool, batch: int, poll_seconds: float) -> int:

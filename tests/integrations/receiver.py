@@ -1,4 +1,8 @@
-"""A webhook receiver on 127.0.0.1 that can be down, slow, failing or redirecting."""
+"""A webhook receiver on 127.0.0.1 that can be down, slow, failing or redirecting.
+
+It speaks HTTP/1.1 with keep-alive, as a real receiver does; `drop_after` makes it close
+each connection after answering without saying so (an idle timeout on the receiver's side,
+which the worker meets on its next request over that connection)."""
 
 from __future__ import annotations
 
@@ -19,6 +23,7 @@ class Received:
     headers: dict[str, str]
     body: bytes
     at: float
+    client: tuple[str, int] = ("", 0)  # the connection it came over
 
     @property
     def payload(self) -> dict[str, Any]:
@@ -35,6 +40,7 @@ class Receiver:
     fail_first: int = 0
     redirect_to: str | None = None
     block: threading.Event | None = None
+    drop_after: bool = False
     requests: list[Received] = field(default_factory=list)
     bad_signatures: int = 0
     entered: threading.Event = field(default_factory=threading.Event)
@@ -84,13 +90,21 @@ class Receiver:
 
 def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
             headers = {k.lower(): v for k, v in self.headers.items()}
             receiver.entered.set()
             if receiver.block is not None:
                 receiver.block.wait(30)
-            item = Received(headers.get("ennakko-event-id", ""), headers, body, time.time())
+            item = Received(
+                headers.get("ennakko-event-id", ""),
+                headers,
+                body,
+                time.time(),
+                (self.client_address[0], self.client_address[1]),
+            )
             status, extra = receiver.answer(item)
             self.send_response(status)
             for name, value in extra.items():
@@ -98,6 +112,8 @@ def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
             self.send_header("Content-Length", "2")
             self.end_headers()
             self.wfile.write(b"ok")
+            if receiver.drop_after:
+                self.close_connection = True
 
         def log_message(self, *_args: Any) -> None:
             return

@@ -1,4 +1,4 @@
-"""Annex renderers: PDF/A-2b (ReportLab + pikepdf), accessible HTML (Jinja2), export bundle."""
+"""Annex renderers: PDF/A-2b (ReportLab), accessible HTML (Jinja2), export bundle."""
 
 from app.annexes.render.bundle import render_bundle
 from app.annexes.render.html import render_html

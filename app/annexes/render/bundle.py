@@ -13,8 +13,7 @@ from io import BytesIO
 
 from app.annexes.record import SCHEMA_ID, AnnexRecord
 from app.annexes.render.html import html_from_view
-from app.annexes.render.pdf import document_info, layout
-from app.annexes.render.pdfa import make_pdfa
+from app.annexes.render.pdf import layout
 from app.annexes.render.view import build_view
 
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
@@ -54,8 +53,7 @@ def manifest(record: AnnexRecord, files: dict[str, bytes]) -> bytes:
 def render_bundle(record: AnnexRecord, lang: str | None = None) -> bytes:
     """A deterministic zip of the PDF/A, HTML and JSON annex plus a sha256 manifest."""
     view = build_view(record, lang)
-    raw, _ = layout(view)
-    pdf = make_pdfa(raw, document_info(view))
+    pdf, _ = layout(view)
     return bundle_of(record, pdf=pdf, html=html_from_view(view).encode("utf-8"))
 
 

@@ -10,10 +10,10 @@ from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import Table
 
 from app.annexes.render.labels import Labels
 from app.annexes.render.marks import Mark
+from app.annexes.render.table_text import TextTable as Table
 from app.annexes.render.theme import (
     BOLD,
     CELL,

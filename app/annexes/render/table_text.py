@@ -5,6 +5,9 @@ object, a font selection and a BT/ET block per line. The annex tables are all pr
 strings (see theme.wrap), so this one collects the lines of a whole table (or the part of it
 on one page) in a single text object that selects a font or colour only when it changes,
 and draws it after the backgrounds and rules. Positions are ReportLab's own.
+
+Its cells also start with the annex's font, colour, alignment and padding (AnnexCellStyle)
+instead of having seven style commands applied to every cell one by one.
 """
 
 from __future__ import annotations
@@ -14,12 +17,36 @@ from typing import Any
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.platypus import Table
+from reportlab.platypus.tables import CellStyle
+
+from app.annexes.render.theme import CELL, CELL_PADDING, INK, LEADING, REGULAR
 
 _CENTRED = ("CENTER", "CENTRE")
 
 
-class TextTable(Table):  # type: ignore[misc]  # reportlab ships no type hints
-    """A Table whose plain-string cells share one text object per drawing."""
+class AnnexCellStyle(CellStyle):  # type: ignore[misc]  # reportlab ships no type hints
+    """A cell's style before any command: what theme.base_table_style's defaults set."""
+
+    fontname = REGULAR
+    fontsize = CELL
+    leading = LEADING
+    color = INK
+    valign = "TOP"
+    leftPadding, rightPadding, topPadding, bottomPadding = CELL_PADDING  # noqa: N815 - ReportLab names
+
+    def __init__(self) -> None:
+        self.name = "annex"
+
+
+class TextTable(Table):  # type: ignore[misc]
+    """A Table whose plain-string cells share one text object per drawing; build its style
+    with base_table_style(cell_defaults=False)."""
+
+    def __init__(self, data: list[list[Any]], *args: Any, **kwargs: Any) -> None:
+        if kwargs.get("cellStyles") is None:
+            width = len(data[0]) if data else 0
+            kwargs["cellStyles"] = [[AnnexCellStyle() for _ in range(width)] for _ in data]
+        super().__init__(data, *args, **kwargs)
 
     _text: PDFTextObject | None = None
     _font: tuple[str, float, float] | None = None

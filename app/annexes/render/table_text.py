@@ -6,6 +6,10 @@ strings (see theme.wrap), so this one collects the lines of a whole table (or th
 on one page) in a single text object that selects a font or colour only when it changes,
 and draws it after the backgrounds and rules. Positions are ReportLab's own.
 
+The text object remembers, per document, the operators it wrote for a string in a font
+(header rows, area names and matrix symbols recur on every page): a string's subset codes
+never change within a document once given, so the same string writes the same operators.
+
 Its cells also start with the annex's font, colour, alignment and padding (AnnexCellStyle)
 instead of having seven style commands applied to every cell one by one.
 """
@@ -13,6 +17,7 @@ instead of having seven style commands applied to every cell one by one.
 from __future__ import annotations
 
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.textobject import PDFTextObject
@@ -22,6 +27,29 @@ from reportlab.platypus.tables import CellStyle
 from app.annexes.render.theme import CELL, CELL_PADDING, INK, LEADING, REGULAR
 
 _CENTRED = ("CENTER", "CENTRE")
+# (font, size, leading, subset in use, text) → (operators, subset in use after them)
+_Written = dict[tuple[str, float, float, int, str], tuple[str, int]]
+_written: WeakKeyDictionary[Any, _Written] = WeakKeyDictionary()
+
+
+class _RememberingText(PDFTextObject):  # type: ignore[misc]  # reportlab ships no type hints
+    """A text object that writes a string it has written in this document from memory."""
+
+    def __init__(self, canvas: Any) -> None:
+        super().__init__(canvas)
+        doc = canvas._doc
+        memo = _written.get(doc)
+        if memo is None:
+            memo = _written[doc] = {}
+        self._memo = memo
+
+    def _formatText(self, text: str) -> str:  # noqa: N802 - ReportLab's API
+        key = (self._fontname, self._fontsize, self._leading, self._curSubset, text)
+        found = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = (super()._formatText(text), self._curSubset)
+        self._curSubset = found[1]
+        return found[0]
 
 
 class AnnexCellStyle(CellStyle):  # type: ignore[misc]  # reportlab ships no type hints
@@ -54,7 +82,7 @@ class TextTable(Table):  # type: ignore[misc]
     _at: tuple[float, float] | None = None
 
     def draw(self) -> None:
-        text = self._text = self.canv.beginText()
+        text = self._text = _RememberingText(self.canv)
         self._font = self._colour = self._at = None
         try:
             super().draw()

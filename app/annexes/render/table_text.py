@@ -35,6 +35,8 @@ _written: WeakKeyDictionary[Any, _Written] = WeakKeyDictionary()
 class _RememberingText(PDFTextObject):  # type: ignore[misc]  # reportlab ships no type hints
     """A text object that writes a string it has written in this document from memory."""
 
+    _curSubset: int  # noqa: N815 - ReportLab's: the font subset the text object has selected
+
     def __init__(self, canvas: Any) -> None:
         super().__init__(canvas)
         doc = canvas._doc

@@ -1,16 +1,13 @@
-"""Render an annex from a JSON record file without a database (`ennakko annex render`).
-
-The renderers come from `app.annexes.render` by name, so each format imports only what it
-draws with (the PDF never loads Jinja2)."""
+"""Render an annex from a JSON record file without a database (`ennakko annex render`)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Literal
 
-from app.annexes import render
 from app.annexes.record import load_record
-from app.annexes.render.theme import register_fonts
+from app.annexes.render import render_bundle, render_html, render_pdf
+from app.annexes.render.bundle import record_json
 
 Format = Literal["pdf", "html", "json", "zip"]
 FORMATS: tuple[Format, ...] = ("pdf", "html", "json", "zip")
@@ -18,19 +15,15 @@ FORMATS: tuple[Format, ...] = ("pdf", "html", "json", "zip")
 
 def render_bytes(input_path: Path, lang: str | None, fmt: Format) -> bytes:
     """The rendered annex; `lang` overrides the record language for the fixed labels."""
-    if fmt in ("pdf", "zip"):
-        # the record's check of drawable characters then reuses the fonts the PDF is drawn
-        # with, instead of parsing two of them a second time
-        register_fonts()
     record = load_record(input_path)
     if fmt == "pdf":
-        return render.render_pdf(record, lang)
+        return render_pdf(record, lang)
     if fmt == "html":
-        return render.render_html(record, lang).encode("utf-8")
+        return render_html(record, lang).encode("utf-8")
     if fmt == "zip":
-        return render.render_bundle(record, lang)
+        return render_bundle(record, lang)
     if fmt == "json":
-        return render.record_json(record)
+        return record_json(record)
     raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
 
 

@@ -4,10 +4,16 @@ The annex embeds DejaVu Sans with Symbola behind it (app/annexes/render/theme.py
 character in neither font would be drawn as an empty box and lost from the PDF's text. Such
 a character is refused where the text comes in, with an error that names it, instead of
 being dropped silently when the annex is made. Whitespace is always accepted.
+
+What the fonts draw is read from fonts/coverage.json (code point ranges), not from the fonts
+themselves: parsing them needs ReportLab, which a serving worker loads only to render
+(app/core/lazy.py). `python -m app.devtools write-glyph-coverage` writes the file from the
+fonts, and tests/core/test_glyph_coverage.py fails when it no longer matches them.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -16,44 +22,41 @@ from pathlib import Path
 from typing import Any
 
 from pydantic_core import PydanticCustomError
-from reportlab.pdfbase.ttfonts import TTFontFile
 
 from app.core.text import each_string
 
 FONT_DIR = Path(__file__).resolve().parents[1] / "annexes" / "fonts"
 # The annex's regular face and its fallback; bold and oblique fall back to the regular face.
 DRAWING_FONTS = ("DejaVuSans.ttf", "Symbola.ttf")
+COVERAGE_FILE = FONT_DIR / "coverage.json"
 
 
-# font file name → the code points it draws; filled by whoever parses the font first
-_COVERAGE: dict[str, frozenset[int]] = {}
+def coverage_ranges(codes: Iterable[int]) -> list[tuple[int, int]]:
+    """The printable code points (above U+0020) as sorted, merged, inclusive ranges."""
+    ranges: list[tuple[int, int]] = []
+    for code in sorted(c for c in set(codes) if c > 0x20):
+        if ranges and code == ranges[-1][1] + 1:
+            ranges[-1] = (ranges[-1][0], code)
+        else:
+            ranges.append((code, code))
+    return ranges
 
 
-def remember_coverage(name: str, codes: Iterable[int]) -> None:
-    """The annex renderer hands over the fonts it has parsed: one parse per process, not two."""
-    _COVERAGE.setdefault(name, frozenset(codes))
-
-
-def _coverage(name: str) -> frozenset[int]:
-    if name not in _COVERAGE:
-        remember_coverage(name, TTFontFile(str(FONT_DIR / name)).charToGlyph)
-    return _COVERAGE[name]
+def coverage_document(codes: Iterable[int]) -> str:
+    """The text of fonts/coverage.json for the code points the drawing fonts have."""
+    data = {
+        "fonts": list(DRAWING_FONTS),
+        "ranges": [f"{start:04X}-{end:04X}" for start, end in coverage_ranges(codes)],
+    }
+    return json.dumps(data, indent=1) + "\n"
 
 
 @lru_cache(maxsize=1)
 def _undrawable() -> re.Pattern[str]:
-    codes: set[int] = set()
-    for name in DRAWING_FONTS:
-        codes.update(_coverage(name))
     ranges: list[str] = []
-    ordered = sorted(c for c in codes if c > 0x20)
-    start = prev = ordered[0]
-    for code in [*ordered[1:], -1]:
-        if code != prev + 1:
-            end = "-" + re.escape(chr(prev)) if prev > start else ""
-            ranges.append(re.escape(chr(start)) + end)
-            start = code
-        prev = code
+    for span in json.loads(COVERAGE_FILE.read_text(encoding="utf-8"))["ranges"]:
+        start, end = (chr(int(part, 16)) for part in span.split("-"))
+        ranges.append(re.escape(start) + ("-" + re.escape(end) if end > start else ""))
     return re.compile(f"[^\\s{''.join(ranges)}]")
 
 

@@ -1,14 +1,9 @@
-"""Alembic from code: upgrade, and revision checks for readiness."""
+"""Alembic from code: upgrade and downgrade (readiness reads revisions without it: revisions.py)."""
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from alembic import command
 from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Connection
 
 from app.core.config import PROJECT_ROOT
 
@@ -19,15 +14,6 @@ def alembic_config(database_url: str | None = None) -> Config:
     if database_url:
         config.attributes["database_url"] = database_url
     return config
-
-
-@lru_cache
-def head_revision() -> str | None:
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
-
-
-def current_revision(conn: Connection) -> str | None:
-    return MigrationContext.configure(conn).get_current_revision()
 
 
 def upgrade(database_url: str | None = None, revision: str = "head") -> None:

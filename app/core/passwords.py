@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import threading
+from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 _hasher = PasswordHasher()
-# Verifying against this keeps the timing of "unknown user" close to "wrong password".
-_DUMMY_HASH = _hasher.hash("ennakko-timing-equaliser")
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    """Verifying against this keeps the timing of "unknown user" close to "wrong password".
+    Made at the first sign-in, not at import: one argon2 hash takes 64 MB for a moment."""
+    return _hasher.hash("ennakko-timing-equaliser")
 
 
 class _Counter:
@@ -36,6 +42,6 @@ def verify_secret(secret_hash: str | None, secret: str) -> bool:
     """True if `secret` matches; an absent hash still costs one verification."""
     verifications.add()
     try:
-        return _hasher.verify(secret_hash or _DUMMY_HASH, secret) and secret_hash is not None
+        return _hasher.verify(secret_hash or _dummy_hash(), secret) and secret_hash is not None
     except (VerificationError, InvalidHashError):
         return False

@@ -9,16 +9,17 @@ from __future__ import annotations
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import httpx
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jose import jwk, jwt
 from jose.exceptions import JOSEError
 
+from app.core import lazy
 from app.core.config import Settings
 
 REQUIRED_CLAIMS = ("exp", "iat", "iss", "aud", "sub")
@@ -213,12 +214,8 @@ class JwksCache:
             return dict(self._keys)
 
     def _fetch(self) -> dict[str, VerificationKey]:
-        try:
-            response = httpx.get(self.url, timeout=5.0, follow_redirects=False)
-            response.raise_for_status()
-            document = response.json()
-        except (httpx.HTTPError, ValueError) as exc:
-            raise TokenError("JWKS not reachable") from exc
+        fetch: Callable[[str], Any] = lazy.load("app.core.jwks_http").fetch_document
+        document = fetch(self.url)
         keys: dict[str, VerificationKey] = {}
         for entry in document.get("keys", []) if isinstance(document, dict) else []:
             kid, alg = entry.get("kid"), entry.get("alg", "RS256")

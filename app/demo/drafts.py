@@ -21,8 +21,6 @@ from app.drafts.schemas import AlternativeIn, DraftCreate, ExternalRef
 from app.organisations import service as org_service
 from app.organisations.schemas import Language
 from app.reports import demo as demo_year
-from app.reviews import service as reviews
-from app.reviews.models import Decision
 from app.templates import service as templates
 from app.translations import service as translations
 from app.wiring import install as install_workflow
@@ -145,28 +143,5 @@ def _assess(
 
 
 def _approve(session: Session, preparer: Principal, expert: Principal, draft_id: str) -> None:
-    draft = drafts.get_view(session, principal=preparer, draft_id=draft_id).draft
-    reviews.transition(
-        session,
-        principal=preparer,
-        draft_id=draft_id,
-        name="submit_for_review",
-        expected_version=draft.version,
-    )
-    _, states = reviews.status(session, principal=expert, draft_id=draft_id)
-    reviews.sign(
-        session,
-        principal=expert,
-        draft_id=draft_id,
-        requirement_key=states[0].requirement.key,
-        decision=Decision.approved,
-        comment="Arvio on riittävä.",
-        content_hash=states[0].content_hash,
-    )
-    reviews.transition(
-        session,
-        principal=expert,
-        draft_id=draft_id,
-        name="approve",
-        expected_version=draft.version,
-    )
+    version = demo_year.submit_for_review(session, preparer, draft_id)
+    demo_year.sign_and_approve(session, expert, draft_id, version)

@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from app.core.config import get_settings
 from app.core.db import get_read_engine, utcnow
-from app.core.migrations import current_revision, head_revision
+from app.core.revisions import current_revision, head_revision
 from app.integrations.health import delivery_health
 
 router = APIRouter(tags=["health"])
@@ -29,6 +29,7 @@ async def healthz() -> dict[str, str]:
 def readyz() -> JSONResponse:
     """The database answers, is migrated to the head revision, and deliveries are not stalled."""
     try:
+        head = head_revision()
         with get_read_engine().connect() as conn:
             conn.execute(text("SELECT 1"))
             current = current_revision(conn)
@@ -38,14 +39,13 @@ def readyz() -> JSONResponse:
                     now=utcnow(),
                     stall_after=get_settings().worker_stall_seconds,
                 )
-                if current == head_revision()
+                if current == head
                 else None
             )
     except Exception as exc:  # any failure to reach the database means "not ready"
         return JSONResponse(
             {"status": "unavailable", "reason": type(exc).__name__}, status_code=503
         )
-    head = head_revision()
     if current != head:
         return JSONResponse(
             {"status": "migrating", "current": current, "head": head}, status_code=503

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from sqlmodel import Session
@@ -10,11 +10,12 @@ from sqlmodel import Session
 from app.audit import service as audit
 from app.auth.permissions import MANAGE_WEBHOOKS, ensure
 from app.auth.principal import Principal
+from app.core import lazy
 from app.core.db import utcnow
 from app.core.errors import NotFound, Unprocessable
 from app.core.versioning import claim
 from app.integrations import repository as repo
-from app.integrations import signing, ssrf
+from app.integrations import signing
 from app.integrations.models import (
     DeliveryAttempt,
     DeliveryStatus,
@@ -34,10 +35,10 @@ class IssuedSubscription:
 
 def check_target(url: str, *, allow_private: bool) -> None:
     """422 when `url` is not an allowed http(s) target (the SSRF rules)."""
-    try:
-        ssrf.safe_target(url, allow_private=allow_private)
-    except ssrf.UnsafeTarget as exc:
-        raise Unprocessable(str(exc), code="url_refused", details={"url": url}) from exc
+    refusal: Callable[..., str | None] = lazy.load("app.integrations.ssrf").refusal
+    reason = refusal(url, allow_private=allow_private)
+    if reason is not None:
+        raise Unprocessable(reason, code="url_refused", details={"url": url})
 
 
 def _managed_org(session: Session, principal: Principal, organisation_id: str) -> None:

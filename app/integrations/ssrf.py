@@ -3,6 +3,9 @@
 The address is resolved once, checked, and the connection is pinned to it (Host header and
 TLS SNI keep the name), so a DNS answer that changes between check and connect cannot
 smuggle a request to an internal address.
+
+The API checks a webhook's URL through `refusal`, loaded on first use (app.core.lazy) so that
+a web worker loads httpx only when a URL is checked; the delivery worker imports it as usual.
 """
 
 from __future__ import annotations
@@ -78,6 +81,15 @@ def safe_target(raw: str, *, allow_private: bool) -> Target:
     literal = _is_ip_literal(url.host)
     extensions = {"sni_hostname": url.host} if url.scheme == "https" and not literal else {}
     return Target(url.copy_with(host=str(ip)), {"Host": host_header}, extensions)
+
+
+def refusal(raw: str, *, allow_private: bool) -> str | None:
+    """Why `raw` may not be called, or None when it may (safe_target's answer, as text)."""
+    try:
+        safe_target(raw, allow_private=allow_private)
+    except UnsafeTarget as exc:
+        return str(exc)
+    return None
 
 
 def _is_ip_literal(host: str) -> bool:

@@ -1,13 +1,16 @@
 """The annual report's files: accessible HTML (annual_html.py), PDF/A-2b (annual_pdf.py) and
 XLSX (annual_xlsx.py). Same report → same bytes; each file's sha256 is given with the report,
-as an annex's is."""
+as an annex's is.
+
+The PDF module (ReportLab, pikepdf) is loaded on first use through app.core.lazy."""
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 
+from app.core import lazy
 from app.reports.annual_html import render_html
-from app.reports.annual_pdf import render_pdf
 from app.reports.annual_xlsx import render_xlsx
 from app.reports.exports import MEDIA_TYPES, ExportFormat
 from app.reports.schemas import AnnualFile, AnnualReport
@@ -23,6 +26,7 @@ def render(report: AnnualReport, fmt: str) -> bytes:
     if fmt == "html":
         return render_html(report).encode("utf-8")
     if fmt == "pdf":
+        render_pdf: Callable[[AnnualReport], bytes] = lazy.load("app.reports.annual_pdf").render_pdf
         return render_pdf(report)
     return render_xlsx(report)
 

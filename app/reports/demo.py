@@ -280,20 +280,34 @@ def _assess(session: Session, people: People, decision: DemoDecision, draft_id: 
     )
     demo_followups.add_indicator(session, people.preparer, decision.title, draft_id)
     _translate(session, people, draft_id)
-    draft = drafts.visible_draft(session, principal=people.preparer, draft_id=draft_id)
+    version = submit_for_review(session, people.preparer, draft_id)
+    if decision.stage == "review":
+        return
+    sign_and_approve(session, people.expert, draft_id, version)
+    if decision.outcome is not None:
+        _to_meeting(session, people, decision, draft_id)
+    demo_followups.follow_up(session, people.expert, decision.title, draft_id)
+
+
+def submit_for_review(session: Session, preparer: Principal, draft_id: str) -> int:
+    """The preparer sends the assessed draft to review; the draft's version it was sent at."""
+    draft = drafts.visible_draft(session, principal=preparer, draft_id=draft_id)
     reviews.transition(
         session,
-        principal=people.preparer,
+        principal=preparer,
         draft_id=draft_id,
         name="submit_for_review",
         expected_version=draft.version,
     )
-    if decision.stage == "review":
-        return
-    _, states = reviews.status(session, principal=people.expert, draft_id=draft_id)
+    return draft.version
+
+
+def sign_and_approve(session: Session, expert: Principal, draft_id: str, version: int) -> None:
+    """The HYTE expert signs the first requirement off and approves the assessment."""
+    _, states = reviews.status(session, principal=expert, draft_id=draft_id)
     reviews.sign(
         session,
-        principal=people.expert,
+        principal=expert,
         draft_id=draft_id,
         requirement_key=states[0].requirement.key,
         decision=Decision.approved,
@@ -301,15 +315,8 @@ def _assess(session: Session, people: People, decision: DemoDecision, draft_id: 
         content_hash=states[0].content_hash,
     )
     reviews.transition(
-        session,
-        principal=people.expert,
-        draft_id=draft_id,
-        name="approve",
-        expected_version=draft.version,
+        session, principal=expert, draft_id=draft_id, name="approve", expected_version=version
     )
-    if decision.outcome is not None:
-        _to_meeting(session, people, decision, draft_id)
-    demo_followups.follow_up(session, people.expert, decision.title, draft_id)
 
 
 def _to_meeting(session: Session, people: People, decision: DemoDecision, draft_id: str) -> None:

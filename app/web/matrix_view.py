@@ -264,27 +264,10 @@ def build_matrix(
         show_genders=shape.genders != (ALL_GENDERS,),
         rows=shown,
         hidden_rows=len(rows) - len(shown),
-        alternatives=[
-            AltLink(
-                a,
-                labels.alternatives.get(a, a),
-                summary.by_alternative[a].not_assessed if a in summary.by_alternative else 0,
-                link(draft_id, a, area_key, show),
-                a == current,
-            )
-            for a in shape.alternatives
-        ],
-        areas=[
-            AreaLink(
-                a,
-                labels.areas[a],
-                scope.areas is None or a in scope.areas,
-                missing.get(a, 0),
-                link(draft_id, current, a, show),
-                a == area_key,
-            )
-            for a in shape.areas
-        ],
+        alternatives=_alternative_links(
+            draft_id, view, labels, summary, link, (area_key, show), current
+        ),
+        areas=_area_links(draft_id, view, labels, missing, link, (current, show), area_key),
         show=show,
         missing_total=summary.by_alternative[current].not_assessed
         if current in summary.by_alternative
@@ -294,6 +277,56 @@ def build_matrix(
         bulk_targets=_bulk_targets(view, labels, area_key, t) if in_scope else [],
         problems=_problems(draft_id, view, labels, errors or {}, (current, area_key)),
     )
+
+
+def _alternative_links(
+    draft_id: str,
+    view: AssessmentView,
+    labels: Labels,
+    summary: Summary,
+    link: Callable[[str, str, str, str], str],
+    at: tuple[str, str],
+    current: str,
+) -> list[AltLink]:
+    """The alternatives' tabs, each with its count of what is still to assess (`at`: the area
+    and filter the links keep)."""
+    area_key, show = at
+    return [
+        AltLink(
+            a,
+            labels.alternatives.get(a, a),
+            summary.by_alternative[a].not_assessed if a in summary.by_alternative else 0,
+            link(draft_id, a, area_key, show),
+            a == current,
+        )
+        for a in view.shape.alternatives
+    ]
+
+
+def _area_links(
+    draft_id: str,
+    view: AssessmentView,
+    labels: Labels,
+    missing: Mapping[str, int],
+    link: Callable[[str, str, str, str], str],
+    at: tuple[str, str],
+    current: str,
+) -> list[AreaLink]:
+    """The areas' navigation of one alternative (`at`: the alternative and filter the links
+    keep), each marked in or out of scope with its count of what is still to assess."""
+    alternative, show = at
+    scope = view.scope
+    return [
+        AreaLink(
+            a,
+            labels.areas[a],
+            scope.areas is None or a in scope.areas,
+            missing.get(a, 0),
+            link(draft_id, alternative, a, show),
+            a == current,
+        )
+        for a in view.shape.areas
+    ]
 
 
 def _bulk_targets(

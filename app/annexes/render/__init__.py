@@ -1,35 +1,30 @@
 """Annex renderers: PDF/A-2b (ReportLab), accessible HTML (Jinja2), export bundle.
 
-The renderers are loaded by name on first use (a module `__getattr__` over `RENDERERS`),
-so a caller that needs only the PDF, such as a cold `ennakko annex render`, never imports
-Jinja2 and the HTML templates, and one that needs only the HTML never imports ReportLab.
+The PDF and the bundle (which holds the PDF) are made by app.annexes.render.pdf, loaded on
+first use through app.core.lazy: a worker that never renders an annex never loads ReportLab or
+its fonts. HTML needs only Jinja2 and is imported as usual.
 """
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
 
-if TYPE_CHECKING:
-    from app.annexes.render.bundle import record_json, render_bundle
-    from app.annexes.render.html import render_html
-    from app.annexes.render.pdf import render_pdf
+from app.annexes.record import AnnexRecord
+from app.annexes.render.html import render_html
+from app.core import lazy
 
-# name → the module that defines it, imported when the name is first asked for
-RENDERERS: dict[str, str] = {
-    "record_json": "app.annexes.render.bundle",
-    "render_bundle": "app.annexes.render.bundle",
-    "render_html": "app.annexes.render.html",
-    "render_pdf": "app.annexes.render.pdf",
-}
+__all__ = ["render_bundle", "render_html", "render_pdf"]
 
-__all__ = ["record_json", "render_bundle", "render_html", "render_pdf"]
+_PDF = "app.annexes.render.pdf"
 
 
-def __getattr__(name: str) -> Any:
-    module = RENDERERS.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+def render_pdf(record: AnnexRecord, lang: str | None = None) -> bytes:
+    """The annex as PDF/A-2b bytes; the same record always gives the same bytes."""
+    render: Callable[[AnnexRecord, str | None], bytes] = lazy.load(_PDF).render_pdf
+    return render(record, lang)
+
+
+def render_bundle(record: AnnexRecord, lang: str | None = None) -> bytes:
+    """A deterministic zip of the PDF/A, HTML and JSON annex plus a sha256 manifest."""
+    render: Callable[[AnnexRecord, str | None], bytes] = lazy.load(_PDF).render_bundle
+    return render(record, lang)

@@ -1,5 +1,8 @@
 """The export bundle: annex.pdf, annex.html, annex.json and a manifest of their sha256 sums.
 
+The files are made elsewhere (render_bundle in pdf.py, which ReportLab is loaded for); this
+module only packs them, so the annex service can pack stored files without loading it.
+
 The zip is deterministic (fixed timestamps and permissions, sorted entries), so the same
 record always gives the same bundle bytes.
 """
@@ -12,9 +15,6 @@ import zipfile
 from io import BytesIO
 
 from app.annexes.record import SCHEMA_ID, AnnexRecord
-from app.annexes.render.html import html_from_view
-from app.annexes.render.pdf import layout
-from app.annexes.render.view import build_view
 
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 MANIFEST = "manifest.json"
@@ -48,13 +48,6 @@ def manifest(record: AnnexRecord, files: dict[str, bytes]) -> bytes:
         ],
     }
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode()
-
-
-def render_bundle(record: AnnexRecord, lang: str | None = None) -> bytes:
-    """A deterministic zip of the PDF/A, HTML and JSON annex plus a sha256 manifest."""
-    view = build_view(record, lang)
-    pdf, _ = layout(view)
-    return bundle_of(record, pdf=pdf, html=html_from_view(view).encode("utf-8"))
 
 
 def bundle_of(record: AnnexRecord, *, pdf: bytes, html: bytes) -> bytes:

@@ -23,7 +23,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfbase.ttfonts import TTFont, TTFontFile
 
 from app.core import glyphs
 
@@ -166,6 +166,14 @@ class FallbackFont(TTFont):  # type: ignore[misc]  # reportlab ships no type hin
         )
 
 
+def drawn_code_points() -> set[int]:
+    """What the input check's fonts draw, from the fonts (glyphs.COVERAGE_FILE records it)."""
+    codes: set[int] = set()
+    for name in glyphs.DRAWING_FONTS:
+        codes.update(TTFontFile(str(FONT_DIR / name)).charToGlyph)
+    return codes
+
+
 @lru_cache(maxsize=1)
 def register_fonts() -> None:
     """Register the DejaVu family once per process: bold and oblique fall back to the regular
@@ -174,9 +182,6 @@ def register_fonts() -> None:
     pdfmetrics.registerFont(symbola)
     regular = FallbackFont(REGULAR, FONT_DIR / FONT_FILES[REGULAR], (symbola,))
     pdfmetrics.registerFont(regular)
-    # the input check (app.core.glyphs) asks what these two draw: it need not parse them again
-    glyphs.remember_coverage(FALLBACK_FILE, symbola.face.charToGlyph)
-    glyphs.remember_coverage(FONT_FILES[REGULAR], regular.face.charToGlyph)
     for name in (BOLD, ITALIC):
         pdfmetrics.registerFont(FallbackFont(name, FONT_DIR / FONT_FILES[name], (regular, symbola)))
     pdfmetrics.registerFontFamily(

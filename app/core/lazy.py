@@ -1,0 +1,40 @@
+"""Modules loaded the first time a request or command needs them, not when the app starts.
+
+A web or API worker mostly answers JSON and pages. Rendering PDFs (ReportLab, its fonts and
+pikepdf) and writing XLSX (openpyxl) would add some 30 MB to every worker's resident set if
+they were imported with the routes, though most workers rarely render; httpx (with the
+command-line libraries it pulls in) adds 6 MB and is needed only to fetch an OIDC issuer's
+keys or to check a webhook's URL. So the modules that import those libraries are named here
+by their dotted path, and the thin functions that front them (app.annexes.render,
+app.reports.exports, app.reports.annual_render, app.core.tokens, app.integrations.service)
+load them through `load` on first use. This is the one place where a module is imported after
+start-up, and it exists for weight, not to dodge an import cycle: every other import stays
+at the top of its module. tests/core/test_lazy_loading.py asserts that building the app
+imports none of the heavy libraries.
+"""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+
+# the modules that import ReportLab, pikepdf, openpyxl or httpx; nothing a worker imports
+# at start imports them
+HEAVY_MODULES = frozenset(
+    {
+        "app.annexes.render.pdf",
+        "app.core.jwks_http",
+        "app.integrations.ssrf",
+        "app.reports.annual_pdf",
+        "app.reports.xlsx",
+    }
+)
+# what a worker must not have imported before it first renders
+HEAVY_PACKAGES = ("reportlab", "pikepdf", "openpyxl", "alembic", "httpx")
+
+
+def load(name: str) -> ModuleType:
+    """The heavy module `name`, imported now if this is its first use (then kept by Python)."""
+    if name not in HEAVY_MODULES:
+        raise KeyError(f"{name} is not a lazily loaded module")
+    return importlib.import_module(name)

@@ -1,6 +1,6 @@
 """`ennakko annex render`: an annex from a JSON record, without a database.
 
-Imports only the offline renderer (ReportLab, pikepdf, Jinja2, pydantic): no web app, no
+Imports only the offline renderer (ReportLab, Jinja2, pydantic): no web app, no
 database, no ORM models; a cold `ennakko annex render` pays for nothing else."""
 
 from __future__ import annotations

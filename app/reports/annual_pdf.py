@@ -1,9 +1,10 @@
 """The annual report as PDF/A-2b by the annex renderer's standards: ReportLab with embedded
-fonts, pikepdf finishing, no clock in the bytes; the charts drawn as in the HTML."""
+fonts, PDF/A written by the same canvas, no clock in the bytes; the charts drawn as in the HTML."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from io import BytesIO
 from typing import Any
 
@@ -12,7 +13,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from reportlab.platypus.flowables import Flowable
 
-from app.annexes.render.pdfa import DocumentInfo, make_pdfa
+from app.annexes.render.pdfa import DocumentInfo, PdfaCanvas
 from app.annexes.render.theme import BOTTOM, MARGIN, REGULAR, TOP, base_table_style, styles
 from app.reports import charts
 from app.reports.annual_text import (
@@ -215,7 +216,6 @@ def render_pdf(report: AnnualReport) -> bytes:
         title=title,
         author=report.organisation.name,
     )
-    doc.build(_story(report))
     info = DocumentInfo(
         title=f"{title} – {report.organisation.name}",
         author=report.organisation.name,
@@ -225,7 +225,5 @@ def render_pdf(report: AnnualReport) -> bytes:
         created_at=issued_at(report),
         identity=f"{report.content_hash}:{report.language}",
     )
-    return make_pdfa(buffer.getvalue(), info)
-
-
-# --------------------------------------------------------------------------------- XLSX
+    doc.build(_story(report), canvasmaker=partial(PdfaCanvas, pdfa=info))
+    return buffer.getvalue()

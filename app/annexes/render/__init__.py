@@ -1,8 +1,8 @@
-"""Annex renderers: PDF/A-2b (ReportLab + pikepdf), accessible HTML (Jinja2), export bundle.
+"""Annex renderers: PDF/A-2b (ReportLab), accessible HTML (Jinja2), export bundle.
 
 The PDF and the bundle (which holds the PDF) are made by app.annexes.render.pdf, loaded on
-first use through app.core.lazy: a worker that never renders an annex never loads ReportLab,
-its fonts or pikepdf. HTML needs only Jinja2 and is imported as usual.
+first use through app.core.lazy: a worker that never renders an annex never loads ReportLab or
+its fonts. HTML needs only Jinja2 and is imported as usual.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The PDF/A-2b annex: ReportLab platypus layout, then PDF/A finishing with pikepdf."""
+"""The PDF/A-2b annex: ReportLab platypus layout on a canvas that writes PDF/A itself."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from reportlab import rl_config
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
 from app.annexes.record import AnnexRecord
@@ -19,7 +18,7 @@ from app.annexes.render.bundle import bundle_of
 from app.annexes.render.html import html_from_view
 from app.annexes.render.labels import Labels
 from app.annexes.render.pdf_story import LANDSCAPE, PORTRAIT, Heading, story
-from app.annexes.render.pdfa import DocumentInfo, make_pdfa
+from app.annexes.render.pdfa import DocumentInfo, PdfaCanvas
 from app.annexes.render.theme import (
     BOLD,
     BOTTOM,
@@ -39,7 +38,7 @@ rl_config.useA85 = 0
 LOGO_HEIGHT = 9 * mm
 
 
-class _NumberedCanvas(Canvas):  # type: ignore[misc]  # reportlab ships no type hints
+class _NumberedCanvas(PdfaCanvas):
     """Defers each page until the total is known, then draws 'page x / y' footers."""
 
     def __init__(self, *args: Any, footer: str, t: Labels, **kwargs: Any) -> None:
@@ -119,7 +118,7 @@ class _AnnexDoc(BaseDocTemplate):  # type: ignore[misc]
         )
         return PageTemplate(id=name, frames=[frame], onPage=self._header, pagesize=size)
 
-    def _header(self, canvas: Canvas, _doc: BaseDocTemplate) -> None:
+    def _header(self, canvas: PdfaCanvas, _doc: BaseDocTemplate) -> None:
         width, height = canvas._pagesize
         record = self._view.record
         y = height - TOP + 6 * mm
@@ -164,12 +163,12 @@ def _frame_widths() -> tuple[float, float]:
 
 
 def layout(view: AnnexView) -> tuple[bytes, int]:
-    """ReportLab's PDF of the annex (before PDF/A finishing) and its page count."""
+    """The annex as PDF/A-2b bytes and its page count."""
     buffer = BytesIO()
     doc = _AnnexDoc(buffer, view)
     portrait_w, landscape_w = _frame_widths()
     flowables = story(view, styles(), portrait_w, landscape_w)
-    maker = partial(_NumberedCanvas, footer=view.footer, t=view.t)
+    maker = partial(_NumberedCanvas, footer=view.footer, t=view.t, pdfa=document_info(view))
     doc.build(flowables, canvasmaker=maker)
     return buffer.getvalue(), doc.page
 
@@ -192,13 +191,12 @@ def document_info(view: AnnexView) -> DocumentInfo:
 def render_pdf(record: AnnexRecord, lang: str | None = None) -> bytes:
     """The annex as PDF/A-2b bytes; the same record always gives the same bytes."""
     view = build_view(record, lang)
-    raw, _ = layout(view)
-    return make_pdfa(raw, document_info(view))
+    pdf, _ = layout(view)
+    return pdf
 
 
 def render_bundle(record: AnnexRecord, lang: str | None = None) -> bytes:
     """A deterministic zip of the PDF/A, HTML and JSON annex plus a sha256 manifest."""
     view = build_view(record, lang)
-    raw, _ = layout(view)
-    pdf = make_pdfa(raw, document_info(view))
+    pdf, _ = layout(view)
     return bundle_of(record, pdf=pdf, html=html_from_view(view).encode("utf-8"))

@@ -10,10 +10,10 @@ from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import Table
 
 from app.annexes.render.labels import Labels
 from app.annexes.render.marks import Mark
+from app.annexes.render.table_text import TextTable as Table
 from app.annexes.render.theme import (
     BOLD,
     CELL,
@@ -50,7 +50,10 @@ def key_values(rows: tuple[tuple[str, str], ...], width: float) -> Table:
     label_w = min(52 * mm, width * 0.34)
     value_w = width - label_w
     data = [[wrap(label, label_w - PAD, BOLD), wrap(value, value_w - PAD)] for label, value in rows]
-    style = [*base_table_style(header_rows=0), ("FONT", (0, 0), (0, -1), BOLD, CELL, LEADING)]
+    style = [
+        *base_table_style(header_rows=0, cell_defaults=False),
+        ("FONT", (0, 0), (0, -1), BOLD, CELL, LEADING),
+    ]
     return Table(data, colWidths=[label_w, value_w], style=style, hAlign="LEFT")
 
 
@@ -85,7 +88,7 @@ def plain_table(table: TableView, width: float) -> Table:
     data: list[list[Any]] = [
         [wrap(h, w - PAD, BOLD) for h, w in zip(table.head, widths, strict=True)]
     ]
-    style = base_table_style(grid=False)
+    style = base_table_style(grid=False, cell_defaults=False)
     for row in table.rows:
         cells = [
             wrap(cell, w - PAD, REGULAR, MONO_SIZE, "") if i in table.mono else wrap(cell, w - PAD)
@@ -102,7 +105,10 @@ def legend_table(marks: tuple[Mark, ...], width: float) -> Table:
     sym_w = 9 * mm
     label_w = width / len(marks) - sym_w
     row: list[str] = []
-    style = [*base_table_style(header_rows=0), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
+    style = [
+        *base_table_style(header_rows=0, cell_defaults=False),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+    ]
     for i, m in enumerate(marks):
         row += [m.symbol, wrap(m.label, label_w - PAD)]
         style += [
@@ -119,7 +125,7 @@ def heatmap(chunk: HeatChunk, t: Labels, width: float) -> Table:
     col_w = min(17 * mm, (width - AREA_MIN) / max(ncols, 1))
     area_w = min(width - ncols * col_w, 80 * mm)
     top: list[str] = [wrap(t("matrix.area"), area_w - PAD, BOLD)]
-    style = base_table_style(header_rows=2)
+    style = base_table_style(header_rows=2, cell_defaults=False)
     col = 1
     for name, span in chunk.groups:
         top += [wrap(name, col_w * span - PAD, BOLD)] + [""] * (span - 1)
@@ -180,7 +186,7 @@ def notes_table(
         t("cell.justification"),
     )
     data: list[list[Any]] = [[wrap(h, w - PAD, BOLD) for h, w in zip(head, widths, strict=True)]]
-    style = base_table_style(grid=False)
+    style = base_table_style(grid=False, cell_defaults=False)
     for area, notes in sections:
         # an area heading never ends a page
         style += [*_section_row(len(data)), ("NOSPLIT", (0, len(data)), (-1, len(data) + 1))]

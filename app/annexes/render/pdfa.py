@@ -1,6 +1,8 @@
-"""Turn ReportLab's output into PDF/A-2b: output intent, XMP, Info, /Lang, a fixed /ID.
+"""PDF/A-2b written by ReportLab itself: output intent, XMP, Info, /Lang, a fixed /ID, PDF 1.7.
 
-Every value comes from the caller, never from the clock, so the bytes are reproducible.
+`PdfaCanvas` puts every PDF/A piece into ReportLab's own document objects while it writes the
+file, so there is no second parse-and-rewrite pass. Every value comes from the caller, never
+from the clock, so the bytes are reproducible.
 """
 
 from __future__ import annotations
@@ -10,16 +12,27 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
-from io import BytesIO
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape
 
-import pikepdf
-from pikepdf import Array, Dictionary, Name, String
+from reportlab.pdfbase.pdfdoc import (
+    PDFArray,
+    PDFCatalog,
+    PDFDictionary,
+    PDFDocument,
+    PDFInfo,
+    PDFName,
+    PDFStream,
+    PDFString,
+    PDFZCompress,
+)
+from reportlab.pdfgen.canvas import Canvas
 
 ICC_PATH = Path(__file__).resolve().parents[1] / "color" / "sRGB.icc"
 OUTPUT_CONDITION = "sRGB IEC61966-2.1"
-PRODUCER = "Ennakko annex renderer (ReportLab, pikepdf)"
+PRODUCER = "Ennakko annex renderer (ReportLab)"
+PDF_VERSION = (1, 7)
 CREATOR_TOOL = "Ennakko"
 
 _XMP = """<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
@@ -99,82 +112,98 @@ def xmp_packet(info: DocumentInfo, digest: bytes) -> bytes:
     return text.encode("utf-8")
 
 
-def _output_intent(pdf: pikepdf.Pdf) -> Dictionary:
-    profile = pdf.make_stream(icc_profile())
-    profile.N = 3
-    return Dictionary(
-        Type=Name.OutputIntent,
-        S=Name.GTS_PDFA1,
-        OutputConditionIdentifier=String(OUTPUT_CONDITION),
-        Info=String(OUTPUT_CONDITION),
-        RegistryName=String("http://www.color.org"),
-        DestOutputProfile=profile,
+# ReportLab writes a ToUnicode entry beyond the BMP as five or six hex digits ("<05> <1F3EB>"),
+# which is not UTF-16BE: readers take four digits and extract U+1F3E for 🏫.
+_ASTRAL_ENTRY = re.compile(r"<([0-9A-Fa-f]{2})> <([0-9A-Fa-f]{5,6})>")
+
+
+def _utf16_entry(match: re.Match[str]) -> str:
+    char = chr(int(match.group(2), 16))
+    return f"<{match.group(1)}> <{char.encode('utf-16-be').hex().upper()}>"
+
+
+def fix_astral_to_unicode(doc: PDFDocument) -> None:
+    """Rewrite the ToUnicode entries beyond the BMP of every font subset the document holds
+    as UTF-16BE surrogate pairs (call once the fonts' objects exist, before writing)."""
+    for key, stream in doc.idToObject.items():
+        cmap = isinstance(key, str) and key.startswith("toUnicodeCMap:")
+        if cmap and isinstance(stream.content, str):
+            stream.content = _ASTRAL_ENTRY.sub(_utf16_entry, stream.content)
+
+
+class _Info(PDFInfo):  # type: ignore[misc]  # reportlab ships no type hints
+    """The Info dictionary with the caller's values and date (ReportLab's has its own)."""
+
+    def __init__(self, info: DocumentInfo) -> None:
+        super().__init__()
+        self._info = info
+
+    def format(self, document: PDFDocument) -> bytes:
+        info, date = self._info, PDFString(_pdf_date(self._info.created_at))
+        fields = {
+            "Title": PDFString(info.title),
+            "Author": PDFString(info.author),
+            "Subject": PDFString(info.subject),
+            "Keywords": PDFString(info.keywords),
+            "Creator": PDFString(CREATOR_TOOL),
+            "Producer": PDFString(PRODUCER),
+            "CreationDate": date,
+            "ModDate": date,
+        }
+        return bytes(PDFDictionary(fields).format(document))
+
+
+def _output_intent(doc: PDFDocument) -> PDFDictionary:
+    profile = PDFStream(PDFDictionary({"N": 3}), icc_profile(), filters=[PDFZCompress])
+    return PDFDictionary(
+        {
+            "Type": PDFName("OutputIntent"),
+            "S": PDFName("GTS_PDFA1"),
+            "OutputConditionIdentifier": PDFString(OUTPUT_CONDITION),
+            "Info": PDFString(OUTPUT_CONDITION),
+            "RegistryName": PDFString("http://www.color.org"),
+            "DestOutputProfile": doc.Reference(profile, "pdfaOutputProfile"),
+        }
     )
 
 
-# ReportLab writes a ToUnicode entry beyond the BMP as five or six hex digits ("<05> <1F3EB>"),
-# which is not UTF-16BE: readers take four digits and extract U+1F3E for 🏫.
-_ASTRAL_ENTRY = re.compile(rb"<([0-9A-Fa-f]{2})> <([0-9A-Fa-f]{5,6})>")
-
-
-def _utf16_entry(match: re.Match[bytes]) -> bytes:
-    char = chr(int(match.group(2), 16))
-    return b"<%s> <%s>" % (match.group(1), char.encode("utf-16-be").hex().upper().encode())
-
-
-def fix_astral_to_unicode(pdf: pikepdf.Pdf) -> None:
-    """Rewrite every font's ToUnicode entries beyond the BMP as UTF-16BE surrogate pairs."""
-    seen: set[tuple[int, int]] = set()
-    for page in pdf.pages:
-        fonts = page.obj.get(Name.Resources, Dictionary()).get(Name.Font, Dictionary())
-        for font in fonts.values():
-            if font.objgen in seen or Name.ToUnicode not in font:
-                continue
-            seen.add(font.objgen)
-            cmap = font.ToUnicode.read_bytes()
-            fixed = _ASTRAL_ENTRY.sub(_utf16_entry, cmap)
-            if fixed != cmap:
-                font.ToUnicode.write(fixed)
-
-
-def make_pdfa(raw: bytes, info: DocumentInfo) -> bytes:
-    """Add what PDF/A-2b needs to a ReportLab PDF and write it deterministically as PDF 1.7."""
+def declare_pdfa(doc: PDFDocument, info: DocumentInfo) -> None:
+    """Put the PDF/A-2b pieces into ReportLab's document before it is written."""
     digest = hashlib.sha256(info.identity.encode("utf-8")).digest()
-    with pikepdf.open(BytesIO(raw)) as pdf:
-        for page in pdf.pages:
+    catalog = doc.Catalog
+    catalog.Lang = PDFString(info.lang)
+    # the catalog writes only the keys it lists: add the output intents to this one's list
+    catalog.__NoDefault__ = [*PDFCatalog.__NoDefault__, "OutputIntents"]
+    catalog.OutputIntents = PDFArray([_output_intent(doc)])
+    # XMP must stay unfiltered (PDF/A): a stream without filters is written as it is
+    catalog.Metadata = PDFStream(
+        PDFDictionary({"Type": PDFName("Metadata"), "Subtype": PDFName("XML")}),
+        xmp_packet(info, digest),
+    )
+    doc.info = _Info(info)
+    file_id = digest[:16].hex().upper().encode("ascii")
+    doc._ID = b"[<" + file_id + b"><" + file_id + b">]"
+
+
+class PdfaCanvas(Canvas):  # type: ignore[misc]
+    """A canvas writing PDF/A-2b (PDF 1.7) with the caller's identity, dates and metadata."""
+
+    def __init__(self, *args: Any, pdfa: DocumentInfo, **kwargs: Any) -> None:
+        super().__init__(*args, pdfVersion=PDF_VERSION, **kwargs)
+        declare_pdfa(self._doc, pdfa)
+
+    def showPage(self) -> None:  # noqa: N802 - ReportLab's API
+        super().showPage()
+        pages = self._doc.Pages.pages
+        if pages:
             # ReportLab writes an empty /Trans (no transition) on every page
-            if Name.Trans in page.obj:
-                del page.obj[Name.Trans]
-        fix_astral_to_unicode(pdf)
-        root = pdf.Root
-        root.Lang = String(info.lang)
-        root.OutputIntents = Array([_output_intent(pdf)])
-        metadata = pdf.make_stream(xmp_packet(info, digest))
-        metadata.Type = Name.Metadata
-        metadata.Subtype = Name.XML
-        root.Metadata = metadata
-        date = _pdf_date(info.created_at)
-        pdf.trailer.Info = pdf.make_indirect(
-            Dictionary(
-                Title=String(info.title),
-                Author=String(info.author),
-                Subject=String(info.subject),
-                Keywords=String(info.keywords),
-                Creator=String(CREATOR_TOOL),
-                Producer=String(PRODUCER),
-                CreationDate=String(date),
-                ModDate=String(date),
-            )
-        )
-        file_id = String(digest[:16])
-        pdf.trailer.ID = Array([file_id, file_id])
-        out = BytesIO()
-        pdf.save(
-            out,
-            force_version="1.7",
-            fix_metadata_version=False,
-            stream_decode_level=pikepdf.StreamDecodeLevel.none,
-            static_id=False,
-            deterministic_id=True,
-        )
-    return out.getvalue()
+            pages[-1].Trans = None
+
+    def save(self) -> None:
+        doc = self._doc
+        # what ReportLab's save does first (realise the fonts), then the ToUnicode repair
+        for font in doc.delayedFonts:
+            font.addObjects(doc)
+        doc.delayedFonts = []
+        fix_astral_to_unicode(doc)
+        super().save()

@@ -56,6 +56,8 @@ TOP = 22 * mm
 BOTTOM = 17 * mm
 CELL = 7.5
 LEADING = 9.4
+# cell padding: left, right, top, bottom
+CELL_PADDING = (3.0, 3.0, 2.0, 2.5)
 
 
 def _ranges(codes: Iterable[int]) -> str:
@@ -239,27 +241,32 @@ def styles() -> Styles:
     )
 
 
-def base_table_style(header_rows: int = 1, grid: bool = True) -> list[tuple[object, ...]]:
+def base_table_style(
+    header_rows: int = 1, grid: bool = True, cell_defaults: bool = True
+) -> list[tuple[object, ...]]:
     """Commands every annex table starts from: fonts, rules, padding, header fill.
 
     Without `grid` only the box and column rules are drawn; the caller rules off each
-    logical row (which may span several table rows, see pdf_tables.flow_rows).
+    logical row (which may span several table rows, see pdf_tables.flow_rows). Without
+    `cell_defaults` the font, colour, alignment and padding every cell has are left out,
+    for a table whose cells start with them (table_text.TextTable).
     """
     rules: list[tuple[object, ...]] = (
         [("GRID", (0, 0), (-1, -1), 0.3, RULE)]
         if grid
         else [("BOX", (0, 0), (-1, -1), 0.3, RULE), ("LINEAFTER", (0, 0), (-2, -1), 0.3, RULE)]
     )
-    commands: list[tuple[object, ...]] = [
+    left, right, top, bottom = CELL_PADDING
+    defaults: list[tuple[object, ...]] = [
         ("FONT", (0, 0), (-1, -1), REGULAR, CELL, LEADING),
         ("TEXTCOLOR", (0, 0), (-1, -1), INK),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        *rules,
-        ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-        ("TOPPADDING", (0, 0), (-1, -1), 2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+        ("LEFTPADDING", (0, 0), (-1, -1), left),
+        ("RIGHTPADDING", (0, 0), (-1, -1), right),
+        ("TOPPADDING", (0, 0), (-1, -1), top),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), bottom),
     ]
+    commands = [*defaults, *rules] if cell_defaults else rules
     if header_rows:
         last = header_rows - 1
         commands += [

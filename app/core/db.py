@@ -73,8 +73,10 @@ def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
         # Reads start deferred so they run beside a writer; writes take the lock up front.
+        # Straight on the driver's connection: the statement needs none of the execution
+        # machinery (events, result handling), and every request's transaction starts here.
         read_only = conn.get_execution_options().get(READ_ONLY_OPTION, False)
-        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+        conn.connection.driver_connection.execute("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 # Connections beyond the request sessions' places: for work that checks a connection out and

@@ -22,7 +22,6 @@ from app.core.passwords import hash_secret, verify_secret
 from app.organisations import repository as org_repo
 from app.organisations.models import ApiClient, Role, User
 
-
 # Verified tokens of ours remembered per worker: a few hundred bytes each, so a few MB at most.
 VERIFIED_TOKENS = 10_000
 

@@ -57,9 +57,7 @@ def test_a_token_is_decoded_once_then_recalled(
     assert decoded == [token]
 
 
-def test_an_expired_token_is_refused_even_when_remembered(
-    client: TestClient, world: World
-) -> None:
+def test_an_expired_token_is_refused_even_when_remembered(client: TestClient, world: World) -> None:
     # Valid when it was verified and remembered; its exp has passed since.
     token = _token(world, world.expert.id, issued=time.time() - 700)
     ctx = _ctx(world)

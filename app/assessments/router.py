@@ -25,6 +25,7 @@ from app.assessments.schemas import (
 from app.auth.dependencies import CurrentPrincipal, DbSession, RequireScope
 from app.auth.permissions import EDIT_DRAFTS, READ_DRAFTS, WRITE_DRAFTS
 from app.core.body_cache import accepts_gzip
+from app.core.db import end_reading
 from app.core.errors import error_responses
 from app.core.idempotency import IDEMPOTENT, CapturingRoute
 from app.core.versioning import VERSIONED_WRITE_ERRORS, IfMatch, etag, names_tag, set_etag
@@ -172,10 +173,12 @@ def get_assessment(
     if if_none_match is not None:
         version = service.active_version(session, principal=principal, draft_id=draft_id)
         if names_tag(if_none_match, etag(version)):
+            end_reading(session)
             return Response(status_code=304, headers={"ETag": etag(version)})
     rendered = reads.rendered_assessment(
         session, principal=principal, draft_id=draft_id, gzipped=accepts_gzip(accept_encoding)
     )
+    end_reading(session)
     return _body(rendered)
 
 
@@ -258,6 +261,7 @@ def get_summary(
     rendered = reads.rendered_summary(
         session, principal=principal, draft_id=draft_id, gzipped=accepts_gzip(accept_encoding)
     )
+    end_reading(session)
     return _body(rendered)
 
 

@@ -52,12 +52,15 @@ Security = Annotated[SecurityContext, Depends(get_security)]
 def get_principal(
     request: Request,
     session: DbSession,
-    ctx: Security,
     token: Annotated[str | None, Depends(oauth2_scheme)],
 ) -> Principal:
-    """The authenticated caller (401 when the bearer token is missing or invalid)."""
+    """The authenticated caller (401 when the bearer token is missing or invalid).
+
+    The security context is read from the app state directly rather than through
+    `get_security`: one dependency fewer to solve on every authenticated request."""
     if not token:
         raise Unauthorized()
+    ctx: SecurityContext = request.app.state.security
     caller = caller_of(request.scope)
     claims = caller.claims if caller is not None else verify_bearer(ctx, token)
     principal = principal_from_claims(session, ctx, claims)

@@ -14,6 +14,7 @@ from app.auth.dependencies import CurrentPrincipal, DbSession, RequireScope, Sec
 from app.auth.permissions import AUTHENTICATED
 from app.auth.schemas import MeRead, OrganisationRoles, PasswordChange, TokenResponse
 from app.core import tokens
+from app.core.db import end_reading
 from app.core.errors import Unauthorized, Unprocessable, error_responses
 from app.core.idempotency import CapturingRoute
 
@@ -101,6 +102,7 @@ def issue_token(
 def me(session: DbSession, principal: CurrentPrincipal) -> MeRead:
     """The caller, its organisations and roles (or scopes for a system)."""
     caller = service.describe(session, principal)
+    end_reading(session)
     return MeRead(
         kind=principal.kind,
         id=principal.id,

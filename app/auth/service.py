@@ -15,11 +15,15 @@ from app.auth import throttle
 from app.auth.access import access_of
 from app.auth.principal import Principal, PrincipalKind
 from app.core import tokens
+from app.core.cache import LruCache
 from app.core.config import Settings
 from app.core.errors import Forbidden, Unauthorized
 from app.core.passwords import hash_secret, verify_secret
 from app.organisations import repository as org_repo
 from app.organisations.models import ApiClient, Role, User
+
+# Verified tokens of ours remembered per worker: a few hundred bytes each, so a few MB at most.
+VERIFIED_TOKENS = 10_000
 
 
 @dataclass
@@ -30,15 +34,28 @@ class SecurityContext:
     signer: tokens.LocalSigner
     local_keys: dict[str, tokens.VerificationKey]
     jwks: tokens.JwksCache | None
-    # Our own tokens never change once signed, so a verified one is remembered until it expires.
-    # Revocation needs no eviction here: the session epoch is compared after this cache, with
-    # the user's or client's row that every request reads anyway.
-    verified: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Our own tokens never change once signed, so a verified one is remembered, keyed by its
+    # exact text, until it expires (see `verify_bearer`). Revocation needs no eviction here:
+    # the session epoch is compared after this cache, with the user's or client's row that
+    # every request reads anyway.
+    verified: LruCache[str, dict[str, Any]] = field(
+        default_factory=lambda: LruCache(VERIFIED_TOKENS)
+    )
 
     def remember(self, token: str, claims: dict[str, Any]) -> None:
-        if len(self.verified) >= 10_000:
-            self.verified.clear()
-        self.verified[token] = claims
+        self.verified.put(token, claims)
+
+    def recalled(self, token: str, now: float) -> dict[str, Any] | None:
+        """The claims of a token of ours verified before and not expired since (None if it
+        must be verified): only when no external issuer shares our issuer name, so the cache
+        never answers for a token the external path would have checked."""
+        settings = self.settings
+        if self.jwks is not None and settings.oidc_issuer == settings.jwt_issuer:
+            return None
+        claims = self.verified.get(token)
+        if claims is None or not claims["exp"] > now:
+            return None
+        return claims
 
     @classmethod
     def from_settings(cls, settings: Settings) -> SecurityContext:
@@ -68,7 +85,14 @@ def check_epoch(claims: dict[str, Any], current: int) -> None:
 
 
 def verify_bearer(ctx: SecurityContext, token: str) -> dict[str, Any]:
-    """Claims of a token issued by us or, when configured, by the external OIDC issuer."""
+    """Claims of a token issued by us or, when configured, by the external OIDC issuer.
+
+    A token of ours verified before is recalled by its exact text without decoding it again
+    (its signature, algorithm, issuer, audience and times were checked then; only `exp` can
+    turn, and it is compared here)."""
+    recalled = ctx.recalled(token, time.time())
+    if recalled is not None:
+        return recalled
     settings = ctx.settings
     try:
         issuer = tokens.unverified_issuer(token)
@@ -85,9 +109,6 @@ def verify_bearer(ctx: SecurityContext, token: str) -> dict[str, Any]:
                 leeway_s=tokens.EXTERNAL_LEEWAY_S,
             )
             return claims | {"_external": True}
-        cached = ctx.verified.get(token)
-        if cached is not None and cached["exp"] > time.time():
-            return cached
         claims = tokens.verify_token(
             token,
             keys=ctx.local_keys,

@@ -73,8 +73,10 @@ def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
         # Reads start deferred so they run beside a writer; writes take the lock up front.
+        # Straight on the driver's connection: the statement needs none of the execution
+        # machinery (events, result handling), and every request's transaction starts here.
         read_only = conn.get_execution_options().get(READ_ONLY_OPTION, False)
-        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+        conn.connection.driver_connection.execute("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 # Connections beyond the request sessions' places: for work that checks a connection out and
@@ -167,8 +169,21 @@ async def get_session(
         with CancelScope(shield=True):
             await run_in_threadpool(_end_failed, session, hook, exc)
         raise
+    if hook is None and not session.in_transaction():
+        # Nothing began, or the route ended its reading (`end_reading`): no connection is
+        # held, so closing is plain bookkeeping and needs no pool-thread call.
+        session.close()
+        return
     with CancelScope(shield=True):
         await run_in_threadpool(_end, session, hook)
+
+
+def end_reading(session: Session) -> None:
+    """A read route done with the database ends its transaction (committing, as the request
+    session would) in the pool thread it already runs in, so the request's session then
+    closes on the event loop without another pool-thread call. A later query on the session
+    would simply begin a new transaction."""
+    session.commit()
 
 
 def _end(session: Session, hook: TransactionHook | None) -> None:

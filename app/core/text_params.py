@@ -18,8 +18,11 @@ def _error(where: str, name: str, value: str, char: str) -> dict[str, Any]:
     return {"loc": (where, name), "msg": message, "type": "text_character", "input": value}
 
 
-def parameters_under_text_rule(request: Request) -> None:
-    """App-wide dependency: every path and query parameter (names too) under the text rule."""
+async def parameters_under_text_rule(request: Request) -> None:
+    """App-wide dependency: every path and query parameter (names too) under the text rule.
+
+    async: a pure check of strings already in memory, so it runs on the event loop instead
+    of taking a thread-pool hop on every request."""
     errors = []
     for name, value in request.path_params.items():
         if isinstance(value, str) and (char := forbidden_character(value)) is not None:

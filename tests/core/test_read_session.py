@@ -1,0 +1,67 @@
+"""A read route that ends its reading (app.core.db.end_reading) leaves the request session
+nothing to end: it closes on the event loop, and its connection is back in the pool."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.core import db
+from tests.factories import World
+from tests.flows import screened_assessment
+
+
+@pytest.fixture
+def ended(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The requests whose session needed the pool-thread end (commit and close)."""
+    calls: list[str] = []
+    original = db._end
+
+    def counting(session: Any, hook: Any) -> None:
+        calls.append("end")
+        original(session, hook)
+
+    monkeypatch.setattr(db, "_end", counting)
+    return calls
+
+
+def test_the_matrix_read_ends_its_own_transaction(
+    client: TestClient, world: World, ended: list[str]
+) -> None:
+    draft, _ = screened_assessment(client, world.preparer)
+    path = f"/api/v1/drafts/{draft['id']}/assessment"
+    pool = db.get_engine().pool
+    ended.clear()
+    before = pool.checkedout()  # type: ignore[attr-defined]
+    read = client.get(path, headers=world.expert.headers)
+    assert read.status_code == 200, read.text
+    again = client.get(path, headers=world.expert.headers | {"If-None-Match": read.headers["ETag"]})
+    assert again.status_code == 304
+    summary = client.get(path + "/summary", headers=world.expert.headers)
+    assert summary.status_code == 200
+    assert client.get("/api/v1/me", headers=world.expert.headers).status_code == 200
+    assert ended == []
+    assert pool.checkedout() == before  # type: ignore[attr-defined]
+
+
+def test_other_requests_still_end_in_the_pool_thread(
+    client: TestClient, world: World, ended: list[str]
+) -> None:
+    listing = client.get("/api/v1/drafts", headers=world.expert.headers)
+    assert listing.status_code == 200, listing.text
+    assert ended == ["end"]
+
+
+def test_a_refused_read_rolls_back_and_returns_its_connection(
+    client: TestClient, world: World, ended: list[str]
+) -> None:
+    draft, _ = screened_assessment(client, world.preparer)
+    pool = db.get_engine().pool
+    before = pool.checkedout()  # type: ignore[attr-defined]
+    outsider = client.get(
+        f"/api/v1/drafts/{draft['id']}/assessment", headers=world.other_expert.headers
+    )
+    assert outsider.status_code in (403, 404)
+    assert pool.checkedout() == before  # type: ignore[attr-defined]

@@ -13,6 +13,7 @@ from sqlalchemy import (
     Select,
     bindparam,
     delete,
+    literal_column,
     tuple_,
     type_coerce,
     update,
@@ -142,27 +143,32 @@ def _of_template(column: Any) -> Any:
     )
 
 
-# Built once: the version claim of a cell write. The compare-and-swap on the draft's active
-# assessment returns the row it moved (with `has_live_signoffs` as it stands under the row's
-# lock) and its template's revision and updated_at, which key the cached template.
-_CLAIM_ACTIVE = (
-    update(Assessment)
+_ASSESSMENT = Assessment.__table__  # type: ignore[attr-defined]
+# Built once, plain Core (an ORM-enabled UPDATE builds a new statement per run): the version
+# claim of a cell write. The compare-and-swap on the draft's active assessment returns the row
+# it moved (with `has_live_signoffs` as it stands under the row's lock) and its template's
+# revision and updated_at, which key the cached template; the ORM loads the row from it.
+_CLAIM_ACTIVE = select(
+    Assessment,
+    literal_column("template_revision"),
+    literal_column("template_updated_at"),
+).from_statement(
+    update(_ASSESSMENT)
     .where(
-        col(Assessment.draft_id) == bindparam("claim_draft_id"),
-        col(Assessment.state) == AssessmentState.active,
-        col(Assessment.version) == bindparam("claim_expected"),
+        _ASSESSMENT.c.draft_id == bindparam("claim_draft_id"),
+        _ASSESSMENT.c.state == AssessmentState.active,
+        _ASSESSMENT.c.version == bindparam("claim_expected"),
     )
     .values(
-        version=col(Assessment.version) + 1,
+        version=_ASSESSMENT.c.version + 1,
         updated_at=bindparam("claim_at"),
         updated_by=bindparam("claim_by"),
     )
     .returning(
-        Assessment,
-        _of_template(col(AssessmentTemplate.revision)),
-        _of_template(col(AssessmentTemplate.updated_at)),
+        *_ASSESSMENT.c,
+        _of_template(col(AssessmentTemplate.revision)).label("template_revision"),
+        _of_template(col(AssessmentTemplate.updated_at)).label("template_updated_at"),
     )
-    .execution_options(synchronize_session=False)
 )
 
 

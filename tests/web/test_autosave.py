@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
 from collections.abc import Callable
@@ -12,7 +13,6 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from app.assessments import service as assessment_service
-
 from tests.factories import World
 from tests.web import hidden, sign_in
 from tests.web.fixtures import client_for
@@ -104,10 +104,8 @@ def test_saves_of_two_cells_sent_together_both_go_through(
     real: Callable[..., object] = assessment_service.write_cells
 
     def meet_then_write(*args: object, **kwargs: object) -> object:
-        try:
+        with contextlib.suppress(threading.BrokenBarrierError):
             arrived.wait()
-        except threading.BrokenBarrierError:
-            pass
         return real(*args, **kwargs)
 
     monkeypatch.setattr(assessment_service, "write_cells", meet_then_write)

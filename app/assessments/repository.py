@@ -148,28 +148,32 @@ _ASSESSMENT = Assessment.__table__  # type: ignore[attr-defined]
 # claim of a cell write. The compare-and-swap on the draft's active assessment returns the row
 # it moved (with `has_live_signoffs` as it stands under the row's lock) and its template's
 # revision and updated_at, which key the cached template; the ORM loads the row from it.
-_CLAIM_ACTIVE = select(
-    Assessment,
-    literal_column("template_revision"),
-    literal_column("template_updated_at"),
-).from_statement(
-    update(_ASSESSMENT)
-    .where(
-        _ASSESSMENT.c.draft_id == bindparam("claim_draft_id"),
-        _ASSESSMENT.c.state == AssessmentState.active,
-        _ASSESSMENT.c.version == bindparam("claim_expected"),
+_CLAIM_ACTIVE = (
+    select(
+        Assessment,
+        literal_column("template_revision"),
+        literal_column("template_updated_at"),
     )
-    .values(
-        version=_ASSESSMENT.c.version + 1,
-        updated_at=bindparam("claim_at"),
-        updated_by=bindparam("claim_by"),
+    .from_statement(
+        update(_ASSESSMENT)
+        .where(
+            _ASSESSMENT.c.draft_id == bindparam("claim_draft_id"),
+            _ASSESSMENT.c.state == AssessmentState.active,
+            _ASSESSMENT.c.version == bindparam("claim_expected"),
+        )
+        .values(
+            version=_ASSESSMENT.c.version + 1,
+            updated_at=bindparam("claim_at"),
+            updated_by=bindparam("claim_by"),
+        )
+        .returning(
+            *_ASSESSMENT.c,
+            _of_template(col(AssessmentTemplate.revision)).label("template_revision"),
+            _of_template(col(AssessmentTemplate.updated_at)).label("template_updated_at"),
+        )
     )
-    .returning(
-        *_ASSESSMENT.c,
-        _of_template(col(AssessmentTemplate.revision)).label("template_revision"),
-        _of_template(col(AssessmentTemplate.updated_at)).label("template_updated_at"),
-    )
-)
+    .execution_options(populate_existing=True)
+)  # the caller may hold the row from before: renew it
 
 
 def claim_active(

@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Column, Text, UniqueConstraint, true
 from sqlmodel import Field, SQLModel
 
 from app.core.models import created_at_field, enum_field, fk, id_field
@@ -71,6 +71,12 @@ class Assessment(SQLModel, table=True):
     created_at: datetime = created_at_field()
     updated_at: datetime = created_at_field()
     updated_by: str = Field(default="", max_length=200)
+    # Whether the draft may have a sign-off that is not stale yet: false only after a check
+    # found none, set again (under this row's lock) when a sign-off is given. The version
+    # claim returns it, so a cell write skips the staleness work when there is nothing to mark.
+    has_live_signoffs: bool = Field(
+        default=True, sa_column=Column(Boolean, nullable=False, server_default=true())
+    )
 
 
 class AssessmentCell(SQLModel, table=True):

@@ -3,15 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import DateTime, Insert, Row, Select, bindparam, delete, tuple_, type_coerce
+from sqlalchemy import (
+    DateTime,
+    Insert,
+    Row,
+    Select,
+    bindparam,
+    delete,
+    literal_column,
+    tuple_,
+    type_coerce,
+    update,
+)
 from sqlalchemy import select as core_select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from app.assessments.models import Assessment, AssessmentCell, AssessmentState, Screening
 from app.drafts.models import DecisionDraft
+from app.templates.models import AssessmentTemplate
 
 
 def screening_of(session: Session, draft_id: str) -> Screening | None:
@@ -119,6 +132,60 @@ def cells_with_keys(
         ).all()
         found |= {(c.alternative, c.area, c.grp, c.gender): c for c in rows}
     return {k: v for k, v in found.items() if k in wanted}
+
+
+def _of_template(column: Any) -> Any:
+    return (
+        core_select(column)
+        .where(col(AssessmentTemplate.id) == col(Assessment.template_id))
+        .correlate(Assessment.__table__)  # type: ignore[attr-defined]
+        .scalar_subquery()
+    )
+
+
+_ASSESSMENT = Assessment.__table__  # type: ignore[attr-defined]
+# Built once, plain Core (an ORM-enabled UPDATE builds a new statement per run): the version
+# claim of a cell write. The compare-and-swap on the draft's active assessment returns the row
+# it moved (with `has_live_signoffs` as it stands under the row's lock) and its template's
+# revision and updated_at, which key the cached template; the ORM loads the row from it.
+_CLAIM_ACTIVE = (
+    select(
+        Assessment,
+        literal_column("template_revision"),
+        literal_column("template_updated_at"),
+    )
+    .from_statement(
+        update(_ASSESSMENT)
+        .where(
+            _ASSESSMENT.c.draft_id == bindparam("claim_draft_id"),
+            _ASSESSMENT.c.state == AssessmentState.active,
+            _ASSESSMENT.c.version == bindparam("claim_expected"),
+        )
+        .values(
+            version=_ASSESSMENT.c.version + 1,
+            updated_at=bindparam("claim_at"),
+            updated_by=bindparam("claim_by"),
+        )
+        .returning(
+            *_ASSESSMENT.c,
+            _of_template(col(AssessmentTemplate.revision)).label("template_revision"),
+            _of_template(col(AssessmentTemplate.updated_at)).label("template_updated_at"),
+        )
+    )
+    .execution_options(populate_existing=True)
+)  # the caller may hold the row from before: renew it
+
+
+def claim_active(
+    session: Session, draft_id: str, expected: int, *, by: str, at: datetime
+) -> tuple[Assessment, int, Any] | None:
+    """Move the draft's active assessment from version `expected` to the next one, stamped
+    with who and when: the assessment and its template's (revision, updated_at), or None when
+    there is no active assessment at that version."""
+    params = {"claim_draft_id": draft_id, "claim_expected": expected}
+    params |= {"claim_at": at, "claim_by": by}
+    row = session.execute(_CLAIM_ACTIVE, params).first()
+    return None if row is None else (row[0], int(row[1]), row[2])
 
 
 # Built once: this runs on every matrix read, where building the statement would dominate.

@@ -23,7 +23,7 @@ from app.assessments.summary import Summary, summarise_rows
 from app.auth.permissions import READ_DRAFTS, WRITE_DRAFTS, ensure, ensure_visible
 from app.auth.principal import Principal
 from app.core.db import utcnow
-from app.core.errors import InvalidState, NotFound, Unprocessable
+from app.core.errors import InvalidState, NotFound, PreconditionFailed, Unprocessable
 from app.core.models import new_id
 from app.core.versioning import check_version
 from app.core.versioning import claim as claim_next_version
@@ -31,7 +31,7 @@ from app.drafts import service as drafts
 from app.drafts.models import DecisionDraft, DraftAlternative
 from app.templates import service as templates
 from app.templates.models import AssessmentTemplate
-from app.workflow import changes, machine
+from app.workflow import changes
 from app.workflow.changes import Entity
 from app.workflow.listeners import Loaded
 from app.workflow.policy import Part
@@ -183,9 +183,29 @@ def entity_of(assessment: Assessment) -> Entity:
 def editable(
     session: Session, principal: Principal, draft_id: str, part: Part = "cells"
 ) -> tuple[DecisionDraft, Assessment]:
-    draft = drafts.visible_draft(session, principal=principal, draft_id=draft_id)
-    machine.ensure_can_edit(session, principal, draft, part)
+    draft = drafts.editable_draft(session, principal=principal, draft_id=draft_id, part=part)
     return draft, _active(session, draft)
+
+
+def _claimed(
+    session: Session, principal: Principal, draft_id: str, expected_version: int
+) -> tuple[DecisionDraft, AssessmentView]:
+    """The draft's active assessment moved to its next version (the caller may edit its
+    cells and read `expected_version`: 404, 403, 409 or 412 otherwise), with the template and
+    alternatives its matrix is made of (cached per template revision and draft version)."""
+    draft = drafts.editable_draft(session, principal=principal, draft_id=draft_id, part="cells")
+    claimed = repo.claim_active(session, draft.id, expected_version, by=principal.name, at=utcnow())
+    if claimed is None:
+        check_current(_active(session, draft), expected_version)
+        raise PreconditionFailed(  # pragma: no cover - the read shows the winner
+            "The resource was changed meanwhile", details={"expected_version": expected_version}
+        )
+    assessment, revision, updated_at = claimed
+    template = templates.at_mark(session, assessment.template_id, revision, updated_at)
+    alternatives = drafts.alternatives_at_version(session, draft)
+    shape = shape_for(template, alternatives)
+    view = AssessmentView(assessment, template, shape, [], scope_of(assessment), alternatives)
+    return draft, view
 
 
 @dataclass(frozen=True)
@@ -203,19 +223,20 @@ def write_cells(
     writes: Sequence[CellWrite],
 ) -> CellsWritten:
     """Write many cells atomically, guarded by the assessment's version."""
-    draft, assessment = editable(session, principal, draft_id)
-    check_current(assessment, expected_version)
-    view = view_of(session, draft, assessment, with_cells=False)
+    draft, view = _claimed(session, principal, draft_id, expected_version)
+    _check_fit(view, writes)
     keys = [(c.alternative, c.area, c.group, c.gender) for c in writes]
-    return apply_writes(
+    written = _store_cells(session, view.assessment, writes, principal)
+    _record_written(
         session,
         principal=principal,
         draft=draft,
         view=view,
-        writes=writes,
         action="assessment.cells_written",
         data={"cells": [list(k) for k in keys][:500], "count": len(writes)},
+        live_signoffs=view.assessment.has_live_signoffs,
     )
+    return CellsWritten(view.assessment, written)
 
 
 def check_current(assessment: Assessment, expected_version: int) -> None:
@@ -241,15 +262,35 @@ def apply_writes(
     """All writes land or none does (422 listing every misfit); one version, one audit entry,
     and the covering sign-offs go stale. The caller checked the version and the right to edit."""
     assessment = view.assessment
+    _check_fit(view, writes)
+    claim(session, assessment, assessment.version, principal)
+    written = _store_cells(session, assessment, writes, principal)
+    _record_written(session, principal=principal, draft=draft, view=view, action=action, data=data)
+    return CellsWritten(assessment, written)
+
+
+def _check_fit(view: AssessmentView, writes: Sequence[CellWrite]) -> None:
     problems = cell_problems(view.shape, writes, view.scope)
     if problems:
         raise Unprocessable(
             "Some cells do not fit the matrix; nothing was written", details=problems
         )
-    claim(session, assessment, assessment.version, principal)
-    written = _store_cells(session, assessment, writes, principal)
-    session.add(assessment)
-    session.flush()
+
+
+def _record_written(
+    session: Session,
+    *,
+    principal: Principal,
+    draft: DecisionDraft,
+    view: AssessmentView,
+    action: str,
+    data: dict[str, Any],
+    live_signoffs: bool | None = None,
+) -> None:
+    """The audit entry, the event and the content change of cells written under a claimed
+    version; `live_signoffs` only as the claim itself read it, under the row's lock (None: the
+    staleness check asks)."""
+    assessment = view.assessment
     changes.record(
         session,
         actor=principal,
@@ -260,9 +301,13 @@ def apply_writes(
         event="assessment.updated",
         resource=Entity("assessment", draft.id, assessment.version),
         changed={"cells"},
-        loaded=Loaded(assessment, view.template, view.alternatives),
+        loaded=Loaded(
+            assessment,
+            view.template,
+            view.alternatives,
+            live_signoffs=live_signoffs,
+        ),
     )
-    return CellsWritten(assessment, written)
 
 
 def _store_cells(
@@ -354,6 +399,14 @@ def summary_of(view: AssessmentView) -> Summary:
 
 def active_assessment(session: Session, draft_id: str, *, lock: bool = False) -> Assessment | None:
     return repo.active_assessment(session, draft_id, lock=lock)
+
+
+def note_live_signoffs(session: Session, assessment: Assessment, *, live: bool) -> None:
+    """Keep the assessment's `has_live_signoffs` (the caller holds the assessment's row lock:
+    it claimed its version or read it FOR UPDATE)."""
+    if assessment.has_live_signoffs is not live:
+        assessment.has_live_signoffs = live
+        session.add(assessment)
 
 
 def cycle_of(session: Session, draft_id: str) -> int:

@@ -39,23 +39,32 @@ def chain_of(organisation_id: str | None) -> str:
     return organisation_id or PLATFORM_CHAIN
 
 
+_BODY_COLUMNS = (
+    "chain",
+    "chain_seq",
+    "occurred_at",
+    "actor_type",
+    "actor_id",
+    "actor_name",
+    "organisation_id",
+    "entity_type",
+    "entity_id",
+    "action",
+    "version",
+    "data",
+)
+
+
 def entry_hash(entry: AuditEntry, key: bytes | None = None) -> str:
     """HMAC-SHA256 over the previous hash and the entry's own canonical JSON."""
-    body = {
-        "chain": entry.chain,
-        "chain_seq": entry.chain_seq,
-        "occurred_at": entry.occurred_at.isoformat(),
-        "actor_type": entry.actor_type,
-        "actor_id": entry.actor_id,
-        "actor_name": entry.actor_name,
-        "organisation_id": entry.organisation_id,
-        "entity_type": entry.entity_type,
-        "entity_id": entry.entity_id,
-        "action": entry.action,
-        "version": entry.version,
-        "data": entry.data,
-    }
-    message = (entry.prev_hash + canonical_json(body)).encode()
+    return _hash_of({name: getattr(entry, name) for name in (*_BODY_COLUMNS, "prev_hash")}, key)
+
+
+def _hash_of(values: dict[str, Any], key: bytes | None = None) -> str:
+    """`entry_hash` of an entry given as its column values (no model built for it)."""
+    body = {name: values[name] for name in _BODY_COLUMNS}
+    body["occurred_at"] = values["occurred_at"].isoformat()
+    message = (values["prev_hash"] + canonical_json(body)).encode()
     secret = key if key is not None else get_settings().audit_hmac_key
     return hmac.new(secret, message, hashlib.sha256).hexdigest()
 
@@ -78,26 +87,12 @@ _HEAD = (
     .with_for_update()
 )
 _INSERT_ENTRY = insert(AuditEntry.__table__)  # type: ignore[attr-defined]  # Core, not ORM
+_CHAIN = AuditChain.__table__  # type: ignore[attr-defined]
+# Core, not ORM: an ORM-enabled UPDATE builds (and keys) a new statement on every run.
 _MOVE_HEAD = (
-    update(AuditChain)
-    .where(col(AuditChain.chain) == bindparam("head_chain"))
+    update(_CHAIN)
+    .where(_CHAIN.c.chain == bindparam("head_chain"))
     .values(seq=bindparam("new_seq"), hash=bindparam("new_hash"))
-)
-_ENTRY_COLUMNS = (
-    "chain",
-    "chain_seq",
-    "occurred_at",
-    "actor_type",
-    "actor_id",
-    "actor_name",
-    "organisation_id",
-    "entity_type",
-    "entity_id",
-    "action",
-    "version",
-    "data",
-    "prev_hash",
-    "hash",
 )
 
 
@@ -120,35 +115,34 @@ def record(
     organisation_id: str | None,
     version: int | None = None,
     data: dict[str, Any] | None = None,
-) -> AuditEntry:
+) -> None:
     """Append one entry to the organisation's chain in the caller's transaction (plain
-    statements, no unit of work: the entry is written once and never changes)."""
+    statements and values, no model and no unit of work: the entry is written once and never
+    changes)."""
     chain = chain_of(organisation_id)
     seq, prev_hash = _locked_head(session, chain)
-    entry = AuditEntry(
-        chain=chain,
-        chain_seq=seq + 1,
-        occurred_at=utcnow(),
-        actor_type=actor.kind.value,
-        actor_id=actor.id,
-        actor_name=actor.name,
-        organisation_id=organisation_id,
-        entity_type=entity_type,
-        entity_id=entity_id,
-        action=action,
-        version=version,
-        data=json.loads(canonical_json(data or {})),
-        prev_hash=prev_hash,
-        hash="",
-    )
-    entry.hash = entry_hash(entry)
-    session.execute(_INSERT_ENTRY, {name: getattr(entry, name) for name in _ENTRY_COLUMNS})
+    entry: dict[str, Any] = {
+        "chain": chain,
+        "chain_seq": seq + 1,
+        "occurred_at": utcnow(),
+        "actor_type": actor.kind.value,
+        "actor_id": actor.id,
+        "actor_name": actor.name,
+        "organisation_id": organisation_id,
+        "entity_type": entity_type,
+        "entity_id": entity_id,
+        "action": action,
+        "version": version,
+        "data": json.loads(canonical_json(data or {})),
+        "prev_hash": prev_hash,
+    }
+    entry["hash"] = _hash_of(entry)
+    session.execute(_INSERT_ENTRY, entry)
     # after the entry: the database lets the head move only onto a stored entry
     session.execute(
-        _MOVE_HEAD, {"head_chain": chain, "new_seq": entry.chain_seq, "new_hash": entry.hash}
+        _MOVE_HEAD, {"head_chain": chain, "new_seq": entry["chain_seq"], "new_hash": entry["hash"]}
     )
-    session.info.setdefault(_MOVED_HEADS, {})[chain] = (entry.chain_seq, entry.hash)
-    return entry
+    session.info.setdefault(_MOVED_HEADS, {})[chain] = (entry["chain_seq"], entry["hash"])
 
 
 @event.listens_for(OrmSession, "after_commit")

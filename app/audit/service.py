@@ -50,12 +50,12 @@ def changed(
     data: dict[str, Any] | None = None,
     organisation_id: str | _Given | None = _BY_ENTITY,
     version: int | _Given | None = _BY_ENTITY,
-) -> AuditEntry:
+) -> None:
     """Record a change to a stored entity: its type (by table), id, organisation and version
     are read from the entity. Give `organisation_id` or `version` only where the entity says
     them differently (an organisation is its own organisation; a template counts revisions)."""
     table = str(entity.__tablename__)
-    return record(
+    record(
         session,
         actor=actor,
         action=action,

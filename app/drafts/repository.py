@@ -5,16 +5,41 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, func, literal, literal_column, or_, text, tuple_
+from sqlalchemy import ColumnElement, bindparam, func, literal, literal_column, or_, text, tuple_
 from sqlmodel import Session, col, select
 
 from app.drafts.models import DecisionDraft, DraftAlternative, DraftRevision
 from app.drafts.schemas import DraftFilter
+from app.workflow.models import PolicyRecord
 from app.workflow.states import DraftStatus
 
 
 def get(session: Session, draft_id: str) -> DecisionDraft | None:
     return session.get(DecisionDraft, draft_id)
+
+
+# Built once: a draft with its organisation's stored policy version (None: the default policy),
+# in one statement, for writes, which check the policy on every request.
+_WITH_POLICY_VERSION = select(
+    DecisionDraft,
+    select(PolicyRecord.version)
+    .where(col(PolicyRecord.organisation_id) == col(DecisionDraft.organisation_id))
+    .correlate(DecisionDraft)
+    .scalar_subquery(),
+).where(col(DecisionDraft.id) == bindparam("draft_id"))
+
+
+def with_policy_version(session: Session, draft_id: str) -> tuple[DecisionDraft, int | None] | None:
+    """The draft and its organisation's stored policy version, or None."""
+    row = session.execute(_WITH_POLICY_VERSION, {"draft_id": draft_id}).first()
+    return None if row is None else (row[0], row[1])
+
+
+_ALTERNATIVES = (
+    select(DraftAlternative)
+    .where(col(DraftAlternative.draft_id) == bindparam("draft_id"))
+    .order_by(col(DraftAlternative.position))
+)
 
 
 def by_external_case(
@@ -30,13 +55,7 @@ def by_external_case(
 
 
 def alternatives(session: Session, draft_id: str) -> list[DraftAlternative]:
-    return list(
-        session.exec(
-            select(DraftAlternative)
-            .where(DraftAlternative.draft_id == draft_id)
-            .order_by(col(DraftAlternative.position))
-        ).all()
-    )
+    return list(session.execute(_ALTERNATIVES, {"draft_id": draft_id}).scalars().all())
 
 
 def revisions(session: Session, draft_id: str) -> Sequence[DraftRevision]:

@@ -16,6 +16,7 @@ from sqlmodel import Session
 from app.audit.service import canonical_json
 from app.auth.permissions import READ_DRAFTS, WRITE_DRAFTS, ensure, ensure_visible
 from app.auth.principal import Principal, PrincipalKind
+from app.core.cache import LruCache
 from app.core.errors import Conflict, InvalidState, NotFound, Unprocessable
 from app.core.versioning import check_entity_version
 from app.core.versioning import claim as claim_next_version
@@ -25,7 +26,14 @@ from app.drafts.schemas import STATUS_QUO_KEY, AlternativeIn, DraftCreate, Draft
 from app.organisations.service import visible_organisation
 from app.workflow import changes, machine
 from app.workflow.listeners import ContentScope
+from app.workflow.policy import Part
 from app.workflow.states import DraftStatus, Subject
+from app.workflow.store import policy_at
+
+# A draft's alternatives change only with a new draft version (`update` claims it), so they
+# are kept per (draft, version), as copies that belong to no session: a version read again
+# by another worker or after another worker's change is a new key.
+_ALTERNATIVES: LruCache[tuple[str, int], tuple[DraftAlternative, ...]] = LruCache(4096)
 
 
 @dataclass(frozen=True)
@@ -71,11 +79,27 @@ def sha256_json(value: Any) -> str:
 
 def visible_draft(session: Session, *, principal: Principal, draft_id: str) -> DecisionDraft:
     """The draft; 404 outside the caller's organisations, 403 without read rights."""
-    draft = repo.get(session, draft_id)
+    return _visible(principal, repo.get(session, draft_id))
+
+
+def _visible(principal: Principal, draft: DecisionDraft | None) -> DecisionDraft:
     if draft is None:
         raise NotFound("Draft not found")
     ensure_visible(principal, draft.organisation_id, "Draft")
     ensure(principal, draft.organisation_id, READ_DRAFTS, "read drafts")
+    return draft
+
+
+def editable_draft(
+    session: Session, *, principal: Principal, draft_id: str, part: Part
+) -> DecisionDraft:
+    """The draft, when the caller may see it (as `visible_draft`) and edit `part` of it now;
+    the draft and its organisation's policy version are read in one statement."""
+    found = repo.with_policy_version(session, draft_id)
+    draft = _visible(principal, None if found is None else found[0])
+    if found is not None:
+        policy_at(session, draft.organisation_id, found[1])
+    machine.ensure_can_edit(session, principal, draft, part)
     return draft
 
 
@@ -333,6 +357,19 @@ def draft_of(session: Session, draft_id: str) -> DecisionDraft:
 def alternatives(session: Session, draft_id: str) -> list[DraftAlternative]:
     """The draft's alternatives in their order."""
     return repo.alternatives(session, draft_id)
+
+
+def alternatives_at_version(session: Session, draft: DecisionDraft) -> tuple[DraftAlternative, ...]:
+    """The draft's alternatives at its current version, as read-only copies (no session holds
+    them: change them through `update`)."""
+    key = (draft.id, draft.version)
+    found = _ALTERNATIVES.get(key)
+    if found is None:
+        copies = tuple(
+            DraftAlternative(**a.model_dump()) for a in repo.alternatives(session, draft.id)
+        )
+        found = _ALTERNATIVES.put(key, copies)
+    return found
 
 
 def lock(session: Session, draft: DecisionDraft) -> None:

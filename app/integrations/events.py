@@ -12,10 +12,15 @@ concurrent, neither order is wrong, and the worker delivers both.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from sqlalchemy import bindparam, func, insert
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
+from app.core.db import utcnow
+from app.core.models import new_id
 from app.integrations.models import OutboxEvent, WebhookDelivery, WebhookSubscription
 
 EVENT_TYPES = (
@@ -51,6 +56,14 @@ _LAST_SEQS = (
 )
 
 
+@dataclass(frozen=True, slots=True)
+class Emitted:
+    """The outbox row an `emit` wrote."""
+
+    id: str
+    occurred_at: datetime
+
+
 def emit(
     session: Session,
     *,
@@ -59,37 +72,50 @@ def emit(
     resource: str,
     resource_id: str,
     version: int,
-) -> OutboxEvent:
+) -> Emitted:
     """Record `event` for `resource_id` at `version`."""
     if event not in EVENT_TYPES:
         raise ValueError(f"unknown event type {event}")
-    outbox = OutboxEvent(
-        organisation_id=organisation_id,
-        event=event,
-        resource=resource,
-        resource_id=resource_id,
-        version=version,
+    outbox = Emitted(new_id(), utcnow())
+    # a plain INSERT of plain values, no model and no unit of work: the row is written once
+    # and never changes here
+    session.execute(
+        _INSERT_OUTBOX,
+        {
+            "id": outbox.id,
+            "organisation_id": organisation_id,
+            "event": event,
+            "resource": resource,
+            "resource_id": resource_id,
+            "version": version,
+            "occurred_at": outbox.occurred_at,
+        },
     )
-    # a plain INSERT, no unit of work: the row is written once and never changes here
-    session.execute(_INSERT_OUTBOX, outbox.model_dump())
     subscriptions = session.execute(
         _ACTIVE_SUBSCRIPTIONS, {"organisation_id": organisation_id}
     ).all()
     matching = [subscription_id for subscription_id, events in subscriptions if event in events]
     if matching:
-        found = session.execute(
-            _LAST_SEQS, {"resource_id": resource_id, "subscription_ids": matching}
-        )
-        last = {str(subscription_id): seq for subscription_id, seq in found}
-        rows = [
-            WebhookDelivery(
-                seq=int(last.get(subscription_id) or 0) + 1,
-                event_id=outbox.id,
-                subscription_id=subscription_id,
-                resource_id=resource_id,
-                next_attempt_at=outbox.occurred_at,
-            ).model_dump()
-            for subscription_id in matching
-        ]
-        session.execute(_INSERT_DELIVERY, rows)
+        _deliver(session, outbox, resource_id, matching)
     return outbox
+
+
+def _deliver(
+    session: Session, outbox: Emitted, resource_id: str, subscription_ids: list[str]
+) -> None:
+    """One delivery per matching subscription, numbered after its last one for the resource."""
+    found = session.execute(
+        _LAST_SEQS, {"resource_id": resource_id, "subscription_ids": subscription_ids}
+    )
+    last = {str(subscription_id): seq for subscription_id, seq in found}
+    rows = [
+        WebhookDelivery(
+            seq=int(last.get(subscription_id) or 0) + 1,
+            event_id=outbox.id,
+            subscription_id=subscription_id,
+            resource_id=resource_id,
+            next_attempt_at=outbox.occurred_at,
+        ).model_dump()
+        for subscription_id in subscription_ids
+    ]
+    session.execute(_INSERT_DELIVERY, rows)

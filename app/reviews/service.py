@@ -203,6 +203,8 @@ def _record_signoff(
         assessment_version=assessment.version if assessment else None,
     )
     session.add(signoff)
+    if assessment is not None:  # read FOR UPDATE by `sign`: a concurrent write waits, sees it
+        assessments.note_live_signoffs(session, assessment, live=True)
     session.flush()
     changes.record(
         session,
@@ -317,11 +319,13 @@ def refresh_staleness(
     session: Session, *, draft: DecisionDraft, actor: Principal, loaded: Loaded = NOTHING_LOADED
 ) -> list[SignOff]:
     """Mark sign-offs whose covered content changed; they stay visible and stop counting."""
-    if not repo.has_live_signoff(session, draft.id):
+    live = loaded.live_signoffs
+    if not (repo.has_live_signoff(session, draft.id) if live is None else live):
         return []
     policy = policy_for(session, draft.organisation_id)
+    states = requirement_states(session, draft, policy, loaded)
     newly_stale = []
-    for state in requirement_states(session, draft, policy, loaded):
+    for state in states:
         for signoff in state.signoffs:
             if signoff.stale_at is None and signoff.content_hash != state.content_hash:
                 signoff.stale_at = utcnow()
@@ -339,7 +343,20 @@ def refresh_staleness(
                 data={"draft_id": draft.id},
             )
         changes.emit(session, draft=draft, event="signoff.stale")
+    if live and isinstance(loaded.assessment, Assessment):
+        _forget_when_none_live(session, draft, loaded.assessment, states)
     return newly_stale
+
+
+def _forget_when_none_live(
+    session: Session, draft: DecisionDraft, assessment: Assessment, states: list[RequirementState]
+) -> None:
+    """Clear the assessment's live sign-off flag once no sign-off of the draft is live (the
+    writer that claimed the assessment holds its row lock, as every sign-off giver must)."""
+    if any(s.stale_at is None for state in states for s in state.signoffs):
+        return
+    if not repo.has_live_signoff(session, draft.id):
+        assessments.note_live_signoffs(session, assessment, live=False)
 
 
 def status(

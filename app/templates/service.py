@@ -104,6 +104,26 @@ def get_any(session: Session, template_id: str) -> AssessmentTemplate:
     return template
 
 
+# Templates as writes read them, kept per (id, revision, updated_at) as copies that belong to
+# no session: every change to a stored template moves its revision (edits, status) or its
+# updated_at (a shipped version's new vocabulary), so another worker's change is a new key.
+_AT_MARK: LruCache[tuple[str, int, Any], AssessmentTemplate] = LruCache(512)
+
+
+def at_mark(
+    session: Session, template_id: str, revision: int, updated_at: Any
+) -> AssessmentTemplate:
+    """The template whose stored revision and updated_at the caller read (a read-only copy)."""
+    key = (template_id, revision, updated_at)
+    found = _AT_MARK.get(key)
+    if found is None:
+        stored = get_any(session, template_id)
+        found = AssessmentTemplate(**stored.model_dump())
+        if stored.revision == revision:  # not a newer one read meanwhile
+            _AT_MARK.put(key, found)
+    return found
+
+
 def usable(
     session: Session, *, principal: Principal, template_id: str, organisation_id: str, kind: str
 ) -> AssessmentTemplate:

@@ -26,6 +26,9 @@ class Loaded:
     assessment: object | None = None
     template: object | None = None
     alternatives: tuple[object, ...] | None = None
+    # Whether the draft may have a live sign-off, as read under the writer's lock on what it
+    # changed (so a sign-off given concurrently is seen); None: not read, a listener asks.
+    live_signoffs: bool | None = None
 
 
 NOTHING_LOADED = Loaded()

@@ -34,6 +34,19 @@ def policy_for(session: Session, organisation_id: str) -> WorkflowPolicy:
     return found
 
 
+def policy_at(session: Session, organisation_id: str, version: int | None) -> WorkflowPolicy:
+    """The organisation's policy when the caller read its stored `version` (None: no row, the
+    default) in a statement of its own: parsed policies are kept per (organisation, version),
+    so a version parsed before is not read again; another worker's change shows as a new
+    version. Kept for the rest of the unit of work like `policy_for`'s."""
+    loaded: dict[str, WorkflowPolicy] = session.info.setdefault(_LOADED, {})
+    found = loaded.get(organisation_id)
+    if found is None:
+        cached = DEFAULT_POLICY if version is None else _PARSED.get((organisation_id, version))
+        found = loaded[organisation_id] = cached or _read(session, organisation_id)
+    return found
+
+
 def _read(session: Session, organisation_id: str) -> WorkflowPolicy:
     row = session.execute(_POLICY_OF, {"organisation_id": organisation_id}).first()
     if row is None:

@@ -14,8 +14,11 @@ CELL |= {"gender": "women", "value": 1, "justification": "Asuminen paranee."}
 
 
 def _statements_of_a_cell_write(client: TestClient, world: World) -> list[str]:
+    """The statements of a write after the first (the first one finds out that the new
+    assessment has no live sign-off and fills the per-version caches)."""
     draft, assessment = screened_assessment(client, world.preparer)
-    version = assessment["version"]
+    first = write(client, world.preparer, draft["id"], assessment["version"], [CELL])
+    assert first.status_code == 200, first.text
     statements: list[str] = []
 
     def seen(_conn: object, _cursor: object, statement: str, *_: object) -> None:
@@ -23,24 +26,39 @@ def _statements_of_a_cell_write(client: TestClient, world: World) -> list[str]:
 
     event.listen(get_engine(), "before_cursor_execute", seen)
     try:
-        answer = write(client, world.preparer, draft["id"], version, [CELL])
+        answer = write(client, world.preparer, draft["id"], first.json()["version"], [CELL])
     finally:
         event.remove(get_engine(), "before_cursor_execute", seen)
     assert answer.status_code == 200, answer.text
     return statements
 
 
-def test_a_single_cell_write_runs_fourteen_statements(client: TestClient, world: World) -> None:
-    """18 before: the whole matrix was loaded, the cell read again, the version written twice;
-    15 before the caller's roles were cached per access version (app/auth/access.py).
-    (SQLite's BEGIN IMMEDIATE is not counted: PostgreSQL's BEGIN is not a statement here.)"""
+def test_a_single_cell_write_runs_nine_statements(client: TestClient, world: World) -> None:
+    """1. the caller (app/auth/access.py caches their roles per access version);
+    2. the draft with its organisation's policy version (the parsed policy is cached per
+       version, the default one needs no read);
+    3. the version claim on the active assessment, which returns the row, its
+       `has_live_signoffs` and its template's revision (the template and the draft's
+       alternatives are cached per revision and draft version);
+    4. the cell upsert;
+    5.-7. the audit chain: its head locked, the entry, the head moved;
+    8. the outbox event; 9. the organisation's active webhook subscriptions.
+    No sign-off is read: the claim said none is live.
+    18 before: the whole matrix was loaded, the cell read again, the version written twice;
+    15 before the caller's roles were cached per access version; 14 before the claim returned
+    the assessment and the live sign-off flag and the policy, template and alternatives were
+    cached. (SQLite's BEGIN IMMEDIATE is not counted: PostgreSQL's BEGIN is not a statement
+    here.)"""
     statements = [s for s in _statements_of_a_cell_write(client, world) if s != "BEGIN IMMEDIATE"]
-    assert len(statements) == 14, "\n".join(statements)
-    cell_reads = [s for s in statements if s.startswith("SELECT") and "FROM assessment_cell" in s]
-    assert cell_reads == []
+    assert len(statements) == 9, "\n".join(statements)
+    reads = [s for s in statements if s.startswith("SELECT")]
+    assert not [s for s in reads if "FROM assessment_cell" in s or "FROM signoff" in s]
+    assert not [s for s in reads if "FROM assessment_template" in s or "draft_alternative" in s]
+    assert not [s for s in reads if s.startswith("SELECT workflow_policy")]
     [claim] = [s for s in statements if s.startswith("UPDATE assessment ")]
     assert "updated_by=" in claim
     assert "AND assessment.version = " in claim
+    assert "has_live_signoffs" in claim.split("RETURNING")[1]
     [upsert] = [s for s in statements if "INTO assessment_cell" in s]
     assert "ON CONFLICT" in upsert
 

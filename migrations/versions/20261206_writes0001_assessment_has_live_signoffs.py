@@ -6,7 +6,7 @@ no sign-off is live. Giving a sign-off sets it under the assessment's row lock; 
 finds none live clears it. Backfilled from the sign-offs stored now.
 
 Revision ID: writes0001
-Revises: wperf201a0001
+Revises: hooks01a0001
 Create Date: 2026-12-06 11:40:00
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "writes0001"
-down_revision: str | Sequence[str] | None = "wperf201a0001"
+down_revision: str | Sequence[str] | None = "hooks01a0001"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -23,6 +23,7 @@ from types import ModuleType
 HEAVY_MODULES = frozenset(
     {
         "app.annexes.render.pdf",
+        "app.annexes.render.pdf_bundle",
         "app.core.jwks_http",
         "app.integrations.ssrf",
         "app.reports.annual_pdf",
@@ -31,10 +32,13 @@ HEAVY_MODULES = frozenset(
 )
 # what a worker must not have imported before it first renders
 HEAVY_PACKAGES = ("reportlab", "pikepdf", "openpyxl", "alembic", "httpx")
+# light for a web worker (which has Jinja2 for its pages) but not for `ennakko annex render`
+# of a PDF, a cold process that would pay some 20 ms importing Jinja2 for nothing
+DEFERRED_MODULES = frozenset({"app.annexes.render.html"})
 
 
 def load(name: str) -> ModuleType:
-    """The heavy module `name`, imported now if this is its first use (then kept by Python)."""
-    if name not in HEAVY_MODULES:
+    """The heavy (or deferred) module `name`, imported now on its first use (then kept)."""
+    if name not in HEAVY_MODULES and name not in DEFERRED_MODULES:
         raise KeyError(f"{name} is not a lazily loaded module")
     return importlib.import_module(name)

@@ -219,16 +219,20 @@ class Worker:
         lease_until = now + self.lease
         stamp = int(now.timestamp())
         jobs = []
-        due = repo.due_deliveries(session, now=now, limit=limit, skip_locked=self.skip_locked)
-        if due:
-            ids = [row.delivery_id for row in due]
-            repo.lease_deliveries(session, ids, worker_id=self.worker_id, until=lease_until)
+        due = repo.claim_deliveries(
+            session,
+            now=now,
+            limit=limit,
+            worker_id=self.worker_id,
+            until=lease_until,
+            postgres=self.skip_locked,
+        )
         for row in due:
             body = signing.canonical_body(signing.event_payload(row))
             headers = signing.signed_headers(
                 secret=row.secret, event_id=row.id, event=row.event, body=body, timestamp=stamp
             )
-            jobs.append(Job("delivery", row.delivery_id, row.attempts + 1, row.url, body, headers))
+            jobs.append(Job("delivery", row.delivery_id, row.attempt, row.url, body, headers))
         for push, endpoint in repo.due_pushes(
             session, now=now, limit=limit, skip_locked=self.skip_locked
         ):
@@ -252,9 +256,48 @@ class Worker:
         session.add(row)
 
     def _record(self, session: Session, outcomes: list[Outcome], now: datetime) -> None:
-        """Every outcome of a round: the deliveries' attempts and results in a few statements
-        (one INSERT, one UPDATE per distinct result), each push on its own."""
+        """Every outcome of a round: the deliveries' attempts and results in one statement on
+        PostgreSQL (a few elsewhere), each push on its own."""
         deliveries = [outcome for outcome in outcomes if outcome.job.kind == "delivery"]
+        if self.skip_locked:
+            self._record_deliveries_pg(session, deliveries, now)
+        else:
+            self._record_deliveries(session, deliveries, now)
+        for outcome in outcomes:
+            if outcome.job.kind == "push":
+                self._record_push(session, outcome, now)
+
+    def _record_deliveries_pg(
+        self, session: Session, deliveries: list[Outcome], now: datetime
+    ) -> None:
+        rows, finals = [], []
+        for outcome in deliveries:
+            values = self._delivery_result(outcome, now)
+            finals.append(values.get("status", DeliveryStatus.pending))
+            rows.append(
+                {
+                    "delivery_id": outcome.job.id,
+                    "attempt_id": new_id(),
+                    "attempt": outcome.job.attempt,
+                    "status": str(finals[-1]),
+                    "next_attempt_at": values.get("next_attempt_at"),
+                    "delivered_at": values.get("delivered_at"),
+                    "status_code": outcome.status_code,
+                    "latency_ms": outcome.latency_ms,
+                    "error": outcome.error,
+                }
+            )
+        changed = repo.record_deliveries_pg(session, rows, worker_id=self.worker_id, now=now)
+        for outcome, final in zip(deliveries, finals, strict=True):
+            if outcome.job.id in changed:
+                self._log(outcome, final=final)
+            else:
+                self._lost_lease(outcome.job)
+
+    def _record_deliveries(
+        self, session: Session, deliveries: list[Outcome], now: datetime
+    ) -> None:
+        """One INSERT for the attempts, one UPDATE per distinct result."""
         repo.add_attempts(session, [self._attempt_row(outcome, now) for outcome in deliveries])
         groups: dict[tuple[Any, ...], list[Outcome]] = {}
         for outcome in deliveries:
@@ -274,9 +317,6 @@ class Worker:
                     self._log(outcome, final=values.get("status", DeliveryStatus.pending))
                 else:
                     self._lost_lease(outcome.job)
-        for outcome in outcomes:
-            if outcome.job.kind == "push":
-                self._record_push(session, outcome, now)
 
     def _attempt_row(self, outcome: Outcome, now: datetime) -> dict[str, Any]:
         return {

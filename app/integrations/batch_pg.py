@@ -19,6 +19,7 @@ from sqlalchemy import Select as CoreSelect
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.types import DateTime, Float, Integer, String, Text
 
+from app.core.models import new_id
 from app.integrations.models import DeliveryAttempt, DeliveryStatus, WebhookDelivery
 
 _DELIVERY = WebhookDelivery.__table__  # type: ignore[attr-defined]
@@ -110,6 +111,25 @@ def _record_statement() -> Any:
 
 
 _RECORD = _record_statement()
+
+
+def outcome_row(
+    delivery_id: str, attempt: int, latency_ms: float, values: dict[str, Any]
+) -> dict[str, Any]:
+    """`record`'s row for one outcome; `values` are the delivery columns it sets, as the
+    SQLite path writes them (`last_status_code`, `last_error`, and `status`,
+    `next_attempt_at` or `delivered_at` when they change)."""
+    return {
+        "delivery_id": delivery_id,
+        "attempt_id": new_id(),
+        "attempt": attempt,
+        "status": str(values.get("status", DeliveryStatus.pending)),
+        "next_attempt_at": values.get("next_attempt_at"),
+        "delivered_at": values.get("delivered_at"),
+        "status_code": values["last_status_code"],
+        "latency_ms": latency_ms,
+        "error": values["last_error"],
+    }
 
 
 def claim(connection: Connection, statement: Any, params: dict[str, Any]) -> Sequence[Row[Any]]:

@@ -4,7 +4,8 @@ Claim due rows and lease them (short transaction, committed) → send over HTTP 
 transaction open → record each attempt and its outcome (a new transaction). A worker
 killed while sending leaves leased rows that any worker picks up once the lease expires.
 On PostgreSQL the claim uses FOR UPDATE SKIP LOCKED, so any number of workers share the
-queue; on SQLite the write lock serialises claims and one worker is the design.
+queue, and claiming (with the lease) and recording a batch are one statement each
+(`batch_pg`); on SQLite the write lock serialises claims and one worker is the design.
 
 Sending is asyncio on the worker's own event loop with one long-lived connection pool
 (`http1.Pool`, kept-alive connections per target). `run` keeps up to `batch` deliveries in
@@ -37,8 +38,8 @@ from sqlmodel import Session
 from app.core.config import Settings
 from app.core.db import get_engine, utcnow
 from app.core.models import new_id
+from app.integrations import batch_pg, signing
 from app.integrations import repository as repo
-from app.integrations import signing
 from app.integrations.models import DeliveryStatus, PushStatus, RecordPush
 from app.integrations.sending import Job, Outcome, Sender, resolve_targets
 from app.integrations.supervisor import ParentWatch, exclusive_worker
@@ -270,27 +271,15 @@ class Worker:
     def _record_deliveries_pg(
         self, session: Session, deliveries: list[Outcome], now: datetime
     ) -> None:
-        rows, finals = [], []
-        for outcome in deliveries:
-            values = self._delivery_result(outcome, now)
-            finals.append(values.get("status", DeliveryStatus.pending))
-            rows.append(
-                {
-                    "delivery_id": outcome.job.id,
-                    "attempt_id": new_id(),
-                    "attempt": outcome.job.attempt,
-                    "status": str(finals[-1]),
-                    "next_attempt_at": values.get("next_attempt_at"),
-                    "delivered_at": values.get("delivered_at"),
-                    "status_code": outcome.status_code,
-                    "latency_ms": outcome.latency_ms,
-                    "error": outcome.error,
-                }
-            )
+        results = [self._delivery_result(outcome, now) for outcome in deliveries]
+        rows = [
+            batch_pg.outcome_row(outcome.job.id, outcome.job.attempt, outcome.latency_ms, values)
+            for outcome, values in zip(deliveries, results, strict=True)
+        ]
         changed = repo.record_deliveries_pg(session, rows, worker_id=self.worker_id, now=now)
-        for outcome, final in zip(deliveries, finals, strict=True):
+        for outcome, values in zip(deliveries, results, strict=True):
             if outcome.job.id in changed:
-                self._log(outcome, final=final)
+                self._log(outcome, final=values.get("status", DeliveryStatus.pending))
             else:
                 self._lost_lease(outcome.job)
 

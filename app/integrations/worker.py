@@ -95,6 +95,7 @@ class Worker:
         self.batch = batch
         self.engine = engine or get_engine()
         self.skip_locked = self.engine.dialect.name == "postgresql"
+        self.autocommit = self.engine.execution_options(isolation_level="AUTOCOMMIT")
         self.lease = timedelta(
             seconds=max(settings.webhook_lease_seconds, 3 * settings.webhook_timeout_seconds)
         )
@@ -117,7 +118,7 @@ class Worker:
         if not jobs:
             return 0
         outcomes = self.loop.run_until_complete(self.sender.send_all(jobs, targets))
-        with _transaction(self.engine) as session:
+        with _transaction(self._engine_to_record(outcomes)) as session:
             self._record(session, outcomes, utcnow())
         return len(jobs)
 
@@ -201,8 +202,16 @@ class Worker:
                 break
         finished = [task for task in inflight if task.done()]
         inflight.difference_update(finished)
-        with _transaction(self.engine) as session:
-            self._record(session, [task.result() for task in finished], utcnow())
+        outcomes = [task.result() for task in finished]
+        with _transaction(self._engine_to_record(outcomes)) as session:
+            self._record(session, outcomes, utcnow())
+
+    def _engine_to_record(self, outcomes: list[Outcome]) -> Engine:
+        """On PostgreSQL deliveries alone are recorded by one statement, atomic by itself:
+        no BEGIN and COMMIT round trips around it. Pushes need the transaction."""
+        if self.skip_locked and all(outcome.job.kind == "delivery" for outcome in outcomes):
+            return self.autocommit
+        return self.engine
 
     def heartbeat(self) -> None:
         """Tell readiness this worker is alive (a short write, a few times per stall period)."""

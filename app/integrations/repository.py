@@ -12,6 +12,7 @@ from sqlalchemy import select as core_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, delete, func, select
 
+from app.integrations import batch_pg
 from app.integrations.models import (
     CaseSystemEndpoint,
     DeliveryAttempt,
@@ -95,7 +96,7 @@ def _due_deliveries_query() -> Any:
     return (
         core_select(
             col(WebhookDelivery.id).label("delivery_id"),
-            col(WebhookDelivery.attempts).label("attempts"),
+            (col(WebhookDelivery.attempts) + 1).label("attempt"),
             col(WebhookSubscription.url).label("url"),
             col(WebhookSubscription.secret).label("secret"),
             col(OutboxEvent.id).label("id"),
@@ -137,27 +138,38 @@ _LEASE = (
 _ADD_ATTEMPTS = insert(DeliveryAttempt.__table__)  # type: ignore[attr-defined]
 
 
-def due_deliveries(
-    session: Session, *, now: datetime, limit: int, skip_locked: bool
+_CLAIM_PG = batch_pg.claim_statement(_DUE_SKIP_LOCKED)
+
+
+def claim_deliveries(
+    session: Session, *, now: datetime, limit: int, worker_id: str, until: datetime, postgres: bool
 ) -> Sequence[Row[Any]]:
-    """Due pending deliveries with no earlier pending one for the same subscription+resource:
-    columns `delivery_id`, `attempts`, `url`, `secret` and the event's (`id`, `event`,
-    `resource`, `resource_id`, `version`, `occurred_at`), as plain rows (no ORM objects).
+    """Claim and lease up to `limit` due pending deliveries with no earlier pending one for the
+    same subscription+resource: each row's attempt counted, leased to the worker until `until`.
+    Plain rows (no ORM objects): `delivery_id`, `attempt` (the one now being made), `url`,
+    `secret` and the event's (`id`, `event`, `resource`, `resource_id`, `version`,
+    `occurred_at`).
 
-    With `skip_locked` (PostgreSQL) the rows are locked, and rows another worker is
-    claiming right now are passed over instead of waited for.
+    On PostgreSQL one statement (rows another worker is claiming right now are passed over
+    instead of waited for); elsewhere a select, then one UPDATE for the batch.
     """
-    query = _DUE_SKIP_LOCKED if skip_locked else _DUE
-    return session.connection().execute(query, {"now": now, "limit": limit}).all()
+    params = {"now": now, "limit": limit, "until": until, "worker_id": worker_id}
+    if postgres:
+        return batch_pg.claim(session.connection(), _CLAIM_PG, params)
+    due = session.connection().execute(_DUE, params).all()
+    if due:
+        session.connection().execute(
+            _LEASE,
+            {"ids": [row.delivery_id for row in due], "until": until, "worker_id": worker_id},
+        )
+    return due
 
 
-def lease_deliveries(
-    session: Session, delivery_ids: Sequence[str], *, worker_id: str, until: datetime
-) -> None:
-    """One statement for a claimed batch: each row's attempt counted, leased to the worker."""
-    session.connection().execute(
-        _LEASE, {"ids": list(delivery_ids), "until": until, "worker_id": worker_id}
-    )
+def record_deliveries_pg(
+    session: Session, outcomes: Sequence[dict[str, Any]], *, worker_id: str, now: datetime
+) -> set[str]:
+    """PostgreSQL: a batch's attempt rows and results in one statement (see `batch_pg`)."""
+    return batch_pg.record(session.connection(), outcomes, worker_id=worker_id, now=now)
 
 
 def add_attempts(session: Session, attempts: Sequence[dict[str, Any]]) -> None:

@@ -4,7 +4,8 @@ Claim due rows and lease them (short transaction, committed) → send over HTTP 
 transaction open → record each attempt and its outcome (a new transaction). A worker
 killed while sending leaves leased rows that any worker picks up once the lease expires.
 On PostgreSQL the claim uses FOR UPDATE SKIP LOCKED, so any number of workers share the
-queue; on SQLite the write lock serialises claims and one worker is the design.
+queue, and claiming (with the lease) and recording a batch are one statement each
+(`batch_pg`); on SQLite the write lock serialises claims and one worker is the design.
 
 Sending is asyncio on the worker's own event loop with one long-lived connection pool
 (`http1.Pool`, kept-alive connections per target). `run` keeps up to `batch` deliveries in
@@ -37,8 +38,8 @@ from sqlmodel import Session
 from app.core.config import Settings
 from app.core.db import get_engine, utcnow
 from app.core.models import new_id
+from app.integrations import batch_pg, signing
 from app.integrations import repository as repo
-from app.integrations import signing
 from app.integrations.models import DeliveryStatus, PushStatus, RecordPush
 from app.integrations.sending import Job, Outcome, Sender, resolve_targets
 from app.integrations.supervisor import ParentWatch, exclusive_worker
@@ -94,6 +95,7 @@ class Worker:
         self.batch = batch
         self.engine = engine or get_engine()
         self.skip_locked = self.engine.dialect.name == "postgresql"
+        self.autocommit = self.engine.execution_options(isolation_level="AUTOCOMMIT")
         self.lease = timedelta(
             seconds=max(settings.webhook_lease_seconds, 3 * settings.webhook_timeout_seconds)
         )
@@ -116,7 +118,7 @@ class Worker:
         if not jobs:
             return 0
         outcomes = self.loop.run_until_complete(self.sender.send_all(jobs, targets))
-        with _transaction(self.engine) as session:
+        with _transaction(self._engine_to_record(outcomes)) as session:
             self._record(session, outcomes, utcnow())
         return len(jobs)
 
@@ -200,8 +202,16 @@ class Worker:
                 break
         finished = [task for task in inflight if task.done()]
         inflight.difference_update(finished)
-        with _transaction(self.engine) as session:
-            self._record(session, [task.result() for task in finished], utcnow())
+        outcomes = [task.result() for task in finished]
+        with _transaction(self._engine_to_record(outcomes)) as session:
+            self._record(session, outcomes, utcnow())
+
+    def _engine_to_record(self, outcomes: list[Outcome]) -> Engine:
+        """On PostgreSQL deliveries alone are recorded by one statement, atomic by itself:
+        no BEGIN and COMMIT round trips around it. Pushes need the transaction."""
+        if self.skip_locked and all(outcome.job.kind == "delivery" for outcome in outcomes):
+            return self.autocommit
+        return self.engine
 
     def heartbeat(self) -> None:
         """Tell readiness this worker is alive (a short write, a few times per stall period)."""
@@ -219,16 +229,20 @@ class Worker:
         lease_until = now + self.lease
         stamp = int(now.timestamp())
         jobs = []
-        due = repo.due_deliveries(session, now=now, limit=limit, skip_locked=self.skip_locked)
-        if due:
-            ids = [row.delivery_id for row in due]
-            repo.lease_deliveries(session, ids, worker_id=self.worker_id, until=lease_until)
+        due = repo.claim_deliveries(
+            session,
+            now=now,
+            limit=limit,
+            worker_id=self.worker_id,
+            until=lease_until,
+            postgres=self.skip_locked,
+        )
         for row in due:
             body = signing.canonical_body(signing.event_payload(row))
             headers = signing.signed_headers(
                 secret=row.secret, event_id=row.id, event=row.event, body=body, timestamp=stamp
             )
-            jobs.append(Job("delivery", row.delivery_id, row.attempts + 1, row.url, body, headers))
+            jobs.append(Job("delivery", row.delivery_id, row.attempt, row.url, body, headers))
         for push, endpoint in repo.due_pushes(
             session, now=now, limit=limit, skip_locked=self.skip_locked
         ):
@@ -252,9 +266,36 @@ class Worker:
         session.add(row)
 
     def _record(self, session: Session, outcomes: list[Outcome], now: datetime) -> None:
-        """Every outcome of a round: the deliveries' attempts and results in a few statements
-        (one INSERT, one UPDATE per distinct result), each push on its own."""
+        """Every outcome of a round: the deliveries' attempts and results in one statement on
+        PostgreSQL (a few elsewhere), each push on its own."""
         deliveries = [outcome for outcome in outcomes if outcome.job.kind == "delivery"]
+        if self.skip_locked:
+            self._record_deliveries_pg(session, deliveries, now)
+        else:
+            self._record_deliveries(session, deliveries, now)
+        for outcome in outcomes:
+            if outcome.job.kind == "push":
+                self._record_push(session, outcome, now)
+
+    def _record_deliveries_pg(
+        self, session: Session, deliveries: list[Outcome], now: datetime
+    ) -> None:
+        results = [self._delivery_result(outcome, now) for outcome in deliveries]
+        rows = [
+            batch_pg.outcome_row(outcome.job.id, outcome.job.attempt, outcome.latency_ms, values)
+            for outcome, values in zip(deliveries, results, strict=True)
+        ]
+        changed = repo.record_deliveries_pg(session, rows, worker_id=self.worker_id, now=now)
+        for outcome, values in zip(deliveries, results, strict=True):
+            if outcome.job.id in changed:
+                self._log(outcome, final=values.get("status", DeliveryStatus.pending))
+            else:
+                self._lost_lease(outcome.job)
+
+    def _record_deliveries(
+        self, session: Session, deliveries: list[Outcome], now: datetime
+    ) -> None:
+        """One INSERT for the attempts, one UPDATE per distinct result."""
         repo.add_attempts(session, [self._attempt_row(outcome, now) for outcome in deliveries])
         groups: dict[tuple[Any, ...], list[Outcome]] = {}
         for outcome in deliveries:
@@ -274,9 +315,6 @@ class Worker:
                     self._log(outcome, final=values.get("status", DeliveryStatus.pending))
                 else:
                     self._lost_lease(outcome.job)
-        for outcome in outcomes:
-            if outcome.job.kind == "push":
-                self._record_push(session, outcome, now)
 
     def _attempt_row(self, outcome: Outcome, now: datetime) -> dict[str, Any]:
         return {

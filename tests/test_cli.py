@@ -46,7 +46,7 @@ def test_root_help_lists_every_command_with_its_help() -> None:
 
 def test_annex_render_loads_no_web_app_or_database(tmp_path: Path) -> None:
     """A cold `ennakko annex render` imports the renderer, not FastAPI, SQLAlchemy or uvicorn,
-    nor pikepdf (ReportLab writes the PDF/A itself)."""
+    nor pikepdf (ReportLab writes the PDF/A itself), nor Jinja2 for a PDF."""
     out = tmp_path / "annex.pdf"
     script = (
         "import sys\n"
@@ -61,7 +61,7 @@ def test_annex_render_loads_no_web_app_or_database(tmp_path: Path) -> None:
     loaded = set(done.stdout.split())
     assert {"reportlab", "app"} <= loaded
     assert loaded.isdisjoint(
-        {"fastapi", "starlette", "sqlalchemy", "sqlmodel", "uvicorn", "httpx", "pikepdf"}
+        {"fastapi", "starlette", "sqlalchemy", "sqlmodel", "uvicorn", "httpx", "pikepdf", "jinja2"}
     )
     assert out.stat().st_size > 0
 

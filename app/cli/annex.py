@@ -1,7 +1,7 @@
 """`ennakko annex render`: an annex from a JSON record, without a database.
 
-Imports only the offline renderer (ReportLab, Jinja2, pydantic): no web app, no
-database, no ORM models; a cold `ennakko annex render` pays for nothing else."""
+Imports only the offline renderer (ReportLab and pydantic; Jinja2 only for html and zip):
+no web app, no database, no ORM models; a cold `ennakko annex render` pays for nothing else."""
 
 from __future__ import annotations
 

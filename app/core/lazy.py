@@ -16,7 +16,7 @@ The same holds for SQLAlchemy's dialect packages: the engine loads its own diale
 `INSERT ... ON CONFLICT` constructs (app.core.upsert) take the engine's through `dialect`, so
 a SQLite worker never loads the PostgreSQL dialect (some 2 MB) and a PostgreSQL one never
 loads SQLite's. Template YAML (PyYAML) is read only when a template is imported, validated
-or exported: app.templates.yaml_text is loaded through `load` by the template service.
+or exported: app.templates.yaml_text is loaded through `load` by app.templates.validation.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from types import ModuleType
 HEAVY_MODULES = frozenset(
     {
         "app.annexes.render.pdf",
+        "app.annexes.render.pdf_bundle",
         "app.core.jwks_http",
         "app.integrations.ssrf",
         "app.reports.annual_pdf",
@@ -38,6 +39,9 @@ HEAVY_MODULES = frozenset(
 )
 # what a worker must not have imported before it first renders
 HEAVY_PACKAGES = ("reportlab", "pikepdf", "openpyxl", "alembic", "httpx", "yaml")
+# light for a web worker (which has Jinja2 for its pages) but not for `ennakko annex render`
+# of a PDF, a cold process that would pay some 20 ms importing Jinja2 for nothing
+DEFERRED_MODULES = frozenset({"app.annexes.render.html"})
 # SQLAlchemy's dialect package for each database the service runs on
 DIALECT_PACKAGES = {
     "postgresql": "sqlalchemy.dialects.postgresql",
@@ -46,8 +50,8 @@ DIALECT_PACKAGES = {
 
 
 def load(name: str) -> ModuleType:
-    """The heavy module `name`, imported now if this is its first use (then kept by Python)."""
-    if name not in HEAVY_MODULES:
+    """The heavy (or deferred) module `name`, imported now on its first use (then kept)."""
+    if name not in HEAVY_MODULES and name not in DEFERRED_MODULES:
         raise KeyError(f"{name} is not a lazily loaded module")
     return importlib.import_module(name)
 

@@ -2,7 +2,7 @@
 XLSX (annual_xlsx.py). Same report → same bytes; each file's sha256 is given with the report,
 as an annex's is.
 
-The PDF module (ReportLab, pikepdf) is loaded on first use through app.core.lazy."""
+The PDF module (ReportLab) is loaded on first use through app.core.lazy."""
 
 from __future__ import annotations
 

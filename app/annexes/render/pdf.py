@@ -14,8 +14,6 @@ from reportlab.lib.utils import ImageReader
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
 from app.annexes.record import AnnexRecord
-from app.annexes.render.bundle import bundle_of
-from app.annexes.render.html import html_from_view
 from app.annexes.render.labels import Labels
 from app.annexes.render.pdf_story import LANDSCAPE, PORTRAIT, Heading, story
 from app.annexes.render.pdfa import DocumentInfo, PdfaCanvas
@@ -193,10 +191,3 @@ def render_pdf(record: AnnexRecord, lang: str | None = None) -> bytes:
     view = build_view(record, lang)
     pdf, _ = layout(view)
     return pdf
-
-
-def render_bundle(record: AnnexRecord, lang: str | None = None) -> bytes:
-    """A deterministic zip of the PDF/A, HTML and JSON annex plus a sha256 manifest."""
-    view = build_view(record, lang)
-    pdf, _ = layout(view)
-    return bundle_of(record, pdf=pdf, html=html_from_view(view).encode("utf-8"))

@@ -25,9 +25,14 @@ from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont, TTFontFile
 
+from app.annexes.render import font_cache
 from app.core import glyphs
 
 FONT_DIR = Path(__file__).resolve().parents[1] / "fonts"
+# parsed faces kept between processes (app/annexes/render/font_cache.py), in the project's
+# var/ like the default data directory; not the settings' data_dir, whose import (pydantic
+# settings) would cost a cold `ennakko annex render` more than it saves
+FONT_CACHE_DIR: Path | None = Path(__file__).resolve().parents[3] / "var" / "cache" / "fonts"
 REGULAR = "DejaVuSans"
 BOLD = "DejaVuSans-Bold"
 ITALIC = "DejaVuSans-Oblique"
@@ -85,7 +90,8 @@ class FallbackFont(TTFont):  # type: ignore[misc]  # reportlab ships no type hin
     """
 
     def __init__(self, name: str, path: Path, fallbacks: tuple[TTFont, ...]) -> None:
-        super().__init__(name, str(path))
+        # TTFont.__init__ less the parse: the face may come from the cache
+        font_cache.init_font(self, name, font_cache.load_face(path, FONT_CACHE_DIR))
         self.fallbacks = fallbacks
         self._covers = [frozenset(f.face.charToGlyph) for f in fallbacks]
         # whitespace and controls stay with the face: it draws them as it always did
@@ -178,7 +184,7 @@ def drawn_code_points() -> set[int]:
 def register_fonts() -> None:
     """Register the DejaVu family once per process: bold and oblique fall back to the regular
     face (which has the most scripts), every face to Symbola (emoji and symbols)."""
-    symbola = TTFont(FALLBACK, str(FONT_DIR / FALLBACK_FILE))
+    symbola = font_cache.cached_font(FALLBACK, FONT_DIR / FALLBACK_FILE, FONT_CACHE_DIR)
     pdfmetrics.registerFont(symbola)
     regular = FallbackFont(REGULAR, FONT_DIR / FONT_FILES[REGULAR], (symbola,))
     pdfmetrics.registerFont(regular)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import (
     DateTime,
@@ -19,10 +20,10 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy import select as core_select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from app.assessments.models import Assessment, AssessmentCell, AssessmentState, Screening
+from app.core import upsert
 from app.drafts.models import DecisionDraft
 from app.templates.models import AssessmentTemplate
 
@@ -224,28 +225,22 @@ _CELL_CONTENT = [
 _CHUNK = 200  # rows per statement (15 parameters each)
 
 
-def _build_upsert(dialect: Any) -> Insert:
+# Built once per dialect (the engine's, on its first write) and run with the rows as
+# parameters (executemany: SQLAlchemy sends them as one multi-row statement), so its compiled
+# form is cached: compiling it per write cost more than running it.
+@functools.cache
+def _upsert(dialect: str) -> Insert:
     table = AssessmentCell.__table__  # type: ignore[attr-defined]
-    statement = dialect.insert(table)
-    upsert = statement.on_conflict_do_update(
-        index_elements=_KEY_COLUMNS,
-        set_={name: statement.excluded[name] for name in _CELL_CONTENT},
-    ).returning(*table.c)
-    return cast(Insert, upsert)
-
-
-# Built once per dialect and run with the rows as parameters (executemany: SQLAlchemy sends
-# them as one multi-row statement), so its compiled form is cached: compiling it per write
-# cost more than running it.
-_UPSERTS = {"postgresql": _build_upsert(postgresql), "sqlite": _build_upsert(sqlite)}
+    statement = upsert.insert_or_update(dialect, table, _KEY_COLUMNS, _CELL_CONTENT)
+    return statement.returning(*table.c)
 
 
 def upsert_cells(session: Session, rows: list[dict[str, Any]]) -> list[AssessmentCell]:
     """Insert or overwrite each cell by its key; the stored rows, in the order given."""
-    upsert = _UPSERTS[session.get_bind().dialect.name]
+    statement = _upsert(upsert.dialect_name(session))
     stored: dict[CellKey, AssessmentCell] = {}
     for chunk in range(0, len(rows), _CHUNK):
-        for row in session.execute(upsert, rows[chunk : chunk + _CHUNK]):
+        for row in session.execute(statement, rows[chunk : chunk + _CHUNK]):
             cell = AssessmentCell.model_validate(dict(row._mapping))
             stored[(cell.alternative, cell.area, cell.grp, cell.gender)] = cell
     return [stored[(r["alternative"], r["area"], r["grp"], r["gender"])] for r in rows]

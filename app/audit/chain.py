@@ -13,16 +13,16 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import Insert, bindparam, event, insert, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, col, select
 
 from app.audit import checkpoints
 from app.audit.models import PLATFORM_CHAIN, AuditChain, AuditEntry
 from app.auth.principal import Principal
+from app.core import upsert
 from app.core.config import get_settings
 from app.core.db import utcnow
 
@@ -70,13 +70,8 @@ def _hash_of(values: dict[str, Any], key: bytes | None = None) -> str:
 
 
 def _head_insert(session: Session, chain: str) -> Insert:
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = (
-        dialect.insert(AuditChain)
-        .values(chain=chain, seq=0, hash=GENESIS_HASH)
-        .on_conflict_do_nothing(index_elements=["chain"])
-    )
-    return cast(Insert, statement)
+    statement = upsert.insert_or_ignore(upsert.dialect_name(session), _CHAIN, ["chain"])
+    return statement.values(chain=chain, seq=0, hash=GENESIS_HASH)
 
 
 # Built once: they run on every audited write, where building them would cost more than

@@ -49,11 +49,10 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 from sqlalchemy import and_, delete, or_
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from app.auth.models import LoginThrottle
+from app.core import upsert
 from app.core.config import Settings
 from app.core.db import utcnow
 from app.core.errors import TooManyRequests
@@ -158,12 +157,12 @@ def record_failure(session: Session, counters: Sequence[tuple[str, Rule]]) -> No
 def _locked_entry(session: Session, key: str, now: datetime) -> LoginThrottle:
     """The key's row, created if missing and locked for this transaction: failures of one
     address arrive concurrently on PostgreSQL, and none may be lost or fail on the insert."""
-    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    session.execute(
-        insert(LoginThrottle)
-        .values(key=key, failures=0, first_failure_at=now)
-        .on_conflict_do_nothing(index_elements=["key"])
+    insert = upsert.insert_or_ignore(
+        upsert.dialect_name(session),
+        LoginThrottle.__table__,  # type: ignore[attr-defined]
+        ["key"],
     )
+    session.execute(insert.values(key=key, failures=0, first_failure_at=now))
     statement = (
         select(LoginThrottle)
         .where(col(LoginThrottle.key) == key)

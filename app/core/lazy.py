@@ -11,6 +11,12 @@ load them through `load` on first use. This is the one place where a module is i
 start-up, and it exists for weight, not to dodge an import cycle: every other import stays
 at the top of its module. tests/core/test_lazy_loading.py asserts that building the app
 imports none of the heavy libraries.
+
+The same holds for SQLAlchemy's dialect packages: the engine loads its own dialect, and the
+`INSERT ... ON CONFLICT` constructs (app.core.upsert) take the engine's through `dialect`, so
+a SQLite worker never loads the PostgreSQL dialect (some 2 MB) and a PostgreSQL one never
+loads SQLite's. Template YAML (PyYAML) is read only when a template is imported, validated
+or exported: app.templates.yaml_text is loaded through `load` by app.templates.validation.
 """
 
 from __future__ import annotations
@@ -28,13 +34,19 @@ HEAVY_MODULES = frozenset(
         "app.integrations.ssrf",
         "app.reports.annual_pdf",
         "app.reports.xlsx",
+        "app.templates.yaml_text",
     }
 )
 # what a worker must not have imported before it first renders
-HEAVY_PACKAGES = ("reportlab", "pikepdf", "openpyxl", "alembic", "httpx")
+HEAVY_PACKAGES = ("reportlab", "pikepdf", "openpyxl", "alembic", "httpx", "yaml")
 # light for a web worker (which has Jinja2 for its pages) but not for `ennakko annex render`
 # of a PDF, a cold process that would pay some 20 ms importing Jinja2 for nothing
 DEFERRED_MODULES = frozenset({"app.annexes.render.html"})
+# SQLAlchemy's dialect package for each database the service runs on
+DIALECT_PACKAGES = {
+    "postgresql": "sqlalchemy.dialects.postgresql",
+    "sqlite": "sqlalchemy.dialects.sqlite",
+}
 
 
 def load(name: str) -> ModuleType:
@@ -42,3 +54,11 @@ def load(name: str) -> ModuleType:
     if name not in HEAVY_MODULES and name not in DEFERRED_MODULES:
         raise KeyError(f"{name} is not a lazily loaded module")
     return importlib.import_module(name)
+
+
+def dialect(name: str) -> ModuleType:
+    """SQLAlchemy's dialect package for the engine's dialect `name` (already loaded by the
+    engine itself, so this imports nothing new); never the other database's."""
+    if name not in DIALECT_PACKAGES:
+        raise KeyError(f"{name} is not a supported database dialect")
+    return importlib.import_module(DIALECT_PACKAGES[name])

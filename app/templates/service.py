@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import yaml
 from sqlmodel import Session
 
 from app.audit import service as audit
@@ -24,7 +23,7 @@ from app.organisations import service as organisations
 from app.templates import repository as repo
 from app.templates.definition import TemplateDefinition, TemplateInvalid
 from app.templates.models import AssessmentTemplate, TemplateStatus
-from app.templates.validation import compose_bounded, parse_template
+from app.templates.validation import dump_yaml, parse_template, read_yaml
 from app.templates.vocabulary import without_vocabulary
 
 SHIPPED_DIR = PROJECT_ROOT / "assessment_templates"
@@ -56,21 +55,13 @@ def _checked(data: dict[str, Any]) -> TemplateDefinition:
 
 
 def _from_yaml(text: str) -> dict[str, Any]:
-    try:
-        _, too_large = compose_bounded(text)
-        if too_large:
-            raise Unprocessable(
-                "The YAML cannot be read",
-                code="invalid_template",
-                details=[{"path": i.path, "message": i.message} for i in too_large],
-            )
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
+    data, problems = read_yaml(text)
+    if problems:
         raise Unprocessable(
             "The YAML cannot be read",
             code="invalid_template",
-            details=[{"path": "", "message": str(exc)}],
-        ) from exc
+            details=[{"path": i.path, "message": i.message} for i in problems],
+        )
     if not isinstance(data, dict):
         raise Unprocessable("The YAML must be a mapping", code="invalid_template")
     return data
@@ -324,9 +315,7 @@ def copy(
 
 
 def export_yaml(template: AssessmentTemplate) -> str:
-    return template.source_yaml or yaml.safe_dump(
-        template.definition, allow_unicode=True, sort_keys=False, width=100
-    )
+    return template.source_yaml or dump_yaml(template.definition)
 
 
 def sync_shipped(session: Session, directory: Path = SHIPPED_DIR) -> list[str]:

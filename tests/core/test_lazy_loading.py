@@ -1,11 +1,13 @@
-"""A serving worker loads the renderers (ReportLab, pikepdf, openpyxl) and Alembic only when
-a request or command needs them (app/core/lazy.py, app/core/revisions.py)."""
+"""A serving worker loads the renderers (ReportLab, pikepdf, openpyxl), Alembic and PyYAML only
+when a request or command needs them (app/core/lazy.py, app/core/revisions.py), and only its
+own database's SQLAlchemy dialect (app/core/upsert.py)."""
 
 from __future__ import annotations
 
 import json
 import subprocess
 import sys
+from typing import Any
 
 import pytest
 
@@ -24,6 +26,47 @@ loaded = sorted({name.split(".")[0] for name in sys.modules} & set(HEAVY_PACKAGE
 print(json.dumps({"statuses": statuses, "loaded": loaded}))
 """
 
+# builds an upsert for one dialect, then names the dialect packages imported
+_DIALECT_PROBE = """
+import json, sys
+from app.audit.models import AuditChain
+from app.core import upsert
+
+upsert.insert_or_update({dialect!r}, AuditChain.__table__, ["chain"], ["seq", "hash"])
+upsert.insert_or_ignore({dialect!r}, AuditChain.__table__, ["chain"])
+print(json.dumps(sorted(n for n in sys.modules if n.count(".") == 2 and ".dialects." in n)))
+"""
+
+# serves the probes and writes through an upsert (a login failure counted, then rolled back)
+_WRITING_PROBE = """
+import json, sys
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+from app.auth.throttle import Rule, record_failure
+from app.core.db import get_engine
+from app.core.lazy import HEAVY_PACKAGES
+from app.main import create_app
+
+with TestClient(create_app()) as client:
+    statuses = [client.get(path).status_code for path in ("/healthz", "/readyz", "/login")]
+with Session(get_engine()) as session:
+    record_failure(session, [("lazy-loading-probe", Rule(100, 1, 1, 60))])
+    session.rollback()
+print(json.dumps({
+    "statuses": statuses,
+    "own": get_engine().dialect.name,
+    "dialects": sorted(n for n in sys.modules if n.count(".") == 2 and ".dialects." in n),
+    "loaded": sorted({name.split(".")[0] for name in sys.modules} & set(HEAVY_PACKAGES)),
+}))
+"""
+
+
+def _last_json_line(code: str) -> Any:
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
 
 def test_building_and_probing_the_app_loads_no_renderer_and_no_alembic() -> None:
     # a fresh interpreter: this test process has imported everything already
@@ -33,6 +76,28 @@ def test_building_and_probing_the_app_loads_no_renderer_and_no_alembic() -> None
     found = json.loads(done.stdout.strip().splitlines()[-1])
     assert found["statuses"] == [200, 200, 200]
     assert found["loaded"] == []
+
+
+def test_a_worker_serving_and_writing_loads_only_its_own_database_dialect() -> None:
+    """On SQLite the PostgreSQL dialect is never imported (and the other way round)."""
+    found = _last_json_line(_WRITING_PROBE)
+    own, other = found["own"], {"sqlite": "postgresql", "postgresql": "sqlite"}[found["own"]]
+    assert found["statuses"] == [200, 200, 200]
+    assert f"sqlalchemy.dialects.{own}" in found["dialects"]
+    assert f"sqlalchemy.dialects.{other}" not in found["dialects"]
+    assert found["loaded"] == []
+
+
+@pytest.mark.parametrize(("dialect", "other"), [("sqlite", "postgresql"), ("postgresql", "sqlite")])
+def test_an_upsert_loads_only_its_own_dialect(dialect: str, other: str) -> None:
+    loaded = _last_json_line(_DIALECT_PROBE.format(dialect=dialect))
+    assert f"sqlalchemy.dialects.{dialect}" in loaded
+    assert f"sqlalchemy.dialects.{other}" not in loaded
+
+
+def test_an_unknown_dialect_is_refused() -> None:
+    with pytest.raises(KeyError):
+        lazy.dialect("oracle")
 
 
 @pytest.mark.parametrize("name", sorted(lazy.HEAVY_MODULES))

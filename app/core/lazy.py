@@ -1,7 +1,7 @@
 """Modules loaded the first time a request or command needs them, not when the app starts.
 
-A web or API worker mostly answers JSON and pages. Rendering PDFs (ReportLab, its fonts and
-pikepdf) and writing XLSX (openpyxl) would add some 30 MB to every worker's resident set if
+A web or API worker mostly answers JSON and pages. Rendering PDFs (ReportLab and its fonts)
+and writing XLSX (openpyxl) would add some 30 MB to every worker's resident set if
 they were imported with the routes, though most workers rarely render; httpx (with the
 command-line libraries it pulls in) adds 6 MB and is needed only to fetch an OIDC issuer's
 keys or to check a webhook's URL. So the modules that import those libraries are named here
@@ -24,7 +24,7 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-# the modules that import ReportLab, pikepdf, openpyxl or httpx; nothing a worker imports
+# the modules that import ReportLab, openpyxl, httpx or PyYAML; nothing a worker imports
 # at start imports them
 HEAVY_MODULES = frozenset(
     {

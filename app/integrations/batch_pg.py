@@ -14,9 +14,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, bindparam, text, update
+from sqlalchemy import ARRAY, Connection, Row, bindparam, text, update
 from sqlalchemy import Select as CoreSelect
-from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.types import DateTime, Float, Integer, String, Text
 
 from app.core.models import new_id

@@ -5,8 +5,9 @@ Sign-in and token issue are in `app/auth/login.py`."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlmodel import Session
 
@@ -21,6 +22,8 @@ from app.core.errors import Forbidden, Unauthorized
 from app.core.passwords import hash_secret, verify_secret
 from app.organisations import repository as org_repo
 from app.organisations.models import ApiClient, Role, User
+
+T = TypeVar("T")
 
 # Verified tokens of ours remembered per worker: a few hundred bytes each, so a few MB at most.
 VERIFIED_TOKENS = 10_000
@@ -200,7 +203,14 @@ def user_principal(
 ) -> Principal:
     """A person's roles, including the expert role a region's expert holds in its members
     (one row read per request; the roles come from the worker's cache, see `access`)."""
-    user = org_repo.user_access(session, user_id)
+    return principal_of_user(session, org_repo.user_access(session, user_id), claims)
+
+
+def principal_of_user(
+    session: Session, user: org_repo.UserAccess | None, claims: dict[str, Any] | None
+) -> Principal:
+    """The person behind `user`, the row just read (401 when it is gone or inactive, or when
+    `claims` are of an ended session)."""
     if user is None or not user.is_active:
         raise Unauthorized("User is not active", code="invalid_token")
     if claims is not None:
@@ -212,6 +222,25 @@ def user_principal(
         roles=access_of(session, user).roles,
         is_superuser=user.is_superuser,
     )
+
+
+def principal_with(
+    session: Session,
+    ctx: SecurityContext,
+    claims: dict[str, Any],
+    *,
+    user_and: Callable[[str], tuple[org_repo.UserAccess | None, T]],
+    alone: Callable[[], T],
+) -> tuple[Principal, T]:
+    """The caller behind verified claims and a second answer a route needs, e.g. the row it
+    reads: for a person with a token of ours both come from one query (`user_and(user id)`
+    reads the person's row beside it, with the same checks as `principal_from_claims`);
+    for any other caller the principal as usual, then `alone()`."""
+    kind, _, ident = str(claims["sub"]).partition(":")
+    if kind == "user" and not claims.get("_external"):
+        user, found = user_and(ident)
+        return principal_of_user(session, user, claims), found
+    return principal_from_claims(session, ctx, claims), alone()
 
 
 @dataclass(frozen=True)

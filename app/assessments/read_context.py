@@ -10,44 +10,32 @@ other caller (an API client, an external identity) is resolved as usual, then th
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy import Row, bindparam
-from sqlalchemy import select as sa_select
+from sqlalchemy import bindparam
 from sqlmodel import Session, col
 
 from app.assessments import repository as repo
 from app.assessments import service
 from app.assessments.models import Assessment, AssessmentState
-from app.auth.dependencies import BearerToken, DbSession, caller_claims, gating
+from app.auth.dependencies import DbSession, bearer_claims, gating
 from app.auth.permissions import READ_DRAFTS, ensure_holds
 from app.auth.principal import Principal
-from app.auth.service import principal_with
+from app.auth.service import UserAccess, person_beside, person_of, principal_with
 from app.core.db import end_reading
 from app.drafts.models import DecisionDraft
-from app.organisations import repository as org_repo
-from app.organisations.models import User
-
-_PERSON = len(org_repo.USER_ACCESS_COLUMNS)
 
 # The person's row and, beside it, what repo.active_of_draft reads (NULLs when the draft is
 # not there): built once, as this runs on every matrix and summary read.
 _PERSON_AND_ACTIVE = (
-    sa_select(
-        *org_repo.USER_ACCESS_COLUMNS,
-        col(DecisionDraft.organisation_id),
-        col(Assessment.id),
-        col(Assessment.version),
-    )
-    .select_from(User)
+    person_beside(col(DecisionDraft.organisation_id), col(Assessment.id), col(Assessment.version))
     .outerjoin(DecisionDraft, col(DecisionDraft.id) == bindparam("draft_id"))
     .outerjoin(
         Assessment,
         (col(Assessment.draft_id) == col(DecisionDraft.id))
         & (col(Assessment.state) == AssessmentState.active),
     )
-    .where(col(User.id) == bindparam("user_id"))
 )
 
 Active = tuple[str, str | None, int | None] | None
@@ -64,26 +52,21 @@ class ActiveRead:
 
 def _person_and_active(
     session: Session, user_id: str, draft_id: str
-) -> tuple[org_repo.UserAccess | None, Active]:
-    row: Row[Any] | None = session.execute(
-        _PERSON_AND_ACTIVE, {"user_id": user_id, "draft_id": draft_id}
-    ).first()
+) -> tuple[UserAccess | None, Active]:
+    row = session.execute(_PERSON_AND_ACTIVE, {"user_id": user_id, "draft_id": draft_id}).first()
     if row is None:
         return None, None
-    person = org_repo.UserAccess(*row[:_PERSON])
-    organisation_id, assessment_id, version = row[_PERSON:]
+    person, (organisation_id, assessment_id, version) = person_of(row)
     if organisation_id is None:
         return person, None
     return person, (str(organisation_id), assessment_id, version)
 
 
-def active_read(
-    request: Request, session: DbSession, token: BearerToken, draft_id: str
-) -> ActiveRead:
+def active_read(request: Request, session: DbSession, draft_id: str) -> ActiveRead:
     """401 without a valid, current token; 403 without the read scope (before anything
     else); then 404/403 as `service.visible_active`. The transaction ends here, in the pool
     thread that ran the query, so a cached answer needs no other pool-thread call."""
-    claims = caller_claims(request, token)
+    claims = bearer_claims(request)
     principal, found = principal_with(
         session,
         request.app.state.security,

@@ -9,7 +9,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from sqlmodel import Session
+from sqlalchemy import Row, Select, bindparam
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col
 
 from app.audit import service as audit
 from app.auth import throttle
@@ -224,6 +226,32 @@ def principal_of_user(
     )
 
 
+# The person's row as every request reads it (organisations' repository type).
+UserAccess = org_repo.UserAccess
+
+
+def person_beside(*columns: Any) -> Select[Any]:
+    """A statement for the person's row (by `:user_id`, UserAccess's columns first) with
+    `columns` beside it: the caller outer-joins where they come from, so that one round trip
+    reads both (`person_of` splits the row)."""
+    return (
+        sa_select(*org_repo.USER_ACCESS_COLUMNS, *columns)
+        .select_from(User)
+        .where(col(User.id) == bindparam("user_id"))
+    )
+
+
+def person_of(row: Row[Any]) -> tuple[UserAccess, tuple[Any, ...]]:
+    """The person and the other columns of a `person_beside` row."""
+    width = len(org_repo.USER_ACCESS_COLUMNS)
+    return org_repo.UserAccess(*row[:width]), tuple(row[width:])
+
+
+def user_row(session: Session, user_id: str) -> UserAccess | None:
+    """The person's row alone (the `user_and` of a route that needs nothing beside it)."""
+    return org_repo.user_access(session, user_id)
+
+
 def principal_with(
     session: Session,
     ctx: SecurityContext,
@@ -257,11 +285,15 @@ class CallerView:
     organisations: list[OrganisationRolesView]
 
 
-def describe(session: Session, principal: Principal) -> CallerView:
-    """The caller's e-mail and, per organisation, its roles and whether they come via a region."""
+def describe(
+    session: Session, principal: Principal, user: org_repo.UserAccess | None = None
+) -> CallerView:
+    """The caller's e-mail and, per organisation, its roles and whether they come via a region
+    (`user`: the person's row if it was read with the principal)."""
     email, direct = None, frozenset[tuple[str, Role]]()
     if principal.kind is PrincipalKind.user:
-        user = org_repo.user_access(session, principal.id)
+        if user is None or user.id != principal.id:
+            user = org_repo.user_access(session, principal.id)
         if user is not None:
             email, direct = user.email, access_of(session, user).direct
     names = {o.id: o.name for o in org_repo.organisations_by_ids(session, sorted(principal.roles))}

@@ -23,7 +23,7 @@ from app.auth.dependencies import DbSession, bearer_claims, gating
 from app.auth.permissions import READ_DRAFTS, ensure_holds
 from app.auth.principal import Principal
 from app.auth.service import UserAccess, person_beside, person_of, principal_with
-from app.core.db import end_reading
+from app.core.db import end_reading, statements_alone
 from app.drafts.models import DecisionDraft
 
 # The person's row and, beside it, what repo.active_of_draft reads (NULLs when the draft is
@@ -67,6 +67,7 @@ def active_read(request: Request, session: DbSession, draft_id: str) -> ActiveRe
     else); then 404/403 as `service.visible_active`. The transaction ends here, in the pool
     thread that ran the query, so a cached answer needs no other pool-thread call."""
     claims = bearer_claims(request)
+    statements_alone(session)
     principal, found = principal_with(
         session,
         request.app.state.security,

@@ -212,6 +212,16 @@ def end_reading(session: Session) -> None:
     session.commit()
 
 
+def statements_alone(session: Session) -> None:
+    """A reading session whose statements each run on their own, on PostgreSQL: under its
+    READ COMMITTED every statement takes its own snapshot, so a transaction gives a read
+    nothing, while BEGIN and COMMIT cost a round trip each. Called before the session's
+    first statement, by reads that need no transaction-local setting; SQLite keeps its
+    deferred transaction (its snapshot spans the transaction)."""
+    if session.get_bind().dialect.name != "sqlite":
+        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+
+
 def _end(session: Session, hook: TransactionHook | None) -> None:
     """Commit the request's transaction (rolled back if the commit fails) and close."""
     with session:

@@ -11,17 +11,16 @@ field) falls back to the Pydantic serialiser, which writes the same shape.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC
-from itertools import repeat
+from datetime import UTC, datetime
 from operator import itemgetter
-from typing import Any
+from typing import Any, Protocol
 
 import orjson
 
-from app.assessments.models import Assessment
+from app.assessments.models import AssessmentState
 from app.assessments.schemas import AssessmentRead
 from app.assessments.shape import MatrixShape
-from app.assessments.summary import Counts, Summary
+from app.assessments.summary import COUNT_KEYS, Counts, Summary
 from app.templates.models import AssessmentTemplate
 
 # AssessmentRead's and CellRead's field order: the JSON keeps it.
@@ -34,14 +33,48 @@ _KEY = itemgetter(0, 1, 2, 3)
 _OPTIONS = orjson.OPT_UTC_Z | orjson.OPT_NAIVE_UTC
 
 
+class AssessmentFields(Protocol):
+    """What the matrix shows of an assessment (an Assessment, or read_queries.Head)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def draft_id(self) -> str: ...
+    @property
+    def state(self) -> AssessmentState: ...
+    @property
+    def cycle(self) -> int: ...
+    @property
+    def version(self) -> int: ...
+    @property
+    def mitigation(self) -> str: ...
+    @property
+    def comparison(self) -> str: ...
+    @property
+    def recommended_alternative(self) -> str | None: ...
+    @property
+    def participation(self) -> str: ...
+    @property
+    def statements(self) -> list[dict[str, Any]]: ...
+    @property
+    def sources(self) -> list[dict[str, Any]]: ...
+    @property
+    def indicators(self) -> list[dict[str, Any]]: ...
+    @property
+    def updated_at(self) -> datetime: ...
+    @property
+    def updated_by(self) -> str: ...
+
+
 def matrix_document(
-    assessment: Assessment,
+    assessment: AssessmentFields,
     template: AssessmentTemplate,
     shape: MatrixShape,
     rows: Sequence[Sequence[Any]],
 ) -> dict[str, Any]:
-    """AssessmentRead as a dict; `rows` as repository.cell_rows gives them (cells the
-    shape does not hold are left out, as the view leaves them out)."""
+    """AssessmentRead as a dict; `rows` as repository.cell_rows gives them, in any order:
+    the cells come in the matrix's display order (shape.key_order), and those the shape does
+    not hold are left out, as the view leaves them out."""
     a = assessment
     return {
         "id": a.id,
@@ -60,19 +93,54 @@ def matrix_document(
         "sources": a.sources,
         "indicators": a.indicators,
         "matrix_size": shape.size(),
-        "cells": _cells(rows, shape.key_set),
+        "cells": _cells(rows, shape),
         "updated_at": a.updated_at,
         "updated_by": a.updated_by,
     }
 
 
-def _cells(
-    rows: Sequence[Sequence[Any]], valid: frozenset[tuple[str, str, str, str]]
-) -> list[dict[str, Any]]:
-    """Each row as a CellRead dict; the map/zip form keeps the per-cell work in C."""
-    if not valid.issuperset(map(_KEY, rows)):
-        rows = [row for row in rows if _KEY(row) in valid]
-    return list(map(dict, map(zip, repeat(CELL_FIELDS), rows)))
+def _cells(rows: Sequence[Sequence[Any]], shape: MatrixShape) -> list[dict[str, Any]]:
+    """Each row of the shape as a CellRead dict, in the shape's order."""
+    by_key = dict(zip(map(_KEY, rows), rows, strict=True))
+    return [dict(zip(CELL_FIELDS, row, strict=True)) for row in _in_order(by_key, shape)]
+
+
+def _in_order(by_key: dict[Any, Any], shape: MatrixShape) -> list[Any]:
+    """The values of `by_key` whose key is a cell of `shape`, in the shape's order."""
+    return [found for found in map(by_key.get, shape.key_order) if found is not None]
+
+
+def cell_json(row: Sequence[Any]) -> bytes:
+    """One cell's bytes as they stand in the matrix (CELL_FIELDS order)."""
+    return orjson.dumps(dict(zip(CELL_FIELDS, row, strict=True)), option=_OPTIONS)
+
+
+_CELLS_AT = b'"cells":['
+
+
+def matrix_frame(
+    assessment: AssessmentFields, template: AssessmentTemplate, shape: MatrixShape
+) -> tuple[bytes, bytes]:
+    """The matrix's bytes before and after its cells: the body is `before`, the cells'
+    bytes (cell_json) joined by commas in the shape's order, and `after`. Raises
+    orjson.JSONEncodeError when the free-form fields need the Pydantic path (matrix_json)."""
+    framed = orjson.dumps(matrix_document(assessment, template, shape, []), option=_OPTIONS)
+    # The last one: free-form JSON fields before it may hold a "cells" key of their own;
+    # after it come only updated_at and updated_by, whose strings have their quotes escaped.
+    at = framed.rindex(_CELLS_AT + b"]") + len(_CELLS_AT)
+    return framed[:at], framed[at:]
+
+
+def joined_matrix(
+    before: bytes, after: bytes, fragments: dict[Any, bytes], shape: MatrixShape
+) -> bytes:
+    """The matrix's bytes from its frame and each cell's bytes by key (matrix_frame)."""
+    parts = _in_order(fragments, shape)
+    if not parts:
+        return before + after
+    parts[0] = before + parts[0]
+    parts[-1] = parts[-1] + after
+    return b",".join(parts)
 
 
 def matrix_json(document: dict[str, Any]) -> bytes:
@@ -100,32 +168,19 @@ def counts_document(c: Counts) -> dict[str, Any]:
     }
 
 
-def _per_part(table: dict[str, dict[str, Counts]]) -> dict[str, dict[str, Any]]:
-    return {alt: {k: counts_document(v) for k, v in d.items()} for alt, d in table.items()}
+def summary_piece(alternative: str, s: Summary) -> dict[str, Any]:
+    """What the summary document shows of one alternative, as `s` counts it (a summary of
+    that alternative alone, or of the whole matrix)."""
 
+    def docs(table: dict[str, dict[str, Counts]]) -> dict[str, Any]:
+        return {k: counts_document(v) for k, v in table[alternative].items()}
 
-def summary_document(
-    *, assessment_id: str, version: int, shape: MatrixShape, summary: Summary
-) -> dict[str, Any]:
-    """SummaryRead as a dict: counts per alternative, area, group and gender, the areas side
-    by side (status quo first), and the findings."""
-    s = summary
-    order = [shape.status_quo, *[a for a in shape.alternatives if a != shape.status_quo]]
     return {
-        "assessment_id": assessment_id,
-        "version": version,
-        "total": counts_document(s.total),
-        "by_alternative": {k: counts_document(v) for k, v in s.by_alternative.items()},
-        "by_area": _per_part(s.by_area),
-        "by_group": _per_part(s.by_group),
-        "by_gender": _per_part(s.by_gender),
-        "comparison": [
-            {
-                "area": area,
-                "alternatives": {alt: counts_document(s.by_area[alt][area]) for alt in order},
-            }
-            for area in shape.areas
-        ],
+        "counts": s.by_alternative[alternative],
+        "by_alternative": counts_document(s.by_alternative[alternative]),
+        "by_area": docs(s.by_area),
+        "by_group": docs(s.by_group),
+        "by_gender": docs(s.by_gender),
         "cumulative_impacts": [
             {
                 "alternative": c.alternative,
@@ -134,12 +189,56 @@ def summary_document(
                 "areas": list(c.areas),
             }
             for c in s.cumulative
+            if c.alternative == alternative
         ],
-        "gender_gaps": [vars(g) for g in s.gender_gaps],
+        "gender_gaps": [vars(g) for g in s.gender_gaps if g.alternative == alternative],
         "missing_justifications": [
             dict(zip(("alternative", "area", "group", "gender"), k, strict=True))
             for k in s.missing_justification
+            if k[0] == alternative
         ],
+    }
+
+
+def summary_document(
+    *, assessment_id: str, version: int, shape: MatrixShape, summary: Summary
+) -> dict[str, Any]:
+    """SummaryRead as a dict: counts per alternative, area, group and gender, the areas side
+    by side (status quo first), and the findings."""
+    pieces = {alt: summary_piece(alt, summary) for alt in summary.by_alternative}
+    return summary_of_pieces(assessment_id=assessment_id, version=version, shape=shape, pieces=pieces)
+
+
+def summary_of_pieces(
+    *, assessment_id: str, version: int, shape: MatrixShape, pieces: dict[str, dict[str, Any]]
+) -> dict[str, Any]:
+    """SummaryRead as a dict from each alternative's piece (summary_piece), in the order of
+    the summary's alternatives: every list and table of the summary is the alternatives'
+    parts one after another, save the total and the areas side by side."""
+    total = Counts()
+    for piece in pieces.values():
+        for key in COUNT_KEYS:
+            setattr(total, key, getattr(total, key) + getattr(piece["counts"], key))
+    order = [shape.status_quo, *[a for a in shape.alternatives if a != shape.status_quo]]
+
+    def joined(name: str) -> list[Any]:
+        return [item for piece in pieces.values() for item in piece[name]]
+
+    return {
+        "assessment_id": assessment_id,
+        "version": version,
+        "total": counts_document(total),
+        "by_alternative": {alt: p["by_alternative"] for alt, p in pieces.items()},
+        "by_area": {alt: p["by_area"] for alt, p in pieces.items()},
+        "by_group": {alt: p["by_group"] for alt, p in pieces.items()},
+        "by_gender": {alt: p["by_gender"] for alt, p in pieces.items()},
+        "comparison": [
+            {"area": area, "alternatives": {alt: pieces[alt]["by_area"][area] for alt in order}}
+            for area in shape.areas
+        ],
+        "cumulative_impacts": joined("cumulative_impacts"),
+        "gender_gaps": joined("gender_gaps"),
+        "missing_justifications": joined("missing_justifications"),
     }
 
 

@@ -1,15 +1,15 @@
 """The matrix kept rendered cell by cell, so the next version's body costs the cells written
 since, not the whole matrix.
 
-A state holds every stored cell's bytes (rendering.cell_json) by key, as of one version. A
-newer version's state is the old one patched with the cells written after it
+A state holds every stored cell's bytes (rendering.cell_json) in the matrix's order, as of
+one version. A newer version's state is the old one patched with the cells written after it
 (read_queries.cells_since), which is complete when:
 
 - every stored row written after the old version is in the delta: each write stamps the rows
   it stores with the version it claimed (repository.upsert_cells), other writers leave a
   version newer than any (models.UNKNOWN_VERSION);
-- no cell was deleted since: the snapshot's count of stored cells equals the old keys and
-  the delta's together (a deleted cell leaves fewer, and which one is not known);
+- no cell was deleted since: the snapshot's count of stored cells equals the old ones and
+  the delta's new ones together (a deleted cell leaves fewer, and which one is not known);
 - the shape is the same (template, its content, the draft's alternatives).
 
 Otherwise the state is made afresh from every stored cell. The assessment's own fields are
@@ -27,23 +27,21 @@ from app.assessments.rendering import cell_json
 from app.assessments.shape import MatrixShape
 
 Key = tuple[str, str, str, str]
-# What one kept cell costs besides its bytes (a bytes object and its dict slot), roughly.
-CELL_OVERHEAD = 120
+# What one kept cell costs besides its bytes (a bytes object and its list slot), roughly.
+CELL_OVERHEAD = 80
 
 
 @dataclass(frozen=True)
 class MatrixState:
-    """Every stored cell's bytes by key at `version` (cells the shape lacks included: the
-    count of stored cells covers them), for `shape`."""
+    """At `version`, for `shape`: each cell's bytes at its index in shape.key_order (None:
+    not stored), and the stored keys the shape lacks (they count among the stored cells)."""
 
     version: int
     shape: MatrixShape
-    fragments: dict[Key, bytes]
+    fragments: list[bytes | None]
+    strays: frozenset[Key]
+    stored: int
     size: int
-
-    @property
-    def stored(self) -> int:
-        return len(self.fragments)
 
 
 def _key(row: Sequence[Any]) -> Key:
@@ -52,9 +50,20 @@ def _key(row: Sequence[Any]) -> Key:
 
 def fresh(version: int, shape: MatrixShape, rows: Iterable[Sequence[Any]]) -> MatrixState:
     """The state of every stored cell (`rows` in CELL_FIELDS order)."""
-    fragments = {_key(row): cell_json(row) for row in rows}
-    size = sum(map(len, fragments.values())) + CELL_OVERHEAD * len(fragments)
-    return MatrixState(version, shape, fragments, size)
+    fragments: list[bytes | None] = [None] * len(shape.key_order)
+    positions = shape.positions
+    strays = set()
+    stored = size = 0
+    for row in rows:
+        key = _key(row)
+        stored += 1
+        at = positions.get(key)
+        if at is None:
+            strays.add(key)
+        else:
+            fragment = fragments[at] = cell_json(row)
+            size += len(fragment) + CELL_OVERHEAD
+    return MatrixState(version, shape, fragments, frozenset(strays), stored, size)
 
 
 def same_shape(a: MatrixShape, b: MatrixShape) -> bool:
@@ -67,15 +76,22 @@ def patched(state: MatrixState, shape: MatrixShape, delta: CellsSince) -> Matrix
     if delta.version < state.version or not same_shape(state.shape, shape):
         return None
     changed = {_key(row): row for row in delta.rows}
-    added = sum(1 for key in changed if key not in state.fragments)
-    if delta.stored != state.stored + added:
+    positions, old = state.shape.positions, state.fragments
+    added = [key for key in changed if key not in state.strays]
+    added = [key for key in added if key not in positions or old[positions[key]] is None]
+    if delta.stored != state.stored + len(added):
         return None  # some cell was deleted since: which one is not known
     if not changed:  # the assessment's own fields alone (or nothing) changed
-        return MatrixState(delta.version, shape, state.fragments, state.size)
-    fragments = dict(state.fragments)
+        return MatrixState(delta.version, shape, old, state.strays, state.stored, state.size)
+    fragments = list(old)
+    strays = set(state.strays)
     size = state.size
     for key, row in changed.items():
-        old = fragments.get(key)
-        new = fragments[key] = cell_json(row)
-        size += len(new) - (len(old) if old is not None else -CELL_OVERHEAD)
-    return MatrixState(delta.version, shape, fragments, size)
+        at = positions.get(key)
+        if at is None:
+            strays.add(key)
+            continue
+        before, after = fragments[at], cell_json(row)
+        fragments[at] = after
+        size += len(after) - (len(before) if before is not None else -CELL_OVERHEAD)
+    return MatrixState(delta.version, shape, fragments, frozenset(strays), delta.stored, size)

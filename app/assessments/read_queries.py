@@ -57,18 +57,17 @@ class Head:
     template_updated_at: Any
 
 
+_HEAD_COLUMNS = [
+    *(_A[name] for name in list(Head.__dataclass_fields__)[:18]),
+    _D.version.label("draft_version"),
+    _T.revision.label("template_revision"),
+    _T.updated_at.label("template_updated_at"),
+]
+_HEAD_FROM = _ASSESSMENT.join(_DRAFT, _D.id == _A.draft_id).join(_TEMPLATE, _T.id == _A.template_id)
 _HEAD = (
-    core_select(
-        *(_A[name] for name in list(Head.__dataclass_fields__)[:18]),
-        _D.version.label("draft_version"),
-        _T.revision.label("template_revision"),
-        _T.updated_at.label("template_updated_at"),
-    )
-    .select_from(
-        _ASSESSMENT.join(_DRAFT, _D.id == _A.draft_id).join(_TEMPLATE, _T.id == _A.template_id)
-    )
-    .where(_A.id == bindparam("assessment_id"))
+    core_select(*_HEAD_COLUMNS).select_from(_HEAD_FROM).where(_A.id == bindparam("assessment_id"))
 )
+_HEAD_WIDTH = len(_HEAD_COLUMNS)
 
 
 def head(session: Session, assessment_id: str) -> Head | None:
@@ -96,47 +95,71 @@ _MATRIX_COLUMNS = [
 _SUMMARY_COLUMNS = [_C.alternative, _C.area, _C.grp, _C.gender, _C.value, _C.cannot_assess]
 
 
-def _since(columns: list[Any]) -> Select[Any]:
-    """One row per cell written after :since, each with the snapshot's version and number of
-    stored cells (one row of NULL cells when none was)."""
+def _since(columns: list[Any], *, with_head: bool) -> Select[Any]:
+    """One row per cell written after :since, each with the snapshot's version (or the whole
+    head) and number of stored cells; one row of NULL cells when none was."""
     stored = (
         core_select(func.count())
         .select_from(_CELLS)
         .where(_C.assessment_id == bindparam("assessment_id"))
         .scalar_subquery()
+        .label("stored")
     )
-    at = (
-        core_select(_A.version.label("at_version"), stored.label("stored"))
-        .where(_A.id == bindparam("assessment_id"))
-        .subquery("at")
+    one = (
+        core_select(*_HEAD_COLUMNS, stored).select_from(_HEAD_FROM)
+        if with_head
+        else core_select(_A.version, stored)
     )
+    at = one.where(_A.id == bindparam("assessment_id")).subquery("at")
     written = and_(
         _C.assessment_id == bindparam("assessment_id"), _C.written_version > bindparam("since")
     )
-    return core_select(at.c.at_version, at.c.stored, *columns).select_from(
-        at.outerjoin(_CELLS, written)
-    )
+    return core_select(*at.c, *columns).select_from(at.outerjoin(_CELLS, written))
 
 
-_SINCE = {
-    ("matrix", "sqlite"): _since(
-        [*_MATRIX_COLUMNS, type_coerce(_C.updated_at, DateTime()).label("updated_at"), _C.updated_by]
-    ),
-    ("matrix", "postgresql"): _since([*_MATRIX_COLUMNS, _C.updated_at, _C.updated_by]),
-    ("summary", "sqlite"): _since([*_SUMMARY_COLUMNS, _C.justification]),
-    ("summary", "postgresql"): _since([*_SUMMARY_COLUMNS, _C.justification]),
+_COLUMNS = {
+    ("matrix", "sqlite"): [
+        *_MATRIX_COLUMNS,
+        type_coerce(_C.updated_at, DateTime()).label("updated_at"),
+        _C.updated_by,
+    ],
+    ("matrix", "postgresql"): [*_MATRIX_COLUMNS, _C.updated_at, _C.updated_by],
+    ("summary", "sqlite"): [*_SUMMARY_COLUMNS, _C.justification],
+    ("summary", "postgresql"): [*_SUMMARY_COLUMNS, _C.justification],
 }
+_SINCE = {key: _since(columns, with_head=False) for key, columns in _COLUMNS.items()}
+_HEAD_AND_SINCE = {key: _since(columns, with_head=True) for key, columns in _COLUMNS.items()}
+
+
+def _run(
+    session: Session, statements: dict[tuple[str, str], Select[Any]], kind: str, params: Any
+) -> list[Any]:
+    dialect = session.get_bind().dialect.name
+    statement = statements.get((kind, dialect), statements[(kind, "postgresql")])
+    return list(session.execute(statement, params).all())
 
 
 def cells_since(session: Session, kind: str, assessment_id: str, since: int) -> CellsSince | None:
     """The cells written after version `since` (all of them for -1), as rows of the matrix
     (CELL_FIELDS order) or of the summary (summary.CellRow order); None when the assessment
     is gone."""
-    dialect = session.get_bind().dialect.name
-    statement = _SINCE.get((kind, dialect), _SINCE[(kind, "postgresql")])
-    found = session.execute(statement, {"assessment_id": assessment_id, "since": since}).all()
+    found = _run(session, _SINCE, kind, {"assessment_id": assessment_id, "since": since})
     if not found:
         return None
     first = found[0]
     rows = [] if first[2] is None else [tuple(row[2:]) for row in found]
     return CellsSince(first[0], first[1], rows)
+
+
+def head_and_cells_since(
+    session: Session, kind: str, assessment_id: str, since: int
+) -> tuple[Head, CellsSince] | None:
+    """`head` and `cells_since` in one statement, so of one snapshot: for a few cells (the
+    head's columns come with each row)."""
+    found = _run(session, _HEAD_AND_SINCE, kind, {"assessment_id": assessment_id, "since": since})
+    if not found:
+        return None
+    first, width = found[0], _HEAD_WIDTH + 1
+    head = Head(*first[:_HEAD_WIDTH])
+    rows = [] if first[width] is None else [tuple(row[width:]) for row in found]
+    return head, CellsSince(head.version, first[_HEAD_WIDTH], rows)

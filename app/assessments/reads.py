@@ -17,9 +17,8 @@ from typing import Any
 import orjson
 from sqlmodel import Session
 
-from app.assessments import matrix_state, read_queries, summary_state
+from app.assessments import matrix_state, read_queries, service, summary_state
 from app.assessments import repository as repo
-from app.assessments import service
 from app.assessments.matrix import shape_for
 from app.assessments.matrix_state import MatrixState
 from app.assessments.read_queries import CellsSince, Head
@@ -28,10 +27,11 @@ from app.assessments.rendering import (
     matrix_document,
     matrix_frame,
     matrix_json,
+    summary_document,
     summary_json,
-    summary_of_pieces,
 )
 from app.assessments.shape import MatrixScope, MatrixShape
+from app.assessments.summary import summarise_rows
 from app.assessments.summary_state import SummaryState
 from app.auth.principal import Principal
 from app.core.body_cache import Body, BodyCache, compress
@@ -103,19 +103,36 @@ class _Read:
 
 
 def _read(session: Session, kind: str, assessment_id: str, since: int) -> _Read | None:
-    """The head and the cells written after `since` as of one version (None: a write landed
-    between the two statements at every attempt)."""
+    """The head and the cells written after `since` (-1: every cell) as of one version
+    (None: a write landed between the two statements of a whole read at every attempt)."""
+    found = _head_and_cells(session, kind, assessment_id, since)
+    if found is None:
+        return None
+    head, cells = found
+    template = templates.at_mark(
+        session, head.template_id, head.template_revision, head.template_updated_at
+    )
+    alternatives = drafts.alternatives_at(session, head.draft_id, head.draft_version)
+    return _Read(head, template, shape_for(template, alternatives), cells)
+
+
+def _head_and_cells(
+    session: Session, kind: str, assessment_id: str, since: int
+) -> tuple[Head, CellsSince] | None:
+    """A few cells come with the head in one statement; every cell in a statement of its
+    own (the head's columns are not repeated on each row), kept when both saw one version."""
+    if since >= 0:
+        found = read_queries.head_and_cells_since(session, kind, assessment_id, since)
+        if found is None:
+            raise NotFound("The draft has no assessment yet")
+        return found
     for _ in range(_ATTEMPTS):
         head = read_queries.head(session, assessment_id)
         cells = read_queries.cells_since(session, kind, assessment_id, since)
         if head is None or cells is None:
             raise NotFound("The draft has no assessment yet")
         if cells.version == head.version:
-            template = templates.at_mark(
-                session, head.template_id, head.template_revision, head.template_updated_at
-            )
-            alternatives = drafts.alternatives_at(session, head.draft_id, head.draft_version)
-            return _Read(head, template, shape_for(template, alternatives), cells)
+            return head, cells
     return None
 
 
@@ -152,7 +169,7 @@ def _make_matrix(session: Session, assessment_id: str, kept: Any) -> _Made:
         before, after = matrix_frame(read.head, read.template, read.shape)
     except orjson.JSONEncodeError:  # free-form fields beyond orjson: rendering's docstring
         return _whole_matrix(session, assessment_id, keep=True)
-    body = joined_matrix(before, after, state.fragments, read.shape)
+    body = joined_matrix(before, after, state.fragments)
     return _Made(state.version, Body(body, extra=state, extra_size=state.size))
 
 
@@ -198,27 +215,24 @@ def _make_summary(session: Session, assessment_id: str, kept: Any) -> _Made:
     found = _next_summary(session, assessment_id, state)
     if found is None:
         return _unkept_summary(session, assessment_id)
-    read, state = found
-    document = summary_of_pieces(
-        assessment_id=assessment_id, version=state.version, shape=read.shape, pieces=state.pieces
-    )
-    body = summary_json(document)
-    return _Made(state.version, Body(body, extra=state, extra_size=state.size + 2 * len(body)))
+    _, state = found
+    body = summary_json(summary_state.document(state, assessment_id))
+    return _Made(state.version, Body(body, extra=state, extra_size=state.size + len(body)))
 
 
 def _unkept_summary(session: Session, assessment_id: str) -> _Made:
-    """The summary counted whole and not kept (writes kept landing between a read's
-    statements)."""
+    """The summary counted whole from the ORM row and every cell, not kept (writes kept
+    landing between a read's statements)."""
     assessment = repo.assessment(session, assessment_id)
     if assessment is None:
         raise NotFound("The draft has no assessment yet")
     _, _, shape = service.matrix_of(session, assessment, assessment.draft_id)
     rows = repo.summary_rows(session, assessment.id)
-    state = summary_state.fresh(assessment.version, shape, service.scope_of(assessment), rows)
-    document = summary_of_pieces(
-        assessment_id=assessment_id, version=state.version, shape=shape, pieces=state.pieces
+    summary = summarise_rows(shape, rows, service.scope_of(assessment))
+    document = summary_document(
+        assessment_id=assessment.id, version=assessment.version, shape=shape, summary=summary
     )
-    return _Made(state.version, Body(summary_json(document)), keep=False)
+    return _Made(assessment.version, Body(summary_json(document)), keep=False)
 
 
 def rendered_summary(

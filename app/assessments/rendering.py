@@ -10,7 +10,7 @@ field) falls back to the Pydantic serialiser, which writes the same shape.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from operator import itemgetter
 from typing import Any, Protocol
@@ -20,7 +20,7 @@ import orjson
 from app.assessments.models import AssessmentState
 from app.assessments.schemas import AssessmentRead
 from app.assessments.shape import MatrixShape
-from app.assessments.summary import COUNT_KEYS, Counts, Summary
+from app.assessments.summary import Counts, Summary
 from app.templates.models import AssessmentTemplate
 
 # AssessmentRead's and CellRead's field order: the JSON keeps it.
@@ -101,6 +101,8 @@ def matrix_document(
 
 def _cells(rows: Sequence[Sequence[Any]], shape: MatrixShape) -> list[dict[str, Any]]:
     """Each row of the shape as a CellRead dict, in the shape's order."""
+    if not rows:
+        return []
     by_key = dict(zip(map(_KEY, rows), rows, strict=True))
     return [dict(zip(CELL_FIELDS, row, strict=True)) for row in _in_order(by_key, shape)]
 
@@ -131,11 +133,10 @@ def matrix_frame(
     return framed[:at], framed[at:]
 
 
-def joined_matrix(
-    before: bytes, after: bytes, fragments: dict[Any, bytes], shape: MatrixShape
-) -> bytes:
-    """The matrix's bytes from its frame and each cell's bytes by key (matrix_frame)."""
-    parts = _in_order(fragments, shape)
+def joined_matrix(before: bytes, after: bytes, fragments: Iterable[bytes | None]) -> bytes:
+    """The matrix's bytes from its frame and its stored cells' bytes in the shape's order
+    (None: a cell not stored), as matrix_frame tells."""
+    parts = list(filter(None, fragments))
     if not parts:
         return before + after
     parts[0] = before + parts[0]
@@ -168,19 +169,32 @@ def counts_document(c: Counts) -> dict[str, Any]:
     }
 
 
-def summary_piece(alternative: str, s: Summary) -> dict[str, Any]:
-    """What the summary document shows of one alternative, as `s` counts it (a summary of
-    that alternative alone, or of the whole matrix)."""
+def _per_part(table: dict[str, dict[str, Counts]]) -> dict[str, dict[str, Any]]:
+    return {alt: {k: counts_document(v) for k, v in d.items()} for alt, d in table.items()}
 
-    def docs(table: dict[str, dict[str, Counts]]) -> dict[str, Any]:
-        return {k: counts_document(v) for k, v in table[alternative].items()}
 
+def summary_document(
+    *, assessment_id: str, version: int, shape: MatrixShape, summary: Summary
+) -> dict[str, Any]:
+    """SummaryRead as a dict: counts per alternative, area, group and gender, the areas side
+    by side (status quo first), and the findings."""
+    s = summary
+    order = [shape.status_quo, *[a for a in shape.alternatives if a != shape.status_quo]]
     return {
-        "counts": s.by_alternative[alternative],
-        "by_alternative": counts_document(s.by_alternative[alternative]),
-        "by_area": docs(s.by_area),
-        "by_group": docs(s.by_group),
-        "by_gender": docs(s.by_gender),
+        "assessment_id": assessment_id,
+        "version": version,
+        "total": counts_document(s.total),
+        "by_alternative": {k: counts_document(v) for k, v in s.by_alternative.items()},
+        "by_area": _per_part(s.by_area),
+        "by_group": _per_part(s.by_group),
+        "by_gender": _per_part(s.by_gender),
+        "comparison": [
+            {
+                "area": area,
+                "alternatives": {alt: counts_document(s.by_area[alt][area]) for alt in order},
+            }
+            for area in shape.areas
+        ],
         "cumulative_impacts": [
             {
                 "alternative": c.alternative,
@@ -189,56 +203,12 @@ def summary_piece(alternative: str, s: Summary) -> dict[str, Any]:
                 "areas": list(c.areas),
             }
             for c in s.cumulative
-            if c.alternative == alternative
         ],
-        "gender_gaps": [vars(g) for g in s.gender_gaps if g.alternative == alternative],
+        "gender_gaps": [vars(g) for g in s.gender_gaps],
         "missing_justifications": [
             dict(zip(("alternative", "area", "group", "gender"), k, strict=True))
             for k in s.missing_justification
-            if k[0] == alternative
         ],
-    }
-
-
-def summary_document(
-    *, assessment_id: str, version: int, shape: MatrixShape, summary: Summary
-) -> dict[str, Any]:
-    """SummaryRead as a dict: counts per alternative, area, group and gender, the areas side
-    by side (status quo first), and the findings."""
-    pieces = {alt: summary_piece(alt, summary) for alt in summary.by_alternative}
-    return summary_of_pieces(assessment_id=assessment_id, version=version, shape=shape, pieces=pieces)
-
-
-def summary_of_pieces(
-    *, assessment_id: str, version: int, shape: MatrixShape, pieces: dict[str, dict[str, Any]]
-) -> dict[str, Any]:
-    """SummaryRead as a dict from each alternative's piece (summary_piece), in the order of
-    the summary's alternatives: every list and table of the summary is the alternatives'
-    parts one after another, save the total and the areas side by side."""
-    total = Counts()
-    for piece in pieces.values():
-        for key in COUNT_KEYS:
-            setattr(total, key, getattr(total, key) + getattr(piece["counts"], key))
-    order = [shape.status_quo, *[a for a in shape.alternatives if a != shape.status_quo]]
-
-    def joined(name: str) -> list[Any]:
-        return [item for piece in pieces.values() for item in piece[name]]
-
-    return {
-        "assessment_id": assessment_id,
-        "version": version,
-        "total": counts_document(total),
-        "by_alternative": {alt: p["by_alternative"] for alt, p in pieces.items()},
-        "by_area": {alt: p["by_area"] for alt, p in pieces.items()},
-        "by_group": {alt: p["by_group"] for alt, p in pieces.items()},
-        "by_gender": {alt: p["by_gender"] for alt, p in pieces.items()},
-        "comparison": [
-            {"area": area, "alternatives": {alt: pieces[alt]["by_area"][area] for alt in order}}
-            for area in shape.areas
-        ],
-        "cumulative_impacts": joined("cumulative_impacts"),
-        "gender_gaps": joined("gender_gaps"),
-        "missing_justifications": joined("missing_justifications"),
     }
 
 

@@ -365,9 +365,7 @@ def alternatives_at_version(session: Session, draft: DecisionDraft) -> tuple[Dra
     return alternatives_at(session, draft.id, draft.version)
 
 
-def alternatives_at(
-    session: Session, draft_id: str, version: int
-) -> tuple[DraftAlternative, ...]:
+def alternatives_at(session: Session, draft_id: str, version: int) -> tuple[DraftAlternative, ...]:
     """`alternatives_at_version` for a draft whose id and current version the caller read."""
     key = (draft_id, version)
     found = _ALTERNATIVES.get(key)

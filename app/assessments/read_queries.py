@@ -1,10 +1,12 @@
-"""The two statements a matrix or summary read runs when its cached copy is not of the
+"""The statements a matrix or summary read runs when its cached copy is not of the
 current version: the assessment's head, and its cells written since a version.
 
-Both are built once (plain Core, no ORM instance). Together they read one state of the
-assessment: `cells_since` returns the version its own snapshot saw, and the reader keeps the
-pair only when that is the version `head` read (every change of cells claims a new version
-in the same transaction, so an equal version means no write landed between the two).
+All are built once (plain Core, no ORM instance). With a cached copy, the head and the few
+cells written since come in one statement (`head_and_cells_since`), so of one snapshot.
+Without one, every cell comes in a statement of its own (`cells_since`, the head's columns
+are not repeated on each row), which returns the version its own snapshot saw: the reader
+keeps the pair only when that is the version `head` read (every change of cells claims a new
+version in the same transaction, so an equal version means no write landed between the two).
 """
 
 from __future__ import annotations

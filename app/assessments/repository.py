@@ -22,7 +22,13 @@ from sqlalchemy import (
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
-from app.assessments.models import Assessment, AssessmentCell, AssessmentState, Screening
+from app.assessments.models import (
+    UNKNOWN_VERSION,
+    Assessment,
+    AssessmentCell,
+    AssessmentState,
+    Screening,
+)
 from app.core import upsert
 from app.drafts.models import DecisionDraft
 from app.templates.models import AssessmentTemplate
@@ -221,6 +227,7 @@ _CELL_CONTENT = [
     "mitigation",
     "updated_at",
     "updated_by",
+    "written_version",
 ]
 _CHUNK = 200  # rows per statement (15 parameters each)
 
@@ -236,14 +243,30 @@ def _upsert(dialect: str) -> Insert:
 
 
 def upsert_cells(session: Session, rows: list[dict[str, Any]]) -> list[AssessmentCell]:
-    """Insert or overwrite each cell by its key; the stored rows, in the order given."""
+    """Insert or overwrite each cell by its key; the stored rows, in the order given, each
+    stamped with the version its write claimed (see _stamp_written)."""
     statement = _upsert(upsert.dialect_name(session))
+    _stamp_written(session, rows)
     stored: dict[CellKey, AssessmentCell] = {}
     for chunk in range(0, len(rows), _CHUNK):
         for row in session.execute(statement, rows[chunk : chunk + _CHUNK]):
             cell = AssessmentCell.model_validate(dict(row._mapping))
             stored[(cell.alternative, cell.area, cell.grp, cell.gender)] = cell
     return [stored[(r["alternative"], r["area"], r["grp"], r["gender"])] for r in rows]
+
+
+def _stamp_written(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Set each row's `written_version` to its assessment's version as this transaction sees
+    it: the one the write claimed (a cell write claims the next version first and holds the
+    row's lock until commit), so a read that cached an older version fetches these rows. The
+    assessment is in the session already (the claim loaded or stamped it): no query."""
+    versions: dict[str, int] = {}
+    for row in rows:
+        assessment_id = row["assessment_id"]
+        if assessment_id not in versions:
+            found = session.get(Assessment, assessment_id)
+            versions[assessment_id] = UNKNOWN_VERSION if found is None else found.version
+        row["written_version"] = versions[assessment_id]
 
 
 def delete_cells(session: Session, assessment_id: str, keys: Sequence[CellKey]) -> None:

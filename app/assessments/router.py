@@ -107,6 +107,12 @@ def _cell_read(c: AssessmentCell) -> CellRead:
     )
 
 
+def _in_display_order(view: service.AssessmentView) -> list[AssessmentCell]:
+    """The view's cells in the matrix's order, as the matrix read lists them."""
+    by_key = {(c.alternative, c.area, c.grp, c.gender): c for c in view.cells}
+    return [by_key[key] for key in view.shape.key_order if key in by_key]
+
+
 def to_read(view: service.AssessmentView) -> AssessmentRead:
     a = view.assessment
     return AssessmentRead(
@@ -126,7 +132,7 @@ def to_read(view: service.AssessmentView) -> AssessmentRead:
         sources=a.sources,
         indicators=a.indicators,
         matrix_size=view.shape.size(),
-        cells=[_cell_read(c) for c in view.cells],
+        cells=[_cell_read(c) for c in _in_display_order(view)],
         updated_at=a.updated_at,
         updated_by=a.updated_by,
     )

@@ -362,11 +362,16 @@ def alternatives(session: Session, draft_id: str) -> list[DraftAlternative]:
 def alternatives_at_version(session: Session, draft: DecisionDraft) -> tuple[DraftAlternative, ...]:
     """The draft's alternatives at its current version, as read-only copies (no session holds
     them: change them through `update`)."""
-    key = (draft.id, draft.version)
+    return alternatives_at(session, draft.id, draft.version)
+
+
+def alternatives_at(session: Session, draft_id: str, version: int) -> tuple[DraftAlternative, ...]:
+    """`alternatives_at_version` for a draft whose id and current version the caller read."""
+    key = (draft_id, version)
     found = _ALTERNATIVES.get(key)
     if found is None:
         copies = tuple(
-            DraftAlternative(**a.model_dump()) for a in repo.alternatives(session, draft.id)
+            DraftAlternative(**a.model_dump()) for a in repo.alternatives(session, draft_id)
         )
         found = _ALTERNATIVES.put(key, copies)
     return found

@@ -59,6 +59,9 @@ def _env(database: Path, **extra: str) -> dict[str, str]:
     own = {
         "ENNAKKO_DATABASE_URL": f"sqlite:///{database}",
         "ENNAKKO_DATA_DIR": str(database.parent / "data"),
+        # The demo passwords are hashed, and so checked, at the production argon2id cost: the
+        # sign-ins load the password checker as they would in production.
+        "ENNAKKO_ARGON2_TEST_COST": "false",
     }
     return os.environ | own | extra
 

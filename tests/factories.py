@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import json
-import time
 import uuid
 from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import Any
 
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from fastapi import FastAPI
 
 from app.auth.permissions import Scope
 from app.auth.principal import SYSTEM
 from app.auth.service import EPOCH_CLAIM, SecurityContext
+from app.core import tokens
 from app.core.db import transaction
 from app.organisations import clients as org_clients
 from app.organisations import repository as org_repo
@@ -27,7 +22,6 @@ from app.organisations.schemas import (
     OrganisationCreate,
     UserCreate,
 )
-from tests.auth.jwt_forge import b64, load_private
 
 
 @dataclass
@@ -74,44 +68,18 @@ def current_epoch(subject: str) -> int:
         return client.session_epoch if client is not None else 0
 
 
-@lru_cache(maxsize=4)
-def _signing_key(private_pem: bytes) -> rsa.RSAPrivateKey:
-    """The service's key parsed once: tokens.issue_token parses and checks the PEM on every
-    call (~25 ms of CPU), and every test's tenants take twelve tokens."""
-    return load_private(private_pem)
-
-
-def token_at(app: FastAPI, subject: str, now: int, claims: dict[str, Any]) -> str:
-    """The token tokens.issue_token makes for these arguments (ten minutes), byte for byte
-    (tests/auth/test_minted_tokens.py): the same header, claims and RS256 signature."""
-    ctx: SecurityContext = app.state.security
-    settings, signer = ctx.settings, ctx.signer
-    assert signer.algorithm == "RS256"
-    payload = {
-        **claims,
-        "sub": subject,
-        "iss": settings.jwt_issuer,
-        "aud": settings.jwt_audience,
-        "iat": now,
-        "nbf": now,
-        "exp": now + 600,
-        "jti": uuid.uuid4().hex,
-    }
-    header = {"typ": "JWT", "alg": signer.algorithm, "kid": signer.kid}
-    signing_input = (
-        b64(json.dumps(header, separators=(",", ":"), sort_keys=True).encode())
-        + "."
-        + b64(json.dumps(payload, separators=(",", ":")).encode())
-    )
-    signature = _signing_key(signer.private_pem).sign(
-        signing_input.encode(), padding.PKCS1v15(), hashes.SHA256()
-    )
-    return f"{signing_input}.{b64(signature)}"
-
-
 def mint(app: FastAPI, subject: str, **claims: object) -> str:
+    ctx: SecurityContext = app.state.security
+    settings = ctx.settings
     claims.setdefault(EPOCH_CLAIM, current_epoch(subject))
-    return token_at(app, subject, int(time.time()), claims)
+    return tokens.issue_token(
+        ctx.signer,
+        subject=subject,
+        issuer=settings.jwt_issuer,
+        audience=settings.jwt_audience,
+        lifetime_s=600,
+        claims=dict(claims),
+    )
 
 
 EMAIL_DOMAIN = "test.ennakko.fi"

@@ -51,7 +51,8 @@ def test_large_blocks_stay_mmapped_after_a_larger_one_is_freed() -> None:
     default, tuned = _probe("default"), _probe("tuned")
     assert default["mmapped"] == 0  # glibc's dynamic threshold: from a heap
     assert tuned["tuned"] == sorted(allocator.SETTINGS)
-    assert isinstance(tuned["mmapped"], int) and tuned["mmapped"] >= 256 * 1024
+    assert isinstance(tuned["mmapped"], int)
+    assert tuned["mmapped"] >= 256 * 1024
 
 
 @pytest.mark.skipif(not GLIBC, reason="mallopt is glibc's")

@@ -111,9 +111,7 @@ def issue_token(
         "exp": issued + lifetime_s,
         "jti": uuid.uuid4().hex,
     }
-    return str(
-        jwt.encode(payload, signer.signing_key, signer.algorithm, {"kid": signer.kid})
-    )
+    return str(jwt.encode(payload, signer.signing_key, signer.algorithm, {"kid": signer.kid}))
 
 
 def unverified_header(token: str) -> dict[str, Any]:

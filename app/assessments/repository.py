@@ -22,7 +22,6 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy import select as core_select
-from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 from sqlmodel import Session, col, select
@@ -178,23 +177,27 @@ class ClaimedDraft:
 
 @dataclass(frozen=True, slots=True)
 class Claimed:
-    """An active assessment moved to its next version by a cell write: its stored values (the
-    new version's), its draft, the draft's organisation's stored policy version (None: the
-    default policy) and its template's mark (revision, updated_at), which key the cached policy
-    and template."""
+    """An active assessment moved to its next version by a cell write (the new version), its
+    draft, the draft's organisation's stored policy version (None: the default policy) and its
+    template's mark (revision, updated_at), which key the cached policy and template."""
 
-    values: dict[str, Any]
+    assessment_id: str
+    version: int
+    template_id: str
+    template_mark: tuple[int, Any]
+    scope: tuple[list[str] | None, list[str] | None, str]
+    has_live_signoffs: bool
     draft: ClaimedDraft
     policy_version: int | None
-    template_mark: tuple[int, Any]
 
 
 # Built once, plain Core: the version claim of a cell write, which also reads what the write
 # checks and builds on, so that no draft, policy or assessment read comes before it. The
 # compare-and-swap moves the draft's active assessment, when it belongs to an organisation
-# the caller sees, and returns the row it moved (with `has_live_signoffs` as it stands under
-# the row's lock), its draft's state, the draft's organisation's policy version and its
-# template's mark, through scalar subqueries (SQLite's RETURNING names no other table).
+# the caller sees, and returns plain values, no ORM instance (`has_live_signoffs` as it
+# stands under the row's lock), with its draft's state, the draft's organisation's policy
+# version and its template's mark through scalar subqueries (SQLite's RETURNING names no
+# other table).
 _CLAIM_CELLS = (
     update(_ASSESSMENT)
     .where(
@@ -212,9 +215,15 @@ _CLAIM_CELLS = (
         updated_by=bindparam("claim_by"),
     )
     .returning(
-        *_ASSESSMENT.c,
+        _ASSESSMENT.c.id,
+        _ASSESSMENT.c.version,
+        _ASSESSMENT.c.template_id,
         _of_template(col(AssessmentTemplate.revision)),
         _of_template(col(AssessmentTemplate.updated_at)),
+        _ASSESSMENT.c.scope_areas,
+        _ASSESSMENT.c.scope_groups,
+        _ASSESSMENT.c.scope_reason,
+        _ASSESSMENT.c.has_live_signoffs,
         _of_draft(_DRAFT.c.organisation_id),
         _of_draft(_DRAFT.c.status),
         _of_draft(_DRAFT.c.version),
@@ -225,7 +234,6 @@ _CLAIM_CELLS = (
         .scalar_subquery(),
     )
 )
-_COLUMNS = [column.name for column in _ASSESSMENT.c]
 
 
 def claim_cells(
@@ -247,28 +255,13 @@ def claim_cells(
     row = session.connection().execute(_CLAIM_CELLS, params).first()
     if row is None:
         return None
-    values = dict(zip(_COLUMNS, row, strict=False))
-    held = session.identity_map.get(identity_key(Assessment, values["id"]))
+    held = session.identity_map.get(identity_key(Assessment, row[0]))
     if held is not None:
-        for name in ("version", "updated_at", "updated_by"):
-            set_committed_value(held, name, values[name])
-    revision, updated_at, organisation_id, status, version, preparer_id, policy = row[
-        len(_COLUMNS) :
-    ]
-    draft = ClaimedDraft(draft_id, organisation_id, DraftStatus(status), version, preparer_id)
-    return Claimed(values, draft, policy, (int(revision), updated_at))
-
-
-def claimed_assessment(session: Session, claimed: Claimed) -> Assessment:
-    """The claimed assessment as the session's instance, built from the claim's row (no read)
-    unless the session holds it already."""
-    held = session.identity_map.get(identity_key(Assessment, claimed.values["id"]))
-    if isinstance(held, Assessment):
-        return held
-    assessment = Assessment(**claimed.values)
-    make_transient_to_detached(assessment)
-    session.add(assessment)
-    return assessment
+        for name, value in (("version", row[1]), ("updated_at", at), ("updated_by", by)):
+            set_committed_value(held, name, value)
+    draft = ClaimedDraft(draft_id, row[9], DraftStatus(row[10]), row[11], row[12])
+    mark, scope = (int(row[3]), row[4]), (row[5], row[6], row[7])
+    return Claimed(row[0], row[1], row[2], mark, scope, row[8], draft, row[13])
 
 
 # Built once: this runs on every matrix read, where building the statement would dominate.

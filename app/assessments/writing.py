@@ -67,33 +67,33 @@ def write_cells(
 ) -> CellsWritten:
     """Write many cells atomically, guarded by the assessment's version."""
     claimed = _claim(session, principal, draft_id, expected_version)
-    values = claimed.values
-    template = templates.at_mark(session, values["template_id"], *claimed.template_mark)
+    template = templates.at_mark(session, claimed.template_id, *claimed.template_mark)
     alternatives = drafts.alternatives_at_version(session, claimed.draft)
-    areas, groups = values["scope_areas"], values["scope_groups"]
+    areas, groups, reason = claimed.scope
     scope = MatrixScope(
         areas=None if areas is None else frozenset(areas),
         groups=None if groups is None else frozenset(groups),
-        reason=values["scope_reason"],
+        reason=reason,
     )
     matrix = Matrix(template, alternatives, shape_for(template, alternatives), scope)
     check_fit(matrix, writes)
-    written = store_cells(session, values["id"], writes, principal)
+    written = store_cells(session, claimed.assessment_id, writes, principal)
     keys = [[c.alternative, c.area, c.group, c.gender] for c in writes]
-    # Only a live sign-off's staleness check needs the assessment as a model instance.
-    live = bool(values["has_live_signoffs"])
+    # Only a live sign-off's staleness check needs the assessment as a model instance (read
+    # then, after the claim: the new version).
+    live = claimed.has_live_signoffs
     record_written(
         session,
         principal=principal,
         draft=claimed.draft,
-        about=Entity("assessment", values["id"], values["version"]),
+        about=Entity("assessment", claimed.assessment_id, claimed.version),
         matrix=matrix,
         action="assessment.cells_written",
         data={"cells": keys[:500], "count": len(writes)},
-        loaded=repo.claimed_assessment(session, claimed) if live else None,
+        loaded=repo.assessment(session, claimed.assessment_id) if live else None,
         live_signoffs=live,
     )
-    return CellsWritten(values["id"], values["version"], written)
+    return CellsWritten(claimed.assessment_id, claimed.version, written)
 
 
 def _claim(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Response
 
@@ -232,8 +232,7 @@ def write_cells(
     session: DbSession,
     principal: CurrentPrincipal,
     if_match: IfMatch,
-    response: Response,
-) -> CellsWriteResult:
+) -> Response:
     """All cells land or none does; If-Match is the assessment's ETag. Returns the written cells."""
     result = service.write_cells(
         session,
@@ -242,11 +241,35 @@ def write_cells(
         expected_version=if_match,
         writes=data.cells,
     )
-    set_etag(response, result.assessment.version)
-    return CellsWriteResult(
-        assessment_id=result.assessment.id,
-        version=result.assessment.version,
-        cells=[_cell_read(c) for c in result.cells],
+    # Built once, without validation (every value is a validated write's or the server's) and
+    # serialised here: FastAPI would validate the answer again in another pool-thread call.
+    answer = CellsWriteResult.model_construct(
+        assessment_id=result.assessment_id,
+        version=result.version,
+        cells=[_written_cell(c) for c in result.cells],
+    )
+    return Response(
+        CellsWriteResult.__pydantic_serializer__.to_json(answer),
+        media_type="application/json",
+        headers={"ETag": etag(result.version)},
+    )
+
+
+def _written_cell(row: dict[str, Any]) -> CellRead:
+    return CellRead.model_construct(
+        alternative=row["alternative"],
+        area=row["area"],
+        group=row["grp"],
+        gender=row["gender"],
+        value=row["value"],
+        cannot_assess=row["cannot_assess"],
+        horizon=row["horizon"],
+        certainty=row["certainty"],
+        justification=row["justification"],
+        evidence=row["evidence"],
+        mitigation=row["mitigation"],
+        updated_at=row["updated_at"],
+        updated_by=row["updated_by"],
     )
 
 

@@ -17,6 +17,7 @@ from app.auth.dependencies import document_scopes
 from app.auth.middleware import CallerMiddleware
 from app.auth.router import router as auth_router
 from app.auth.service import SecurityContext
+from app.core.allocator import tune_malloc
 from app.core.config import Settings, get_settings
 from app.core.db_errors import install_database_error_handlers
 from app.core.errors import document_body_errors, document_busy, install_error_handlers
@@ -91,6 +92,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the application: routers, middleware, error handlers and keys."""
     settings = settings or get_settings()
     configure_logging(settings.log_level)
+    # before the server's threads start: they take their malloc arenas from these settings
+    tune_malloc()
     install_workflow()
     app = FastAPI(
         title="Ennakko API",

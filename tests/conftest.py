@@ -27,6 +27,10 @@ os.environ["ENNAKKO_WORKER_STALL_SECONDS"] = "3600"
 # Every TestClient request comes from one address ("testclient"), and the suite (the fuzzer
 # above all) fails many sign-ins: the per-address limit is for the tests that test it.
 os.environ["ENNAKKO_LOGIN_SOURCE_MAX_FAILURES"] = "1000000"
+# argon2id at a token cost (app/core/passwords.py): every test's tenants hash an API client
+# secret, some their people's passwords. Tests whose point is that a check takes time ask for
+# `production_argon2`; tests/core/test_passwords.py holds the production parameters.
+os.environ["ENNAKKO_ARGON2_TEST_COST"] = "true"
 
 from collections.abc import Iterator  # noqa: E402
 
@@ -105,6 +109,13 @@ def live_server(app: FastAPI) -> Iterator[LiveServer]:
     server = start_server(app)
     yield server
     server.stop()
+
+
+@pytest.fixture
+def production_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
+    """argon2id at its production cost while the test runs: what is hashed meanwhile is also
+    verified at that cost, for the tests whose point is that a check takes time."""
+    monkeypatch.setattr(get_settings(), "argon2_test_cost", False)
 
 
 @pytest.fixture

@@ -165,7 +165,8 @@ def write_bulk(
     writes = bulk_writes(view, data)
     if not writes:
         return assessment, 0
-    return _apply(session, principal, draft, view, data, writes).assessment, len(writes)
+    _apply(session, principal, draft, view, data, writes)
+    return view.assessment, len(writes)
 
 
 def _apply(

@@ -40,7 +40,9 @@ def new_cycle(session: Session, *, principal: Principal, draft: DecisionDraft) -
     for cell in repo.cells(session, previous.id):
         session.add(
             AssessmentCell(
-                **cell.model_dump(exclude={"id", "assessment_id"}), assessment_id=fresh.id
+                **cell.model_dump(exclude={"id", "assessment_id", "written_version"}),
+                assessment_id=fresh.id,
+                written_version=fresh.version,
             )
         )
     changes.record(

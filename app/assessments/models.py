@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Column, Text, UniqueConstraint, true
+from sqlalchemy import JSON, Boolean, Column, Index, Text, UniqueConstraint, true
 from sqlmodel import Field, SQLModel
 
 from app.core.models import created_at_field, enum_field, fk, id_field
@@ -79,11 +79,19 @@ class Assessment(SQLModel, table=True):
     )
 
 
+# A cell's `written_version` when no writer named it: newer than any version, so a read that
+# patches its cached matrix with the cells written since always fetches such a cell again.
+UNKNOWN_VERSION = 2**31 - 1
+
+
 class AssessmentCell(SQLModel, table=True):
     """One assessed cell; a cell without a row is *not yet assessed*."""
 
     __tablename__ = "assessment_cell"
-    __table_args__ = (UniqueConstraint("assessment_id", "alternative", "area", "grp", "gender"),)
+    __table_args__ = (
+        UniqueConstraint("assessment_id", "alternative", "area", "grp", "gender"),
+        Index("ix_assessment_cell_written", "assessment_id", "written_version"),
+    )
 
     id: str = id_field()
     assessment_id: str = fk("assessment.id", cascade=True, index=False)
@@ -100,3 +108,10 @@ class AssessmentCell(SQLModel, table=True):
     mitigation: str = Field(default="", sa_column=Column(Text, nullable=False))
     updated_at: datetime = created_at_field()
     updated_by: str = Field(default="", max_length=200)
+    # The assessment version whose write last stored this row (repository.upsert_cells sets
+    # it; any other insert or ORM update leaves UNKNOWN_VERSION). A read that cached the matrix
+    # at version v fetches only the rows written after v (app/assessments/matrix_state.py).
+    written_version: int = Field(
+        default=UNKNOWN_VERSION,
+        sa_column_kwargs={"onupdate": UNKNOWN_VERSION, "server_default": "0"},
+    )

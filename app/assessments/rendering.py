@@ -10,15 +10,14 @@ field) falls back to the Pydantic serialiser, which writes the same shape.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import UTC
-from itertools import repeat
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
 from operator import itemgetter
-from typing import Any
+from typing import Any, Protocol
 
 import orjson
 
-from app.assessments.models import Assessment
+from app.assessments.models import AssessmentState
 from app.assessments.schemas import AssessmentRead
 from app.assessments.shape import MatrixShape
 from app.assessments.summary import Counts, Summary
@@ -34,14 +33,48 @@ _KEY = itemgetter(0, 1, 2, 3)
 _OPTIONS = orjson.OPT_UTC_Z | orjson.OPT_NAIVE_UTC
 
 
+class AssessmentFields(Protocol):
+    """What the matrix shows of an assessment (an Assessment, or read_queries.Head)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def draft_id(self) -> str: ...
+    @property
+    def state(self) -> AssessmentState: ...
+    @property
+    def cycle(self) -> int: ...
+    @property
+    def version(self) -> int: ...
+    @property
+    def mitigation(self) -> str: ...
+    @property
+    def comparison(self) -> str: ...
+    @property
+    def recommended_alternative(self) -> str | None: ...
+    @property
+    def participation(self) -> str: ...
+    @property
+    def statements(self) -> list[dict[str, Any]]: ...
+    @property
+    def sources(self) -> list[dict[str, Any]]: ...
+    @property
+    def indicators(self) -> list[dict[str, Any]]: ...
+    @property
+    def updated_at(self) -> datetime: ...
+    @property
+    def updated_by(self) -> str: ...
+
+
 def matrix_document(
-    assessment: Assessment,
+    assessment: AssessmentFields,
     template: AssessmentTemplate,
     shape: MatrixShape,
     rows: Sequence[Sequence[Any]],
 ) -> dict[str, Any]:
-    """AssessmentRead as a dict; `rows` as repository.cell_rows gives them (cells the
-    shape does not hold are left out, as the view leaves them out)."""
+    """AssessmentRead as a dict; `rows` as repository.cell_rows gives them, in any order:
+    the cells come in the matrix's display order (shape.key_order), and those the shape does
+    not hold are left out, as the view leaves them out."""
     a = assessment
     return {
         "id": a.id,
@@ -60,19 +93,55 @@ def matrix_document(
         "sources": a.sources,
         "indicators": a.indicators,
         "matrix_size": shape.size(),
-        "cells": _cells(rows, shape.key_set),
+        "cells": _cells(rows, shape),
         "updated_at": a.updated_at,
         "updated_by": a.updated_by,
     }
 
 
-def _cells(
-    rows: Sequence[Sequence[Any]], valid: frozenset[tuple[str, str, str, str]]
-) -> list[dict[str, Any]]:
-    """Each row as a CellRead dict; the map/zip form keeps the per-cell work in C."""
-    if not valid.issuperset(map(_KEY, rows)):
-        rows = [row for row in rows if _KEY(row) in valid]
-    return list(map(dict, map(zip, repeat(CELL_FIELDS), rows)))
+def _cells(rows: Sequence[Sequence[Any]], shape: MatrixShape) -> list[dict[str, Any]]:
+    """Each row of the shape as a CellRead dict, in the shape's order."""
+    if not rows:
+        return []
+    by_key = dict(zip(map(_KEY, rows), rows, strict=True))
+    return [dict(zip(CELL_FIELDS, row, strict=True)) for row in _in_order(by_key, shape)]
+
+
+def _in_order(by_key: dict[Any, Any], shape: MatrixShape) -> list[Any]:
+    """The values of `by_key` whose key is a cell of `shape`, in the shape's order."""
+    return [found for found in map(by_key.get, shape.key_order) if found is not None]
+
+
+def cell_json(row: Sequence[Any]) -> bytes:
+    """One cell's bytes as they stand in the matrix (CELL_FIELDS order)."""
+    return orjson.dumps(dict(zip(CELL_FIELDS, row, strict=True)), option=_OPTIONS)
+
+
+_CELLS_AT = b'"cells":['
+
+
+def matrix_frame(
+    assessment: AssessmentFields, template: AssessmentTemplate, shape: MatrixShape
+) -> tuple[bytes, bytes]:
+    """The matrix's bytes before and after its cells: the body is `before`, the cells'
+    bytes (cell_json) joined by commas in the shape's order, and `after`. Raises
+    orjson.JSONEncodeError when the free-form fields need the Pydantic path (matrix_json)."""
+    framed = orjson.dumps(matrix_document(assessment, template, shape, []), option=_OPTIONS)
+    # The last one: free-form JSON fields before it may hold a "cells" key of their own;
+    # after it come only updated_at and updated_by, whose strings have their quotes escaped.
+    at = framed.rindex(_CELLS_AT + b"]") + len(_CELLS_AT)
+    return framed[:at], framed[at:]
+
+
+def joined_matrix(before: bytes, after: bytes, fragments: Iterable[bytes | None]) -> bytes:
+    """The matrix's bytes from its frame and its stored cells' bytes in the shape's order
+    (None: a cell not stored), as matrix_frame tells."""
+    parts = list(filter(None, fragments))
+    if not parts:
+        return before + after
+    parts[0] = before + parts[0]
+    parts[-1] = parts[-1] + after
+    return b",".join(parts)
 
 
 def matrix_json(document: dict[str, Any]) -> bytes:

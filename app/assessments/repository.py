@@ -4,28 +4,39 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
+    Boolean,
     DateTime,
     Insert,
     Row,
     Select,
     bindparam,
     delete,
-    literal_column,
+    or_,
     tuple_,
     type_coerce,
     update,
 )
 from sqlalchemy import select as core_select
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 from sqlmodel import Session, col, select
 
-from app.assessments.models import Assessment, AssessmentCell, AssessmentState, Screening
+from app.assessments.models import (
+    Assessment,
+    AssessmentCell,
+    AssessmentState,
+    Screening,
+)
 from app.core import upsert
 from app.drafts.models import DecisionDraft
 from app.templates.models import AssessmentTemplate
+from app.workflow.models import PolicyRecord
+from app.workflow.states import DraftStatus
 
 
 def screening_of(session: Session, draft_id: str) -> Screening | None:
@@ -145,48 +156,117 @@ def _of_template(column: Any) -> Any:
 
 
 _ASSESSMENT = Assessment.__table__  # type: ignore[attr-defined]
-# Built once, plain Core (an ORM-enabled UPDATE builds a new statement per run): the version
-# claim of a cell write. The compare-and-swap on the draft's active assessment returns the row
-# it moved (with `has_live_signoffs` as it stands under the row's lock) and its template's
-# revision and updated_at, which key the cached template; the ORM loads the row from it.
-_CLAIM_ACTIVE = (
-    select(
-        Assessment,
-        literal_column("template_revision"),
-        literal_column("template_updated_at"),
-    )
-    .from_statement(
-        update(_ASSESSMENT)
-        .where(
-            _ASSESSMENT.c.draft_id == bindparam("claim_draft_id"),
-            _ASSESSMENT.c.state == AssessmentState.active,
-            _ASSESSMENT.c.version == bindparam("claim_expected"),
-        )
-        .values(
-            version=_ASSESSMENT.c.version + 1,
-            updated_at=bindparam("claim_at"),
-            updated_by=bindparam("claim_by"),
-        )
-        .returning(
-            *_ASSESSMENT.c,
-            _of_template(col(AssessmentTemplate.revision)).label("template_revision"),
-            _of_template(col(AssessmentTemplate.updated_at)).label("template_updated_at"),
-        )
-    )
-    .execution_options(populate_existing=True)
-)  # the caller may hold the row from before: renew it
+_DRAFT = DecisionDraft.__table__  # type: ignore[attr-defined]
+_POLICY = PolicyRecord.__table__  # type: ignore[attr-defined]
 
 
-def claim_active(
-    session: Session, draft_id: str, expected: int, *, by: str, at: datetime
-) -> tuple[Assessment, int, Any] | None:
+def _of_draft(column: Any) -> Any:
+    return (
+        core_select(column)
+        .where(_DRAFT.c.id == _ASSESSMENT.c.draft_id)
+        .correlate(_ASSESSMENT)
+        .scalar_subquery()
+    )
+
+
+@dataclass(slots=True)
+class ClaimedDraft:
+    """What a cell write needs of the draft (a workflow subject, not a loaded draft)."""
+
+    id: str
+    organisation_id: str
+    status: DraftStatus
+    version: int
+    preparer_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Claimed:
+    """An active assessment moved to its next version by a cell write (the new version), its
+    draft, the draft's organisation's stored policy version (None: the default policy) and its
+    template's mark (revision, updated_at), which key the cached policy and template."""
+
+    assessment_id: str
+    version: int
+    template_id: str
+    template_mark: tuple[int, Any]
+    scope: tuple[list[str] | None, list[str] | None, str]
+    has_live_signoffs: bool
+    draft: ClaimedDraft
+    policy_version: int | None
+
+
+# Built once, plain Core: the version claim of a cell write, which also reads what the write
+# checks and builds on, so that no draft, policy or assessment read comes before it. The
+# compare-and-swap moves the draft's active assessment, when it belongs to an organisation
+# the caller sees, and returns plain values, no ORM instance (`has_live_signoffs` as it
+# stands under the row's lock), with its draft's state, the draft's organisation's policy
+# version and its template's mark through scalar subqueries (SQLite's RETURNING names no
+# other table).
+_CLAIM_CELLS = (
+    update(_ASSESSMENT)
+    .where(
+        _ASSESSMENT.c.draft_id == bindparam("claim_draft_id"),
+        _ASSESSMENT.c.state == AssessmentState.active,
+        _ASSESSMENT.c.version == bindparam("claim_expected"),
+        or_(
+            bindparam("claim_any_organisation", type_=Boolean()),
+            _ASSESSMENT.c.organisation_id.in_(bindparam("claim_organisations", expanding=True)),
+        ),
+    )
+    .values(
+        version=_ASSESSMENT.c.version + 1,
+        updated_at=bindparam("claim_at"),
+        updated_by=bindparam("claim_by"),
+    )
+    .returning(
+        _ASSESSMENT.c.id,
+        _ASSESSMENT.c.version,
+        _ASSESSMENT.c.template_id,
+        _of_template(col(AssessmentTemplate.revision)),
+        _of_template(col(AssessmentTemplate.updated_at)),
+        _ASSESSMENT.c.scope_areas,
+        _ASSESSMENT.c.scope_groups,
+        _ASSESSMENT.c.scope_reason,
+        _ASSESSMENT.c.has_live_signoffs,
+        _of_draft(_DRAFT.c.organisation_id),
+        _of_draft(_DRAFT.c.status),
+        _of_draft(_DRAFT.c.version),
+        _of_draft(_DRAFT.c.preparer_id),
+        core_select(_POLICY.c.version)
+        .where(_POLICY.c.organisation_id == _of_draft(_DRAFT.c.organisation_id))
+        .correlate(_ASSESSMENT)
+        .scalar_subquery(),
+    )
+)
+
+
+def claim_cells(
+    session: Session,
+    draft_id: str,
+    expected: int,
+    *,
+    organisations: frozenset[str] | None,
+    by: str,
+    at: datetime,
+) -> Claimed | None:
     """Move the draft's active assessment from version `expected` to the next one, stamped
-    with who and when: the assessment and its template's (revision, updated_at), or None when
-    there is no active assessment at that version."""
-    params = {"claim_draft_id": draft_id, "claim_expected": expected}
-    params |= {"claim_at": at, "claim_by": by}
-    row = session.execute(_CLAIM_ACTIVE, params).first()
-    return None if row is None else (row[0], int(row[1]), row[2])
+    with who and when, if it belongs to one of `organisations` (None: any); None when there is
+    no such assessment at that version. The session's copy of the assessment, if it holds
+    one, is brought up to date."""
+    params = {"claim_draft_id": draft_id, "claim_expected": expected, "claim_at": at}
+    params |= {"claim_by": by, "claim_any_organisation": organisations is None}
+    params["claim_organisations"] = sorted(organisations or ())
+    row = session.connection().execute(_CLAIM_CELLS, params).first()
+    if row is None:
+        return None
+    held = session.identity_map.get(identity_key(Assessment, row[0]))
+    if held is not None:
+        for name, value in (("version", row[1]), ("updated_at", at), ("updated_by", by)):
+            set_committed_value(held, name, value)
+    draft = ClaimedDraft(draft_id, row[9], DraftStatus(row[10]), row[11], row[12])
+    mark, scope = (int(row[3]), row[4]), (row[5], row[6], row[7])
+    return Claimed(row[0], row[1], row[2], mark, scope, row[8], draft, row[13])
 
 
 # Built once: this runs on every matrix read, where building the statement would dominate.
@@ -221,29 +301,29 @@ _CELL_CONTENT = [
     "mitigation",
     "updated_at",
     "updated_by",
+    "written_version",
 ]
 _CHUNK = 200  # rows per statement (15 parameters each)
 
 
 # Built once per dialect (the engine's, on its first write) and run with the rows as
 # parameters (executemany: SQLAlchemy sends them as one multi-row statement), so its compiled
-# form is cached: compiling it per write cost more than running it.
+# form is cached: compiling it per write cost more than running it. Nothing is returned: a
+# written cell is exactly the row given (its id aside, which no answer shows).
 @functools.cache
 def _upsert(dialect: str) -> Insert:
     table = AssessmentCell.__table__  # type: ignore[attr-defined]
-    statement = upsert.insert_or_update(dialect, table, _KEY_COLUMNS, _CELL_CONTENT)
-    return statement.returning(*table.c)
+    return upsert.insert_or_update(dialect, table, _KEY_COLUMNS, _CELL_CONTENT)
 
 
-def upsert_cells(session: Session, rows: list[dict[str, Any]]) -> list[AssessmentCell]:
-    """Insert or overwrite each cell by its key; the stored rows, in the order given."""
+def upsert_cells(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Insert or overwrite each cell by its key. Each row names the assessment version whose
+    write stores it (`written_version`: the version the write claimed, so that a read that
+    cached an older version fetches these rows; app/assessments/matrix_state.py)."""
     statement = _upsert(upsert.dialect_name(session))
-    stored: dict[CellKey, AssessmentCell] = {}
+    connection = session.connection()
     for chunk in range(0, len(rows), _CHUNK):
-        for row in session.execute(statement, rows[chunk : chunk + _CHUNK]):
-            cell = AssessmentCell.model_validate(dict(row._mapping))
-            stored[(cell.alternative, cell.area, cell.grp, cell.gender)] = cell
-    return [stored[(r["alternative"], r["area"], r["grp"], r["gender"])] for r in rows]
+        connection.execute(statement, rows[chunk : chunk + _CHUNK])
 
 
 def delete_cells(session: Session, assessment_id: str, keys: Sequence[CellKey]) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Response
 from sqlmodel import Session
@@ -112,6 +112,12 @@ def _cell_read(c: AssessmentCell) -> CellRead:
     )
 
 
+def _in_display_order(view: service.AssessmentView) -> list[AssessmentCell]:
+    """The view's cells in the matrix's order, as the matrix read lists them."""
+    by_key = {(c.alternative, c.area, c.grp, c.gender): c for c in view.cells}
+    return [by_key[key] for key in view.shape.key_order if key in by_key]
+
+
 def to_read(view: service.AssessmentView) -> AssessmentRead:
     a = view.assessment
     return AssessmentRead(
@@ -131,7 +137,7 @@ def to_read(view: service.AssessmentView) -> AssessmentRead:
         sources=a.sources,
         indicators=a.indicators,
         matrix_size=view.shape.size(),
-        cells=[_cell_read(c) for c in view.cells],
+        cells=[_cell_read(c) for c in _in_display_order(view)],
         updated_at=a.updated_at,
         updated_by=a.updated_by,
     )
@@ -245,8 +251,7 @@ def write_cells(
     session: DbSession,
     principal: CurrentPrincipal,
     if_match: IfMatch,
-    response: Response,
-) -> CellsWriteResult:
+) -> Response:
     """All cells land or none does; If-Match is the assessment's ETag. Returns the written cells."""
     result = service.write_cells(
         session,
@@ -255,11 +260,35 @@ def write_cells(
         expected_version=if_match,
         writes=data.cells,
     )
-    set_etag(response, result.assessment.version)
-    return CellsWriteResult(
-        assessment_id=result.assessment.id,
-        version=result.assessment.version,
-        cells=[_cell_read(c) for c in result.cells],
+    # Built once, without validation (every value is a validated write's or the server's) and
+    # serialised here: FastAPI would validate the answer again in another pool-thread call.
+    answer = CellsWriteResult.model_construct(
+        assessment_id=result.assessment_id,
+        version=result.version,
+        cells=[_written_cell(c) for c in result.cells],
+    )
+    return Response(
+        CellsWriteResult.__pydantic_serializer__.to_json(answer),
+        media_type="application/json",
+        headers={"ETag": etag(result.version)},
+    )
+
+
+def _written_cell(row: dict[str, Any]) -> CellRead:
+    return CellRead.model_construct(
+        alternative=row["alternative"],
+        area=row["area"],
+        group=row["grp"],
+        gender=row["gender"],
+        value=row["value"],
+        cannot_assess=row["cannot_assess"],
+        horizon=row["horizon"],
+        certainty=row["certainty"],
+        justification=row["justification"],
+        evidence=row["evidence"],
+        mitigation=row["mitigation"],
+        updated_at=row["updated_at"],
+        updated_by=row["updated_by"],
     )
 
 

@@ -226,7 +226,10 @@ class AssessmentRead(ReadModel):
     sources: list[dict[str, Any]]
     indicators: list[dict[str, Any]]
     matrix_size: int
-    cells: list[CellRead] = Field(description="Assessed cells; a missing key is *not yet assessed*")
+    cells: list[CellRead] = Field(
+        description="Assessed cells in the matrix's order (alternative, area, group, gender as "
+        "the template lists them); a missing key is *not yet assessed*"
+    )
     updated_at: datetime
     updated_by: str
 

@@ -9,7 +9,7 @@ from typing import Any
 from sqlmodel import Session
 
 from app.assessments import repository as repo
-from app.assessments.fit import cell_problems
+from app.assessments import writing
 from app.assessments.matrix import shape_for
 from app.assessments.models import (
     Assessment,
@@ -20,11 +20,12 @@ from app.assessments.models import (
 from app.assessments.schemas import AssessmentTexts, CellWrite
 from app.assessments.shape import EVERYTHING, MatrixScope, MatrixShape
 from app.assessments.summary import Summary, summarise_rows
+from app.assessments.writing import CellsWritten as CellsWritten
+from app.assessments.writing import Matrix
+from app.assessments.writing import write_cells as write_cells
 from app.auth.permissions import READ_DRAFTS, WRITE_DRAFTS, ensure, ensure_visible
 from app.auth.principal import Principal
-from app.core.db import utcnow
-from app.core.errors import InvalidState, NotFound, PreconditionFailed, Unprocessable
-from app.core.models import new_id
+from app.core.errors import InvalidState, NotFound, Unprocessable
 from app.core.versioning import check_version
 from app.core.versioning import claim as claim_next_version
 from app.drafts import service as drafts
@@ -33,7 +34,6 @@ from app.templates import service as templates
 from app.templates.models import AssessmentTemplate
 from app.workflow import changes
 from app.workflow.changes import Entity
-from app.workflow.listeners import Loaded
 from app.workflow.policy import Part
 from app.workflow.states import DraftStatus, Subject
 
@@ -193,68 +193,6 @@ def editable(
     return draft, _active(session, draft)
 
 
-def _claimed(
-    session: Session, principal: Principal, draft_id: str, expected_version: int
-) -> tuple[DecisionDraft, AssessmentView]:
-    """The draft's active assessment moved to its next version (the caller may edit its
-    cells and read `expected_version`: 404, 403, 409 or 412 otherwise), with the template and
-    alternatives its matrix is made of (cached per template revision and draft version)."""
-    draft = drafts.editable_draft(session, principal=principal, draft_id=draft_id, part="cells")
-    claimed = repo.claim_active(session, draft.id, expected_version, by=principal.name, at=utcnow())
-    if claimed is None:
-        check_current(_active(session, draft), expected_version)
-        raise PreconditionFailed(  # pragma: no cover - the read shows the winner
-            "The resource was changed meanwhile", details={"expected_version": expected_version}
-        )
-    assessment, revision, updated_at = claimed
-    template = templates.at_mark(session, assessment.template_id, revision, updated_at)
-    alternatives = drafts.alternatives_at_version(session, draft)
-    shape = shape_for(template, alternatives)
-    view = AssessmentView(assessment, template, shape, [], scope_of(assessment), alternatives)
-    return draft, view
-
-
-@dataclass(frozen=True)
-class CellsWritten:
-    assessment: Assessment
-    cells: list[AssessmentCell]
-
-
-def write_cells(
-    session: Session,
-    *,
-    principal: Principal,
-    draft_id: str,
-    expected_version: int,
-    writes: Sequence[CellWrite],
-) -> CellsWritten:
-    """Write many cells atomically, guarded by the assessment's version."""
-    draft, view = _claimed(session, principal, draft_id, expected_version)
-    _check_fit(view, writes)
-    keys = [(c.alternative, c.area, c.group, c.gender) for c in writes]
-    written = _store_cells(session, view.assessment, writes, principal)
-    _record_written(
-        session,
-        principal=principal,
-        draft=draft,
-        view=view,
-        action="assessment.cells_written",
-        data={"cells": [list(k) for k in keys][:500], "count": len(writes)},
-        live_signoffs=view.assessment.has_live_signoffs,
-    )
-    return CellsWritten(view.assessment, written)
-
-
-def check_current(assessment: Assessment, expected_version: int) -> None:
-    """412 naming the last writer when the caller did not read the current version."""
-    check_version(
-        expected=expected_version,
-        current=assessment.version,
-        changed_by=assessment.updated_by,
-        changed_at=assessment.updated_at,
-    )
-
-
 def apply_writes(
     session: Session,
     *,
@@ -268,84 +206,31 @@ def apply_writes(
     """All writes land or none does (422 listing every misfit); one version, one audit entry,
     and the covering sign-offs go stale. The caller checked the version and the right to edit."""
     assessment = view.assessment
-    _check_fit(view, writes)
+    matrix = Matrix(view.template, view.alternatives, view.shape, view.scope)
+    writing.check_fit(matrix, writes)
     claim(session, assessment, assessment.version, principal)
-    written = _store_cells(session, assessment, writes, principal)
-    _record_written(session, principal=principal, draft=draft, view=view, action=action, data=data)
-    return CellsWritten(assessment, written)
-
-
-def _check_fit(view: AssessmentView, writes: Sequence[CellWrite]) -> None:
-    problems = cell_problems(view.shape, writes, view.scope)
-    if problems:
-        raise Unprocessable(
-            "Some cells do not fit the matrix; nothing was written", details=problems
-        )
-
-
-def _record_written(
-    session: Session,
-    *,
-    principal: Principal,
-    draft: DecisionDraft,
-    view: AssessmentView,
-    action: str,
-    data: dict[str, Any],
-    live_signoffs: bool | None = None,
-) -> None:
-    """The audit entry, the event and the content change of cells written under a claimed
-    version; `live_signoffs` only as the claim itself read it, under the row's lock (None: the
-    staleness check asks)."""
-    assessment = view.assessment
-    changes.record(
+    written = writing.store_cells(session, assessment.id, assessment.version, writes, principal)
+    writing.record_written(
         session,
-        actor=principal,
+        principal=principal,
         draft=draft,
+        about=entity_of(assessment),
+        matrix=matrix,
         action=action,
-        entity=entity_of(assessment),
         data=data,
-        event="assessment.updated",
-        resource=Entity("assessment", draft.id, assessment.version),
-        changed={"cells"},
-        loaded=Loaded(
-            assessment,
-            view.template,
-            view.alternatives,
-            live_signoffs=live_signoffs,
-        ),
+        loaded=assessment,
     )
+    return CellsWritten(assessment.id, assessment.version, written)
 
 
-def _store_cells(
-    session: Session, assessment: Assessment, writes: Sequence[CellWrite], principal: Principal
-) -> list[AssessmentCell]:
-    """Upsert or clear each cell by its key (no read first); the rows kept."""
-    now = utcnow()
-    cleared = [(c.alternative, c.area, c.group, c.gender) for c in writes if c.clear]
-    if cleared:
-        repo.delete_cells(session, assessment.id, cleared)
-    rows = [
-        {
-            "id": new_id(),
-            "assessment_id": assessment.id,
-            "alternative": cell.alternative,
-            "area": cell.area,
-            "grp": cell.group,
-            "gender": cell.gender,
-            "value": cell.value,
-            "cannot_assess": cell.cannot_assess,
-            "horizon": cell.horizon,
-            "certainty": cell.certainty,
-            "justification": cell.justification,
-            "evidence": cell.evidence,
-            "mitigation": cell.mitigation,
-            "updated_at": now,
-            "updated_by": principal.name,
-        }
-        for cell in writes
-        if not cell.clear
-    ]
-    return repo.upsert_cells(session, rows) if rows else []
+def check_current(assessment: Assessment, expected_version: int) -> None:
+    """412 naming the last writer when the caller did not read the current version."""
+    check_version(
+        expected=expected_version,
+        current=assessment.version,
+        changed_by=assessment.updated_by,
+        changed_at=assessment.updated_at,
+    )
 
 
 def update_texts(

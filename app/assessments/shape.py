@@ -53,9 +53,19 @@ class MatrixShape:
         ]
 
     @cached_property
+    def key_order(self) -> tuple[tuple[str, str, str, str], ...]:
+        """`cell_keys()` made once per shape (shapes are cached per template)."""
+        return tuple(self.cell_keys())
+
+    @cached_property
+    def positions(self) -> dict[tuple[str, str, str, str], int]:
+        """Each cell's index in `key_order`."""
+        return {key: i for i, key in enumerate(self.key_order)}
+
+    @cached_property
     def key_set(self) -> frozenset[tuple[str, str, str, str]]:
         """`cell_keys()` as a set (made once per shape; shapes are cached per template)."""
-        return frozenset(self.cell_keys())
+        return frozenset(self.key_order)
 
     @cached_property
     def key_columns(

@@ -16,8 +16,9 @@ import json
 from typing import Any
 
 from sqlalchemy import Insert, bindparam, event, insert, update
+from sqlalchemy import select as core_select
 from sqlalchemy.orm import Session as OrmSession
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from app.audit import checkpoints
 from app.audit.models import PLATFORM_CHAIN, AuditChain, AuditEntry
@@ -76,13 +77,14 @@ def _head_insert(session: Session, chain: str) -> Insert:
 
 # Built once: they run on every audited write, where building them would cost more than
 # running them.
+_CHAIN = AuditChain.__table__  # type: ignore[attr-defined]
+# Core, not ORM: a select of ORM attributes goes through the ORM's compile and result steps.
 _HEAD = (
-    select(col(AuditChain.seq), col(AuditChain.hash))
-    .where(col(AuditChain.chain) == bindparam("chain"))
+    core_select(_CHAIN.c.seq, _CHAIN.c.hash)
+    .where(_CHAIN.c.chain == bindparam("chain"))
     .with_for_update()
 )
 _INSERT_ENTRY = insert(AuditEntry.__table__)  # type: ignore[attr-defined]  # Core, not ORM
-_CHAIN = AuditChain.__table__  # type: ignore[attr-defined]
 # Core, not ORM: an ORM-enabled UPDATE builds (and keys) a new statement on every run.
 _MOVE_HEAD = (
     update(_CHAIN)
@@ -93,10 +95,11 @@ _MOVE_HEAD = (
 
 def _locked_head(session: Session, chain: str) -> tuple[int, str]:
     """The chain's head, locked until the transaction ends (created at genesis if new)."""
-    row = session.execute(_HEAD, {"chain": chain}).first()
+    connection = session.connection()
+    row = connection.execute(_HEAD, {"chain": chain}).first()
     if row is None:
-        session.execute(_head_insert(session, chain))
-        row = session.execute(_HEAD, {"chain": chain}).one()
+        connection.execute(_head_insert(session, chain))
+        row = connection.execute(_HEAD, {"chain": chain}).one()
     return int(row.seq), str(row.hash)
 
 
@@ -132,9 +135,10 @@ def record(
         "prev_hash": prev_hash,
     }
     entry["hash"] = _hash_of(entry)
-    session.execute(_INSERT_ENTRY, entry)
+    connection = session.connection()
+    connection.execute(_INSERT_ENTRY, entry)
     # after the entry: the database lets the head move only onto a stored entry
-    session.execute(
+    connection.execute(
         _MOVE_HEAD, {"head_chain": chain, "new_seq": entry["chain_seq"], "new_hash": entry["hash"]}
     )
     session.info.setdefault(_MOVED_HEADS, {})[chain] = (entry["chain_seq"], entry["hash"])

@@ -66,6 +66,9 @@ def _mac(key: bytes, payload: bytes) -> str:
     return hmac.new(key, payload, hashlib.sha256).hexdigest()
 
 
+_APPEND = os.O_WRONLY | os.O_APPEND | os.O_CREAT
+
+
 def append(settings: Settings, heads: Mapping[str, tuple[int, str]]) -> None:
     """Append a keyed checkpoint line for each chain's new head (one write, O_APPEND)."""
     key = checkpoint_key(settings)
@@ -76,8 +79,11 @@ def append(settings: Settings, heads: Mapping[str, tuple[int, str]]) -> None:
         line = {"chain": chain, "seq": seq, "hash": head_hash, "at": at, "mac": mac}
         lines.append(json.dumps(line, separators=(",", ":")) + "\n")
     path = checkpoint_path(settings)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
+    try:
+        fd = os.open(path, _APPEND, 0o640)
+    except FileNotFoundError:  # the first line: its folder is made then, not on every commit
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, _APPEND, 0o640)
     try:
         os.write(fd, "".join(lines).encode())
     finally:

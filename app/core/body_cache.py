@@ -12,7 +12,7 @@ from __future__ import annotations
 import gzip
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from threading import Lock
 
 # What a cached entry costs besides its bytes (key tuple, dataclass, dict slot), roughly.
@@ -24,12 +24,18 @@ GZIP_LEVEL = 6
 
 @dataclass(frozen=True)
 class Body:
+    """A rendered body, its gzip encoding once made, and whatever its family keeps to make
+    the next version's body cheaply (`extra`, e.g. rendered parts), counted as `extra_size`
+    bytes against the budget."""
+
     identity: bytes
     gzipped: bytes | None = None
+    extra: object | None = None
+    extra_size: int = 0
 
     @property
     def size(self) -> int:
-        return len(self.identity) + len(self.gzipped or b"") + ENTRY_OVERHEAD
+        return len(self.identity) + len(self.gzipped or b"") + self.extra_size + ENTRY_OVERHEAD
 
 
 class BodyCache:
@@ -56,13 +62,21 @@ class BodyCache:
             self._items.move_to_end(family)
             return found[1]
 
+    def latest(self, family: Hashable) -> tuple[int, Body] | None:
+        """The family's body, of whichever version it holds, and that version."""
+        with self._lock:
+            return self._items.get(family)
+
     def put(self, family: Hashable, version: int, body: Body) -> Body:
-        """Store `body` as the family's (replacing any other version), when it fits the
-        budget at all, and evict down to the budget."""
+        """Store `body` as the family's (replacing an older or the same version; a newer one
+        stays), when it fits the budget at all, and evict down to the budget."""
         budget = self._budget()
         with self._lock:
-            old = self._items.pop(family, None)
+            old = self._items.get(family)
+            if old is not None and old[0] > version:
+                return body
             if old is not None:
+                del self._items[family]
                 self._bytes -= old[1].size
             if body.size <= budget:
                 self._items[family] = (version, body)
@@ -77,7 +91,7 @@ class BodyCache:
         if not gzipped:
             return body.identity
         if body.gzipped is None:
-            body = self.put(family, version, Body(body.identity, compress(body.identity)))
+            body = self.put(family, version, replace(body, gzipped=compress(body.identity)))
         assert body.gzipped is not None
         return body.gzipped
 

@@ -88,6 +88,9 @@ class Settings(BaseSettings):
     login_source_max_failures: int = Field(default=50, ge=1)
     # Failures older than this are forgotten.
     login_window_seconds: int = Field(default=900, ge=60)
+    # Tests only (ignored in any other environment): argon2id at a token cost, see
+    # app/core/passwords.py. Development and production always hash at the RFC 9106 cost.
+    argon2_test_cost: bool = False
     # Sign-ins of one source address being checked at once; more get 429 at once.
     login_source_concurrency: int = Field(default=4, ge=1)
     # Password and secret verifications (argon2id) at once per process; others wait this long.

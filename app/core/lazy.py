@@ -17,6 +17,9 @@ The same holds for SQLAlchemy's dialect packages: the engine loads its own diale
 a SQLite worker never loads the PostgreSQL dialect (some 2 MB) and a PostgreSQL one never
 loads SQLite's. Template YAML (PyYAML) is read only when a template is imported, validated
 or exported: app.templates.yaml_text is loaded through `load` by app.templates.validation.
+
+One package is never loaded at all: pydantic.v1, which FastAPI would import on the first
+route it builds only to refuse v1 models (app/__init__.py marks it absent).
 """
 
 from __future__ import annotations

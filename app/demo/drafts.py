@@ -133,7 +133,7 @@ def _assess(
             session,
             principal=preparer,
             draft_id=draft_id,
-            expected_version=written.assessment.version,
+            expected_version=written.version,
             data=AssessmentTexts(
                 comparison=demo.comparison,
                 mitigation=demo.mitigation,

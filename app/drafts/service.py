@@ -9,7 +9,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlmodel import Session
 
@@ -29,6 +29,8 @@ from app.workflow.listeners import ContentScope
 from app.workflow.policy import Part
 from app.workflow.states import DraftStatus, Subject
 from app.workflow.store import policy_at
+
+_D = TypeVar("_D", bound=Subject)
 
 # A draft's alternatives change only with a new draft version (`update` claims it), so they
 # are kept per (draft, version), as copies that belong to no session: a version read again
@@ -82,7 +84,7 @@ def visible_draft(session: Session, *, principal: Principal, draft_id: str) -> D
     return _visible(principal, repo.get(session, draft_id))
 
 
-def _visible(principal: Principal, draft: DecisionDraft | None) -> DecisionDraft:
+def _visible(principal: Principal, draft: _D | None) -> _D:
     if draft is None:
         raise NotFound("Draft not found")
     ensure_visible(principal, draft.organisation_id, "Draft")
@@ -101,6 +103,21 @@ def editable_draft(
         policy_at(session, draft.organisation_id, found[1])
     machine.ensure_can_edit(session, principal, draft, part)
     return draft
+
+
+def ensure_editable(
+    session: Session,
+    *,
+    principal: Principal,
+    draft: Subject,
+    policy_version: int | None,
+    part: Part = "cells",
+) -> None:
+    """`editable_draft`'s checks on a draft the caller read with its organisation's stored
+    policy version (None: the default policy) in a statement of its own."""
+    _visible(principal, draft)
+    policy_at(session, draft.organisation_id, policy_version)
+    machine.ensure_can_edit(session, principal, draft, part)
 
 
 def get_view(session: Session, *, principal: Principal, draft_id: str) -> DraftView:
@@ -359,14 +376,19 @@ def alternatives(session: Session, draft_id: str) -> list[DraftAlternative]:
     return repo.alternatives(session, draft_id)
 
 
-def alternatives_at_version(session: Session, draft: DecisionDraft) -> tuple[DraftAlternative, ...]:
+def alternatives_at_version(session: Session, draft: Subject) -> tuple[DraftAlternative, ...]:
     """The draft's alternatives at its current version, as read-only copies (no session holds
     them: change them through `update`)."""
-    key = (draft.id, draft.version)
+    return alternatives_at(session, draft.id, draft.version)
+
+
+def alternatives_at(session: Session, draft_id: str, version: int) -> tuple[DraftAlternative, ...]:
+    """`alternatives_at_version` for a draft whose id and current version the caller read."""
+    key = (draft_id, version)
     found = _ALTERNATIVES.get(key)
     if found is None:
         copies = tuple(
-            DraftAlternative(**a.model_dump()) for a in repo.alternatives(session, draft.id)
+            DraftAlternative(**a.model_dump()) for a in repo.alternatives(session, draft_id)
         )
         found = _ALTERNATIVES.put(key, copies)
     return found

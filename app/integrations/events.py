@@ -12,12 +12,14 @@ concurrent, neither order is wrong, and the worker delivers both.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import bindparam, func, insert
+from sqlalchemy import JSON, Insert, bindparam, func, insert, type_coerce
 from sqlalchemy import select as core_select
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
 from app.core.db import utcnow
 from app.core.models import new_id
@@ -38,13 +40,37 @@ EVENT_TYPES = (
 )
 
 
-_ACTIVE_SUBSCRIPTIONS = select(WebhookSubscription.id, WebhookSubscription.events).where(
-    col(WebhookSubscription.organisation_id) == bindparam("organisation_id"),
-    col(WebhookSubscription.is_active).is_(True),
-)
+_SUBSCRIPTION = WebhookSubscription.__table__  # type: ignore[attr-defined]
+_OUTBOX = OutboxEvent.__table__  # type: ignore[attr-defined]
 
 
-_INSERT_OUTBOX = insert(OutboxEvent.__table__)  # type: ignore[attr-defined]  # Core, not ORM
+def _subscriptions_as_json(dialect: str) -> Any:
+    """[[id, events], ...] of the organisation's active subscriptions as one JSON value (NULL
+    on PostgreSQL when there are none), in the database's own spelling."""
+    if dialect == "sqlite":
+        item = func.json_array(_SUBSCRIPTION.c.id, func.json(_SUBSCRIPTION.c.events))
+        aggregate = func.json_group_array(item)
+    else:
+        aggregate = func.json_agg(func.json_build_array(_SUBSCRIPTION.c.id, _SUBSCRIPTION.c.events))
+    return type_coerce(
+        core_select(aggregate)
+        .where(
+            _SUBSCRIPTION.c.organisation_id == bindparam("subscribers_of"),
+            _SUBSCRIPTION.c.is_active.is_(True),
+        )
+        .scalar_subquery(),
+        JSON(),
+    )
+
+
+# Built once per dialect: the outbox row, a plain INSERT of plain values (no model, no unit
+# of work: the row is written once and never changes here), which returns the organisation's
+# active subscriptions, so that no statement of its own reads them.
+@functools.cache
+def _insert_outbox(dialect: str) -> Insert:
+    return insert(_OUTBOX).returning(_subscriptions_as_json(dialect))
+
+
 _INSERT_DELIVERY = insert(WebhookDelivery.__table__)  # type: ignore[attr-defined]
 _LAST_SEQS = (
     core_select(col(WebhookDelivery.subscription_id), func.max(WebhookDelivery.seq))
@@ -77,24 +103,19 @@ def emit(
     if event not in EVENT_TYPES:
         raise ValueError(f"unknown event type {event}")
     outbox = Emitted(new_id(), utcnow())
-    # a plain INSERT of plain values, no model and no unit of work: the row is written once
-    # and never changes here
-    session.execute(
-        _INSERT_OUTBOX,
-        {
-            "id": outbox.id,
-            "organisation_id": organisation_id,
-            "event": event,
-            "resource": resource,
-            "resource_id": resource_id,
-            "version": version,
-            "occurred_at": outbox.occurred_at,
-        },
-    )
-    subscriptions = session.execute(
-        _ACTIVE_SUBSCRIPTIONS, {"organisation_id": organisation_id}
-    ).all()
-    matching = [subscription_id for subscription_id, events in subscriptions if event in events]
+    statement = _insert_outbox(session.get_bind().dialect.name)
+    values = {
+        "id": outbox.id,
+        "organisation_id": organisation_id,
+        "event": event,
+        "resource": resource,
+        "resource_id": resource_id,
+        "version": version,
+        "occurred_at": outbox.occurred_at,
+        "subscribers_of": organisation_id,
+    }
+    subscriptions = session.connection().execute(statement, values).scalar_one() or []
+    matching = [str(found) for found, events in subscriptions if event in events]
     if matching:
         _deliver(session, outbox, resource_id, matching)
     return outbox

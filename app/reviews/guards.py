@@ -37,6 +37,8 @@ def _content_changed(
     _scopes: frozenset[ContentScope],
     loaded: Loaded,
 ) -> None:
+    if loaded.live_signoffs is False:
+        return  # the writer read, under its lock, that no sign-off is live: none goes stale
     reviews.refresh_staleness(
         session, draft=drafts.as_draft(session, draft), actor=actor, loaded=loaded
     )

@@ -148,7 +148,7 @@ def _save_on(
         abandon(web.session, exc)
         found = cell_problem_errors(exc.details, writes) if isinstance(exc, Unprocessable) else {}
         return _json(exc.status, {"errors": _messages(web, found) or [exc.message]})
-    body = {"version": written.assessment.version, "expires_in": _left(web)}
+    body = {"version": written.version, "expires_in": _left(web)}
     live, remaining = _live(web, draft_id, posted)
     return _json(200, body | {"live": live, "remaining": remaining})
 

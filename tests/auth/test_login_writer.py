@@ -18,6 +18,7 @@ pytestmark = pytest.mark.skipif(
 )
 
 
+@pytest.mark.usefixtures("production_argon2")
 def test_writes_go_ahead_while_sign_ins_are_being_checked(world: World) -> None:
     email = _person(world)
     # One check at a time: four sign-ins keep the checker busy for a second or more (one

@@ -146,6 +146,7 @@ def test_one_address_failing_over_many_accounts_is_slowed_alone(
         assert owner.post(TOKEN, data=_password(email, PASSWORD)).status_code == 200
 
 
+@pytest.mark.usefixtures("production_argon2")
 def test_one_address_gets_only_a_few_checks_at_once(database: str, world: World) -> None:
     """Beyond `login_source_concurrency` attempts in flight, an address gets 429 at once."""
     email = _person(world)
@@ -165,6 +166,7 @@ def test_one_address_gets_only_a_few_checks_at_once(database: str, world: World)
     assert verifications.value - before == statuses.count(401) < 6
 
 
+@pytest.mark.usefixtures("production_argon2")
 def test_waiting_for_a_check_is_bounded_with_503_busy(database: str, world: World) -> None:
     """More sign-ins than the process checks at once wait briefly, then get 503 busy."""
     email = _person(world)

@@ -76,3 +76,25 @@ def test_the_gzip_encoding_is_made_once_and_counted() -> None:
 )
 def test_accept_encoding(header: str | None, accepted: bool) -> None:
     assert accepts_gzip(header) is accepted
+
+
+def test_an_older_version_never_replaces_a_newer_one() -> None:
+    cache = BodyCache(lambda: 10**6)
+    cache.put("k", 5, Body(b"v5"))
+    answered = cache.put("k", 4, Body(b"v4"))  # a slower reader of the older version
+    assert answered.identity == b"v4"
+    assert cache.get("k", 4) is None
+    assert cache.latest("k") == (5, Body(b"v5"))
+    assert cache.latest("other") is None
+
+
+def test_what_a_family_keeps_besides_its_body_counts_and_stays_with_its_gzip() -> None:
+    cache = BodyCache(lambda: 10**6)
+    kept = object()
+    found = cache.put("k", 1, Body(b"x" * 100, extra=kept, extra_size=1000))
+    assert cache.bytes_held == 100 + 1000 + ENTRY_OVERHEAD
+    encoded = cache.encoded("k", 1, found, gzipped=True)
+    latest = cache.latest("k")
+    assert latest is not None
+    assert (latest[1].extra, latest[1].gzipped) == (kept, encoded)
+    assert cache.bytes_held == 100 + len(encoded) + 1000 + ENTRY_OVERHEAD

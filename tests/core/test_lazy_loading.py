@@ -23,7 +23,8 @@ from app.main import create_app
 with TestClient(create_app()) as client:
     statuses = [client.get(path).status_code for path in ("/healthz", "/readyz", "/login")]
 loaded = sorted({name.split(".")[0] for name in sys.modules} & set(HEAVY_PACKAGES))
-print(json.dumps({"statuses": statuses, "loaded": loaded}))
+v1 = sys.modules.get("pydantic.v1") is not None
+print(json.dumps({"statuses": statuses, "loaded": loaded, "pydantic_v1": v1}))
 """
 
 # builds an upsert for one dialect, then names the dialect packages imported
@@ -76,6 +77,7 @@ def test_building_and_probing_the_app_loads_no_renderer_and_no_alembic() -> None
     found = json.loads(done.stdout.strip().splitlines()[-1])
     assert found["statuses"] == [200, 200, 200]
     assert found["loaded"] == []
+    assert found["pydantic_v1"] is False  # app/__init__.py keeps FastAPI from importing it
 
 
 def test_a_worker_serving_and_writing_loads_only_its_own_database_dialect() -> None:

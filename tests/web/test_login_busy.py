@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import httpx
+import pytest
 from fastapi.testclient import TestClient
 
 from app.core.config import get_settings
@@ -13,6 +14,7 @@ from tests.factories import build_world
 from tests.web import PASSWORD, hidden, with_web
 
 
+@pytest.mark.usefixtures("production_argon2")
 def test_sign_ins_beyond_the_checking_capacity_see_a_busy_page(database: str) -> None:
     app = with_web(
         create_app(

@@ -241,3 +241,21 @@ def rendered_summary(
     """The summary as JSON bytes (SummaryRead), cached per assessment version, recounted for
     the alternatives whose cells were written since the cached one."""
     return _cached(session, principal, draft_id, "summary", _make_summary, gzipped)
+
+
+def cached_assessment(assessment_id: str, version: int, *, gzipped: bool) -> Rendered | None:
+    """The matrix body of `version` when the cache holds it (its gzip encoding too, if
+    asked): no database and no compression, so an async route can answer it on the event
+    loop. None otherwise (`rendered_assessment` then renders or encodes it)."""
+    return _held("matrix", assessment_id, version, gzipped)
+
+
+def cached_summary(assessment_id: str, version: int, *, gzipped: bool) -> Rendered | None:
+    """The summary body of `version` when the cache holds it, as `cached_assessment`."""
+    return _held("summary", assessment_id, version, gzipped)
+
+
+def _held(kind: str, assessment_id: str, version: int, gzipped: bool) -> Rendered | None:
+    found = _BODIES.get((kind, assessment_id), version)
+    body = None if found is None else found.gzipped if gzipped else found.identity
+    return None if body is None else Rendered(body, version, gzipped)

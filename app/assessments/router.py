@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Response
+from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
 from app.assessments import migration, reads, screening, service
 from app.assessments import scope_router as scope_routes
 from app.assessments.models import AssessmentCell
+from app.assessments.read_context import READ_GATE, CurrentRead
 from app.assessments.schemas import (
     AssessmentRead,
     AssessmentStart,
@@ -24,6 +28,7 @@ from app.assessments.schemas import (
 )
 from app.auth.dependencies import CurrentPrincipal, DbSession, RequireScope
 from app.auth.permissions import EDIT_DRAFTS, READ_DRAFTS, WRITE_DRAFTS
+from app.auth.principal import Principal
 from app.core.body_cache import accepts_gzip
 from app.core.db import end_reading
 from app.core.errors import error_responses
@@ -166,26 +171,40 @@ def start_assessment(
     response_model=AssessmentRead,
     summary="Read the whole matrix",
     responses={304: {"description": "Not modified"}, **error_responses(401, 403, 404)},
-    dependencies=[RequireScope(READ_DRAFTS)],
+    dependencies=[READ_GATE],
 )
-def get_assessment(
+async def get_assessment(
     draft_id: str,
     session: DbSession,
-    principal: CurrentPrincipal,
+    read: CurrentRead,
     if_none_match: Annotated[str | None, Header()] = None,
     accept_encoding: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> Response:
     """Every assessed cell; cells not listed are *not yet assessed*. Supports If-None-Match."""
-    if if_none_match is not None:
-        version = service.active_version(session, principal=principal, draft_id=draft_id)
-        if names_tag(if_none_match, etag(version)):
-            end_reading(session)
-            return Response(status_code=304, headers={"ETag": etag(version)})
-    rendered = reads.rendered_assessment(
-        session, principal=principal, draft_id=draft_id, gzipped=accepts_gzip(accept_encoding)
-    )
-    end_reading(session)
+    # async: the gate has read the caller and the version in its pool-thread call; a 304 or
+    # a cached body is answered here on the event loop, only a render takes another call.
+    if if_none_match is not None and names_tag(if_none_match, etag(read.version)):
+        return Response(status_code=304, headers={"ETag": etag(read.version)})
+    gzipped = accepts_gzip(accept_encoding)
+    rendered = reads.cached_assessment(read.assessment_id, read.version, gzipped=gzipped)
+    if rendered is None:
+        rendered = await run_in_threadpool(
+            _rendered, reads.rendered_assessment, session, read.principal, draft_id, gzipped
+        )
     return _body(rendered)
+
+
+def _rendered(
+    render: Callable[..., reads.Rendered],
+    session: Session,
+    principal: Principal,
+    draft_id: str,
+    gzipped: bool,
+) -> reads.Rendered:
+    """Render (or encode) a body the cache did not hold, and end the reading."""
+    rendered = render(session, principal=principal, draft_id=draft_id, gzipped=gzipped)
+    end_reading(session)
+    return rendered
 
 
 def _body(rendered: reads.Rendered) -> Response:
@@ -278,19 +297,21 @@ def _written_cell(row: dict[str, Any]) -> CellRead:
     response_model=SummaryRead,
     summary="Summary of the matrix",
     responses=error_responses(401, 403, 404),
-    dependencies=[RequireScope(READ_DRAFTS)],
+    dependencies=[READ_GATE],
 )
-def get_summary(
+async def get_summary(
     draft_id: str,
     session: DbSession,
-    principal: CurrentPrincipal,
+    read: CurrentRead,
     accept_encoding: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> Response:
     """Counts per alternative, area, group and gender; findings; alternatives side by side."""
-    rendered = reads.rendered_summary(
-        session, principal=principal, draft_id=draft_id, gzipped=accepts_gzip(accept_encoding)
-    )
-    end_reading(session)
+    gzipped = accepts_gzip(accept_encoding)
+    rendered = reads.cached_summary(read.assessment_id, read.version, gzipped=gzipped)
+    if rendered is None:
+        rendered = await run_in_threadpool(
+            _rendered, reads.rendered_summary, session, read.principal, draft_id, gzipped
+        )
     return _body(rendered)
 
 

@@ -161,7 +161,13 @@ def active_version(session: Session, *, principal: Principal, draft_id: str) -> 
 
 def visible_active(session: Session, principal: Principal, draft_id: str) -> tuple[str, int]:
     """(assessment id, version) in one query, with the same 404/403 rules as visible_draft."""
-    found = repo.active_of_draft(session, draft_id)
+    return active_seen_by(principal, repo.active_of_draft(session, draft_id))
+
+
+def active_seen_by(
+    principal: Principal, found: tuple[str, str | None, int | None] | None
+) -> tuple[str, int]:
+    """(assessment id, version) of `repo.active_of_draft`'s answer, 404/403 as visible_draft."""
     if found is None:
         raise NotFound("Draft not found")
     organisation_id, assessment_id, version = found

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.openapi.models import OAuthFlowClientCredentials
 from fastapi.routing import APIRoute
 from fastapi.security import OAuth2PasswordBearer
+from fastapi.security.utils import get_authorization_scheme_param
 from sqlmodel import Session
 
 from app.auth.permissions import SCOPE_DESCRIPTIONS, Scope, ensure_holds
@@ -49,21 +50,36 @@ async def get_security(request: Request) -> SecurityContext:
 Security = Annotated[SecurityContext, Depends(get_security)]
 
 
-def get_principal(
-    request: Request,
-    session: DbSession,
-    token: Annotated[str | None, Depends(oauth2_scheme)],
-) -> Principal:
+BearerToken = Annotated[str | None, Depends(oauth2_scheme)]
+
+
+def caller_claims(request: Request, token: str | None) -> dict[str, Any]:
+    """The verified claims of the bearer token (401 when it is missing or invalid): those the
+    caller middleware left in the scope, else verified here."""
+    if not token:
+        raise Unauthorized()
+    caller = caller_of(request.scope)
+    if caller is not None:
+        return caller.claims
+    ctx: SecurityContext = request.app.state.security
+    return verify_bearer(ctx, token)
+
+
+def bearer_claims(request: Request) -> dict[str, Any]:
+    """`caller_claims` of the request's bearer token, read as `oauth2_scheme` reads it, for
+    a gate of its own (`gating`) that spares a dependency: the gate's OpenAPI security is
+    written by `document_scopes` either way."""
+    scheme, token = get_authorization_scheme_param(request.headers.get("Authorization"))
+    return caller_claims(request, token if scheme.lower() == "bearer" else None)
+
+
+def get_principal(request: Request, session: DbSession, token: BearerToken) -> Principal:
     """The authenticated caller (401 when the bearer token is missing or invalid).
 
     The security context is read from the app state directly rather than through
     `get_security`: one dependency fewer to solve on every authenticated request."""
-    if not token:
-        raise Unauthorized()
-    ctx: SecurityContext = request.app.state.security
-    caller = caller_of(request.scope)
-    claims = caller.claims if caller is not None else verify_bearer(ctx, token)
-    principal = principal_from_claims(session, ctx, claims)
+    claims = caller_claims(request, token)
+    principal = principal_from_claims(session, request.app.state.security, claims)
     request.state.principal = principal
     return principal
 
@@ -87,6 +103,15 @@ def RequireScope(permission: Permission) -> Any:  # noqa: N802 - reads as a decl
 
     _GATES[require_scope] = permission
     return Depends(require_scope)
+
+
+def gating(dependency: Callable[..., Any], permission: Permission) -> Any:
+    """A route-level gate of a route's own: `dependency` resolves the caller itself (with
+    whatever it reads beside the caller's row) and answers 401 and 403 as `RequireScope`
+    does, before anything else the route runs. Declared first in the route's `dependencies`,
+    its permission is documented like RequireScope's."""
+    _GATES[dependency] = permission
+    return Depends(dependency)
 
 
 def route_permission(route: APIRoute) -> Permission | None:

@@ -10,8 +10,16 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Form, Header, Request, Response, status
 
 from app.auth import login, service
-from app.auth.dependencies import CurrentPrincipal, DbSession, RequireScope, Security
-from app.auth.permissions import AUTHENTICATED
+from app.auth.dependencies import (
+    CurrentPrincipal,
+    DbSession,
+    RequireScope,
+    Security,
+    bearer_claims,
+    gating,
+)
+from app.auth.permissions import AUTHENTICATED, ensure_holds
+from app.auth.principal import Principal
 from app.auth.schemas import MeRead, OrganisationRoles, PasswordChange, TokenResponse
 from app.core import tokens
 from app.core.db import end_reading
@@ -92,17 +100,34 @@ def issue_token(
     )
 
 
+def _me(request: Request, session: DbSession) -> tuple[Principal, service.CallerView]:
+    """The caller and what /me tells about them, in one pool-thread call: the person's row is
+    read once, for the principal (epoch, active) and the e-mail alike."""
+    principal, user = service.principal_with(
+        session,
+        request.app.state.security,
+        bearer_claims(request),
+        user_and=lambda user_id: (found := service.user_row(session, user_id), found),
+        alone=lambda: None,
+    )
+    request.state.principal = principal
+    ensure_holds(principal, AUTHENTICATED)
+    caller = service.describe(session, principal, user)
+    end_reading(session)
+    return principal, caller
+
+
 @router.get(
     "/me",
     response_model=MeRead,
     summary="Who am I",
     responses=error_responses(401),
-    dependencies=[RequireScope(AUTHENTICATED)],
+    dependencies=[gating(_me, AUTHENTICATED)],
 )
-def me(session: DbSession, principal: CurrentPrincipal) -> MeRead:
+async def me(found: Annotated[tuple[Principal, service.CallerView], Depends(_me)]) -> MeRead:
     """The caller, its organisations and roles (or scopes for a system)."""
-    caller = service.describe(session, principal)
-    end_reading(session)
+    # async: the gate did the reading; building the answer needs no pool-thread call
+    principal, caller = found
     return MeRead(
         kind=principal.kind,
         id=principal.id,

@@ -5,10 +5,13 @@ Sign-in and token issue are in `app/auth/login.py`."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlmodel import Session
+from sqlalchemy import Row, Select, bindparam
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col
 
 from app.audit import service as audit
 from app.auth import throttle
@@ -21,6 +24,8 @@ from app.core.errors import Forbidden, Unauthorized
 from app.core.passwords import hash_secret, verify_secret
 from app.organisations import repository as org_repo
 from app.organisations.models import ApiClient, Role, User
+
+T = TypeVar("T")
 
 # Verified tokens of ours remembered per worker: a few hundred bytes each, so a few MB at most.
 VERIFIED_TOKENS = 10_000
@@ -200,7 +205,14 @@ def user_principal(
 ) -> Principal:
     """A person's roles, including the expert role a region's expert holds in its members
     (one row read per request; the roles come from the worker's cache, see `access`)."""
-    user = org_repo.user_access(session, user_id)
+    return principal_of_user(session, org_repo.user_access(session, user_id), claims)
+
+
+def principal_of_user(
+    session: Session, user: org_repo.UserAccess | None, claims: dict[str, Any] | None
+) -> Principal:
+    """The person behind `user`, the row just read (401 when it is gone or inactive, or when
+    `claims` are of an ended session)."""
     if user is None or not user.is_active:
         raise Unauthorized("User is not active", code="invalid_token")
     if claims is not None:
@@ -212,6 +224,51 @@ def user_principal(
         roles=access_of(session, user).roles,
         is_superuser=user.is_superuser,
     )
+
+
+# The person's row as every request reads it (organisations' repository type).
+UserAccess = org_repo.UserAccess
+
+
+def person_beside(*columns: Any) -> Select[Any]:
+    """A statement for the person's row (by `:user_id`, UserAccess's columns first) with
+    `columns` beside it: the caller outer-joins where they come from, so that one round trip
+    reads both (`person_of` splits the row)."""
+    return (
+        sa_select(*org_repo.USER_ACCESS_COLUMNS, *columns)
+        .select_from(User)
+        .where(col(User.id) == bindparam("user_id"))
+    )
+
+
+def person_of(row: Row[Any]) -> tuple[UserAccess, tuple[Any, ...]]:
+    """The person and the other columns of a `person_beside` row."""
+    width = len(org_repo.USER_ACCESS_COLUMNS)
+    return org_repo.UserAccess(*row[:width]), tuple(row[width:])
+
+
+def user_row(session: Session, user_id: str) -> UserAccess | None:
+    """The person's row alone (the `user_and` of a route that needs nothing beside it)."""
+    return org_repo.user_access(session, user_id)
+
+
+def principal_with(
+    session: Session,
+    ctx: SecurityContext,
+    claims: dict[str, Any],
+    *,
+    user_and: Callable[[str], tuple[org_repo.UserAccess | None, T]],
+    alone: Callable[[], T],
+) -> tuple[Principal, T]:
+    """The caller behind verified claims and a second answer a route needs, e.g. the row it
+    reads: for a person with a token of ours both come from one query (`user_and(user id)`
+    reads the person's row beside it, with the same checks as `principal_from_claims`);
+    for any other caller the principal as usual, then `alone()`."""
+    kind, _, ident = str(claims["sub"]).partition(":")
+    if kind == "user" and not claims.get("_external"):
+        user, found = user_and(ident)
+        return principal_of_user(session, user, claims), found
+    return principal_from_claims(session, ctx, claims), alone()
 
 
 @dataclass(frozen=True)
@@ -228,11 +285,15 @@ class CallerView:
     organisations: list[OrganisationRolesView]
 
 
-def describe(session: Session, principal: Principal) -> CallerView:
-    """The caller's e-mail and, per organisation, its roles and whether they come via a region."""
+def describe(
+    session: Session, principal: Principal, user: org_repo.UserAccess | None = None
+) -> CallerView:
+    """The caller's e-mail and, per organisation, its roles and whether they come via a region
+    (`user`: the person's row if it was read with the principal)."""
     email, direct = None, frozenset[tuple[str, Role]]()
     if principal.kind is PrincipalKind.user:
-        user = org_repo.user_access(session, principal.id)
+        if user is None or user.id != principal.id:
+            user = org_repo.user_access(session, principal.id)
         if user is not None:
             email, direct = user.email, access_of(session, user).direct
     names = {o.id: o.name for o in org_repo.organisations_by_ids(session, sorted(principal.roles))}

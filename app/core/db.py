@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import Annotated, Any, Protocol
+from typing import Any, Protocol
 
 from anyio import CancelScope
-from fastapi import Depends
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, SQLModel
 from starlette.concurrency import run_in_threadpool
@@ -18,7 +19,7 @@ from starlette.requests import Request
 
 from app.core.config import Settings, get_settings
 from app.core.errors import AppError
-from app.core.gates import READERS, WRITERS
+from app.core.gates import READERS, WRITERS, Gate
 
 READ_ONLY_OPTION = "ennakko_read_only"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -95,7 +96,34 @@ def build_engine(url: str, *, sessions: int = 30) -> Engine:
         )
         _configure_sqlite(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True, **pool)
+    engine = create_engine(url, **pool)
+    _ping_when_idle(engine)
+    return engine
+
+
+# A pooled server connection is pinged before use only after it sat in the pool this long:
+# servers, proxies and restarts drop idle connections, while one in use a moment ago is
+# alive, and a ping on every checkout (`pool_pre_ping`) costs every request a round trip.
+# Should a connection die between two close uses, its query fails (503, retryable) and
+# SQLAlchemy replaces every connection the pool held at that moment.
+PING_IDLE_SECONDS = 2.0
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_conn: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.get("idle_since")
+        if since is None or time.monotonic() - since < PING_IDLE_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_conn)
+        except engine.dialect.loaded_dbapi.Error as exc:
+            # the pool discards this connection and checks out another (a fresh one)
+            raise DisconnectionError("the idle connection is gone") from exc
 
 
 def write_places(settings: Settings, engine: Engine) -> int:
@@ -129,53 +157,51 @@ class TransactionHook(Protocol):
     def keep_failed(self, session: Session) -> None: ...
 
 
-async def database_turn(request: Request) -> AsyncIterator[None]:
-    """The request's turn at the database, waited for on the event loop before its session
-    opens and given back after its transaction ends (503 `busy` when the wait runs out).
-
-    A session holds a pooled connection from one pool-thread call to a later one: were the
-    wait inside a thread, waiting requests could take every thread while the holders need
-    one to finish. Readers and writers have separate places, so reads never queue behind
-    writes."""
+def _turn(request: Request) -> tuple[int, Gate]:
+    """The places and the gate of the request's turn at the database: readers and writers
+    have separate places, so reads never queue behind writes."""
     settings: Settings = request.app.state.settings
     if request.method in SAFE_METHODS:
-        places, gate = settings.db_read_sessions, READERS
-    else:
-        places, gate = write_places(settings, get_engine()), WRITERS
-    async with gate.hold(size=places, wait=settings.db_wait_seconds):
-        yield
+        return settings.db_read_sessions, READERS
+    return write_places(settings, get_engine()), WRITERS
 
 
-async def get_session(
-    request: Request, _turn: Annotated[None, Depends(database_turn, scope="function")]
-) -> AsyncIterator[Session]:
+async def get_session(request: Request) -> AsyncIterator[Session]:
     """Request-scoped session: the one place that commits (on success) or rolls back.
 
     An error that says its changes must stand (a counted failed login) is committed too.
+
+    The session opens only in the request's turn at the database, waited for on the event
+    loop (503 `busy` when the wait runs out) and given back after its transaction ends: a
+    session holds a pooled connection from one pool-thread call to a later one, so were the
+    wait inside a thread, waiting requests could take every thread while the holders need
+    one to finish. (One dependency, not two: every request with a session solves it.)
 
     Opening a session touches no connection, so it happens on the event loop; the end of the
     transaction (commit or roll back, and giving the connection back) is one pool-thread call,
     shielded from cancellation so that a dropped client never leaks a connection.
     """
-    reading = request.method in SAFE_METHODS
-    engine = get_read_engine() if reading else get_engine()
-    hook: TransactionHook | None = request.scope.get(TRANSACTION_HOOK)
-    session = Session(engine, expire_on_commit=False)
-    try:
-        if hook is not None:
-            await run_in_threadpool(hook.begin, session)
-        yield session
-    except BaseException as exc:
+    places, gate = _turn(request)
+    wait = request.app.state.settings.db_wait_seconds
+    async with gate.hold(size=places, wait=wait):
+        engine = get_read_engine() if request.method in SAFE_METHODS else get_engine()
+        hook: TransactionHook | None = request.scope.get(TRANSACTION_HOOK)
+        session = Session(engine, expire_on_commit=False)
+        try:
+            if hook is not None:
+                await run_in_threadpool(hook.begin, session)
+            yield session
+        except BaseException as exc:
+            with CancelScope(shield=True):
+                await run_in_threadpool(_end_failed, session, hook, exc)
+            raise
+        if hook is None and not session.in_transaction():
+            # Nothing began, or the route ended its reading (`end_reading`): no connection
+            # is held, so closing is plain bookkeeping and needs no pool-thread call.
+            session.close()
+            return
         with CancelScope(shield=True):
-            await run_in_threadpool(_end_failed, session, hook, exc)
-        raise
-    if hook is None and not session.in_transaction():
-        # Nothing began, or the route ended its reading (`end_reading`): no connection is
-        # held, so closing is plain bookkeeping and needs no pool-thread call.
-        session.close()
-        return
-    with CancelScope(shield=True):
-        await run_in_threadpool(_end, session, hook)
+            await run_in_threadpool(_end, session, hook)
 
 
 def end_reading(session: Session) -> None:
@@ -184,6 +210,16 @@ def end_reading(session: Session) -> None:
     closes on the event loop without another pool-thread call. A later query on the session
     would simply begin a new transaction."""
     session.commit()
+
+
+def statements_alone(session: Session) -> None:
+    """A reading session whose statements each run on their own, on PostgreSQL: under its
+    READ COMMITTED every statement takes its own snapshot, so a transaction gives a read
+    nothing, while BEGIN and COMMIT cost a round trip each. Called before the session's
+    first statement, by reads that need no transaction-local setting; SQLite keeps its
+    deferred transaction (its snapshot spans the transaction)."""
+    if session.get_bind().dialect.name != "sqlite":
+        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
 
 
 def _end(session: Session, hook: TransactionHook | None) -> None:

@@ -138,11 +138,7 @@ def _head_and_cells(
 
 def _scope(head: Head) -> MatrixScope:
     """The assessment's scope (as service.scope_of reads it of the row)."""
-    return MatrixScope(
-        areas=None if head.scope_areas is None else frozenset(head.scope_areas),
-        groups=None if head.scope_groups is None else frozenset(head.scope_groups),
-        reason=head.scope_reason,
-    )
+    return MatrixScope.stored(head.scope_areas, head.scope_groups, head.scope_reason)
 
 
 def _next_matrix(

@@ -51,10 +51,8 @@ class AssessmentView:
 
 def scope_of(assessment: Assessment) -> MatrixScope:
     """The assessment's scope (everything when none was set)."""
-    return MatrixScope(
-        areas=None if assessment.scope_areas is None else frozenset(assessment.scope_areas),
-        groups=None if assessment.scope_groups is None else frozenset(assessment.scope_groups),
-        reason=assessment.scope_reason,
+    return MatrixScope.stored(
+        assessment.scope_areas, assessment.scope_groups, assessment.scope_reason
     )
 
 

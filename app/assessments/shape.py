@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
@@ -108,6 +109,17 @@ class MatrixScope:
     areas: frozenset[str] | None = None
     groups: frozenset[str] | None = None
     reason: str = ""
+
+    @classmethod
+    def stored(
+        cls, areas: Sequence[str] | None, groups: Sequence[str] | None, reason: str
+    ) -> MatrixScope:
+        """The scope as an assessment row stores it (None: every area, every group)."""
+        return cls(
+            areas=None if areas is None else frozenset(areas),
+            groups=None if groups is None else frozenset(groups),
+            reason=reason,
+        )
 
     @property
     def is_set(self) -> bool:

@@ -148,9 +148,6 @@ def _outcomes(
     shape: MatrixShape, by_key: dict[Key, CellRow], covers: Callable[[str, str], bool]
 ) -> tuple[list[str], list[Key]]:
     """Each cell's outcome in the shape's key order, and the cells lacking a justification."""
-    directions = {v: s.direction.value for v, s in shape.scale.items()}
-    check = shape.justification_required
-    neutral = shape.neutral
     get = by_key.get
     outcomes: list[str] = []
     missing: list[Key] = []
@@ -158,16 +155,37 @@ def _outcomes(
         cell = get(key)
         if cell is None:
             outcome = "not_assessed" if covers(key[1], key[2]) else "scoped_out"
-        elif cell[5]:
-            outcome = "cannot_assess"
-        elif cell[4] is None:
-            outcome = "not_assessed"
         else:
-            outcome = directions[cell[4]]
-            if check and cell[4] != neutral and not cell[6].strip():
+            outcome, lacks = judged(shape, cell)
+            if lacks:
                 missing.append(key)
         outcomes.append(outcome)
     return outcomes, missing
+
+
+def judged(shape: MatrixShape, cell: CellRow) -> tuple[str, bool]:
+    """A stored cell's outcome, and whether it lacks the justification the shape asks for
+    (a scored cell off the neutral value with a blank justification)."""
+    if cell[5]:
+        return "cannot_assess", False
+    if cell[4] is None:
+        return "not_assessed", False
+    lacks = shape.justification_required and cell[4] != shape.neutral and not cell[6].strip()
+    return shape.scale[cell[4]].direction.value, lacks
+
+
+def gender_gap(shape: MatrixShape, women: CellRow | None, men: CellRow | None) -> bool:
+    """Whether women's and men's cells of one (alternative, area, group) are both scored and
+    differ by the shape's gender-gap threshold or more."""
+    return bool(
+        women
+        and men
+        and women[4] is not None
+        and men[4] is not None
+        and not women[5]
+        and not men[5]
+        and abs(women[4] - men[4]) >= shape.gender_gap_threshold
+    )
 
 
 def _cumulative(shape: MatrixShape, outcomes: list[str]) -> list[CumulativeImpact]:
@@ -193,14 +211,6 @@ def _gender_gaps(shape: MatrixShape, by_key: dict[Key, CellRow]) -> list[GenderG
             for group in shape.groups_by_area[area]:
                 women = by_key.get((alternative, area, group, shape.women or ""))
                 men = by_key.get((alternative, area, group, shape.men or ""))
-                if (
-                    women
-                    and men
-                    and women[4] is not None
-                    and men[4] is not None
-                    and not women[5]
-                    and not men[5]
-                    and abs(women[4] - men[4]) >= shape.gender_gap_threshold
-                ):
+                if women and men and gender_gap(shape, women, men):
                     gaps.append(GenderGap(alternative, area, group, women[4], men[4]))
     return gaps

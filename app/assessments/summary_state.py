@@ -23,7 +23,7 @@ from app.assessments.matrix_state import same_shape
 from app.assessments.read_queries import CellsSince
 from app.assessments.rendering import counts_document
 from app.assessments.shape import Direction, MatrixScope, MatrixShape
-from app.assessments.summary import COUNT_KEYS, CellRow, Counts
+from app.assessments.summary import COUNT_KEYS, CellRow, Counts, gender_gap, judged
 
 Key = tuple[str, str, str, str]
 Part = tuple[str, ...]  # ("alternative", alt) or (table, alt, area | group | gender)
@@ -115,15 +115,11 @@ class SummaryState:
 
 def _outcome(layout: Layout, at: int, cell: CellRow | None) -> tuple[str, bool]:
     """The cell's outcome and whether it lacks a justification (summary._outcomes)."""
-    shape = layout.shape
     if not layout.covered[at]:
         return "scoped_out", False
-    if cell is None or cell[5]:
-        return ("not_assessed" if cell is None else "cannot_assess"), False
-    if cell[4] is None:
+    if cell is None:
         return "not_assessed", False
-    lacks = shape.justification_required and cell[4] != shape.neutral and not cell[6].strip()
-    return shape.scale[cell[4]].direction.value, lacks
+    return judged(layout.shape, cell)
 
 
 def _gap(layout: Layout, cells: list[CellRow | None], twin: tuple[int, int]) -> Any:
@@ -131,15 +127,7 @@ def _gap(layout: Layout, cells: list[CellRow | None], twin: tuple[int, int]) -> 
     shape = layout.shape
     women = cells[twin[0]] if layout.covered[twin[0]] else None
     men = cells[twin[1]] if layout.covered[twin[1]] else None
-    if (
-        women
-        and men
-        and women[4] is not None
-        and men[4] is not None
-        and not women[5]
-        and not men[5]
-        and abs(women[4] - men[4]) >= shape.gender_gap_threshold
-    ):
+    if women and men and gender_gap(shape, women, men):
         alt, area, group, _ = shape.key_order[twin[0]]
         return {"alternative": alt, "area": area, "group": group, "women": women[4], "men": men[4]}
     return None

@@ -69,12 +69,7 @@ def write_cells(
     claimed = _claim(session, principal, draft_id, expected_version)
     template = templates.at_mark(session, claimed.template_id, *claimed.template_mark)
     alternatives = drafts.alternatives_at_version(session, claimed.draft)
-    areas, groups, reason = claimed.scope
-    scope = MatrixScope(
-        areas=None if areas is None else frozenset(areas),
-        groups=None if groups is None else frozenset(groups),
-        reason=reason,
-    )
+    scope = MatrixScope.stored(*claimed.scope)
     matrix = Matrix(template, alternatives, shape_for(template, alternatives), scope)
     check_fit(matrix, writes)
     written = store_cells(session, claimed.assessment_id, claimed.version, writes, principal)

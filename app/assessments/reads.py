@@ -33,7 +33,6 @@ from app.assessments.rendering import (
 from app.assessments.shape import MatrixScope, MatrixShape
 from app.assessments.summary import summarise_rows
 from app.assessments.summary_state import SummaryState
-from app.auth.principal import Principal
 from app.core.body_cache import Body, BodyCache, compress
 from app.core.config import get_settings
 from app.core.errors import NotFound
@@ -44,6 +43,8 @@ from app.templates.models import AssessmentTemplate
 # Rendered bodies per (kind, assessment id), of the version last read: a version never
 # changes content, and a newer one replaces it.
 _BODIES = BodyCache(lambda: get_settings().read_cache_bytes)
+# The draft's active assessment and its version, as the caller's visibility check read them.
+Active = tuple[str, int]
 # Head-and-cells reads tried before a read gives up keeping its body (each failed one saw a
 # write land between its two statements).
 _ATTEMPTS = 3
@@ -65,16 +66,16 @@ class _Made:
 
 def _cached(
     session: Session,
-    principal: Principal,
-    draft_id: str,
+    active: Active,
     kind: str,
     make: Callable[[Session, str, Any], _Made],
     gzipped: bool,
 ) -> Rendered:
     """The body of `kind` for the draft's active assessment, from the cache or
-    `make(session, assessment id, what the family keeps)`. Visibility is checked (one query)
-    before the cache is looked at."""
-    assessment_id, version = service.visible_active(session, principal, draft_id)
+    `make(session, assessment id, what the family keeps)`. `active` is the assessment and
+    version the caller's visibility check read (read_context.active_read, in this request):
+    it is not read again."""
+    assessment_id, version = active
     family = (kind, assessment_id)
     found = _BODIES.get(family, version)
     if found is None:
@@ -182,12 +183,10 @@ def _whole_matrix(session: Session, assessment_id: str, *, keep: bool) -> _Made:
     return _Made(assessment.version, Body(body), keep=keep)
 
 
-def rendered_assessment(
-    session: Session, *, principal: Principal, draft_id: str, gzipped: bool = False
-) -> Rendered:
+def rendered_assessment(session: Session, active: Active, *, gzipped: bool = False) -> Rendered:
     """The whole matrix as JSON bytes (AssessmentRead), gzip-encoded if asked; cached per
     assessment version, patched with the cells written since the cached one."""
-    return _cached(session, principal, draft_id, "matrix", _make_matrix, gzipped)
+    return _cached(session, active, "matrix", _make_matrix, gzipped)
 
 
 def _next_summary(
@@ -231,12 +230,10 @@ def _unkept_summary(session: Session, assessment_id: str) -> _Made:
     return _Made(assessment.version, Body(summary_json(document)), keep=False)
 
 
-def rendered_summary(
-    session: Session, *, principal: Principal, draft_id: str, gzipped: bool = False
-) -> Rendered:
+def rendered_summary(session: Session, active: Active, *, gzipped: bool = False) -> Rendered:
     """The summary as JSON bytes (SummaryRead), cached per assessment version, recounted for
     the alternatives whose cells were written since the cached one."""
-    return _cached(session, principal, draft_id, "summary", _make_summary, gzipped)
+    return _cached(session, active, "summary", _make_summary, gzipped)
 
 
 def cached_assessment(assessment_id: str, version: int, *, gzipped: bool) -> Rendered | None:

@@ -12,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from app.assessments import migration, reads, screening, service
 from app.assessments import scope_router as scope_routes
 from app.assessments.models import AssessmentCell
-from app.assessments.read_context import READ_GATE, CurrentRead
+from app.assessments.read_context import READ_GATE, ActiveRead, CurrentRead
 from app.assessments.schemas import (
     AssessmentRead,
     AssessmentStart,
@@ -28,9 +28,8 @@ from app.assessments.schemas import (
 )
 from app.auth.dependencies import CurrentPrincipal, DbSession, RequireScope
 from app.auth.permissions import EDIT_DRAFTS, READ_DRAFTS, WRITE_DRAFTS
-from app.auth.principal import Principal
 from app.core.body_cache import accepts_gzip
-from app.core.db import end_reading
+from app.core.db import end_reading, statements_alone
 from app.core.errors import error_responses
 from app.core.idempotency import IDEMPOTENT, CapturingRoute
 from app.core.versioning import VERSIONED_WRITE_ERRORS, IfMatch, etag, names_tag, set_etag
@@ -174,7 +173,6 @@ def start_assessment(
     dependencies=[READ_GATE],
 )
 async def get_assessment(
-    draft_id: str,
     session: DbSession,
     read: CurrentRead,
     if_none_match: Annotated[str | None, Header()] = None,
@@ -189,20 +187,20 @@ async def get_assessment(
     rendered = reads.cached_assessment(read.assessment_id, read.version, gzipped=gzipped)
     if rendered is None:
         rendered = await run_in_threadpool(
-            _rendered, reads.rendered_assessment, session, read.principal, draft_id, gzipped
+            _rendered, reads.rendered_assessment, session, read, gzipped
         )
     return _body(rendered)
 
 
 def _rendered(
-    render: Callable[..., reads.Rendered],
-    session: Session,
-    principal: Principal,
-    draft_id: str,
-    gzipped: bool,
+    render: Callable[..., reads.Rendered], session: Session, read: ActiveRead, gzipped: bool
 ) -> reads.Rendered:
-    """Render (or encode) a body the cache did not hold, and end the reading."""
-    rendered = render(session, principal=principal, draft_id=draft_id, gzipped=gzipped)
+    """Render (or encode) a body the cache did not hold, of the assessment and version the
+    gate read, and end the reading. Its statements run on their own (`statements_alone`):
+    a delta's head and cells come in one statement, and a whole read checks its two saw one
+    version, so a transaction would only add BEGIN and COMMIT round trips on PostgreSQL."""
+    statements_alone(session)
+    rendered = render(session, (read.assessment_id, read.version), gzipped=gzipped)
     end_reading(session)
     return rendered
 
@@ -300,7 +298,6 @@ def _written_cell(row: dict[str, Any]) -> CellRead:
     dependencies=[READ_GATE],
 )
 async def get_summary(
-    draft_id: str,
     session: DbSession,
     read: CurrentRead,
     accept_encoding: Annotated[str | None, Header(include_in_schema=False)] = None,
@@ -310,7 +307,7 @@ async def get_summary(
     rendered = reads.cached_summary(read.assessment_id, read.version, gzipped=gzipped)
     if rendered is None:
         rendered = await run_in_threadpool(
-            _rendered, reads.rendered_summary, session, read.principal, draft_id, gzipped
+            _rendered, reads.rendered_summary, session, read, gzipped
         )
     return _body(rendered)
 

@@ -55,7 +55,7 @@ def _shape() -> MatrixShape:
         alternatives=alternatives,
         status_quo="a0",
         areas=areas,
-        groups_by_area={area: groups for area in areas},
+        groups_by_area=dict.fromkeys(areas, groups),
         genders=("women", "men", "other"),
         scale=SCALE,
         neutral=0,

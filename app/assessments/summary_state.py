@@ -29,6 +29,8 @@ Key = tuple[str, str, str, str]
 Part = tuple[str, ...]  # ("alternative", alt) or (table, alt, area | group | gender)
 TABLES = ("by_area", "by_group", "by_gender")
 NEGATIVE = Direction.negative.value
+# A kept cell's justification when it has one (_kept): the summary asks only whether it is blank.
+JUSTIFIED = "justified"
 # What one kept cell costs (its row, outcome and list slots), roughly.
 CELL_COST = 160
 
@@ -50,8 +52,15 @@ class Layout:
 
 def _layout(shape: MatrixShape, scope: MatrixScope) -> Layout:
     alts, areas, groups, genders = shape.key_columns
+    # each part once, shared by its cells (a tuple per cell and part was ~1 MB at 2 880 cells)
+    known: dict[Part, Part] = {}
     parts: tuple[tuple[Part, Part, Part, Part], ...] = tuple(
-        (("alternative", a), ("by_area", a, ar), ("by_group", a, g), ("by_gender", a, ge))
+        (
+            known.setdefault(("alternative", a), ("alternative", a)),
+            known.setdefault(("by_area", a, ar), ("by_area", a, ar)),
+            known.setdefault(("by_group", a, g), ("by_group", a, g)),
+            known.setdefault(("by_gender", a, ge), ("by_gender", a, ge)),
+        )
         for a, ar, g, ge in zip(alts, areas, groups, genders, strict=True)
     )
     tables: dict[str, tuple[tuple[str, tuple[tuple[str, Part], ...]], ...]] = {}
@@ -154,6 +163,13 @@ def _key(row: Sequence[Any]) -> Key:
     return (row[0], row[1], row[2], row[3])
 
 
+def _kept(shape: MatrixShape, at: int, row: CellRow) -> CellRow:
+    """What the state keeps of a stored row: the shape's own key strings (not the row's copies
+    of them) and whether a justification is there rather than its text, which is all the
+    counts and findings read (summary.judged, summary.gender_gap)."""
+    return (*shape.key_order[at], row[4], row[5], JUSTIFIED if row[6].strip() else "")
+
+
 def fresh(
     version: int, shape: MatrixShape, scope: MatrixScope, rows: Iterable[CellRow]
 ) -> SummaryState:
@@ -167,7 +183,7 @@ def fresh(
         if at is None:
             strays.add(_key(row))
         else:
-            cells[at] = row
+            cells[at] = _kept(shape, at, row)
     return _counted(version, _layout(shape, scope), cells, frozenset(strays), stored)
 
 
@@ -228,7 +244,7 @@ def patched(
             strays.add(key)
         else:
             stored += cells[at] is None
-            cells[at] = row
+            cells[at] = _kept(shape, at, row)
             moved.append(at)
     if delta.stored != stored:
         return None  # some cell was deleted since: which one is not known

@@ -181,9 +181,10 @@ def principal_from_claims(
         if user is None or not user.is_active:
             raise Unauthorized("No active user for this identity", code="invalid_token")
         return user_principal(session, user.id)
+    user_id = own_user_id(claims)
+    if user_id is not None:
+        return user_principal(session, user_id, claims)
     kind, _, ident = str(claims["sub"]).partition(":")
-    if kind == "user":
-        return user_principal(session, ident, claims)
     if kind == "client":
         client = org_repo.get_client(session, ident)
         if client is None or not client.is_active:
@@ -264,11 +265,18 @@ def principal_with(
     reads: for a person with a token of ours both come from one query (`user_and(user id)`
     reads the person's row beside it, with the same checks as `principal_from_claims`);
     for any other caller the principal as usual, then `alone()`."""
-    kind, _, ident = str(claims["sub"]).partition(":")
-    if kind == "user" and not claims.get("_external"):
-        user, found = user_and(ident)
+    user_id = own_user_id(claims)
+    if user_id is not None:
+        user, found = user_and(user_id)
         return principal_of_user(session, user, claims), found
     return principal_from_claims(session, ctx, claims), alone()
+
+
+def own_user_id(claims: dict[str, Any]) -> str | None:
+    """The person a token of ours names (`sub` "user:<id>"); None for an API client or an
+    external identity."""
+    kind, _, ident = str(claims["sub"]).partition(":")
+    return ident if kind == "user" and not claims.get("_external") else None
 
 
 @dataclass(frozen=True)

@@ -19,11 +19,11 @@ from sqlmodel import Session, col
 from app.assessments import repository as repo
 from app.assessments import service
 from app.assessments.models import Assessment, AssessmentState
-from app.auth.dependencies import DbSession, bearer_claims, gating
+from app.auth.dependencies import bearer_claims, gating
 from app.auth.permissions import READ_DRAFTS, ensure_holds
 from app.auth.principal import Principal
 from app.auth.service import UserAccess, person_beside, person_of, principal_with
-from app.core.db import end_reading, statements_alone
+from app.core.db import read_alone
 from app.drafts.models import DecisionDraft
 
 # The person's row and, beside it, what repo.active_of_draft reads (NULLs when the draft is
@@ -62,20 +62,24 @@ def _person_and_active(
     return person, (str(organisation_id), assessment_id, version)
 
 
-def active_read(request: Request, session: DbSession, draft_id: str) -> ActiveRead:
+async def active_read(request: Request, draft_id: str) -> ActiveRead:
     """401 without a valid, current token; 403 without the read scope (before anything
-    else); then 404/403 as `service.visible_active`. The transaction ends here, in the pool
-    thread that ran the query, so a cached answer needs no other pool-thread call."""
+    else); then 404/403 as `service.visible_active`. The caller and the draft are read in
+    one pool-thread call with a session of its own (`read_alone`), so a cached answer needs
+    no other pool-thread call and no request session."""
     claims = bearer_claims(request)
-    statements_alone(session)
-    principal, found = principal_with(
-        session,
-        request.app.state.security,
-        claims,
-        user_and=lambda user_id: _person_and_active(session, user_id, draft_id),
-        alone=lambda: repo.active_of_draft(session, draft_id),
-    )
-    end_reading(session)
+    ctx = request.app.state.security
+
+    def read(session: Session) -> tuple[Principal, Active]:
+        return principal_with(
+            session,
+            ctx,
+            claims,
+            user_and=lambda user_id: _person_and_active(session, user_id, draft_id),
+            alone=lambda: repo.active_of_draft(session, draft_id),
+        )
+
+    principal, found = await read_alone(request, read)
     request.state.principal = principal
     ensure_holds(principal, READ_DRAFTS)
     assessment_id, version = service.active_seen_by(principal, found)

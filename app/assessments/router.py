@@ -5,9 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Response
-from sqlmodel import Session
-from starlette.concurrency import run_in_threadpool
+from fastapi import APIRouter, Header, Request, Response
 
 from app.assessments import migration, reads, screening, service
 from app.assessments import scope_router as scope_routes
@@ -29,7 +27,7 @@ from app.assessments.schemas import (
 from app.auth.dependencies import CurrentPrincipal, DbSession, RequireScope
 from app.auth.permissions import EDIT_DRAFTS, READ_DRAFTS, WRITE_DRAFTS
 from app.core.body_cache import accepts_gzip
-from app.core.db import end_reading, statements_alone
+from app.core.db import read_alone
 from app.core.errors import error_responses
 from app.core.idempotency import IDEMPOTENT, CapturingRoute
 from app.core.versioning import VERSIONED_WRITE_ERRORS, IfMatch, etag, names_tag, set_etag
@@ -173,7 +171,7 @@ def start_assessment(
     dependencies=[READ_GATE],
 )
 async def get_assessment(
-    session: DbSession,
+    request: Request,
     read: CurrentRead,
     if_none_match: Annotated[str | None, Header()] = None,
     accept_encoding: Annotated[str | None, Header(include_in_schema=False)] = None,
@@ -186,23 +184,19 @@ async def get_assessment(
     gzipped = accepts_gzip(accept_encoding)
     rendered = reads.cached_assessment(read.assessment_id, read.version, gzipped=gzipped)
     if rendered is None:
-        rendered = await run_in_threadpool(
-            _rendered, reads.rendered_assessment, session, read, gzipped
-        )
+        rendered = await _rendered(request, reads.rendered_assessment, read, gzipped)
     return _body(rendered)
 
 
-def _rendered(
-    render: Callable[..., reads.Rendered], session: Session, read: ActiveRead, gzipped: bool
+async def _rendered(
+    request: Request, render: Callable[..., reads.Rendered], read: ActiveRead, gzipped: bool
 ) -> reads.Rendered:
     """Render (or encode) a body the cache did not hold, of the assessment and version the
-    gate read, and end the reading. Its statements run on their own (`statements_alone`):
-    a delta's head and cells come in one statement, and a whole read checks its two saw one
-    version, so a transaction would only add BEGIN and COMMIT round trips on PostgreSQL."""
-    statements_alone(session)
-    rendered = render(session, (read.assessment_id, read.version), gzipped=gzipped)
-    end_reading(session)
-    return rendered
+    gate read, in one pool-thread call with a session of its own whose statements run alone
+    (`read_alone`): a delta's head and cells come in one statement, and a whole read checks
+    its two saw one version, so a transaction would only add BEGIN and COMMIT."""
+    active = (read.assessment_id, read.version)
+    return await read_alone(request, lambda session: render(session, active, gzipped=gzipped))
 
 
 def _body(rendered: reads.Rendered) -> Response:
@@ -298,7 +292,7 @@ def _written_cell(row: dict[str, Any]) -> CellRead:
     dependencies=[READ_GATE],
 )
 async def get_summary(
-    session: DbSession,
+    request: Request,
     read: CurrentRead,
     accept_encoding: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> Response:
@@ -306,9 +300,7 @@ async def get_summary(
     gzipped = accepts_gzip(accept_encoding)
     rendered = reads.cached_summary(read.assessment_id, read.version, gzipped=gzipped)
     if rendered is None:
-        rendered = await run_in_threadpool(
-            _rendered, reads.rendered_summary, session, read, gzipped
-        )
+        rendered = await _rendered(request, reads.rendered_summary, read, gzipped)
     return _body(rendered)
 
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from anyio import CancelScope
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
@@ -21,7 +21,11 @@ from app.core.config import Settings, get_settings
 from app.core.errors import AppError
 from app.core.gates import READERS, WRITERS, Gate
 
+T = TypeVar("T")
+
 READ_ONLY_OPTION = "ennakko_read_only"
+# A reading connection whose statements each run on their own (see `statements_alone`).
+ALONE_OPTION = "ennakko_statements_alone"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 NAMING_CONVENTION = {
@@ -76,7 +80,10 @@ def _configure_sqlite(engine: Engine) -> None:
         # Reads start deferred so they run beside a writer; writes take the lock up front.
         # Straight on the driver's connection: the statement needs none of the execution
         # machinery (events, result handling), and every request's transaction starts here.
-        read_only = conn.get_execution_options().get(READ_ONLY_OPTION, False)
+        options = conn.get_execution_options()
+        if options.get(ALONE_OPTION, False):
+            return  # each statement its own (autocommit) transaction: `statements_alone`
+        read_only = options.get(READ_ONLY_OPTION, False)
         conn.connection.driver_connection.execute("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
@@ -213,13 +220,34 @@ def end_reading(session: Session) -> None:
 
 
 def statements_alone(session: Session) -> None:
-    """A reading session whose statements each run on their own, on PostgreSQL: under its
-    READ COMMITTED every statement takes its own snapshot, so a transaction gives a read
-    nothing, while BEGIN and COMMIT cost a round trip each. Called before the session's
-    first statement, by reads that need no transaction-local setting; SQLite keeps its
-    deferred transaction (its snapshot spans the transaction)."""
-    if session.get_bind().dialect.name != "sqlite":
+    """A reading session whose statements each run on their own: under PostgreSQL's READ
+    COMMITTED every statement takes its own snapshot, so a transaction gives a read nothing,
+    while BEGIN and COMMIT cost a round trip each; on SQLite each statement then reads its own
+    snapshot too (no BEGIN: the driver runs it in autocommit mode), as on PostgreSQL. Called
+    before the session's first statement, by reads that need no transaction-local setting and
+    whose statements each stand alone or check that they saw one version."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.connection(execution_options={ALONE_OPTION: True})
+    else:
         session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+
+
+async def read_alone(request: Request, read: Callable[[Session], T]) -> T:
+    """`read` with a reading session of its own, in one pool-thread call: the request's turn
+    at the database is waited for on the event loop (as `get_session` waits), then the session
+    opens, runs its statements alone and closes within that call, so a route that reads once
+    (a gate, a render the cache did not hold) needs no request session around it."""
+    places, gate = _turn(request)
+    async with gate.hold(size=places, wait=request.app.state.settings.db_wait_seconds):
+        return await run_in_threadpool(_read_alone, read)
+
+
+def _read_alone(read: Callable[[Session], T]) -> T:
+    with Session(get_read_engine(), expire_on_commit=False) as session:
+        statements_alone(session)
+        found = read(session)
+        session.commit()
+        return found
 
 
 def _end(session: Session, hook: TransactionHook | None) -> None:

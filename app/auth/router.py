@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Form, Header, Request, Response, status
+from sqlmodel import Session
 
 from app.auth import login, service
 from app.auth.dependencies import (
@@ -22,7 +23,7 @@ from app.auth.permissions import AUTHENTICATED, ensure_holds
 from app.auth.principal import Principal
 from app.auth.schemas import MeRead, OrganisationRoles, PasswordChange, TokenResponse
 from app.core import tokens
-from app.core.db import end_reading
+from app.core.db import read_alone
 from app.core.errors import Unauthorized, Unprocessable, error_responses
 from app.core.idempotency import CapturingRoute
 
@@ -100,21 +101,26 @@ def issue_token(
     )
 
 
-def _me(request: Request, session: DbSession) -> tuple[Principal, service.CallerView]:
-    """The caller and what /me tells about them, in one pool-thread call: the person's row is
-    read once, for the principal (epoch, active) and the e-mail alike."""
-    principal, user = service.principal_with(
-        session,
-        request.app.state.security,
-        bearer_claims(request),
-        user_and=lambda user_id: (found := service.user_row(session, user_id), found),
-        alone=lambda: None,
-    )
-    request.state.principal = principal
-    ensure_holds(principal, AUTHENTICATED)
-    caller = service.describe(session, principal, user)
-    end_reading(session)
-    return principal, caller
+async def _me(request: Request) -> tuple[Principal, service.CallerView]:
+    """The caller and what /me tells about them, in one pool-thread call with a session of
+    its own (`read_alone`): the person's row is read once, for the principal (epoch, active)
+    and the e-mail alike."""
+    claims = bearer_claims(request)
+    ctx = request.app.state.security
+
+    def read(session: Session) -> tuple[Principal, service.CallerView]:
+        principal, user = service.principal_with(
+            session,
+            ctx,
+            claims,
+            user_and=lambda user_id: (found := service.user_row(session, user_id), found),
+            alone=lambda: None,
+        )
+        request.state.principal = principal
+        ensure_holds(principal, AUTHENTICATED)
+        return principal, service.describe(session, principal, user)
+
+    return await read_alone(request, read)
 
 
 @router.get(

@@ -203,20 +203,12 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
                 await run_in_threadpool(_end_failed, session, hook, exc)
             raise
         if hook is None and not session.in_transaction():
-            # Nothing began, or the route ended its reading (`end_reading`): no connection
+            # Nothing began, or the route committed its reading itself: no connection
             # is held, so closing is plain bookkeeping and needs no pool-thread call.
             session.close()
             return
         with CancelScope(shield=True):
             await run_in_threadpool(_end, session, hook)
-
-
-def end_reading(session: Session) -> None:
-    """A read route done with the database ends its transaction (committing, as the request
-    session would) in the pool thread it already runs in, so the request's session then
-    closes on the event loop without another pool-thread call. A later query on the session
-    would simply begin a new transaction."""
-    session.commit()
 
 
 def statements_alone(session: Session) -> None:

@@ -1,11 +1,15 @@
-"""A read route that ends its reading (app.core.db.end_reading) leaves the request session
-nothing to end: it closes on the event loop, and its connection is back in the pool."""
+"""The matrix, summary and /me reads read with a session of their own in one pool-thread call
+(app.core.db.read_alone): no request session is ended in another call, their connection is
+back in the pool, and their statements run alone (no transaction held open: SQLite issues no
+BEGIN, PostgreSQL runs in autocommit)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
+from psycopg.pq import TransactionStatus
+from sqlalchemy import text
 from fastapi.testclient import TestClient
 
 from app.core import db
@@ -27,7 +31,7 @@ def ended(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return calls
 
 
-def test_the_matrix_read_ends_its_own_transaction(
+def test_the_matrix_read_needs_no_request_session(
     client: TestClient, world: World, ended: list[str]
 ) -> None:
     draft, _ = screened_assessment(client, world.preparer)
@@ -65,3 +69,15 @@ def test_a_refused_read_rolls_back_and_returns_its_connection(
     )
     assert outsider.status_code in (403, 404)
     assert pool.checkedout() == before  # type: ignore[attr-defined]
+
+
+def test_statements_alone_hold_no_transaction(client: TestClient) -> None:
+    with db.reading() as session:
+        db.statements_alone(session)
+        assert session.execute(text("SELECT 1")).scalar_one() == 1
+        driver = session.connection().connection.driver_connection
+        if session.get_bind().dialect.name == "sqlite":
+            assert driver is not None and not driver.in_transaction
+        else:
+            assert driver is not None
+            assert driver.info.transaction_status == TransactionStatus.IDLE

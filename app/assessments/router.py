@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Header, Request, Response
+from fastapi import APIRouter, Request, Response
 
 from app.assessments import migration, reads, screening, service
 from app.assessments import scope_router as scope_routes
@@ -30,7 +30,14 @@ from app.core.body_cache import accepts_gzip
 from app.core.db import read_alone
 from app.core.errors import error_responses
 from app.core.idempotency import IDEMPOTENT, CapturingRoute
-from app.core.versioning import VERSIONED_WRITE_ERRORS, IfMatch, etag, names_tag, set_etag
+from app.core.versioning import (
+    IF_NONE_MATCH_DOCUMENTED,
+    VERSIONED_WRITE_ERRORS,
+    IfMatch,
+    etag,
+    names_tag,
+    set_etag,
+)
 
 router = APIRouter(
     prefix="/api/v1/drafts/{draft_id}", tags=["assessments"], route_class=CapturingRoute
@@ -169,19 +176,17 @@ def start_assessment(
     summary="Read the whole matrix",
     responses={304: {"description": "Not modified"}, **error_responses(401, 403, 404)},
     dependencies=[READ_GATE],
+    openapi_extra=IF_NONE_MATCH_DOCUMENTED,
 )
-async def get_assessment(
-    request: Request,
-    read: CurrentRead,
-    if_none_match: Annotated[str | None, Header()] = None,
-    accept_encoding: Annotated[str | None, Header(include_in_schema=False)] = None,
-) -> Response:
+async def get_assessment(request: Request, read: CurrentRead) -> Response:
     """Every assessed cell; cells not listed are *not yet assessed*. Supports If-None-Match."""
     # async: the gate has read the caller and the version in its pool-thread call; a 304 or
     # a cached body is answered here on the event loop, only a render takes another call.
-    if if_none_match is not None and names_tag(if_none_match, etag(read.version)):
-        return Response(status_code=304, headers={"ETag": etag(read.version)})
-    gzipped = accepts_gzip(accept_encoding)
+    # The two headers are read as they come (no parameters for FastAPI to validate).
+    tag = etag(read.version)
+    if names_tag(request.headers.get("if-none-match"), tag):
+        return Response(status_code=304, headers={"ETag": tag})
+    gzipped = accepts_gzip(request.headers.get("accept-encoding"))
     rendered = reads.cached_assessment(read.assessment_id, read.version, gzipped=gzipped)
     if rendered is None:
         rendered = await _rendered(request, reads.rendered_assessment, read, gzipped)
@@ -291,13 +296,9 @@ def _written_cell(row: dict[str, Any]) -> CellRead:
     responses=error_responses(401, 403, 404),
     dependencies=[READ_GATE],
 )
-async def get_summary(
-    request: Request,
-    read: CurrentRead,
-    accept_encoding: Annotated[str | None, Header(include_in_schema=False)] = None,
-) -> Response:
+async def get_summary(request: Request, read: CurrentRead) -> Response:
     """Counts per alternative, area, group and gender; findings; alternatives side by side."""
-    gzipped = accepts_gzip(accept_encoding)
+    gzipped = accepts_gzip(request.headers.get("accept-encoding"))
     rendered = reads.cached_summary(read.assessment_id, read.version, gzipped=gzipped)
     if rendered is None:
         rendered = await _rendered(request, reads.rendered_summary, read, gzipped)

@@ -52,16 +52,22 @@ class Gate:
         """Hold one of the gate's places for the block; raises `Busy` after `wait` seconds."""
         semaphore = self._semaphore(size)
         try:
+            semaphore.acquire_nowait()  # a free place: no timer to set up (the usual case)
+        except anyio.WouldBlock:
+            await self._wait(semaphore, wait)
+        try:
+            yield
+        finally:
+            semaphore.release()
+
+    async def _wait(self, semaphore: anyio.Semaphore, wait: float) -> None:
+        try:
             with anyio.fail_after(wait):
                 await semaphore.acquire()
         except TimeoutError:
             raise Busy(
                 self.message, headers={"Retry-After": str(max(1, math.ceil(wait)))}
             ) from None
-        try:
-            yield
-        finally:
-            semaphore.release()
 
 
 READERS = Gate("readers", "The database is busy; retry after a moment")

@@ -23,7 +23,7 @@ from app.auth.dependencies import bearer_claims, gating
 from app.auth.permissions import READ_DRAFTS, ensure_holds
 from app.auth.principal import Principal
 from app.auth.service import UserAccess, person_beside, person_of, principal_with
-from app.core.db import read_alone
+from app.core.db import read_alone, run_core
 from app.drafts.models import DecisionDraft
 
 # The person's row and, beside it, what repo.active_of_draft reads (NULLs when the draft is
@@ -53,7 +53,7 @@ class ActiveRead:
 def _person_and_active(
     session: Session, user_id: str, draft_id: str
 ) -> tuple[UserAccess | None, Active]:
-    row = session.execute(_PERSON_AND_ACTIVE, {"user_id": user_id, "draft_id": draft_id}).first()
+    row = run_core(session, _PERSON_AND_ACTIVE, {"user_id": user_id, "draft_id": draft_id}).first()
     if row is None:
         return None, None
     person, (organisation_id, assessment_id, version) = person_of(row)

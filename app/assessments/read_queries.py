@@ -20,6 +20,7 @@ from sqlalchemy import select as core_select
 from sqlmodel import Session
 
 from app.assessments.models import Assessment, AssessmentCell, AssessmentState
+from app.core.db import run_core
 from app.drafts.models import DecisionDraft
 from app.templates.models import AssessmentTemplate
 
@@ -74,7 +75,7 @@ _HEAD_WIDTH = len(_HEAD_COLUMNS)
 
 def head(session: Session, assessment_id: str) -> Head | None:
     """The assessment's head, or None when it is gone."""
-    row = session.execute(_HEAD, {"assessment_id": assessment_id}).first()
+    row = run_core(session, _HEAD, {"assessment_id": assessment_id}).first()
     return None if row is None else Head(*row)
 
 
@@ -138,7 +139,7 @@ def _run(
 ) -> list[Any]:
     dialect = session.get_bind().dialect.name
     statement = statements.get((kind, dialect), statements[(kind, "postgresql")])
-    return list(session.execute(statement, params).all())
+    return list(run_core(session, statement, params).all())
 
 
 def cells_since(session: Session, kind: str, assessment_id: str, since: int) -> CellsSince | None:

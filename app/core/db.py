@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar, TypeVarTuple
 
 from anyio import CancelScope
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import DateTime, Engine, MetaData, Result, create_engine, event
 from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.sql.selectable import TypedReturnsRows
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, SQLModel
 from starlette.concurrency import run_in_threadpool
@@ -22,6 +23,7 @@ from app.core.errors import AppError
 from app.core.gates import READERS, WRITERS, Gate
 
 T = TypeVar("T")
+Ts = TypeVarTuple("Ts")
 
 READ_ONLY_OPTION = "ennakko_read_only"
 # A reading connection whose statements each run on their own (see `statements_alone`).
@@ -209,6 +211,18 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
             return
         with CancelScope(shield=True):
             await run_in_threadpool(_end, session, hook)
+
+
+def run_core(
+    session: Session, statement: TypedReturnsRows[*Ts], params: Mapping[str, Any]
+) -> Result[*Ts]:
+    """A Core statement (columns, no ORM entities) on the session's connection and in its
+    transaction, as `session.execute` runs it (pending changes flushed first unless autoflush
+    is off), without the ORM's per-statement set-up, about half the cost of a one-row read:
+    for the statements every request runs."""
+    if session.autoflush:
+        session.flush()
+    return session.connection().execute(statement, params)
 
 
 def statements_alone(session: Session) -> None:

@@ -10,6 +10,7 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
+from app.core.db import run_core
 from app.organisations.models import ApiClient, Membership, Organisation, Role, User
 
 
@@ -128,7 +129,7 @@ _ROLES_OF_USER = (
 def roles_of_user(session: Session, user_id: str) -> list[tuple[str, Role, str | None]]:
     """Each membership with the member organisations an expert membership in a region extends
     to: rows of (organisation, role, member or None)."""
-    rows = session.execute(_ROLES_OF_USER, {"user_id": user_id}).all()
+    rows = run_core(session, _ROLES_OF_USER, {"user_id": user_id}).all()
     return [(org, Role(role), child) for org, role, child in rows]
 
 
@@ -162,7 +163,7 @@ _USER_ACCESS = sa_select(*USER_ACCESS_COLUMNS).where(col(User.id) == bindparam("
 
 def user_access(session: Session, user_id: str) -> UserAccess | None:
     """The person's row without building an ORM object (read on every request)."""
-    row = session.execute(_USER_ACCESS, {"user_id": user_id}).first()
+    row = run_core(session, _USER_ACCESS, {"user_id": user_id}).first()
     return None if row is None else UserAccess(*row)
 
 

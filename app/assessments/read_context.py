@@ -1,5 +1,6 @@
-"""The request context of the matrix and summary reads: the caller, the route's scope gate
-and the draft's visibility and active assessment, from one query in one pool-thread call.
+"""The matrix and summary reads as one pool-thread call: the caller, the route's scope gate,
+the draft's visibility and active assessment from one query, then the body (from the cache,
+or rendered with the same session) unless If-None-Match names the version.
 
 A person with a token of ours is read in the same statement as the draft (their row beside
 the draft's organisation and active assessment), so such a read costs one round trip; the
@@ -9,6 +10,7 @@ other caller (an API client, an external identity) is resolved as usual, then th
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -16,14 +18,16 @@ from fastapi import Depends, Request
 from sqlalchemy import bindparam
 from sqlmodel import Session, col
 
+from app.assessments import reads, service
 from app.assessments import repository as repo
-from app.assessments import service
 from app.assessments.models import Assessment, AssessmentState
 from app.auth.dependencies import bearer_claims, gating
 from app.auth.permissions import READ_DRAFTS, ensure_holds
 from app.auth.principal import Principal
 from app.auth.service import UserAccess, person_beside, person_of, principal_with
+from app.core.body_cache import accepts_gzip
 from app.core.db import read_alone, run_core
+from app.core.versioning import etag, names_tag
 from app.drafts.models import DecisionDraft
 
 # The person's row and, beside it, what repo.active_of_draft reads (NULLs when the draft is
@@ -39,15 +43,19 @@ _PERSON_AND_ACTIVE = (
 )
 
 Active = tuple[str, str | None, int | None] | None
+# reads.rendered_assessment or reads.rendered_summary
+Render = Callable[..., reads.Rendered]
 
 
 @dataclass(frozen=True)
 class ActiveRead:
-    """Who reads, and the version of the draft's active assessment they may read."""
+    """Who reads, the version of the draft's active assessment they may read, and its body
+    (None when the caller's If-None-Match names that version: 304)."""
 
     principal: Principal
     assessment_id: str
     version: int
+    rendered: reads.Rendered | None
 
 
 def _person_and_active(
@@ -62,30 +70,44 @@ def _person_and_active(
     return person, (str(organisation_id), assessment_id, version)
 
 
-async def active_read(request: Request, draft_id: str) -> ActiveRead:
-    """401 without a valid, current token; 403 without the read scope (before anything
-    else); then 404/403 as `service.visible_active`. The caller and the draft are read in
-    one pool-thread call with a session of its own (`read_alone`), so a cached answer needs
-    no other pool-thread call and no request session."""
-    claims = bearer_claims(request)
-    ctx = request.app.state.security
+def reading(render: Render) -> Callable[[Request, str], Awaitable[ActiveRead]]:
+    """The gate and the body of a read of the draft's active assessment: 401 without a valid,
+    current token; 403 without the read scope (before anything else); then 404/403 as
+    `service.visible_active`; then the body of the version read, `render`ed (from the cache,
+    patched or whole) in the same pool-thread call with a session of its own whose
+    statements run alone (`read_alone`): one call per read, cached or not."""
 
-    def read(session: Session) -> tuple[Principal, Active]:
-        return principal_with(
-            session,
-            ctx,
-            claims,
-            user_and=lambda user_id: _person_and_active(session, user_id, draft_id),
-            alone=lambda: repo.active_of_draft(session, draft_id),
-        )
+    async def read(request: Request, draft_id: str) -> ActiveRead:
+        claims = bearer_claims(request)
+        ctx = request.app.state.security
+        if_none_match = request.headers.get("if-none-match")
+        gzipped = accepts_gzip(request.headers.get("accept-encoding"))
 
-    principal, found = await read_alone(request, read)
-    request.state.principal = principal
-    ensure_holds(principal, READ_DRAFTS)
-    assessment_id, version = service.active_seen_by(principal, found)
-    return ActiveRead(principal, assessment_id, version)
+        def in_turn(session: Session) -> ActiveRead:
+            principal, found = principal_with(
+                session,
+                ctx,
+                claims,
+                user_and=lambda user_id: _person_and_active(session, user_id, draft_id),
+                alone=lambda: repo.active_of_draft(session, draft_id),
+            )
+            request.state.principal = principal
+            ensure_holds(principal, READ_DRAFTS)
+            active = service.active_seen_by(principal, found)
+            if names_tag(if_none_match, etag(active[1])):
+                return ActiveRead(principal, *active, None)
+            return ActiveRead(principal, *active, render(session, active, gzipped=gzipped))
+
+        return await read_alone(request, in_turn)
+
+    return read
 
 
-# The gate of the matrix and summary reads, in place of RequireScope(READ_DRAFTS).
-READ_GATE = gating(active_read, READ_DRAFTS)
-CurrentRead = Annotated[ActiveRead, Depends(active_read)]
+# Each read's gate (for its route's `dependencies`, documented as RequireScope's) and the
+# same dependency as its parameter (solved once per request).
+_MATRIX = reading(reads.rendered_assessment)
+MATRIX_GATE = gating(_MATRIX, READ_DRAFTS)
+MatrixReading = Annotated[ActiveRead, Depends(_MATRIX)]
+_SUMMARY = reading(reads.rendered_summary)
+SUMMARY_GATE = gating(_SUMMARY, READ_DRAFTS)
+SummaryReading = Annotated[ActiveRead, Depends(_SUMMARY)]

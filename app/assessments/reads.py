@@ -73,7 +73,7 @@ def _cached(
 ) -> Rendered:
     """The body of `kind` for the draft's active assessment, from the cache or
     `make(session, assessment id, what the family keeps)`. `active` is the assessment and
-    version the caller's visibility check read (read_context.active_read, in this request):
+    version the caller's visibility check read (read_context.reading, in this request):
     it is not read again."""
     assessment_id, version = active
     family = (kind, assessment_id)
@@ -234,21 +234,3 @@ def rendered_summary(session: Session, active: Active, *, gzipped: bool = False)
     """The summary as JSON bytes (SummaryRead), cached per assessment version, recounted for
     the alternatives whose cells were written since the cached one."""
     return _cached(session, active, "summary", _make_summary, gzipped)
-
-
-def cached_assessment(assessment_id: str, version: int, *, gzipped: bool) -> Rendered | None:
-    """The matrix body of `version` when the cache holds it (its gzip encoding too, if
-    asked): no database and no compression, so an async route can answer it on the event
-    loop. None otherwise (`rendered_assessment` then renders or encodes it)."""
-    return _held("matrix", assessment_id, version, gzipped)
-
-
-def cached_summary(assessment_id: str, version: int, *, gzipped: bool) -> Rendered | None:
-    """The summary body of `version` when the cache holds it, as `cached_assessment`."""
-    return _held("summary", assessment_id, version, gzipped)
-
-
-def _held(kind: str, assessment_id: str, version: int, gzipped: bool) -> Rendered | None:
-    found = _BODIES.get((kind, assessment_id), version)
-    body = None if found is None else found.gzipped if gzipped else found.identity
-    return None if body is None else Rendered(body, version, gzipped)

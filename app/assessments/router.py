@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Response
 
 from app.assessments import migration, reads, screening, service
 from app.assessments import scope_router as scope_routes
 from app.assessments.models import AssessmentCell
-from app.assessments.read_context import READ_GATE, ActiveRead, CurrentRead
+from app.assessments.read_context import (
+    MATRIX_GATE,
+    SUMMARY_GATE,
+    ActiveRead,
+    MatrixReading,
+    SummaryReading,
+)
 from app.assessments.schemas import (
     AssessmentRead,
     AssessmentStart,
@@ -26,8 +31,6 @@ from app.assessments.schemas import (
 )
 from app.auth.dependencies import CurrentPrincipal, DbSession, RequireScope
 from app.auth.permissions import EDIT_DRAFTS, READ_DRAFTS, WRITE_DRAFTS
-from app.core.body_cache import accepts_gzip
-from app.core.db import read_alone
 from app.core.errors import error_responses
 from app.core.idempotency import IDEMPOTENT, CapturingRoute
 from app.core.versioning import (
@@ -35,7 +38,6 @@ from app.core.versioning import (
     VERSIONED_WRITE_ERRORS,
     IfMatch,
     etag,
-    names_tag,
     set_etag,
 )
 
@@ -175,33 +177,21 @@ def start_assessment(
     response_model=AssessmentRead,
     summary="Read the whole matrix",
     responses={304: {"description": "Not modified"}, **error_responses(401, 403, 404)},
-    dependencies=[READ_GATE],
+    dependencies=[MATRIX_GATE],
     openapi_extra=IF_NONE_MATCH_DOCUMENTED,
 )
-async def get_assessment(request: Request, read: CurrentRead) -> Response:
+async def get_assessment(read: MatrixReading) -> Response:
     """Every assessed cell; cells not listed are *not yet assessed*. Supports If-None-Match."""
-    # async: the gate has read the caller and the version in its pool-thread call; a 304 or
-    # a cached body is answered here on the event loop, only a render takes another call.
-    # The two headers are read as they come (no parameters for FastAPI to validate).
-    tag = etag(read.version)
-    if names_tag(request.headers.get("if-none-match"), tag):
-        return Response(status_code=304, headers={"ETag": tag})
-    gzipped = accepts_gzip(request.headers.get("accept-encoding"))
-    rendered = reads.cached_assessment(read.assessment_id, read.version, gzipped=gzipped)
-    if rendered is None:
-        rendered = await _rendered(request, reads.rendered_assessment, read, gzipped)
-    return _body(rendered)
+    # async: the gate read the caller, the version and the body in its pool-thread call
+    return _answer(read)
 
 
-async def _rendered(
-    request: Request, render: Callable[..., reads.Rendered], read: ActiveRead, gzipped: bool
-) -> reads.Rendered:
-    """Render (or encode) a body the cache did not hold, of the assessment and version the
-    gate read, in one pool-thread call with a session of its own whose statements run alone
-    (`read_alone`): a delta's head and cells come in one statement, and a whole read checks
-    its two saw one version, so a transaction would only add BEGIN and COMMIT."""
-    active = (read.assessment_id, read.version)
-    return await read_alone(request, lambda session: render(session, active, gzipped=gzipped))
+def _answer(read: ActiveRead) -> Response:
+    """304 when If-None-Match named the version read, else its body (gzip-encoded if the
+    caller accepts it, past the compression middleware untouched)."""
+    if read.rendered is None:
+        return Response(status_code=304, headers={"ETag": etag(read.version)})
+    return _body(read.rendered)
 
 
 def _body(rendered: reads.Rendered) -> Response:
@@ -293,16 +283,14 @@ def _written_cell(row: dict[str, Any]) -> CellRead:
     "/assessment/summary",
     response_model=SummaryRead,
     summary="Summary of the matrix",
-    responses=error_responses(401, 403, 404),
-    dependencies=[READ_GATE],
+    responses={304: {"description": "Not modified"}, **error_responses(401, 403, 404)},
+    dependencies=[SUMMARY_GATE],
+    openapi_extra=IF_NONE_MATCH_DOCUMENTED,
 )
-async def get_summary(request: Request, read: CurrentRead) -> Response:
-    """Counts per alternative, area, group and gender; findings; alternatives side by side."""
-    gzipped = accepts_gzip(request.headers.get("accept-encoding"))
-    rendered = reads.cached_summary(read.assessment_id, read.version, gzipped=gzipped)
-    if rendered is None:
-        rendered = await _rendered(request, reads.rendered_summary, read, gzipped)
-    return _body(rendered)
+async def get_summary(read: SummaryReading) -> Response:
+    """Counts per alternative, area, group and gender; findings; alternatives side by side.
+    Supports If-None-Match (the ETag is the assessment's version, as the matrix read's)."""
+    return _answer(read)
 
 
 @router.post(

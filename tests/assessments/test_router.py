@@ -193,6 +193,27 @@ def test_matrix_read_write_and_not_assessed_is_not_no_impact(
     assert len(matrix["cells"]) == 2
 
 
+def test_summary_answers_304_while_its_version_is_current(
+    client: TestClient, world: World
+) -> None:
+    draft, _ = screened_assessment(client, world.preparer)
+    path = f"/api/v1/drafts/{draft['id']}/assessment/summary"
+    first = client.get(path, headers=world.expert.headers)
+    assert first.status_code == 200
+    tag = first.headers["etag"]
+    assert tag == '"v1"'
+    same = client.get(path, headers=world.expert.headers | {"If-None-Match": tag})
+    assert (same.status_code, same.content, same.headers["etag"]) == (304, b"", tag)
+    cell = {"alternative": "reform", "area": "safety", "group": "children_0_6", "gender": "all"}
+    written = write(client, world.expert, draft["id"], 1, [cell | {"value": 1}])
+    assert written.status_code == 200, written.text
+    moved = client.get(path, headers=world.expert.headers | {"If-None-Match": tag})
+    assert (moved.status_code, moved.headers["etag"]) == (200, '"v2"')
+    assert moved.json()["by_alternative"]["reform"]["positive"] == 1
+    outsider = client.get(path, headers=world.other_expert.headers | {"If-None-Match": tag})
+    assert outsider.status_code in (403, 404), "a 304 is never an outsider's answer"
+
+
 def test_bad_cells_write_nothing(client: TestClient, world: World) -> None:
     draft, _ = screened_assessment(client, world.preparer)
     good = {

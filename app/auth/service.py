@@ -304,7 +304,7 @@ def describe(
             user = org_repo.user_access(session, principal.id)
         if user is not None:
             email, direct = user.email, access_of(session, user).direct
-    names = {o.id: o.name for o in org_repo.organisations_by_ids(session, sorted(principal.roles))}
+    names = org_repo.organisation_names(session, sorted(principal.roles))
     return CallerView(
         email,
         [

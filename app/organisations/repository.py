@@ -41,6 +41,18 @@ def organisations_by_ids(
     ).all()
 
 
+_NAMES = sa_select(col(Organisation.id), col(Organisation.name)).where(
+    col(Organisation.id).in_(bindparam("ids", expanding=True))
+)
+
+
+def organisation_names(session: Session, organisation_ids: Sequence[str]) -> dict[str, str]:
+    """The organisations' names by id, without building ORM objects (every /me reads them)."""
+    if not organisation_ids:
+        return {}
+    return {str(i): str(n) for i, n in run_core(session, _NAMES, {"ids": list(organisation_ids)})}
+
+
 def get_user(session: Session, user_id: str) -> User | None:
     return session.get(User, user_id)
 

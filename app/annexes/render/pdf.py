@@ -34,6 +34,8 @@ from app.annexes.render.view_tables import no_case
 # ASCII85 on top of Flate only inflates streams by 25 % and costs a Python-level pass
 rl_config.useA85 = 0
 LOGO_HEIGHT = 9 * mm
+# decoded logos kept (one per organisation rendering annexes; each at most ~200 kB of PNG)
+LOGOS = 16
 
 
 class _NumberedCanvas(PdfaCanvas):
@@ -152,7 +154,17 @@ class _AnnexDoc(BaseDocTemplate):  # type: ignore[misc]
 
 
 def _logo(data: str | None) -> ImageReader | None:
-    return None if data is None else ImageReader(BytesIO(base64.b64decode(data)))
+    return None if data is None else _decoded_logo(data)
+
+
+@lru_cache(maxsize=LOGOS)
+def _decoded_logo(data: str) -> ImageReader:
+    """An organisation's logo, decoded once (it heads every page of its every annex)."""
+    reader = ImageReader(BytesIO(base64.b64decode(data)))
+    reader.getRGBData()  # decoded now, so drawing only reads it, from any thread
+    if reader._dataA is not None:
+        reader._dataA.getRGBData()
+    return reader
 
 
 @lru_cache(maxsize=1)

@@ -25,9 +25,10 @@ from reportlab.pdfbase.pdfdoc import (
     PDFName,
     PDFStream,
     PDFString,
-    PDFZCompress,
 )
 from reportlab.pdfgen.canvas import Canvas
+
+from app.annexes.render.stream_memo import MEMO_FLATE, memoise_font_streams
 
 ICC_PATH = Path(__file__).resolve().parents[1] / "color" / "sRGB.icc"
 OUTPUT_CONDITION = "sRGB IEC61966-2.1"
@@ -154,7 +155,7 @@ class _Info(PDFInfo):  # type: ignore[misc]  # reportlab ships no type hints
 
 
 def _output_intent(doc: PDFDocument) -> PDFDictionary:
-    profile = PDFStream(PDFDictionary({"N": 3}), icc_profile(), filters=[PDFZCompress])
+    profile = PDFStream(PDFDictionary({"N": 3}), icc_profile(), filters=[MEMO_FLATE])
     return PDFDictionary(
         {
             "Type": PDFName("OutputIntent"),
@@ -206,4 +207,5 @@ class PdfaCanvas(Canvas):  # type: ignore[misc]
             font.addObjects(doc)
         doc.delayedFonts = []
         fix_astral_to_unicode(doc)
+        memoise_font_streams(doc)
         super().save()

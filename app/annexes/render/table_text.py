@@ -63,9 +63,14 @@ class AnnexCellStyle(CellStyle):  # type: ignore[misc]  # reportlab ships no typ
     color = INK
     valign = "TOP"
     leftPadding, rightPadding, topPadding, bottomPadding = CELL_PADDING  # noqa: N815 - ReportLab names
+    name = "annex"
 
     def __init__(self) -> None:
-        self.name = "annex"
+        pass  # everything is a class default until a style command sets it on the cell
+
+
+# a cell's style is made for every cell of every table: without a Python-level __init__
+_new_style = object.__new__
 
 
 class TextTable(Table):  # type: ignore[misc]
@@ -75,7 +80,7 @@ class TextTable(Table):  # type: ignore[misc]
     def __init__(self, data: list[list[Any]], *args: Any, **kwargs: Any) -> None:
         if kwargs.get("cellStyles") is None:
             width = len(data[0]) if data else 0
-            kwargs["cellStyles"] = [[AnnexCellStyle() for _ in range(width)] for _ in data]
+            kwargs["cellStyles"] = [[_new_style(AnnexCellStyle) for _ in range(width)] for _ in data]
         super().__init__(data, *args, **kwargs)
 
     _text: PDFTextObject | None = None
@@ -109,6 +114,7 @@ class TextTable(Table):  # type: ignore[misc]
             text.setFillColor(cellstyle.color)
             self._colour = cellstyle.color
         lines = cellval.split("\n")
+        code = text._code
         for x, y, line in _placed(lines, cellstyle, pos, size):
             if not line:
                 continue
@@ -119,7 +125,8 @@ class TextTable(Table):  # type: ignore[misc]
             else:
                 text.moveCursor(x - self._at[0], self._at[1] - y)
             self._at = (x, y)
-            text.textOut(line)
+            # textOut less its advance of the cursor (a width no later move reads)
+            code.append(text._formatText(line))
 
 
 def _plain(cellval: Any, cellstyle: Any) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from copy import deepcopy
 from functools import lru_cache, partial
 from io import BytesIO
 from typing import Any
@@ -77,6 +78,22 @@ class _NumberedCanvas(PdfaCanvas):
         self.restoreState()
 
 
+_IMMUTABLE = (str, int, float, bool, type(None))
+
+
+class _Frame(Frame):  # type: ignore[misc]  # reportlab ships no type hints
+    """A Frame whose deep copy copies only its mutable attributes: platypus deep-copies the
+    frame for every keep-with-next group it measures, and a frame is numbers and strings."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> _Frame:
+        new = memo[id(self)] = _Frame.__new__(_Frame)
+        new.__dict__.update(
+            (k, v if isinstance(v, _IMMUTABLE) else deepcopy(v, memo))
+            for k, v in self.__dict__.items()
+        )
+        return new
+
+
 class _AnnexDoc(BaseDocTemplate):  # type: ignore[misc]
     """Portrait and landscape A4 pages sharing the header; headings become bookmarks."""
 
@@ -105,7 +122,7 @@ class _AnnexDoc(BaseDocTemplate):  # type: ignore[misc]
 
     def _template(self, name: str, size: tuple[float, float]) -> PageTemplate:
         width, height = size
-        frame = Frame(
+        frame = _Frame(
             MARGIN,
             BOTTOM,
             width - 2 * MARGIN,

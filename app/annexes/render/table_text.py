@@ -88,6 +88,15 @@ class TextTable(Table):  # type: ignore[misc]
     _colour: Any = None
     _at: tuple[float, float] | None = None
 
+    def _calc_height(  # noqa: N802 - ReportLab's API
+        self, availHeight: float, availWidth: float, H: Any = None, W: Any = None  # noqa: N803
+    ) -> None:
+        super()._calc_height(availHeight, availWidth, H, W)
+        if None in self._argH and None not in self._rowHeights:
+            # every row measured (a page-sized wrap may stop early): the same cells and
+            # styles give the same heights, so the next wrap of this table takes them as given
+            self._argH = list(self._rowHeights)
+
     def draw(self) -> None:
         text = self._text = _RememberingText(self.canv)
         self._font = self._colour = self._at = None
@@ -110,7 +119,7 @@ class TextTable(Table):  # type: ignore[misc]
         if font != self._font:
             text.setFont(*font)
             self._font = font
-        if cellstyle.color != self._colour:
+        if cellstyle.color is not self._colour and cellstyle.color != self._colour:
             text.setFillColor(cellstyle.color)
             self._colour = cellstyle.color
         lines = cellval.split("\n")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from itertools import groupby
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -137,11 +138,11 @@ class FallbackFont(TTFont):  # type: ignore[misc]  # reportlab ships no type hin
 
     def _split(self, text: str, doc: Any, encoding: str) -> list[Any]:
         if self._foreign.search(text) is None:
-            return list(super().splitString(text, doc, encoding))
+            return self._own_split(text, doc, encoding)
         pieces: list[Any] = []
         for source, run in self._runs(text):
             if source < 0:
-                pieces += super().splitString(run, doc, encoding)
+                pieces += self._own_split(run, doc, encoding)
                 continue
             offset = FALLBACK_SUBSETS * (source + 1)
             pieces += [
@@ -149,6 +150,20 @@ class FallbackFont(TTFont):  # type: ignore[misc]  # reportlab ships no type hin
                 for subset, chunk in self.fallbacks[source].splitString(run, doc, encoding)
             ]
         return pieces
+
+    def _own_split(self, text: str, doc: Any, encoding: str) -> list[Any]:
+        """TTFont.splitString of this face; once every character of `text` has its code in
+        the document, the same runs without ReportLab's loop over the characters."""
+        state = self.state.get(doc)
+        if state is not None:
+            assigned = state.assignments
+            try:  # ReportLab maps a no-break space to a space, so does this
+                codes = [assigned[32 if code == 0xA0 else code] for code in map(ord, text)]
+            except KeyError:  # a character new to the document: ReportLab assigns it
+                codes = None
+            if codes is not None:
+                return subset_runs(codes)
+        return list(super().splitString(text, doc, encoding))
 
     def getSubsetInternalName(self, subset: int, doc: Any) -> str:  # noqa: N802
         source = subset // FALLBACK_SUBSETS - 1
@@ -170,6 +185,19 @@ class FallbackFont(TTFont):  # type: ignore[misc]  # reportlab ships no type hin
             float((own if source < 0 else self.fallbacks[source].stringWidth)(run, size))
             for source, run in self._runs(text)
         )
+
+
+def subset_runs(codes: list[int]) -> list[tuple[int, bytes]]:
+    """(subset, bytes) runs of assigned codes, as TTFont.splitString groups them."""
+    if not codes:
+        return []
+    if max(codes) < 256:
+        return [(0, bytes(codes))]
+    return [(subset, bytes(n & 0xFF for n in run)) for subset, run in groupby(codes, _subset)]
+
+
+def _subset(code: int) -> int:
+    return code >> 8
 
 
 def drawn_code_points() -> set[int]:

@@ -1,0 +1,97 @@
+"""The warm PDF render's shortcuts give what ReportLab's own paths give, byte for byte."""
+
+from __future__ import annotations
+
+from copy import deepcopy
+from typing import Any
+
+import pytest
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfdoc import PDFDocument
+from reportlab.pdfbase.ttfonts import TTFont
+
+from app.annexes.record import AnnexRecord
+from app.annexes.render import pdf as pdf_module
+from app.annexes.render import render_pdf, stream_memo
+from app.annexes.render.theme import REGULAR, FallbackFont, register_fonts, subset_runs
+from examples.make_large_record import build_record
+
+# more than one subset of 256 codes: Latin, Finnish/Swedish/Sámi letters, Greek, Cyrillic
+MANY = (
+    "".join(chr(c) for c in range(0x20, 0x7F))
+    + "åäöÅÄÖčđŋšŧžČĐŊŠŦŽ\u00a0"
+    + "".join(chr(c) for c in range(0x100, 0x180))
+    + "".join(chr(c) for c in range(0x391, 0x3CA) if c != 0x3A2)
+    + "".join(chr(c) for c in range(0x410, 0x450))
+)
+
+
+def _font() -> FallbackFont:
+    register_fonts()
+    font = pdfmetrics.getFont(REGULAR)
+    assert isinstance(font, FallbackFont)
+    return font
+
+
+def test_a_split_of_assigned_characters_is_reportlabs_split() -> None:
+    font = _font()
+    theirs_doc, ours_doc = PDFDocument(), PDFDocument()
+    pieces = [MANY, MANY[::-1], "Åström\u00a0öljy", MANY[200:260], ""]
+    theirs = [TTFont.splitString(font, text, theirs_doc) for text in pieces]
+    ours = [font._own_split(text, ours_doc, "utf-8") for text in pieces]
+    assert ours == theirs
+    assert {subset for run in theirs for subset, _ in run} >= {0, 1}  # several subsets
+    # again, every character now assigned: the shortcut, the same runs
+    assert [font._own_split(t, ours_doc, "utf-8") for t in pieces] == [
+        TTFont.splitString(font, t, theirs_doc) for t in pieces
+    ]
+
+
+def test_subset_runs_group_codes_as_reportlab_does() -> None:
+    assert subset_runs([]) == []
+    assert subset_runs([65, 66]) == [(0, b"AB")]
+    assert subset_runs([65, 257, 258, 66]) == [(0, b"A"), (1, b"\x01\x02"), (0, b"B")]
+
+
+def test_a_render_from_the_memos_is_the_render_without_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    record = AnnexRecord.model_validate(build_record(alternatives=1, areas=2, groups=2, genders=2))
+    assert record.identification.organisation_logo_png  # the logo's memo is on the path
+    warm = render_pdf(record)
+    assert render_pdf(record) == warm
+    monkeypatch.setattr(stream_memo, "_flated", stream_memo.BoundedMemo())
+    monkeypatch.setattr(stream_memo, "_subsets", stream_memo.WeakKeyDictionary())
+    pdf_module._decoded_logo.cache_clear()
+    assert render_pdf(record) == warm
+
+
+def test_the_memo_keeps_its_bounds() -> None:
+    memo: stream_memo.BoundedMemo[int] = stream_memo.BoundedMemo(max_entries=3, max_bytes=100)
+    made: list[int] = []
+
+    def make(key: int, size: int) -> Any:
+        def run() -> bytes:
+            made.append(key)
+            return bytes(size)
+
+        return run
+
+    for key in range(5):
+        assert memo.get(key, make(key, 10)) == bytes(10)
+    assert len(memo) == 3
+    assert memo.get(4, make(4, 10)) == bytes(10) and made == [0, 1, 2, 3, 4]  # a hit
+    assert memo.get(9, make(9, 500)) == bytes(500) and len(memo) == 3  # too big to keep
+    memo.get(7, make(7, 60))
+    memo.get(8, make(8, 60))  # over max_bytes: the oldest go
+    assert len(memo) == 1
+
+
+def test_a_frames_deep_copy_is_a_deep_copy() -> None:
+    frame = pdf_module._Frame(10, 20, 300, 400, id="probe")
+    frame._frameBGs = [[1, 2]]  # set by platypus when a page begins
+    copy = deepcopy(frame)
+    assert type(copy) is pdf_module._Frame
+    assert vars(copy) == vars(frame)
+    assert copy._frameBGs is not frame._frameBGs
+    assert copy._frameBGs[0] is not frame._frameBGs[0]

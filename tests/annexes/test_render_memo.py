@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from copy import deepcopy
 from typing import Any
+from xml.sax.saxutils import escape
 
 import pytest
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfdoc import PDFDocument
 from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import Paragraph
 
 from app.annexes.record import AnnexRecord
 from app.annexes.render import pdf as pdf_module
 from app.annexes.render import render_pdf, stream_memo
-from app.annexes.render.theme import REGULAR, FallbackFont, register_fonts, subset_runs
+from app.annexes.render.paragraphs import text_paragraph
+from app.annexes.render.theme import REGULAR, FallbackFont, register_fonts, styles, subset_runs
 from examples.make_large_record import build_record
 
 # more than one subset of 256 codes: Latin, Finnish/Swedish/Sámi letters, Greek, Cyrillic
@@ -95,3 +98,27 @@ def test_a_frames_deep_copy_is_a_deep_copy() -> None:
     assert vars(copy) == vars(frame)
     assert copy._frameBGs is not frame._frameBGs
     assert copy._frameBGs[0] is not frame._frameBGs[0]
+
+
+@pytest.mark.parametrize(
+    "text", ["Vaikutukset sukupuoliin", "Åström & <Öberg> 🏫 čđŋ", "  two   spaces\nand a line  "]
+)
+def test_a_remembered_parse_is_paragraphs_own(text: str) -> None:
+    style = styles().body
+    theirs = Paragraph(escape(text), style)
+    ours, again = text_paragraph(text, style), text_paragraph(text, style)
+    assert ours.text == theirs.text
+    assert [vars(f) for f in ours.frags] == [vars(f) for f in theirs.frags]
+    ours.frags[0].text = "changed by layout"  # each paragraph has its own fragments
+    assert again.frags[0].text == theirs.frags[0].text
+    assert text_paragraph(text, style).frags[0].text == theirs.frags[0].text
+    fresh = text_paragraph(text, style)
+    assert fresh.wrap(200, 500) == theirs.wrap(200, 500)
+    assert repr(fresh.blPara) == repr(theirs.blPara)
+    shared = [
+        key
+        for a, b in zip(again.frags, text_paragraph(text, style).frags, strict=True)
+        for key, value in vars(a).items()
+        if isinstance(value, list) and value is getattr(b, key)
+    ]
+    assert not shared

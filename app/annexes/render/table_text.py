@@ -81,6 +81,8 @@ class TextTable(Table):  # type: ignore[misc]
         if kwargs.get("cellStyles") is None:
             width = len(data[0]) if data else 0
             kwargs["cellStyles"] = [[_new_style(AnnexCellStyle) for _ in range(width)] for _ in data]
+        if all(type(cell) is str for row in data for cell in row):
+            kwargs["normalizedData"] = 1  # what ReportLab's normalising would leave as it is
         super().__init__(data, *args, **kwargs)
 
     _text: PDFTextObject | None = None

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import base64
+import io
 from copy import deepcopy
 from typing import Any
 from xml.sax.saxutils import escape
 
+import pikepdf
 import pytest
+from PIL import Image, ImageDraw
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfdoc import PDFDocument
 from reportlab.pdfbase.ttfonts import TTFont
@@ -122,3 +126,30 @@ def test_a_remembered_parse_is_paragraphs_own(text: str) -> None:
         if isinstance(value, list) and value is getattr(b, key)
     ]
     assert not shared
+
+
+@pytest.mark.parametrize("mode", ["RGB", "RGBA"])
+def test_the_logo_on_later_pages_is_drawimages_own(
+    monkeypatch: pytest.MonkeyPatch, mode: str
+) -> None:
+    logo = Image.new(mode, (80, 40), (0, 0, 0, 0) if mode == "RGBA" else (255, 255, 255))
+    ImageDraw.Draw(logo).ellipse((5, 5, 75, 35), fill=(200, 30, 30, 200))
+    png = io.BytesIO()
+    logo.save(png, "PNG")
+    data = build_record(alternatives=1, areas=3, groups=2, genders=2)
+    data["identification"]["organisation_logo_png"] = base64.b64encode(png.getvalue()).decode()
+    record = AnnexRecord.model_validate(data)
+    ours = render_pdf(record)
+    drawn: list[str] = []
+
+    def draw_image(canvas: Any, image: Any, box: tuple[float, ...]) -> None:
+        drawn.append(pdf_module._image_name(image))
+        canvas.drawImage(image, *box, mask="auto")
+
+    monkeypatch.setattr(pdf_module, "_draw_logo", draw_image)
+    assert render_pdf(record) == ours
+    with pikepdf.open(io.BytesIO(ours)) as doc:
+        assert len(doc.pages) > 2 and len(drawn) == len(doc.pages)
+        names = {str(k) for page in doc.pages for k in page.Resources.XObject.keys()}
+        # one embedded logo on every page, named as drawImage names it
+        assert names == {f"/FormXob.{drawn[0]}"} and set(drawn) == {drawn[0]}

@@ -11,7 +11,7 @@ from typing import Any
 from reportlab import rl_config
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
-from reportlab.lib.utils import ImageReader
+from reportlab.lib.utils import ImageReader, _digester
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
 from app.annexes.record import AnnexRecord
@@ -144,7 +144,7 @@ class _AnnexDoc(BaseDocTemplate):  # type: ignore[misc]
         if self._logo is not None:
             iw, ih = self._logo.getSize()
             logo_w = LOGO_HEIGHT * iw / ih
-            canvas.drawImage(self._logo, x, y - 1.5 * mm, logo_w, LOGO_HEIGHT, mask="auto")
+            _draw_logo(canvas, self._logo, (x, y - 1.5 * mm, logo_w, LOGO_HEIGHT))
             x += logo_w + 3 * mm
         canvas.setFillColor(INK)
         canvas.setFont(BOLD, 8.5)
@@ -168,6 +168,33 @@ class _AnnexDoc(BaseDocTemplate):  # type: ignore[misc]
             self._bookmarks += 1
             self.canv.bookmarkPage(key)
             self.canv.addOutlineEntry(flowable.outline_text, key, flowable.outline_level)
+
+
+def _draw_logo(canvas: PdfaCanvas, logo: ImageReader, box: tuple[float, ...]) -> None:
+    """canvas.drawImage(logo, *box, mask="auto"): the first time in a document as it is; on
+    later pages what drawImage does for an image it has already embedded, less hashing the
+    pixels again to find its name (the name is worked out once per logo)."""
+    name = _image_name(logo)
+    ref = canvas._doc.getXObjectName(name)
+    if canvas._doc.idToObject.get(ref) is None:
+        canvas.drawImage(logo, *box, mask="auto")
+        return
+    x, y, width, height = box
+    canvas._currentPageHasImages = 1
+    canvas.saveState()
+    canvas.translate(x, y)
+    canvas.scale(width, height)
+    canvas._code.append(f"/{ref} Do")
+    canvas.restoreState()
+    canvas._formsinuse.append(name)
+
+
+@lru_cache(maxsize=LOGOS)
+def _image_name(logo: ImageReader) -> str:
+    """The name drawImage gives an ImageReader drawn with mask="auto"."""
+    alpha = logo._dataA
+    mask = alpha.getRGBData() if alpha else b"auto"
+    return str(_digester(logo.getRGBData() + mask))
 
 
 def _logo(data: str | None) -> ImageReader | None:

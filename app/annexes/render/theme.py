@@ -11,13 +11,13 @@ empty box that text extraction loses. What neither font has is refused at input
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from itertools import groupby
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
-from weakref import WeakKeyDictionary
+from weakref import WeakKeyDictionary, ref
 
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
@@ -81,6 +81,10 @@ def _ranges(codes: Iterable[int]) -> str:
     return "".join(parts)
 
 
+def _none() -> None:
+    return None
+
+
 class FallbackFont(TTFont):  # type: ignore[misc]  # reportlab ships no type hints
     """A DejaVu face whose missing characters come from fallback fonts, first that has them.
 
@@ -100,6 +104,7 @@ class FallbackFont(TTFont):  # type: ignore[misc]  # reportlab ships no type hin
         # a width depends on the text and size only; a split on the document too (its subsets)
         self._width = lru_cache(maxsize=WIDTH_CACHE)(self._measure)
         self._split_cache: WeakKeyDictionary[Any, dict[str, tuple[Any, ...]]] = WeakKeyDictionary()
+        self._last_split: tuple[Callable[[], Any], dict[str, tuple[Any, ...]]] = (_none, {})
 
     def _source(self, char: str) -> int:
         code = ord(char)
@@ -128,9 +133,12 @@ class FallbackFont(TTFont):  # type: ignore[misc]  # reportlab ships no type hin
         character keeps the subset code it was given for the rest of the document."""
         if isinstance(text, bytes):
             text = text.decode(encoding)
-        cache = self._split_cache.get(doc)
-        if cache is None:
-            cache = self._split_cache[doc] = {}
+        last, cache = self._last_split  # the document being drawn, without a new weakref
+        if last() is not doc:
+            cache = self._split_cache.get(doc)
+            if cache is None:
+                cache = self._split_cache[doc] = {}
+            self._last_split = (ref(doc), cache)
         found = cache.get(text)
         if found is None:
             found = cache[text] = tuple(self._split(text, doc, encoding))

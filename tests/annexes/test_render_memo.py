@@ -12,7 +12,7 @@ import pikepdf
 import pytest
 from PIL import Image, ImageDraw
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.pdfdoc import PDFDocument
+from reportlab.pdfbase.pdfdoc import PDFArray, PDFDocument
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph
 
@@ -20,6 +20,7 @@ from app.annexes.record import AnnexRecord
 from app.annexes.render import pdf as pdf_module
 from app.annexes.render import render_pdf, stream_memo
 from app.annexes.render.paragraphs import text_paragraph
+from app.annexes.render.pdfa import NumberArray
 from app.annexes.render.theme import REGULAR, FallbackFont, register_fonts, styles, subset_runs
 from examples.make_large_record import build_record
 
@@ -153,3 +154,15 @@ def test_the_logo_on_later_pages_is_drawimages_own(
         names = {str(k) for page in doc.pages for k in page.Resources.XObject.keys()}
         # one embedded logo on every page, named as drawImage names it
         assert names == {f"/FormXob.{drawn[0]}"} and set(drawn) == {drawn[0]}
+
+
+@pytest.mark.parametrize(
+    "sequence",
+    [[0, 500, 1000, 612.5, 1 / 3, -2.25, 123456, 1e-6] * 40, [], [1, "x", 2.5], [True, 3]],
+)
+@pytest.mark.parametrize("multiline", [True, False, "forced"])
+def test_a_number_array_is_formatted_as_a_pdf_array(sequence: list[Any], multiline: Any) -> None:
+    doc = PDFDocument()
+    ours, theirs = NumberArray(sequence), PDFArray(sequence)
+    ours.multiline = theirs.multiline = multiline
+    assert ours.format(doc) == theirs.format(doc)

@@ -29,6 +29,7 @@ from app.annexes.render.theme import (
     TOP,
     styles,
 )
+from app.annexes.render.table_text import RememberingText
 from app.annexes.render.view import AnnexView, build_view
 from app.annexes.render.view_tables import no_case
 
@@ -47,6 +48,11 @@ class _NumberedCanvas(PdfaCanvas):
         self._footer = footer
         self._t = t
         self._pages: list[dict[str, Any]] = []
+
+    def beginText(  # noqa: N802 - ReportLab's API
+        self, x: float = 0, y: float = 0, direction: str | None = None
+    ) -> RememberingText:
+        return RememberingText(self, x, y, direction=direction)
 
     def showPage(self) -> None:  # noqa: N802 - ReportLab's API
         self._pages.append(dict(self.__dict__))

@@ -32,13 +32,16 @@ _Written = dict[tuple[str, float, float, int, str], tuple[str, int]]
 _written: WeakKeyDictionary[Any, _Written] = WeakKeyDictionary()
 
 
-class _RememberingText(PDFTextObject):  # type: ignore[misc]  # reportlab ships no type hints
-    """A text object that writes a string it has written in this document from memory."""
+class RememberingText(PDFTextObject):  # type: ignore[misc]  # reportlab ships no type hints
+    """A text object that writes a string it has written in this document from memory (the
+    annex canvas hands these out for every text: paragraphs, headers and footers too)."""
 
     _curSubset: int  # noqa: N815 - ReportLab's: the font subset the text object has selected
 
-    def __init__(self, canvas: Any) -> None:
-        super().__init__(canvas)
+    def __init__(
+        self, canvas: Any, x: float = 0, y: float = 0, direction: str | None = None
+    ) -> None:
+        super().__init__(canvas, x, y, direction=direction)
         doc = canvas._doc
         memo = _written.get(doc)
         if memo is None:
@@ -100,7 +103,7 @@ class TextTable(Table):  # type: ignore[misc]
             self._argH = list(self._rowHeights)
 
     def draw(self) -> None:
-        text = self._text = _RememberingText(self.canv)
+        text = self._text = RememberingText(self.canv)
         self._font = self._colour = self._at = None
         try:
             super().draw()

@@ -165,8 +165,9 @@ class FallbackFont(TTFont):  # type: ignore[misc]  # reportlab ships no type hin
         state = self.state.get(doc)
         if state is not None:
             assigned = state.assignments
-            try:  # ReportLab maps a no-break space to a space, so does this
-                codes = [assigned[32 if code == 0xA0 else code] for code in map(ord, text)]
+            plain = text.replace("\xa0", " ")  # as ReportLab maps a no-break space
+            try:
+                codes = list(map(assigned.__getitem__, map(ord, plain)))
             except KeyError:  # a character new to the document: ReportLab assigns it
                 codes = None
             if codes is not None:

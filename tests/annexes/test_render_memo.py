@@ -88,8 +88,10 @@ def test_the_memo_keeps_its_bounds() -> None:
     for key in range(5):
         assert memo.get(key, make(key, 10)) == bytes(10)
     assert len(memo) == 3
-    assert memo.get(4, make(4, 10)) == bytes(10) and made == [0, 1, 2, 3, 4]  # a hit
-    assert memo.get(9, make(9, 500)) == bytes(500) and len(memo) == 3  # too big to keep
+    assert memo.get(4, make(4, 10)) == bytes(10)
+    assert made == [0, 1, 2, 3, 4]  # a hit: not made again
+    assert memo.get(9, make(9, 500)) == bytes(500)
+    assert len(memo) == 3  # too big to keep
     memo.get(7, make(7, 60))
     memo.get(8, make(8, 60))  # over max_bytes: the oldest go
     assert len(memo) == 1
@@ -150,10 +152,12 @@ def test_the_logo_on_later_pages_is_drawimages_own(
     monkeypatch.setattr(pdf_module, "_draw_logo", draw_image)
     assert render_pdf(record) == ours
     with pikepdf.open(io.BytesIO(ours)) as doc:
-        assert len(doc.pages) > 2 and len(drawn) == len(doc.pages)
-        names = {str(k) for page in doc.pages for k in page.Resources.XObject.keys()}
+        assert len(doc.pages) > 2
+        assert len(drawn) == len(doc.pages)
+        names = {str(k) for page in doc.pages for k in page.Resources.XObject}
         # one embedded logo on every page, named as drawImage names it
-        assert names == {f"/FormXob.{drawn[0]}"} and set(drawn) == {drawn[0]}
+        assert names == {f"/FormXob.{drawn[0]}"}
+        assert set(drawn) == {drawn[0]}
 
 
 @pytest.mark.parametrize(

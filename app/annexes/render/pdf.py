@@ -18,6 +18,7 @@ from app.annexes.record import AnnexRecord
 from app.annexes.render.labels import Labels
 from app.annexes.render.pdf_story import LANDSCAPE, PORTRAIT, Heading, story
 from app.annexes.render.pdfa import DocumentInfo, PdfaCanvas
+from app.annexes.render.table_text import RememberingText
 from app.annexes.render.theme import (
     BOLD,
     BOTTOM,
@@ -29,7 +30,6 @@ from app.annexes.render.theme import (
     TOP,
     styles,
 )
-from app.annexes.render.table_text import RememberingText
 from app.annexes.render.view import AnnexView, build_view
 from app.annexes.render.view_tables import no_case
 

@@ -14,6 +14,7 @@ from reportlab.platypus import (
     Spacer,
 )
 
+from app.annexes.render.paragraphs import plain_fragments, text_paragraph
 from app.annexes.render.pdf_tables import (
     heatmap,
     key_values,
@@ -21,7 +22,6 @@ from app.annexes.render.pdf_tables import (
     notes_table,
     plain_table,
 )
-from app.annexes.render.paragraphs import plain_fragments, text_paragraph
 from app.annexes.render.theme import Styles
 from app.annexes.render.view import AlternativeView, AnnexView
 from app.annexes.render.view_tables import TableView

@@ -198,7 +198,7 @@ class NumberArray(PDFArray):  # type: ignore[misc]
         seq = self.sequence
         if not multiline or not seq or any(type(n) not in _NUMBER_TYPES for n in seq):
             return bytes(super().format(document, IND))
-        numbers = fp_str(seq).encode("ascii").replace(b" ", IND)
+        numbers: bytes = fp_str(seq).encode("ascii").replace(b" ", IND)
         return b"[ " + numbers + b" ]"
 
 
@@ -208,7 +208,7 @@ _NUMBER_TYPES = (int, float)
 def number_widths(doc: PDFDocument) -> None:
     """Let every font subset's Widths format as a NumberArray (call once fonts exist)."""
     for obj in doc.idToObject.values():
-        widths = getattr(obj, "Widths", None) if isinstance(obj, PDFTrueTypeFont) else None
+        widths: Any = getattr(obj, "Widths", None) if isinstance(obj, PDFTrueTypeFont) else None
         if type(widths) is PDFArray:
             obj.Widths = NumberArray(widths.sequence)
 

@@ -97,7 +97,5 @@ def memoise_font_streams(doc: Any) -> None:
     """Let the font files and ToUnicode maps of `doc` take the remembering Flate filter
     (call once the fonts' objects exist, before writing): the same output bytes."""
     for key, stream in doc.idToObject.items():
-        if isinstance(key, str) and key.startswith(_REPEATING) and stream.filters == [
-            PDFZCompress
-        ]:
+        if isinstance(key, str) and key.startswith(_REPEATING) and stream.filters == [PDFZCompress]:
             stream.filters = [MEMO_FLATE]

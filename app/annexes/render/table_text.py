@@ -83,7 +83,9 @@ class TextTable(Table):  # type: ignore[misc]
     def __init__(self, data: list[list[Any]], *args: Any, **kwargs: Any) -> None:
         if kwargs.get("cellStyles") is None:
             width = len(data[0]) if data else 0
-            kwargs["cellStyles"] = [[_new_style(AnnexCellStyle) for _ in range(width)] for _ in data]
+            kwargs["cellStyles"] = [
+                [_new_style(AnnexCellStyle) for _ in range(width)] for _ in data
+            ]
         if all(type(cell) is str for row in data for cell in row):
             kwargs["normalizedData"] = 1  # what ReportLab's normalising would leave as it is
         super().__init__(data, *args, **kwargs)
@@ -92,11 +94,11 @@ class TextTable(Table):  # type: ignore[misc]
     _font: tuple[str, float, float] | None = None
     _colour: Any = None
     _at: tuple[float, float] | None = None
+    _argH: list[float | None]  # noqa: N815 - ReportLab's: the row heights given (None: measure)
+    _rowHeights: list[float | None]  # noqa: N815 - ReportLab's: the row heights measured
 
-    def _calc_height(  # noqa: N802 - ReportLab's API
-        self, availHeight: float, availWidth: float, H: Any = None, W: Any = None  # noqa: N803
-    ) -> None:
-        super()._calc_height(availHeight, availWidth, H, W)
+    def _calc_height(self, *args: Any, **kwargs: Any) -> None:
+        super()._calc_height(*args, **kwargs)
         if None in self._argH and None not in self._rowHeights:
             # every row measured (a page-sized wrap may stop early): the same cells and
             # styles give the same heights, so the next wrap of this table takes them as given

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from itertools import groupby
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import groupby
 from pathlib import Path
 from typing import Any
 from weakref import WeakKeyDictionary, ref
@@ -135,9 +135,7 @@ class FallbackFont(TTFont):  # type: ignore[misc]  # reportlab ships no type hin
             text = text.decode(encoding)
         last, cache = self._last_split  # the document being drawn, without a new weakref
         if last() is not doc:
-            cache = self._split_cache.get(doc)
-            if cache is None:
-                cache = self._split_cache[doc] = {}
+            cache = self._split_cache.setdefault(doc, {})
             self._last_split = (ref(doc), cache)
         found = cache.get(text)
         if found is None:

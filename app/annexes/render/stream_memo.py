@@ -19,8 +19,9 @@ from weakref import WeakKeyDictionary
 
 from reportlab.pdfbase.pdfdoc import PDFZCompress
 
-# a 10-page annex holds some 240 kB of font data before compression
-MAX_BYTES = 16 * 1024 * 1024
+# a 10-page annex holds some 240 kB of font data before compression (and 90 kB after): a
+# worker keeps at most 8 MB of flate streams and 2 MB of subsets per face (four faces)
+MAX_BYTES = 8 * 1024 * 1024
 MAX_ENTRIES = 256
 # streams ReportLab flate-compresses with its default filter that repeat between annexes
 _REPEATING = ("fontFile:", "toUnicodeCMap:")
@@ -66,7 +67,7 @@ class BoundedMemo(Generic[K]):
 _flated: BoundedMemo[bytes] = BoundedMemo()
 # per face (weakly: a face dropped with its font takes its subsets along)
 _subsets: WeakKeyDictionary[Any, BoundedMemo[tuple[int, ...]]] = WeakKeyDictionary()
-SUBSETS_PER_FACE = 64
+SUBSETS_PER_FACE = 32
 
 
 class MemoFlate:

@@ -31,6 +31,8 @@ from reportlab import rl_config
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTEncoding, TTFNameBytes, TTFont, TTFontFace
 
+from app.annexes.render import stream_memo
+
 FORMAT = 1
 REPORTLAB_VERSION: str = reportlab.Version
 _NUMBER = (int, float)
@@ -59,6 +61,10 @@ class CachedFace(TTFontFace):  # type: ignore[misc]  # reportlab ships no type h
     def __init__(self, state: dict[str, Any]) -> None:  # pylint: disable=super-init-not-called
         pdfmetrics.TypeFace.__init__(self, None)
         self.__dict__.update(state)
+
+    def makeSubset(self, subset: list[int]) -> bytes:  # noqa: N802 - ReportLab's API
+        """The subset font file, made once per character list (a pure function of it)."""
+        return stream_memo.subset_file(self, subset, super().makeSubset)
 
 
 def _scale(units_per_em: int) -> Callable[[float], float]:

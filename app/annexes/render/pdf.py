@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from copy import deepcopy
 from functools import lru_cache, partial
 from io import BytesIO
 from typing import Any
@@ -10,13 +11,14 @@ from typing import Any
 from reportlab import rl_config
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
-from reportlab.lib.utils import ImageReader
+from reportlab.lib.utils import ImageReader, _digester
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
 from app.annexes.record import AnnexRecord
 from app.annexes.render.labels import Labels
 from app.annexes.render.pdf_story import LANDSCAPE, PORTRAIT, Heading, story
 from app.annexes.render.pdfa import DocumentInfo, PdfaCanvas
+from app.annexes.render.table_text import RememberingText
 from app.annexes.render.theme import (
     BOLD,
     BOTTOM,
@@ -34,6 +36,8 @@ from app.annexes.render.view_tables import no_case
 # ASCII85 on top of Flate only inflates streams by 25 % and costs a Python-level pass
 rl_config.useA85 = 0
 LOGO_HEIGHT = 9 * mm
+# decoded logos kept (one per organisation rendering annexes; each at most ~200 kB of PNG)
+LOGOS = 16
 
 
 class _NumberedCanvas(PdfaCanvas):
@@ -44,6 +48,11 @@ class _NumberedCanvas(PdfaCanvas):
         self._footer = footer
         self._t = t
         self._pages: list[dict[str, Any]] = []
+
+    def beginText(  # noqa: N802 - ReportLab's API
+        self, x: float = 0, y: float = 0, direction: str | None = None
+    ) -> RememberingText:
+        return RememberingText(self, x, y, direction=direction)
 
     def showPage(self) -> None:  # noqa: N802 - ReportLab's API
         self._pages.append(dict(self.__dict__))
@@ -75,6 +84,22 @@ class _NumberedCanvas(PdfaCanvas):
         self.restoreState()
 
 
+_IMMUTABLE = (str, int, float, bool, type(None))
+
+
+class _Frame(Frame):  # type: ignore[misc]  # reportlab ships no type hints
+    """A Frame whose deep copy copies only its mutable attributes: platypus deep-copies the
+    frame for every keep-with-next group it measures, and a frame is numbers and strings."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> _Frame:
+        new = memo[id(self)] = _Frame.__new__(_Frame)
+        new.__dict__.update(
+            (k, v if isinstance(v, _IMMUTABLE) else deepcopy(v, memo))
+            for k, v in self.__dict__.items()
+        )
+        return new
+
+
 class _AnnexDoc(BaseDocTemplate):  # type: ignore[misc]
     """Portrait and landscape A4 pages sharing the header; headings become bookmarks."""
 
@@ -103,7 +128,7 @@ class _AnnexDoc(BaseDocTemplate):  # type: ignore[misc]
 
     def _template(self, name: str, size: tuple[float, float]) -> PageTemplate:
         width, height = size
-        frame = Frame(
+        frame = _Frame(
             MARGIN,
             BOTTOM,
             width - 2 * MARGIN,
@@ -125,7 +150,7 @@ class _AnnexDoc(BaseDocTemplate):  # type: ignore[misc]
         if self._logo is not None:
             iw, ih = self._logo.getSize()
             logo_w = LOGO_HEIGHT * iw / ih
-            canvas.drawImage(self._logo, x, y - 1.5 * mm, logo_w, LOGO_HEIGHT, mask="auto")
+            _draw_logo(canvas, self._logo, (x, y - 1.5 * mm, logo_w, LOGO_HEIGHT))
             x += logo_w + 3 * mm
         canvas.setFillColor(INK)
         canvas.setFont(BOLD, 8.5)
@@ -151,8 +176,45 @@ class _AnnexDoc(BaseDocTemplate):  # type: ignore[misc]
             self.canv.addOutlineEntry(flowable.outline_text, key, flowable.outline_level)
 
 
+def _draw_logo(canvas: PdfaCanvas, logo: ImageReader, box: tuple[float, ...]) -> None:
+    """canvas.drawImage(logo, *box, mask="auto"): the first time in a document as it is; on
+    later pages what drawImage does for an image it has already embedded, less hashing the
+    pixels again to find its name (the name is worked out once per logo)."""
+    name = _image_name(logo)
+    ref = canvas._doc.getXObjectName(name)
+    if canvas._doc.idToObject.get(ref) is None:
+        canvas.drawImage(logo, *box, mask="auto")
+        return
+    x, y, width, height = box
+    canvas._currentPageHasImages = 1
+    canvas.saveState()
+    canvas.translate(x, y)
+    canvas.scale(width, height)
+    canvas._code.append(f"/{ref} Do")
+    canvas.restoreState()
+    canvas._formsinuse.append(name)
+
+
+@lru_cache(maxsize=LOGOS)
+def _image_name(logo: ImageReader) -> str:
+    """The name drawImage gives an ImageReader drawn with mask="auto"."""
+    alpha = logo._dataA
+    mask = alpha.getRGBData() if alpha else b"auto"
+    return str(_digester(logo.getRGBData() + mask))
+
+
 def _logo(data: str | None) -> ImageReader | None:
-    return None if data is None else ImageReader(BytesIO(base64.b64decode(data)))
+    return None if data is None else _decoded_logo(data)
+
+
+@lru_cache(maxsize=LOGOS)
+def _decoded_logo(data: str) -> ImageReader:
+    """An organisation's logo, decoded once (it heads every page of its every annex)."""
+    reader = ImageReader(BytesIO(base64.b64decode(data)))
+    reader.getRGBData()  # decoded now, so drawing only reads it, from any thread
+    if reader._dataA is not None:
+        reader._dataA.getRGBData()
+    return reader
 
 
 @lru_cache(maxsize=1)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from xml.sax.saxutils import escape
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import (
@@ -15,6 +14,7 @@ from reportlab.platypus import (
     Spacer,
 )
 
+from app.annexes.render.paragraphs import plain_fragments, text_paragraph
 from app.annexes.render.pdf_tables import (
     heatmap,
     key_values,
@@ -34,8 +34,9 @@ LANDSCAPE = "landscape"
 class Heading(Paragraph):  # type: ignore[misc]  # reportlab ships no type hints
     """A heading that also becomes a PDF bookmark (outline entry)."""
 
-    def __init__(self, text: str, style: object, level: int) -> None:
-        super().__init__(escape(text), style)
+    def __init__(self, text: str, style: ParagraphStyle, level: int) -> None:
+        markup, frags = plain_fragments(text, style)
+        super().__init__(markup, style, frags=frags)
         self.outline_text = text
         self.outline_level = level
 
@@ -50,24 +51,24 @@ def _heading(
 
 def _paras(texts: tuple[str, ...], st: Styles) -> Iterator[Flowable]:
     for text in texts:
-        yield Paragraph(escape(text), st.body)
+        yield text_paragraph(text, st.body)
 
 
 def _table(table: TableView | None, empty: str, st: Styles, width: float) -> Iterator[Flowable]:
     if table is None:
-        yield Paragraph(escape(empty), st.body)
+        yield text_paragraph(empty, st.body)
         return
     yield CondPageBreak(ROOM * 0.8)
-    yield Paragraph(escape(table.caption), st.caption_flow)
+    yield text_paragraph(table.caption, st.caption_flow)
     yield plain_table(table, width)
 
 
 def _identification(v: AnnexView, st: Styles, width: float) -> Iterator[Flowable]:
     t = v.t
     yield from _heading(v.title, st.h1, 0)
-    yield Paragraph(escape(v.record.identification.title), st.subtitle)
+    yield text_paragraph(v.record.identification.title, st.subtitle)
     if v.text_note:
-        yield Paragraph(escape(v.text_note), st.caption_flow)
+        yield text_paragraph(v.text_note, st.caption_flow)
     yield from _heading(t("section.identification"), st.h2, 1)
     yield key_values(v.identification, width)
     yield from _heading(t("section.records"), st.h3, 2)
@@ -84,7 +85,7 @@ def _proposal(v: AnnexView, st: Styles, _width: float) -> Iterator[Flowable]:
         yield from _heading(t("proposal.background"), st.h3, 2, room=0)
         yield from _paras(v.background, st)
     if v.proposal_abridged:
-        yield Paragraph(escape(t("proposal.abridged")), st.caption_flow)
+        yield text_paragraph(t("proposal.abridged"), st.caption_flow)
 
 
 def _screening(v: AnnexView, st: Styles, width: float) -> Iterator[Flowable]:
@@ -92,7 +93,7 @@ def _screening(v: AnnexView, st: Styles, width: float) -> Iterator[Flowable]:
     yield from _heading(t("section.screening"), st.h2, 1)
     yield key_values(((t("screening.outcome"), v.screening_outcome),), width)
     yield Spacer(1, 4)
-    yield Paragraph(escape(t("screening.reason")), st.strong)
+    yield text_paragraph(t("screening.reason"), st.strong)
     yield from _paras(v.screening_reason, st)
     if v.screening_answers is not None:
         yield from _table(v.screening_answers, "", st, width)
@@ -113,8 +114,8 @@ def _matrix(v: AnnexView, st: Styles, width: float) -> Iterator[Flowable]:
     yield PageBreak()
     yield from _heading(t("section.matrix"), st.h2, 1)
     for text in v.scoping:
-        yield Paragraph(escape(text), st.body)
-    yield Paragraph(escape(t("matrix.legend")), st.caption)
+        yield text_paragraph(text, st.body)
+    yield text_paragraph(t("matrix.legend"), st.caption)
     yield legend_table(v.legend, width)
     for i, alt in enumerate(v.alternatives):
         if i:
@@ -130,16 +131,16 @@ def _alternative_matrix(
     t = v.t
     yield from _heading(t("section.matrix_for", alternative=alt.name), st.h3, 2)
     for chunk in alt.chunks:
-        yield Paragraph(escape(chunk.caption), st.caption)
+        yield text_paragraph(chunk.caption, st.caption)
         yield heatmap(chunk, t, width)
     yield from _heading(t("section.justifications", alternative=alt.name), st.h3, 2)
     if alt.notes:
-        yield Paragraph(
-            escape(t("matrix.justifications_caption", alternative=alt.name)), st.caption_flow
+        yield text_paragraph(
+            t("matrix.justifications_caption", alternative=alt.name), st.caption_flow
         )
         yield notes_table(alt.notes, t, width)
     else:
-        yield Paragraph(escape(t("matrix.no_justifications")), st.body)
+        yield text_paragraph(t("matrix.no_justifications"), st.body)
 
 
 def _comparison(v: AnnexView, st: Styles, width: float) -> Iterator[Flowable]:
@@ -166,7 +167,7 @@ def _texts(v: AnnexView, st: Styles, width: float) -> Iterator[Flowable]:
     yield from _paras(v.mitigation or (t("mitigation.none"),), st)
     yield from _heading(t("section.participation"), st.h2, 1)
     if not v.participation and v.statements is None:
-        yield Paragraph(escape(t("participation.none")), st.body)
+        yield text_paragraph(t("participation.none"), st.body)
     yield from _paras(v.participation, st)
     if v.statements is not None:
         yield from _table(v.statements, "", st, width)

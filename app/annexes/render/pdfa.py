@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
+from reportlab import rl_config
+from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase.pdfdoc import (
     PDFArray,
     PDFCatalog,
@@ -25,9 +27,11 @@ from reportlab.pdfbase.pdfdoc import (
     PDFName,
     PDFStream,
     PDFString,
-    PDFZCompress,
+    PDFTrueTypeFont,
 )
 from reportlab.pdfgen.canvas import Canvas
+
+from app.annexes.render.stream_memo import MEMO_FLATE, memoise_font_streams
 
 ICC_PATH = Path(__file__).resolve().parents[1] / "color" / "sRGB.icc"
 OUTPUT_CONDITION = "sRGB IEC61966-2.1"
@@ -154,7 +158,7 @@ class _Info(PDFInfo):  # type: ignore[misc]  # reportlab ships no type hints
 
 
 def _output_intent(doc: PDFDocument) -> PDFDictionary:
-    profile = PDFStream(PDFDictionary({"N": 3}), icc_profile(), filters=[PDFZCompress])
+    profile = PDFStream(PDFDictionary({"N": 3}), icc_profile(), filters=[MEMO_FLATE])
     return PDFDictionary(
         {
             "Type": PDFName("OutputIntent"),
@@ -185,6 +189,30 @@ def declare_pdfa(doc: PDFDocument, info: DocumentInfo) -> None:
     doc._ID = b"[<" + file_id + b"><" + file_id + b">]"
 
 
+class NumberArray(PDFArray):  # type: ignore[misc]
+    """A PDFArray of plain numbers formatted in one fp_str call, not one format() per number
+    (a font subset's Widths hold 256): the same bytes, fp_str joins its arguments by spaces."""
+
+    def format(self, document: PDFDocument, IND: bytes = b"\n ") -> bytes:  # noqa: N803
+        multiline = (self.multiline and rl_config.pdfMultiLine) or self.multiline == "forced"
+        seq = self.sequence
+        if not multiline or not seq or any(type(n) not in _NUMBER_TYPES for n in seq):
+            return bytes(super().format(document, IND))
+        numbers: bytes = fp_str(seq).encode("ascii").replace(b" ", IND)
+        return b"[ " + numbers + b" ]"
+
+
+_NUMBER_TYPES = (int, float)
+
+
+def number_widths(doc: PDFDocument) -> None:
+    """Let every font subset's Widths format as a NumberArray (call once fonts exist)."""
+    for obj in doc.idToObject.values():
+        widths: Any = getattr(obj, "Widths", None) if isinstance(obj, PDFTrueTypeFont) else None
+        if type(widths) is PDFArray:
+            obj.Widths = NumberArray(widths.sequence)
+
+
 class PdfaCanvas(Canvas):  # type: ignore[misc]
     """A canvas writing PDF/A-2b (PDF 1.7) with the caller's identity, dates and metadata."""
 
@@ -206,4 +234,6 @@ class PdfaCanvas(Canvas):  # type: ignore[misc]
             font.addObjects(doc)
         doc.delayedFonts = []
         fix_astral_to_unicode(doc)
+        memoise_font_streams(doc)
+        number_widths(doc)
         super().save()

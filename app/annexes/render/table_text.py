@@ -32,13 +32,16 @@ _Written = dict[tuple[str, float, float, int, str], tuple[str, int]]
 _written: WeakKeyDictionary[Any, _Written] = WeakKeyDictionary()
 
 
-class _RememberingText(PDFTextObject):  # type: ignore[misc]  # reportlab ships no type hints
-    """A text object that writes a string it has written in this document from memory."""
+class RememberingText(PDFTextObject):  # type: ignore[misc]  # reportlab ships no type hints
+    """A text object that writes a string it has written in this document from memory (the
+    annex canvas hands these out for every text: paragraphs, headers and footers too)."""
 
     _curSubset: int  # noqa: N815 - ReportLab's: the font subset the text object has selected
 
-    def __init__(self, canvas: Any) -> None:
-        super().__init__(canvas)
+    def __init__(
+        self, canvas: Any, x: float = 0, y: float = 0, direction: str | None = None
+    ) -> None:
+        super().__init__(canvas, x, y, direction=direction)
         doc = canvas._doc
         memo = _written.get(doc)
         if memo is None:
@@ -63,9 +66,14 @@ class AnnexCellStyle(CellStyle):  # type: ignore[misc]  # reportlab ships no typ
     color = INK
     valign = "TOP"
     leftPadding, rightPadding, topPadding, bottomPadding = CELL_PADDING  # noqa: N815 - ReportLab names
+    name = "annex"
 
     def __init__(self) -> None:
-        self.name = "annex"
+        pass  # everything is a class default until a style command sets it on the cell
+
+
+# a cell's style is made for every cell of every table: without a Python-level __init__
+_new_style = object.__new__
 
 
 class TextTable(Table):  # type: ignore[misc]
@@ -75,16 +83,29 @@ class TextTable(Table):  # type: ignore[misc]
     def __init__(self, data: list[list[Any]], *args: Any, **kwargs: Any) -> None:
         if kwargs.get("cellStyles") is None:
             width = len(data[0]) if data else 0
-            kwargs["cellStyles"] = [[AnnexCellStyle() for _ in range(width)] for _ in data]
+            kwargs["cellStyles"] = [
+                [_new_style(AnnexCellStyle) for _ in range(width)] for _ in data
+            ]
+        if all(type(cell) is str for row in data for cell in row):
+            kwargs["normalizedData"] = 1  # what ReportLab's normalising would leave as it is
         super().__init__(data, *args, **kwargs)
 
     _text: PDFTextObject | None = None
     _font: tuple[str, float, float] | None = None
     _colour: Any = None
     _at: tuple[float, float] | None = None
+    _argH: list[float | None]  # noqa: N815 - ReportLab's: the row heights given (None: measure)
+    _rowHeights: list[float | None]  # noqa: N815 - ReportLab's: the row heights measured
+
+    def _calc_height(self, *args: Any, **kwargs: Any) -> None:
+        super()._calc_height(*args, **kwargs)
+        if None in self._argH and None not in self._rowHeights:
+            # every row measured (a page-sized wrap may stop early): the same cells and
+            # styles give the same heights, so the next wrap of this table takes them as given
+            self._argH = list(self._rowHeights)
 
     def draw(self) -> None:
-        text = self._text = _RememberingText(self.canv)
+        text = self._text = RememberingText(self.canv)
         self._font = self._colour = self._at = None
         try:
             super().draw()
@@ -105,10 +126,11 @@ class TextTable(Table):  # type: ignore[misc]
         if font != self._font:
             text.setFont(*font)
             self._font = font
-        if cellstyle.color != self._colour:
+        if cellstyle.color is not self._colour and cellstyle.color != self._colour:
             text.setFillColor(cellstyle.color)
             self._colour = cellstyle.color
         lines = cellval.split("\n")
+        code = text._code
         for x, y, line in _placed(lines, cellstyle, pos, size):
             if not line:
                 continue
@@ -119,7 +141,8 @@ class TextTable(Table):  # type: ignore[misc]
             else:
                 text.moveCursor(x - self._at[0], self._at[1] - y)
             self._at = (x, y)
-            text.textOut(line)
+            # textOut less its advance of the cursor (a width no later move reads)
+            code.append(text._formatText(line))
 
 
 def _plain(cellval: Any, cellstyle: Any) -> bool:

@@ -11,12 +11,13 @@ empty box that text extraction loses. What neither font has is refused at input
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import groupby
 from pathlib import Path
 from typing import Any
-from weakref import WeakKeyDictionary
+from weakref import WeakKeyDictionary, ref
 
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
@@ -80,6 +81,10 @@ def _ranges(codes: Iterable[int]) -> str:
     return "".join(parts)
 
 
+def _none() -> None:
+    return None
+
+
 class FallbackFont(TTFont):  # type: ignore[misc]  # reportlab ships no type hints
     """A DejaVu face whose missing characters come from fallback fonts, first that has them.
 
@@ -99,6 +104,7 @@ class FallbackFont(TTFont):  # type: ignore[misc]  # reportlab ships no type hin
         # a width depends on the text and size only; a split on the document too (its subsets)
         self._width = lru_cache(maxsize=WIDTH_CACHE)(self._measure)
         self._split_cache: WeakKeyDictionary[Any, dict[str, tuple[Any, ...]]] = WeakKeyDictionary()
+        self._last_split: tuple[Callable[[], Any], dict[str, tuple[Any, ...]]] = (_none, {})
 
     def _source(self, char: str) -> int:
         code = ord(char)
@@ -127,9 +133,10 @@ class FallbackFont(TTFont):  # type: ignore[misc]  # reportlab ships no type hin
         character keeps the subset code it was given for the rest of the document."""
         if isinstance(text, bytes):
             text = text.decode(encoding)
-        cache = self._split_cache.get(doc)
-        if cache is None:
-            cache = self._split_cache[doc] = {}
+        last, cache = self._last_split  # the document being drawn, without a new weakref
+        if last() is not doc:
+            cache = self._split_cache.setdefault(doc, {})
+            self._last_split = (ref(doc), cache)
         found = cache.get(text)
         if found is None:
             found = cache[text] = tuple(self._split(text, doc, encoding))
@@ -137,11 +144,11 @@ class FallbackFont(TTFont):  # type: ignore[misc]  # reportlab ships no type hin
 
     def _split(self, text: str, doc: Any, encoding: str) -> list[Any]:
         if self._foreign.search(text) is None:
-            return list(super().splitString(text, doc, encoding))
+            return self._own_split(text, doc, encoding)
         pieces: list[Any] = []
         for source, run in self._runs(text):
             if source < 0:
-                pieces += super().splitString(run, doc, encoding)
+                pieces += self._own_split(run, doc, encoding)
                 continue
             offset = FALLBACK_SUBSETS * (source + 1)
             pieces += [
@@ -149,6 +156,21 @@ class FallbackFont(TTFont):  # type: ignore[misc]  # reportlab ships no type hin
                 for subset, chunk in self.fallbacks[source].splitString(run, doc, encoding)
             ]
         return pieces
+
+    def _own_split(self, text: str, doc: Any, encoding: str) -> list[Any]:
+        """TTFont.splitString of this face; once every character of `text` has its code in
+        the document, the same runs without ReportLab's loop over the characters."""
+        state = self.state.get(doc)
+        if state is not None:
+            assigned = state.assignments
+            plain = text.replace("\xa0", " ")  # as ReportLab maps a no-break space
+            try:
+                codes = list(map(assigned.__getitem__, map(ord, plain)))
+            except KeyError:  # a character new to the document: ReportLab assigns it
+                codes = None
+            if codes is not None:
+                return subset_runs(codes)
+        return list(super().splitString(text, doc, encoding))
 
     def getSubsetInternalName(self, subset: int, doc: Any) -> str:  # noqa: N802
         source = subset // FALLBACK_SUBSETS - 1
@@ -170,6 +192,19 @@ class FallbackFont(TTFont):  # type: ignore[misc]  # reportlab ships no type hin
             float((own if source < 0 else self.fallbacks[source].stringWidth)(run, size))
             for source, run in self._runs(text)
         )
+
+
+def subset_runs(codes: list[int]) -> list[tuple[int, bytes]]:
+    """(subset, bytes) runs of assigned codes, as TTFont.splitString groups them."""
+    if not codes:
+        return []
+    if max(codes) < 256:
+        return [(0, bytes(codes))]
+    return [(subset, bytes(n & 0xFF for n in run)) for subset, run in groupby(codes, _subset)]
+
+
+def _subset(code: int) -> int:
+    return code >> 8
 
 
 def drawn_code_points() -> set[int]:

@@ -248,6 +248,21 @@ def person_of(row: Row[Any]) -> tuple[UserAccess, tuple[Any, ...]]:
     return org_repo.UserAccess(*row[:width]), tuple(row[width:])
 
 
+def person_returning() -> tuple[Any, ...]:
+    """The person's row (by `:user_id`, UserAccess's columns after the id) as scalar
+    subqueries, for a write's RETURNING to read it in the write's own round trip (SQLite's
+    RETURNING names no other table); `person_returned` makes the values a UserAccess."""
+    return tuple(
+        sa_select(column).where(col(User.id) == bindparam("user_id")).scalar_subquery()
+        for column in org_repo.USER_ACCESS_COLUMNS[1:]
+    )
+
+
+def person_returned(user_id: str, values: tuple[Any, ...]) -> UserAccess | None:
+    """The person of `person_returning`'s values (None: there is no such person)."""
+    return None if values[0] is None else org_repo.UserAccess(user_id, *values)
+
+
 def user_row(session: Session, user_id: str) -> UserAccess | None:
     """The person's row alone (the `user_and` of a route that needs nothing beside it)."""
     return org_repo.user_access(session, user_id)

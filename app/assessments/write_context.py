@@ -7,6 +7,8 @@ statement of its own; the 401 and 403 checks run right after it, before anything
 write answers, and a refusal rolls the claim back with the rest. Any other caller (an API
 client, an external identity), and a write the claim does not take (a stale version, a draft
 not there or not seen), is resolved as usual and then written as every other caller writes.
+(So a refused person's claim holds the row's lock only for those checks, then is undone;
+the draft of another organisation is answered 404 by the ordinary path.)
 
 The route's gate only verifies the bearer token (401); the scope (403) is checked in the
 write's call. A request refused before the write runs (428 without If-Match, 422 for its
@@ -21,9 +23,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
-from sqlalchemy import bindparam, func
-from sqlalchemy import select as sa_select
-from sqlmodel import Session, col
+from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from app.assessments import repository as repo
@@ -34,6 +34,7 @@ from app.auth.permissions import EDIT_DRAFTS, ensure_holds
 from app.auth.principal import Principal
 from app.auth.service import (
     own_user_id,
+    person_name,
     person_returned,
     person_returning,
     principal_from_claims,
@@ -42,19 +43,9 @@ from app.auth.service import (
 from app.core.db import reading, utcnow
 from app.core.errors import AppError
 from app.core.idempotency import CapturingRoute
-from app.organisations.models import User
 
-# The claim of a person's write: their row returned beside it, stamped with their name
-# (an empty name when there is no such person: the 401 then rolls the claim back).
-_CLAIM_AS_PERSON = repo.claim_statement(
-    by=func.coalesce(
-        sa_select(col(User.full_name))
-        .where(col(User.id) == bindparam("user_id"))
-        .scalar_subquery(),
-        "",
-    ),
-    beside=person_returning(),
-)
+# The claim of a person's write: their row returned beside it, stamped with their name.
+_CLAIM_AS_PERSON = repo.claim_statement(by=person_name(), beside=person_returning())
 # Set on the request state once the caller passed the gate in the write's call.
 _GATED = "cells_write_gated"
 

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from sqlalchemy import Row, Select, bindparam
+from sqlalchemy import Row, Select, bindparam, func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
@@ -252,10 +252,17 @@ def person_returning() -> tuple[Any, ...]:
     """The person's row (by `:user_id`, UserAccess's columns after the id) as scalar
     subqueries, for a write's RETURNING to read it in the write's own round trip (SQLite's
     RETURNING names no other table); `person_returned` makes the values a UserAccess."""
-    return tuple(
-        sa_select(column).where(col(User.id) == bindparam("user_id")).scalar_subquery()
-        for column in org_repo.USER_ACCESS_COLUMNS[1:]
-    )
+    return tuple(_of_person(column) for column in org_repo.USER_ACCESS_COLUMNS[1:])
+
+
+def person_name() -> Any:
+    """The person's name (by `:user_id`) for a write to stamp in its own statement: empty
+    when there is no such person, whose write the 401 then rolls back."""
+    return func.coalesce(_of_person(col(User.full_name)), "")
+
+
+def _of_person(column: Any) -> Any:
+    return sa_select(column).where(col(User.id) == bindparam("user_id")).scalar_subquery()
 
 
 def person_returned(user_id: str, values: tuple[Any, ...]) -> UserAccess | None:

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Insert,
     Row,
     Select,
+    Update,
     bindparam,
     delete,
     or_,
@@ -184,7 +185,8 @@ class ClaimedDraft:
 class Claimed:
     """An active assessment moved to its next version by a cell write (the new version), its
     draft, the draft's organisation's stored policy version (None: the default policy) and its
-    template's mark (revision, updated_at), which key the cached policy and template."""
+    template's mark (revision, updated_at), which key the cached policy and template; and the
+    organisation the assessment belongs to."""
 
     assessment_id: str
     version: int
@@ -194,51 +196,62 @@ class Claimed:
     has_live_signoffs: bool
     draft: ClaimedDraft
     policy_version: int | None
+    organisation_id: str
 
 
-# Built once, plain Core: the version claim of a cell write, which also reads what the write
-# checks and builds on, so that no draft, policy or assessment read comes before it. The
-# compare-and-swap moves the draft's active assessment, when it belongs to an organisation
-# the caller sees, and returns plain values, no ORM instance (`has_live_signoffs` as it
-# stands under the row's lock), with its draft's state, the draft's organisation's policy
-# version and its template's mark through scalar subqueries (SQLite's RETURNING names no
-# other table).
-_CLAIM_CELLS = (
-    update(_ASSESSMENT)
-    .where(
-        _ASSESSMENT.c.draft_id == bindparam("claim_draft_id"),
-        _ASSESSMENT.c.state == AssessmentState.active,
-        _ASSESSMENT.c.version == bindparam("claim_expected"),
-        or_(
-            bindparam("claim_any_organisation", type_=Boolean()),
-            _ASSESSMENT.c.organisation_id.in_(bindparam("claim_organisations", expanding=True)),
-        ),
+# Plain Core, built once per caller: the version claim of a cell write, which also reads
+# what the write checks and builds on, so that no draft, policy or assessment read comes
+# before it. The compare-and-swap moves the draft's active assessment, when it belongs to
+# an organisation the caller sees (any, for a claim checked after it), and returns plain
+# values, no ORM instance (`has_live_signoffs` as it stands under the row's lock), with its
+# draft's state, the draft's organisation's policy version and its template's mark through
+# scalar subqueries (SQLite's RETURNING names no other table).
+def claim_statement(by: Any = None, beside: Sequence[Any] = ()) -> Update:
+    """The claim stamped `by` (an expression; None: the `claim_by` parameter) with `beside`
+    returned after its own columns (scalar subqueries a caller needs in the same round trip,
+    e.g. the person's row); built once by each caller."""
+    return (
+        update(_ASSESSMENT)
+        .where(
+            _ASSESSMENT.c.draft_id == bindparam("claim_draft_id"),
+            _ASSESSMENT.c.state == AssessmentState.active,
+            _ASSESSMENT.c.version == bindparam("claim_expected"),
+            or_(
+                bindparam("claim_any_organisation", type_=Boolean()),
+                _ASSESSMENT.c.organisation_id.in_(bindparam("claim_organisations", expanding=True)),
+            ),
+        )
+        .values(
+            version=_ASSESSMENT.c.version + 1,
+            updated_at=bindparam("claim_at"),
+            updated_by=bindparam("claim_by") if by is None else by,
+        )
+        .returning(
+            _ASSESSMENT.c.id,
+            _ASSESSMENT.c.version,
+            _ASSESSMENT.c.template_id,
+            _of_template(col(AssessmentTemplate.revision)),
+            _of_template(col(AssessmentTemplate.updated_at)),
+            _ASSESSMENT.c.scope_areas,
+            _ASSESSMENT.c.scope_groups,
+            _ASSESSMENT.c.scope_reason,
+            _ASSESSMENT.c.has_live_signoffs,
+            _of_draft(_DRAFT.c.organisation_id),
+            _of_draft(_DRAFT.c.status),
+            _of_draft(_DRAFT.c.version),
+            _of_draft(_DRAFT.c.preparer_id),
+            core_select(_POLICY.c.version)
+            .where(_POLICY.c.organisation_id == _of_draft(_DRAFT.c.organisation_id))
+            .correlate(_ASSESSMENT)
+            .scalar_subquery(),
+            _ASSESSMENT.c.organisation_id,
+            _ASSESSMENT.c.updated_by,
+            *beside,
+        )
     )
-    .values(
-        version=_ASSESSMENT.c.version + 1,
-        updated_at=bindparam("claim_at"),
-        updated_by=bindparam("claim_by"),
-    )
-    .returning(
-        _ASSESSMENT.c.id,
-        _ASSESSMENT.c.version,
-        _ASSESSMENT.c.template_id,
-        _of_template(col(AssessmentTemplate.revision)),
-        _of_template(col(AssessmentTemplate.updated_at)),
-        _ASSESSMENT.c.scope_areas,
-        _ASSESSMENT.c.scope_groups,
-        _ASSESSMENT.c.scope_reason,
-        _ASSESSMENT.c.has_live_signoffs,
-        _of_draft(_DRAFT.c.organisation_id),
-        _of_draft(_DRAFT.c.status),
-        _of_draft(_DRAFT.c.version),
-        _of_draft(_DRAFT.c.preparer_id),
-        core_select(_POLICY.c.version)
-        .where(_POLICY.c.organisation_id == _of_draft(_DRAFT.c.organisation_id))
-        .correlate(_ASSESSMENT)
-        .scalar_subquery(),
-    )
-)
+
+
+_CLAIM_CELLS = claim_statement()
 
 
 def claim_cells(
@@ -254,19 +267,45 @@ def claim_cells(
     with who and when, if it belongs to one of `organisations` (None: any); None when there is
     no such assessment at that version. The session's copy of the assessment, if it holds
     one, is brought up to date."""
-    params = {"claim_draft_id": draft_id, "claim_expected": expected, "claim_at": at}
-    params |= {"claim_by": by, "claim_any_organisation": organisations is None}
+    found = claim_cells_beside(
+        session, _CLAIM_CELLS, {}, draft_id, expected, organisations=organisations, by=by, at=at
+    )
+    return None if found is None else found[0]
+
+
+def claim_cells_beside(
+    session: Session,
+    statement: Update,
+    params: dict[str, Any],
+    draft_id: str,
+    expected: int,
+    *,
+    organisations: frozenset[str] | None,
+    by: str | None,
+    at: datetime,
+) -> tuple[Claimed, tuple[Any, ...]] | None:
+    """`claim_cells` by a `claim_statement` (with `params` for what it returns beside the
+    claim; `by` None when the statement stamps the claim itself): the claim and the values
+    returned beside it."""
+    params = params | {"claim_draft_id": draft_id, "claim_expected": expected, "claim_at": at}
+    params |= {"claim_any_organisation": organisations is None}
     params["claim_organisations"] = sorted(organisations or ())
-    row = session.connection().execute(_CLAIM_CELLS, params).first()
+    if by is not None:
+        params["claim_by"] = by
+    row = session.connection().execute(statement, params).first()
     if row is None:
         return None
     held = session.identity_map.get(identity_key(Assessment, row[0]))
     if held is not None:
-        for name, value in (("version", row[1]), ("updated_at", at), ("updated_by", by)):
+        for name, value in (("version", row[1]), ("updated_at", at), ("updated_by", row[15])):
             set_committed_value(held, name, value)
     draft = ClaimedDraft(draft_id, row[9], DraftStatus(row[10]), row[11], row[12])
     mark, scope = (int(row[3]), row[4]), (row[5], row[6], row[7])
-    return Claimed(row[0], row[1], row[2], mark, scope, row[8], draft, row[13])
+    claimed = Claimed(row[0], row[1], row[2], mark, scope, row[8], draft, row[13], row[14])
+    return claimed, tuple(row[_CLAIMED_WIDTH:])
+
+
+_CLAIMED_WIDTH = 16
 
 
 # Built once: this runs on every matrix read, where building the statement would dominate.

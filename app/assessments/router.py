@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
+from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
-from app.assessments import migration, reads, screening, service
+from app.assessments import migration, reads, screening, service, write_context
 from app.assessments import scope_router as scope_routes
 from app.assessments.models import AssessmentCell
 from app.assessments.read_context import (
@@ -31,6 +33,7 @@ from app.assessments.schemas import (
 )
 from app.auth.dependencies import CurrentPrincipal, DbSession, RequireScope
 from app.auth.permissions import EDIT_DRAFTS, READ_DRAFTS, WRITE_DRAFTS
+from app.core.db import end_writing
 from app.core.errors import error_responses
 from app.core.idempotency import IDEMPOTENT, CapturingRoute
 from app.core.versioning import (
@@ -225,28 +228,22 @@ def update_texts(
     return to_read(view)
 
 
-@router.patch(
-    "/assessment/cells",
-    response_model=CellsWriteResult,
-    summary="Write many cells",
-    responses=VERSIONED_WRITE_ERRORS,
-    dependencies=[RequireScope(EDIT_DRAFTS)],
-)
-def write_cells(
+async def write_cells(
+    request: Request,
     draft_id: str,
     data: CellsWrite,
     session: DbSession,
-    principal: CurrentPrincipal,
     if_match: IfMatch,
 ) -> Response:
     """All cells land or none does; If-Match is the assessment's ETag. Returns the written cells."""
-    result = service.write_cells(
-        session,
-        principal=principal,
-        draft_id=draft_id,
-        expected_version=if_match,
-        writes=data.cells,
-    )
+    # async: the caller, the gate, the write and the commit are one pool-thread call
+    return await run_in_threadpool(_write_cells, request, session, draft_id, if_match, data)
+
+
+def _write_cells(
+    request: Request, session: Session, draft_id: str, if_match: int, data: CellsWrite
+) -> Response:
+    result = write_context.write_as_caller(request, session, draft_id, if_match, data.cells)
     # Built once, without validation (every value is a validated write's or the server's) and
     # serialised here: FastAPI would validate the answer again in another pool-thread call.
     answer = CellsWriteResult.model_construct(
@@ -254,11 +251,21 @@ def write_cells(
         version=result.version,
         cells=[_written_cell(c) for c in result.cells],
     )
-    return Response(
-        CellsWriteResult.__pydantic_serializer__.to_json(answer),
-        media_type="application/json",
-        headers={"ETag": etag(result.version)},
-    )
+    body = CellsWriteResult.__pydantic_serializer__.to_json(answer)
+    end_writing(request, session)
+    return Response(body, media_type="application/json", headers={"ETag": etag(result.version)})
+
+
+router.add_api_route(
+    "/assessment/cells",
+    write_cells,
+    methods=["PATCH"],
+    response_model=CellsWriteResult,
+    summary="Write many cells",
+    responses=VERSIONED_WRITE_ERRORS,
+    dependencies=[write_context.CELLS_GATE],
+    route_class_override=write_context.CellsWriteRoute,
+)
 
 
 def _written_cell(row: dict[str, Any]) -> CellRead:

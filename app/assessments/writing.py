@@ -67,6 +67,14 @@ def write_cells(
 ) -> CellsWritten:
     """Write many cells atomically, guarded by the assessment's version."""
     claimed = _claim(session, principal, draft_id, expected_version)
+    return write_claimed(session, principal, claimed, writes)
+
+
+def write_claimed(
+    session: Session, principal: Principal, claimed: repo.Claimed, writes: Sequence[CellWrite]
+) -> CellsWritten:
+    """The cells written under a version `principal` claimed and may edit (checked, as
+    `_claim` checks it), with their audit entry and event."""
     template = templates.at_mark(session, claimed.template_id, *claimed.template_mark)
     alternatives = drafts.alternatives_at_version(session, claimed.draft)
     scope = MatrixScope.stored(*claimed.scope)
@@ -119,10 +127,15 @@ def _claim(
         raise PreconditionFailed(  # pragma: no cover - the read shows the winner
             "The resource was changed meanwhile", details={"expected_version": expected_version}
         )
+    ensure_claimed_editable(session, principal, claimed)
+    return claimed
+
+
+def ensure_claimed_editable(session: Session, principal: Principal, claimed: repo.Claimed) -> None:
+    """403 or 409 when the claimed draft's state or the caller's role forbids the write."""
     drafts.ensure_editable(
         session, principal=principal, draft=claimed.draft, policy_version=claimed.policy_version
     )
-    return claimed
 
 
 def check_fit(matrix: Matrix, writes: Sequence[CellWrite]) -> None:

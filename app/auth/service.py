@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from sqlalchemy import Row, Select, bindparam
+from sqlalchemy import Row, Select, bindparam, func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
@@ -246,6 +246,28 @@ def person_of(row: Row[Any]) -> tuple[UserAccess, tuple[Any, ...]]:
     """The person and the other columns of a `person_beside` row."""
     width = len(org_repo.USER_ACCESS_COLUMNS)
     return org_repo.UserAccess(*row[:width]), tuple(row[width:])
+
+
+def person_returning() -> tuple[Any, ...]:
+    """The person's row (by `:user_id`, UserAccess's columns after the id) as scalar
+    subqueries, for a write's RETURNING to read it in the write's own round trip (SQLite's
+    RETURNING names no other table); `person_returned` makes the values a UserAccess."""
+    return tuple(_of_person(column) for column in org_repo.USER_ACCESS_COLUMNS[1:])
+
+
+def person_name() -> Any:
+    """The person's name (by `:user_id`) for a write to stamp in its own statement: empty
+    when there is no such person, whose write the 401 then rolls back."""
+    return func.coalesce(_of_person(col(User.full_name)), "")
+
+
+def _of_person(column: Any) -> Any:
+    return sa_select(column).where(col(User.id) == bindparam("user_id")).scalar_subquery()
+
+
+def person_returned(user_id: str, values: tuple[Any, ...]) -> UserAccess | None:
+    """The person of `person_returning`'s values (None: there is no such person)."""
+    return None if values[0] is None else org_repo.UserAccess(user_id, *values)
 
 
 def user_row(session: Session, user_id: str) -> UserAccess | None:

@@ -225,6 +225,15 @@ def run_core(
     return session.connection().execute(statement, params)
 
 
+def end_writing(request: Request, session: Session) -> None:
+    """A write route done with the database commits in the pool thread it already runs in,
+    unless a transaction hook must see its response first (an idempotent POST's), so the
+    request's session then closes on the event loop. A failed commit raises here, so it is
+    still an error answered before anything was said to have landed."""
+    if request.scope.get(TRANSACTION_HOOK) is None:
+        session.commit()
+
+
 def statements_alone(session: Session) -> None:
     """A reading session whose statements each run on their own: under PostgreSQL's READ
     COMMITTED every statement takes its own snapshot, so a transaction gives a read nothing,

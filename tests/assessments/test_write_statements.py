@@ -33,35 +33,39 @@ def _statements_of_a_cell_write(client: TestClient, world: World) -> list[str]:
     return statements
 
 
-def test_a_single_cell_write_runs_seven_statements(client: TestClient, world: World) -> None:
-    """1. the caller (app/auth/access.py caches their roles per access version);
-    2. the version claim on the draft's active assessment, which also reads what the write
-       checks and builds on: it returns plain values, its `has_live_signoffs`, the draft's state,
-       its organisation's policy version and its template's mark (the parsed policy, the
-       template and the draft's alternatives are cached per version; the checks run after
-       it, and a failing one rolls the claim back);
-    3. the cell upsert (nothing returned: the answer is the row written);
-    4.-6. the audit chain: its head locked, the entry, the head moved;
-    7. the outbox event, which returns the organisation's active webhook subscriptions.
+def test_a_single_cell_write_runs_six_statements(client: TestClient, world: World) -> None:
+    """1. the version claim on the draft's active assessment, which also reads the caller
+       and what the write checks and builds on: it returns plain values, the person's row
+       (app/auth/access.py caches their roles per access version), its `has_live_signoffs`,
+       the draft's state, its organisation's policy version and its template's mark (the
+       parsed policy, the template and the draft's alternatives are cached per version; the
+       checks, the caller's 401 and 403 first, run after it, and a failing one rolls the
+       claim back);
+    2. the cell upsert (nothing returned: the answer is the row written);
+    3.-5. the audit chain: its head locked, the entry, the head moved;
+    6. the outbox event, which returns the organisation's active webhook subscriptions.
     No sign-off is read: the claim said none is live.
     18 before: the whole matrix was loaded, the cell read again, the version written twice;
     15 before the caller's roles were cached per access version; 14 before the claim returned
     the assessment and the live sign-off flag and the policy, template and alternatives were
     cached; 9 before the claim read the draft and its policy version and the outbox event
-    returned the subscriptions. (SQLite's BEGIN IMMEDIATE is not counted: PostgreSQL's BEGIN
-    is not a statement here.)"""
+    returned the subscriptions; 7 before the claim read the caller's row (a statement of its
+    own, in the gate's pool-thread call). (SQLite's BEGIN IMMEDIATE is not counted:
+    PostgreSQL's BEGIN is not a statement here.)"""
     statements = [s for s in _statements_of_a_cell_write(client, world) if s != "BEGIN IMMEDIATE"]
-    assert len(statements) == 7, "\n".join(statements)
+    assert len(statements) == 6, "\n".join(statements)
     reads = [s for s in statements if s.startswith("SELECT")]
     assert not [s for s in reads if "FROM assessment_cell" in s or "FROM signoff" in s]
     assert not [s for s in reads if "FROM assessment_template" in s or "draft_alternative" in s]
     assert not [s for s in reads if s.startswith("SELECT workflow_policy")]
+    assert not [s for s in reads if "FROM user_account" in s]
     assert not [s for s in reads if "FROM decision_draft" in s or "FROM assessment " in s]
     [claim] = [s for s in statements if s.startswith("UPDATE assessment ")]
     assert "updated_by=" in claim
     assert "AND assessment.version = " in claim
     returned = claim.split("RETURNING")[1]
     assert "has_live_signoffs" in returned
+    assert "FROM user_account" in returned
     assert "FROM decision_draft" in returned
     assert "FROM workflow_policy" in returned
     [upsert] = [s for s in statements if "INTO assessment_cell" in s]

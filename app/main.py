@@ -29,6 +29,7 @@ from app.core.middleware import (
     SecurityHeadersMiddleware,
 )
 from app.core.ratelimit import ClientRateLimitMiddleware
+from app.core.route_state import release_served_state
 from app.core.text_params import parameters_under_text_rule
 from app.drafts.router import router as drafts_router
 from app.followups.router import router as followups_router
@@ -151,6 +152,8 @@ def _install_routes(app: FastAPI) -> None:
         app.include_router(router)
     app.include_router(web_router)
     document_scopes(app, API_ROUTERS)
+    # the app serves each route through its inclusion's own copy of the route's state
+    release_served_state((health_router, *API_ROUTERS, web_router))
     document_body_errors(app)
     document_busy(app)
     install_docs(app)

@@ -23,7 +23,6 @@ from app.assessments.matrix import shape_for
 from app.assessments.matrix_state import MatrixState
 from app.assessments.read_queries import CellsSince, Head
 from app.assessments.rendering import (
-    joined_matrix,
     matrix_document,
     matrix_frame,
     matrix_json,
@@ -142,32 +141,37 @@ def _scope(head: Head) -> MatrixScope:
     return MatrixScope.stored(head.scope_areas, head.scope_groups, head.scope_reason)
 
 
-def _next_matrix(
-    session: Session, assessment_id: str, kept: MatrixState | None
-) -> tuple[_Read, MatrixState] | None:
-    """The current state: `kept` patched, or made afresh (None: no consistent read)."""
+def _next_matrix(session: Session, assessment_id: str, kept: MatrixState | None) -> _Made:
+    """The current state: `kept` patched, or made afresh; the matrix rendered whole when no
+    read was consistent, or its free-form fields need the Pydantic path (rendering)."""
     read = _read(session, "matrix", assessment_id, -1 if kept is None else kept.version)
     if read is not None and kept is not None:
-        moved = matrix_state.patched(kept, read.shape, read.cells)
+        frame = _frame(read)
+        if frame is None:
+            return _whole_matrix(session, assessment_id, keep=True)
+        moved = matrix_state.patched(kept, read.shape, read.cells, frame)
         if moved is not None:
-            return read, moved
+            return _Made(moved.version, Body(moved.body, extra=moved, extra_size=moved.size))
         read = _read(session, "matrix", assessment_id, -1)
     if read is None:
+        return _whole_matrix(session, assessment_id, keep=False)
+    frame = _frame(read)
+    if frame is None:
+        return _whole_matrix(session, assessment_id, keep=True)
+    state = matrix_state.fresh(read.head.version, read.shape, read.cells.rows, frame)
+    return _Made(state.version, Body(state.body, extra=state, extra_size=state.size))
+
+
+def _frame(read: _Read) -> tuple[bytes, bytes] | None:
+    """The matrix's bytes around its cells (None: free-form fields beyond orjson)."""
+    try:
+        return matrix_frame(read.head, read.template, read.shape)
+    except orjson.JSONEncodeError:
         return None
-    return read, matrix_state.fresh(read.head.version, read.shape, read.cells.rows)
 
 
 def _make_matrix(session: Session, assessment_id: str, kept: Any) -> _Made:
-    found = _next_matrix(session, assessment_id, kept if isinstance(kept, MatrixState) else None)
-    if found is None:
-        return _whole_matrix(session, assessment_id, keep=False)
-    read, state = found
-    try:
-        before, after = matrix_frame(read.head, read.template, read.shape)
-    except orjson.JSONEncodeError:  # free-form fields beyond orjson: rendering's docstring
-        return _whole_matrix(session, assessment_id, keep=True)
-    body = joined_matrix(before, after, state.fragments)
-    return _Made(state.version, Body(body, extra=state, extra_size=state.size))
+    return _next_matrix(session, assessment_id, kept if isinstance(kept, MatrixState) else None)
 
 
 def _whole_matrix(session: Session, assessment_id: str, *, keep: bool) -> _Made:

@@ -18,6 +18,10 @@ a SQLite worker never loads the PostgreSQL dialect (some 2 MB) and a PostgreSQL 
 loads SQLite's. Template YAML (PyYAML) is read only when a template is imported, validated
 or exported: app.templates.yaml_text is loaded through `load` by app.templates.validation.
 
+Jinja2 (some 2 MB) is loaded with the first page a worker renders (app.web.page_env, taken
+by app.web.rendering), or the first annex or annual report HTML (DEFERRED_MODULES): a worker
+answering only the API never imports it; tests/core/test_lazy_loading.py asserts that too.
+
 One package is never loaded at all: pydantic.v1, which FastAPI would import on the first
 route it builds only to refuse v1 models (app/__init__.py marks it absent).
 """
@@ -42,9 +46,15 @@ HEAVY_MODULES = frozenset(
 )
 # what a worker must not have imported before it first renders
 HEAVY_PACKAGES = ("reportlab", "pikepdf", "openpyxl", "alembic", "httpx", "yaml")
-# light for a web worker (which has Jinja2 for its pages) but not for `ennakko annex render`
-# of a PDF, a cold process that would pay some 20 ms importing Jinja2 for nothing
-DEFERRED_MODULES = frozenset({"app.annexes.render.html"})
+# the modules that import Jinja2 (some 2 MB of a worker's resident set): loaded with the first
+# page, annex HTML or annual report HTML a process renders, so a worker answering only the
+# API, and `ennakko annex render` of a PDF (a cold process that would pay some 20 ms
+# importing Jinja2 for nothing), never import it
+DEFERRED_MODULES = frozenset(
+    {"app.annexes.render.html", "app.reports.annual_html", "app.web.page_env"}
+)
+# what a worker must not have imported before it first renders a page
+DEFERRED_PACKAGES = ("jinja2",)
 # SQLAlchemy's dialect package for each database the service runs on
 DIALECT_PACKAGES = {
     "postgresql": "sqlalchemy.dialects.postgresql",

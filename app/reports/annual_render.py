@@ -2,7 +2,8 @@
 XLSX (annual_xlsx.py). Same report → same bytes; each file's sha256 is given with the report,
 as an annex's is.
 
-The PDF module (ReportLab) is loaded on first use through app.core.lazy."""
+The PDF module (ReportLab) and the HTML one (Jinja2) are loaded on first use through
+app.core.lazy."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ import hashlib
 from collections.abc import Callable
 
 from app.core import lazy
-from app.reports.annual_html import render_html
 from app.reports.annual_xlsx import render_xlsx
 from app.reports.exports import MEDIA_TYPES, ExportFormat
 from app.reports.schemas import AnnualFile, AnnualReport
@@ -24,7 +24,8 @@ def file_name(report: AnnualReport, fmt: str) -> str:
 
 def render(report: AnnualReport, fmt: str) -> bytes:
     if fmt == "html":
-        return render_html(report).encode("utf-8")
+        html: Callable[[AnnualReport], str] = lazy.load("app.reports.annual_html").render_html
+        return html(report).encode("utf-8")
     if fmt == "pdf":
         render_pdf: Callable[[AnnualReport], bytes] = lazy.load("app.reports.annual_pdf").render_pdf
         return render_pdf(report)

@@ -1,18 +1,20 @@
-"""The web UI's one Jinja2 environment, its language choice and HTML responses."""
+"""The web UI's pages: their language choice, what they are rendered with, and HTML
+responses. Their Jinja2 environment (app.web.page_env) is loaded with the first page a worker
+renders (app.core.lazy): a worker answering only the API never imports Jinja2."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from app.auth.permissions import WRITE_DRAFTS
+from app.core import lazy
 from app.core.i18n import (
     LANGUAGES,
     catalogue,
@@ -22,9 +24,11 @@ from app.core.i18n import (
     format_number,
     translate,
 )
-from app.core.text import display, verbatim
 from app.organisations.models import Role
 from app.web.withdrawn import page_withdrawn
+
+if TYPE_CHECKING:  # the environment itself is loaded with the first page
+    from jinja2 import Environment
 
 FRONTEND_DIR = Path(__file__).resolve().parents[2] / "frontend"
 TEMPLATE_DIR = FRONTEND_DIR / "templates"
@@ -32,21 +36,17 @@ STATIC_DIR = FRONTEND_DIR / "static"
 LANG_COOKIE = "lang"
 DEFAULT_LANG = "fi"
 KEY_PREFIX = "web."
+PAGE_ENV = "app.web.page_env"
 
 # Pages show a person's own data: never kept by a cache. (The security headers of every
 # response, pages included, come from app.core.middleware.SecurityHeadersMiddleware.)
 PAGE_HEADERS = {"Cache-Control": "no-store"}
 
-ENV = Environment(
-    loader=FileSystemLoader(TEMPLATE_DIR),
-    autoescape=True,
-    undefined=StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-    auto_reload=False,
-    finalize=display,  # user text with bidi controls is isolated (app.core.text)
-)
-ENV.filters["verbatim"] = verbatim  # form control values go back exactly as stored
+
+def _templates() -> Environment:
+    """The pages' Jinja2 environment (app.web.page_env), loaded with the first page."""
+    env: Environment = lazy.load(PAGE_ENV).ENV
+    return env
 
 
 def requested_lang(request: Request) -> str | None:
@@ -135,7 +135,7 @@ def page_globals(request: Request, page_url: str | None = None) -> dict[str, Any
 
 def render_fragment(request: Request, template: str, context: Mapping[str, Any]) -> str:
     """A part of a page (a partial template), as the page itself would render it."""
-    return ENV.get_template(template).render({**page_globals(request), **context})
+    return _templates().get_template(template).render({**page_globals(request), **context})
 
 
 def render(
@@ -148,12 +148,16 @@ def render(
     page_url: str | None = None,
 ) -> HTMLResponse:
     """A full HTML page in the request's language, with the security headers."""
-    html = ENV.get_template(template).render(
-        {
-            **page_globals(request, page_url),
-            **context,
-            "withdrawn_by": page_withdrawn(request.state, dict(context)),
-        }
+    html = (
+        _templates()
+        .get_template(template)
+        .render(
+            {
+                **page_globals(request, page_url),
+                **context,
+                "withdrawn_by": page_withdrawn(request.state, dict(context)),
+            }
+        )
     )
     response = HTMLResponse(html, status_code=status, headers={**PAGE_HEADERS, **(headers or {})})
     remember_lang(request, response)

@@ -18,7 +18,7 @@ from app.assessments import matrix_state, reads, summary_state
 from app.assessments.models import Assessment
 from app.assessments.read_queries import CellsSince
 from app.assessments.rendering import (
-    joined_matrix,
+    cell_json,
     matrix_document,
     matrix_frame,
     matrix_json,
@@ -121,15 +121,25 @@ def test_a_patched_matrix_is_the_one_rendered_from_every_cell(data: st.DataObjec
         shape = _step(data, table, shape)
         if not data.draw(st.booleans()):
             continue  # a version nobody read
+        framed = matrix_frame(_head(table.version), TEMPLATE, shape)
         state = (
-            None if kept is None else matrix_state.patched(kept, shape, table.delta(kept.version))
+            None
+            if kept is None
+            else matrix_state.patched(kept, shape, table.delta(kept.version), framed)
         )
         if kept is not None and kept.version >= table.cleared_at and shape == kept.shape:
             assert state is not None  # nothing deleted, the same shape: the delta serves
-        state = state or matrix_state.fresh(table.version, shape, table.all())
-        framed = matrix_frame(_head(table.version), TEMPLATE, shape)
+        state = state or matrix_state.fresh(table.version, shape, table.all(), framed)
         whole = matrix_document(_head(table.version), TEMPLATE, shape, table.all())
-        assert joined_matrix(*framed, state.fragments) == matrix_json(whole)
+        assert state.body == matrix_json(whole)
+        # each stored cell's bytes stand in the body where the lengths say
+        at = state.at
+        for key, length in zip(shape.key_order, state.lengths, strict=True):
+            assert (length > 0) == (key in table.rows)
+            if length:
+                assert state.body[at : at + length] == cell_json(table.rows[key][0])
+                at += length + 1
+        assert at - 1 == state.end or at == state.at == state.end
         kept = state
 
 

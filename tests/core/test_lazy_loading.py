@@ -1,6 +1,6 @@
 """A serving worker loads the renderers (ReportLab, pikepdf, openpyxl), Alembic and PyYAML only
-when a request or command needs them (app/core/lazy.py, app/core/revisions.py), and only its
-own database's SQLAlchemy dialect (app/core/upsert.py)."""
+when a request or command needs them (app/core/lazy.py, app/core/revisions.py), Jinja2 only
+with its first page, and only its own database's SQLAlchemy dialect (app/core/upsert.py)."""
 
 from __future__ import annotations
 
@@ -62,6 +62,28 @@ print(json.dumps({
 """
 
 
+# answers the probes and API requests, then a page: which deferred packages each step loaded
+_PAGE_PROBE = """
+import json, sys
+from fastapi.testclient import TestClient
+from app.core.lazy import DEFERRED_PACKAGES
+from app.main import create_app
+
+def loaded():
+    return sorted({name.split(".")[0] for name in sys.modules} & set(DEFERRED_PACKAGES))
+
+with TestClient(create_app()) as client:
+    api = [client.get(path).status_code for path in ("/healthz", "/readyz", "/api/v1/me")]
+    api += [client.get("/api/v1/drafts/x/assessment").status_code]
+    after_api = loaded()
+    page = client.get("/login")
+print(json.dumps({
+    "api": api, "after_api": after_api, "page": page.status_code,
+    "html": page.headers["content-type"], "after_page": loaded(),
+}))
+"""
+
+
 def _last_json_line(code: str) -> Any:
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
@@ -78,6 +100,26 @@ def test_building_and_probing_the_app_loads_no_renderer_and_no_alembic() -> None
     assert found["statuses"] == [200, 200, 200]
     assert found["loaded"] == []
     assert found["pydantic_v1"] is False  # app/__init__.py keeps FastAPI from importing it
+
+
+def test_a_worker_answering_the_api_loads_jinja2_only_with_its_first_page() -> None:
+    found = _last_json_line(_PAGE_PROBE)
+    assert found["api"] == [200, 200, 401, 401]
+    assert found["after_api"] == []
+    assert found["page"] == 200
+    assert found["html"].startswith("text/html")
+    assert found["after_page"] == list(lazy.DEFERRED_PACKAGES)
+
+
+@pytest.mark.parametrize("name", sorted(lazy.DEFERRED_MODULES))
+def test_each_deferred_module_brings_jinja2(name: str) -> None:
+    probe = (
+        "import json, sys; from app.core import lazy; "
+        f"lazy.load({name!r}); "
+        "print(json.dumps(sorted({n.split('.')[0] for n in sys.modules} "
+        "& set(lazy.DEFERRED_PACKAGES))))"
+    )
+    assert _last_json_line(probe) == list(lazy.DEFERRED_PACKAGES)
 
 
 def test_a_worker_serving_and_writing_loads_only_its_own_database_dialect() -> None:

@@ -193,9 +193,7 @@ def test_matrix_read_write_and_not_assessed_is_not_no_impact(
     assert len(matrix["cells"]) == 2
 
 
-def test_summary_answers_304_while_its_version_is_current(
-    client: TestClient, world: World
-) -> None:
+def test_summary_answers_304_while_its_version_is_current(client: TestClient, world: World) -> None:
     draft, _ = screened_assessment(client, world.preparer)
     path = f"/api/v1/drafts/{draft['id']}/assessment/summary"
     first = client.get(path, headers=world.expert.headers)

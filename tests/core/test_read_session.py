@@ -8,9 +8,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 from psycopg.pq import TransactionStatus
 from sqlalchemy import text
-from fastapi.testclient import TestClient
 
 from app.core import db
 from tests.factories import World
@@ -76,8 +76,8 @@ def test_statements_alone_hold_no_transaction(client: TestClient) -> None:
         db.statements_alone(session)
         assert session.execute(text("SELECT 1")).scalar_one() == 1
         driver = session.connection().connection.driver_connection
+        assert driver is not None
         if session.get_bind().dialect.name == "sqlite":
-            assert driver is not None and not driver.in_transaction
+            assert not driver.in_transaction
         else:
-            assert driver is not None
             assert driver.info.transaction_status == TransactionStatus.IDLE

@@ -3,27 +3,14 @@ with its table beside it."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
-
 from app.core.i18n import format_day, format_number
-from app.core.text import display
+from app.core.templating import environment
 from app.reports import charts
 from app.reports.annual import issued_on
 from app.reports.annual_text import texts
 from app.reports.schemas import AnnualReport
 
-TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "frontend" / "templates"
-ENV = Environment(
-    loader=FileSystemLoader(TEMPLATE_DIR),
-    autoescape=True,
-    undefined=StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-    auto_reload=False,
-    finalize=display,
-)
+ENV = environment()
 
 
 def render_html(report: AnnualReport) -> str:

@@ -2,27 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
-
 from app.annexes.record import AnnexRecord
 from app.annexes.render.marks import FILLS, INK
 from app.annexes.render.view import AnnexView, build_view
-from app.core.text import display
+from app.core.templating import environment
 
-TEMPLATE_DIR = Path(__file__).resolve().parents[3] / "frontend" / "templates"
 TEMPLATE = "annex/annex.html.j2"
 
-ENV = Environment(
-    loader=FileSystemLoader(TEMPLATE_DIR),
-    autoescape=True,
-    undefined=StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-    auto_reload=False,
-    finalize=display,  # user text with bidi controls is isolated (app.core.text)
-)
+ENV = environment()
 
 
 def html_from_view(view: AnnexView) -> str:

@@ -18,6 +18,7 @@ from app.assessments.read_context import (
     MatrixReading,
     SummaryReading,
 )
+from app.assessments.rendering import CELL_FIELDS
 from app.assessments.schemas import (
     AssessmentRead,
     AssessmentStart,
@@ -103,22 +104,12 @@ def get_screening(draft_id: str, session: DbSession, principal: CurrentPrincipal
     return _screening(screening.get_screening(session, principal=principal, draft_id=draft_id))
 
 
+# CellRead's fields (rendering.CELL_FIELDS) and the assessment_cell column each comes from
+_CELL_COLUMNS = {field: "grp" if field == "group" else field for field in CELL_FIELDS}
+
+
 def _cell_read(c: AssessmentCell) -> CellRead:
-    return CellRead(
-        alternative=c.alternative,
-        area=c.area,
-        group=c.grp,
-        gender=c.gender,
-        value=c.value,
-        cannot_assess=c.cannot_assess,
-        horizon=c.horizon,
-        certainty=c.certainty,
-        justification=c.justification,
-        evidence=c.evidence,
-        mitigation=c.mitigation,
-        updated_at=c.updated_at,
-        updated_by=c.updated_by,
-    )
+    return CellRead(**{field: getattr(c, column) for field, column in _CELL_COLUMNS.items()})
 
 
 def _in_display_order(view: service.AssessmentView) -> list[AssessmentCell]:
@@ -270,19 +261,7 @@ router.add_api_route(
 
 def _written_cell(row: dict[str, Any]) -> CellRead:
     return CellRead.model_construct(
-        alternative=row["alternative"],
-        area=row["area"],
-        group=row["grp"],
-        gender=row["gender"],
-        value=row["value"],
-        cannot_assess=row["cannot_assess"],
-        horizon=row["horizon"],
-        certainty=row["certainty"],
-        justification=row["justification"],
-        evidence=row["evidence"],
-        mitigation=row["mitigation"],
-        updated_at=row["updated_at"],
-        updated_by=row["updated_by"],
+        **{field: row[column] for field, column in _CELL_COLUMNS.items()}
     )
 
 

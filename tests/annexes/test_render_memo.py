@@ -68,33 +68,21 @@ def test_a_render_from_the_memos_is_the_render_without_them(
     assert record.identification.organisation_logo_png  # the logo's memo is on the path
     warm = render_pdf(record)
     assert render_pdf(record) == warm
-    monkeypatch.setattr(stream_memo, "_flated", stream_memo.BoundedMemo())
+    monkeypatch.setattr(stream_memo, "_flated", stream_memo.flate_memo())
     monkeypatch.setattr(stream_memo, "_subsets", stream_memo.WeakKeyDictionary())
     pdf_module._decoded_logo.cache_clear()
     assert render_pdf(record) == warm
 
 
-def test_the_memo_keeps_its_bounds() -> None:
-    memo: stream_memo.BoundedMemo[int] = stream_memo.BoundedMemo(max_entries=3, max_bytes=100)
-    made: list[int] = []
-
-    def make(key: int, size: int) -> Any:
-        def run() -> bytes:
-            made.append(key)
-            return bytes(size)
-
-        return run
-
-    for key in range(5):
-        assert memo.get(key, make(key, 10)) == bytes(10)
-    assert len(memo) == 3
-    assert memo.get(4, make(4, 10)) == bytes(10)
-    assert made == [0, 1, 2, 3, 4]  # a hit: not made again
-    assert memo.get(9, make(9, 500)) == bytes(500)
-    assert len(memo) == 3  # too big to keep
-    memo.get(7, make(7, 60))
-    memo.get(8, make(8, 60))  # over max_bytes: the oldest go
-    assert len(memo) == 1
+def test_the_memos_keep_their_bounds() -> None:
+    flated = stream_memo.flate_memo()
+    big = bytes(stream_memo.MAX_BYTES)  # with its output, over the budget on its own
+    assert flated.get_or_make(big, lambda: b"x") == b"x"
+    assert len(flated) == 0
+    subsets = stream_memo.subset_memo()
+    for n in range(stream_memo.SUBSETS_PER_FACE + 5):
+        subsets.get_or_make((n,), lambda: b"font")
+    assert len(subsets) == stream_memo.SUBSETS_PER_FACE
 
 
 def test_a_frames_deep_copy_is_a_deep_copy() -> None:

@@ -26,7 +26,7 @@ from app.auth.permissions import READ_DRAFTS, ensure_holds
 from app.auth.principal import Principal
 from app.auth.service import UserAccess, person_beside, person_of, principal_with
 from app.core.body_cache import accepts_gzip
-from app.core.db import read_alone, run_core
+from app.core.db import read_alone, reads_in_place, run_core
 from app.core.versioning import etag, names_tag
 from app.drafts.models import DecisionDraft
 
@@ -43,8 +43,9 @@ _PERSON_AND_ACTIVE = (
 )
 
 Active = tuple[str, str | None, int | None] | None
-# reads.rendered_assessment or reads.rendered_summary
+# reads.rendered_assessment or reads.rendered_summary, and their kept_* counterparts
 Render = Callable[..., reads.Rendered]
+Kept = Callable[..., reads.Rendered | None]
 
 
 @dataclass(frozen=True)
@@ -70,12 +71,14 @@ def _person_and_active(
     return person, (str(organisation_id), assessment_id, version)
 
 
-def reading(render: Render) -> Callable[[Request, str], Awaitable[ActiveRead]]:
+def reading(render: Render, kept: Kept) -> Callable[[Request, str], Awaitable[ActiveRead]]:
     """The gate and the body of a read of the draft's active assessment: 401 without a valid,
     current token; 403 without the read scope (before anything else); then 404/403 as
-    `service.visible_active`; then the body of the version read, `render`ed (from the cache,
-    patched or whole) in the same pool-thread call with a session of its own whose
-    statements run alone (`read_alone`): one call per read, cached or not."""
+    `service.visible_active`; then the body of the version read: `kept` when the cache holds
+    it, else `render`ed (patched or whole) with a session whose statements run alone
+    (`read_alone`). Where light reads run in place (`reads_in_place`: SQLite) the gate and a
+    kept body cost no pool-thread call and only a render takes one; elsewhere the gate and
+    the body are one pool-thread call, cached or not."""
 
     async def read(request: Request, draft_id: str) -> ActiveRead:
         claims = bearer_claims(request)
@@ -83,7 +86,7 @@ def reading(render: Render) -> Callable[[Request, str], Awaitable[ActiveRead]]:
         if_none_match = request.headers.get("if-none-match")
         gzipped = accepts_gzip(request.headers.get("accept-encoding"))
 
-        def in_turn(session: Session) -> ActiveRead:
+        def gate(session: Session) -> tuple[Principal, reads.Active]:
             principal, found = principal_with(
                 session,
                 ctx,
@@ -93,21 +96,32 @@ def reading(render: Render) -> Callable[[Request, str], Awaitable[ActiveRead]]:
             )
             request.state.principal = principal
             ensure_holds(principal, READ_DRAFTS)
-            active = service.active_seen_by(principal, found)
+            return principal, service.active_seen_by(principal, found)
+
+        def in_turn(session: Session) -> ActiveRead:
+            principal, active = gate(session)
             if names_tag(if_none_match, etag(active[1])):
                 return ActiveRead(principal, *active, None)
             return ActiveRead(principal, *active, render(session, active, gzipped=gzipped))
 
-        return await read_alone(request, in_turn)
+        if not reads_in_place():
+            return await read_alone(request, in_turn)
+        principal, active = await read_alone(request, gate, light=True)
+        if names_tag(if_none_match, etag(active[1])):
+            return ActiveRead(principal, *active, None)
+        rendered = kept(active, gzipped=gzipped) or await read_alone(
+            request, lambda session: render(session, active, gzipped=gzipped)
+        )
+        return ActiveRead(principal, *active, rendered)
 
     return read
 
 
 # Each read's gate (for its route's `dependencies`, documented as RequireScope's) and the
 # same dependency as its parameter (solved once per request).
-_MATRIX = reading(reads.rendered_assessment)
+_MATRIX = reading(reads.rendered_assessment, reads.kept_assessment)
 MATRIX_GATE = gating(_MATRIX, READ_DRAFTS)
 MatrixReading = Annotated[ActiveRead, Depends(_MATRIX)]
-_SUMMARY = reading(reads.rendered_summary)
+_SUMMARY = reading(reads.rendered_summary, reads.kept_summary)
 SUMMARY_GATE = gating(_SUMMARY, READ_DRAFTS)
 SummaryReading = Annotated[ActiveRead, Depends(_SUMMARY)]

@@ -193,6 +193,24 @@ def rendered_assessment(session: Session, active: Active, *, gzipped: bool = Fal
     return _cached(session, active, "matrix", _make_matrix, gzipped)
 
 
+def kept_assessment(active: Active, *, gzipped: bool = False) -> Rendered | None:
+    """The matrix of this version as the cache holds it, in the encoding asked; None when it
+    must be rendered, patched or compressed first."""
+    return _kept("matrix", active, gzipped)
+
+
+def kept_summary(active: Active, *, gzipped: bool = False) -> Rendered | None:
+    """The summary of this version as the cache holds it (see `kept_assessment`)."""
+    return _kept("summary", active, gzipped)
+
+
+def _kept(kind: str, active: Active, gzipped: bool) -> Rendered | None:
+    assessment_id, version = active
+    found = _BODIES.get((kind, assessment_id), version)
+    body = None if found is None else found.gzipped if gzipped else found.identity
+    return None if body is None else Rendered(body, version, gzipped)
+
+
 def _next_summary(
     session: Session, assessment_id: str, kept: SummaryState | None
 ) -> tuple[_Read, SummaryState] | None:

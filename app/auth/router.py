@@ -102,9 +102,9 @@ def issue_token(
 
 
 async def _me(request: Request) -> tuple[Principal, service.CallerView]:
-    """The caller and what /me tells about them, in one pool-thread call with a session of
-    its own (`read_alone`): the person's row is read once, for the principal (epoch, active)
-    and the e-mail alike."""
+    """The caller and what /me tells about them, in one light read with a session of its own
+    (`read_alone`: in place on SQLite, else one pool-thread call): the person's row is read
+    once, for the principal (epoch, active) and the e-mail alike."""
     claims = bearer_claims(request)
     ctx = request.app.state.security
 
@@ -120,7 +120,7 @@ async def _me(request: Request) -> tuple[Principal, service.CallerView]:
         ensure_holds(principal, AUTHENTICATED)
         return principal, service.describe(session, principal, user)
 
-    return await read_alone(request, read)
+    return await read_alone(request, read, light=True)
 
 
 @router.get(

@@ -1,7 +1,8 @@
-"""The matrix, summary and /me reads read with a session of their own in one pool-thread call
-(app.core.db.read_alone): no request session is ended in another call, their connection is
-back in the pool, and their statements run alone (no transaction held open: SQLite issues no
-BEGIN, PostgreSQL runs in autocommit)."""
+"""The matrix, summary and /me reads read with a session of their own (app.core.db.read_alone):
+no request session is ended in another call, their connection is back in the pool, and their
+statements run alone (no transaction held open: SQLite issues no BEGIN, PostgreSQL runs in
+autocommit). Their gate runs in place on SQLite (a pool thread only to render or compress a
+body) and in one pool-thread call with the body elsewhere."""
 
 from __future__ import annotations
 
@@ -29,6 +30,47 @@ def ended(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr(db, "_end", counting)
     return calls
+
+
+@pytest.fixture
+def hops(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The pool-thread calls made through app.core.db."""
+    calls: list[str] = []
+    original = db.run_in_threadpool
+
+    async def counting(func: Any, *args: Any, **kwargs: Any) -> Any:
+        calls.append(getattr(func, "__name__", "?"))
+        return await original(func, *args, **kwargs)
+
+    monkeypatch.setattr(db, "run_in_threadpool", counting)
+    return calls
+
+
+def test_reads_take_a_pool_thread_only_for_a_body_to_make(
+    client: TestClient, world: World, hops: list[str]
+) -> None:
+    draft, _ = screened_assessment(client, world.preparer)
+    path = f"/api/v1/drafts/{draft['id']}/assessment"
+    headers = world.expert.headers | {"Accept-Encoding": "identity"}
+    hops.clear()
+    made = client.get(path, headers=headers)
+    assert made.status_code == 200, made.text
+    assert len(hops) == 1  # the body is rendered in a pool thread, wherever the gate ran
+    hops.clear()
+    kept = client.get(path, headers=headers)
+    unchanged = client.get(path, headers=headers | {"If-None-Match": made.headers["ETag"]})
+    me = client.get("/api/v1/me", headers=headers)
+    assert (kept.status_code, unchanged.status_code, me.status_code) == (200, 304, 200)
+    assert kept.content == made.content
+    assert len(hops) == (0 if db.reads_in_place() else 3)
+    hops.clear()
+    packed = client.get(path, headers=headers | {"Accept-Encoding": "gzip"})
+    assert packed.status_code == 200 and packed.json() == made.json()
+    assert len(hops) == 1  # compressing the kept body the first time is not done in place
+
+
+def test_only_sqlite_reads_in_place(client: TestClient) -> None:
+    assert db.reads_in_place() == (db.get_engine().dialect.name == "sqlite")
 
 
 def test_the_matrix_read_needs_no_request_session(

@@ -247,9 +247,7 @@ def statements_alone(session: Session) -> None:
         session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
 
 
-async def read_alone(
-    request: Request, read: Callable[[Session], T], *, light: bool = False
-) -> T:
+async def read_alone(request: Request, read: Callable[[Session], T], *, light: bool = False) -> T:
     """`read` with a reading session of its own, in one pool-thread call: the request's turn
     at the database is waited for on the event loop (as `get_session` waits), then the session
     opens, runs its statements alone and closes within that call, so a route that reads once

@@ -69,13 +69,15 @@ SECTIONS = (
 )
 TAGS = [{"name": name, "description": text} for name, text in SECTIONS]
 
-# The routers in the order a request's path is matched against them, route by route: the
-# busiest first (the caller, the matrix and its cells, the drafts), so that their requests do
-# not pay for matching every other router's routes first (FastAPI tries each in turn).
-API_ROUTERS = (
-    auth_router,
+# The routers in the order a request's path is matched against them, route by route (FastAPI
+# tries each in turn, and a matched router's routes twice): the busiest first (the matrix and
+# its cells, the caller, the drafts), so that their requests do not pay for matching every
+# other router's routes first; liveness and readiness next, before the rest of the API.
+ROUTERS = (
     assessments_router,
+    auth_router,
     drafts_router,
+    health_router,
     organisations_router,
     reviews_router,
     translations_router,
@@ -88,6 +90,7 @@ API_ROUTERS = (
     reports_router,
     followups_router,
 )
+API_ROUTERS = tuple(router for router in ROUTERS if router is not health_router)
 
 
 def _operation_id(route: APIRoute) -> str:
@@ -147,13 +150,12 @@ def _install_routes(app: FastAPI) -> None:
     """Routers, their documentation and the error handlers."""
     install_error_handlers(app)
     install_database_error_handlers(app)
-    app.include_router(health_router)
-    for router in API_ROUTERS:
+    for router in ROUTERS:
         app.include_router(router)
     app.include_router(web_router)
     document_scopes(app, API_ROUTERS)
     # the app serves each route through its inclusion's own copy of the route's state
-    release_served_state((health_router, *API_ROUTERS, web_router))
+    release_served_state((*ROUTERS, web_router))
     document_body_errors(app)
     document_busy(app)
     install_docs(app)

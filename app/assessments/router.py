@@ -48,6 +48,93 @@ from app.core.versioning import (
 router = APIRouter(
     prefix="/api/v1/drafts/{draft_id}", tags=["assessments"], route_class=CapturingRoute
 )
+
+
+# The busiest routes first: a request's path is matched against the routes in this order.
+@router.get(
+    "/assessment",
+    response_model=AssessmentRead,
+    summary="Read the whole matrix",
+    responses={304: {"description": "Not modified"}, **error_responses(401, 403, 404)},
+    dependencies=[MATRIX_GATE],
+    openapi_extra=IF_NONE_MATCH_DOCUMENTED,
+)
+async def get_assessment(read: MatrixReading) -> Response:
+    """Every assessed cell; cells not listed are *not yet assessed*. Supports If-None-Match."""
+    # async: the gate read the caller, the version and the body in its pool-thread call
+    return _answer(read)
+
+
+def _answer(read: ActiveRead) -> Response:
+    """304 when If-None-Match named the version read, else its body (gzip-encoded if the
+    caller accepts it, past the compression middleware untouched)."""
+    if read.rendered is None:
+        return Response(status_code=304, headers={"ETag": etag(read.version)})
+    return _body(read.rendered)
+
+
+def _body(rendered: reads.Rendered) -> Response:
+    """A cached JSON body; a gzip-encoded one passes the compression middleware untouched."""
+    headers = {"ETag": etag(rendered.version)}
+    if rendered.gzipped:
+        headers |= {"Content-Encoding": "gzip", "Vary": "Accept-Encoding"}
+    return Response(rendered.body, media_type="application/json", headers=headers)
+
+
+async def write_cells(
+    request: Request,
+    draft_id: str,
+    data: CellsWrite,
+    session: DbSession,
+    if_match: IfMatch,
+) -> Response:
+    """All cells land or none does; If-Match is the assessment's ETag. Returns the written cells."""
+    # async: the caller, the gate, the write and the commit are one pool-thread call
+    return await run_in_threadpool(_write_cells, request, session, draft_id, if_match, data)
+
+
+def _write_cells(
+    request: Request, session: Session, draft_id: str, if_match: int, data: CellsWrite
+) -> Response:
+    result = write_context.write_as_caller(request, session, draft_id, if_match, data.cells)
+    # Built once, without validation (every value is a validated write's or the server's) and
+    # serialised here: FastAPI would validate the answer again in another pool-thread call.
+    answer = CellsWriteResult.model_construct(
+        assessment_id=result.assessment_id,
+        version=result.version,
+        cells=[_written_cell(c) for c in result.cells],
+    )
+    body = CellsWriteResult.__pydantic_serializer__.to_json(answer)
+    end_writing(request, session)
+    return Response(body, media_type="application/json", headers={"ETag": etag(result.version)})
+
+
+router.add_api_route(
+    "/assessment/cells",
+    write_cells,
+    methods=["PATCH"],
+    response_model=CellsWriteResult,
+    summary="Write many cells",
+    responses=VERSIONED_WRITE_ERRORS,
+    dependencies=[write_context.CELLS_GATE],
+    route_class_override=write_context.CellsWriteRoute,
+)
+
+
+@router.get(
+    "/assessment/summary",
+    response_model=SummaryRead,
+    summary="Summary of the matrix",
+    responses={304: {"description": "Not modified"}, **error_responses(401, 403, 404)},
+    dependencies=[SUMMARY_GATE],
+    openapi_extra=IF_NONE_MATCH_DOCUMENTED,
+)
+async def get_summary(read: SummaryReading) -> Response:
+    """Counts per alternative, area, group and gender; findings; alternatives side by side.
+    Supports If-None-Match (the ETag is the assessment's version, as the matrix read's)."""
+    return _answer(read)
+
+
 scope_routes.register(router)
 
 
@@ -166,36 +253,6 @@ def start_assessment(
     return to_read(view)
 
 
-@router.get(
-    "/assessment",
-    response_model=AssessmentRead,
-    summary="Read the whole matrix",
-    responses={304: {"description": "Not modified"}, **error_responses(401, 403, 404)},
-    dependencies=[MATRIX_GATE],
-    openapi_extra=IF_NONE_MATCH_DOCUMENTED,
-)
-async def get_assessment(read: MatrixReading) -> Response:
-    """Every assessed cell; cells not listed are *not yet assessed*. Supports If-None-Match."""
-    # async: the gate read the caller, the version and the body in its pool-thread call
-    return _answer(read)
-
-
-def _answer(read: ActiveRead) -> Response:
-    """304 when If-None-Match named the version read, else its body (gzip-encoded if the
-    caller accepts it, past the compression middleware untouched)."""
-    if read.rendered is None:
-        return Response(status_code=304, headers={"ETag": etag(read.version)})
-    return _body(read.rendered)
-
-
-def _body(rendered: reads.Rendered) -> Response:
-    """A cached JSON body; a gzip-encoded one passes the compression middleware untouched."""
-    headers = {"ETag": etag(rendered.version)}
-    if rendered.gzipped:
-        headers |= {"Content-Encoding": "gzip", "Vary": "Accept-Encoding"}
-    return Response(rendered.body, media_type="application/json", headers=headers)
-
-
 @router.patch(
     "/assessment",
     response_model=AssessmentRead,
@@ -219,64 +276,10 @@ def update_texts(
     return to_read(view)
 
 
-async def write_cells(
-    request: Request,
-    draft_id: str,
-    data: CellsWrite,
-    session: DbSession,
-    if_match: IfMatch,
-) -> Response:
-    """All cells land or none does; If-Match is the assessment's ETag. Returns the written cells."""
-    # async: the caller, the gate, the write and the commit are one pool-thread call
-    return await run_in_threadpool(_write_cells, request, session, draft_id, if_match, data)
-
-
-def _write_cells(
-    request: Request, session: Session, draft_id: str, if_match: int, data: CellsWrite
-) -> Response:
-    result = write_context.write_as_caller(request, session, draft_id, if_match, data.cells)
-    # Built once, without validation (every value is a validated write's or the server's) and
-    # serialised here: FastAPI would validate the answer again in another pool-thread call.
-    answer = CellsWriteResult.model_construct(
-        assessment_id=result.assessment_id,
-        version=result.version,
-        cells=[_written_cell(c) for c in result.cells],
-    )
-    body = CellsWriteResult.__pydantic_serializer__.to_json(answer)
-    end_writing(request, session)
-    return Response(body, media_type="application/json", headers={"ETag": etag(result.version)})
-
-
-router.add_api_route(
-    "/assessment/cells",
-    write_cells,
-    methods=["PATCH"],
-    response_model=CellsWriteResult,
-    summary="Write many cells",
-    responses=VERSIONED_WRITE_ERRORS,
-    dependencies=[write_context.CELLS_GATE],
-    route_class_override=write_context.CellsWriteRoute,
-)
-
-
 def _written_cell(row: dict[str, Any]) -> CellRead:
     return CellRead.model_construct(
         **{field: row[column] for field, column in _CELL_COLUMNS.items()}
     )
-
-
-@router.get(
-    "/assessment/summary",
-    response_model=SummaryRead,
-    summary="Summary of the matrix",
-    responses={304: {"description": "Not modified"}, **error_responses(401, 403, 404)},
-    dependencies=[SUMMARY_GATE],
-    openapi_extra=IF_NONE_MATCH_DOCUMENTED,
-)
-async def get_summary(read: SummaryReading) -> Response:
-    """Counts per alternative, area, group and gender; findings; alternatives side by side.
-    Supports If-None-Match (the ETag is the assessment's version, as the matrix read's)."""
-    return _answer(read)
 
 
 @router.post(

@@ -6,7 +6,6 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from sqlmodel import Session
-from starlette.concurrency import run_in_threadpool
 
 from app.assessments import migration, reads, screening, service, write_context
 from app.assessments import scope_router as scope_routes
@@ -34,7 +33,7 @@ from app.assessments.schemas import (
 )
 from app.auth.dependencies import CurrentPrincipal, DbSession, RequireScope
 from app.auth.permissions import EDIT_DRAFTS, READ_DRAFTS, WRITE_DRAFTS
-from app.core.db import end_writing
+from app.core.db import write_alone
 from app.core.errors import error_responses
 from app.core.idempotency import IDEMPOTENT, CapturingRoute
 from app.core.versioning import (
@@ -82,15 +81,13 @@ def _body(rendered: reads.Rendered) -> Response:
 
 
 async def write_cells(
-    request: Request,
-    draft_id: str,
-    data: CellsWrite,
-    session: DbSession,
-    if_match: IfMatch,
+    request: Request, draft_id: str, data: CellsWrite, if_match: IfMatch
 ) -> Response:
     """All cells land or none does; If-Match is the assessment's ETag. Returns the written cells."""
     # async: the caller, the gate, the write and the commit are one pool-thread call
-    return await run_in_threadpool(_write_cells, request, session, draft_id, if_match, data)
+    return await write_alone(
+        request, lambda session: _write_cells(request, session, draft_id, if_match, data)
+    )
 
 
 def _write_cells(
@@ -105,7 +102,6 @@ def _write_cells(
         cells=[_written_cell(c) for c in result.cells],
     )
     body = CellsWriteResult.__pydantic_serializer__.to_json(answer)
-    end_writing(request, session)
     return Response(body, media_type="application/json", headers={"ETag": etag(result.version)})
 
 

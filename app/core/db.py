@@ -7,10 +7,11 @@ from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import lru_cache
+from threading import Lock
 from typing import Any, Protocol, TypeVar, TypeVarTuple
 
 from anyio import CancelScope
-from sqlalchemy import DateTime, Engine, MetaData, Result, create_engine, event
+from sqlalchemy import Connection, DateTime, Engine, MetaData, Result, create_engine, event
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.sql.selectable import TypedReturnsRows
 from sqlalchemy.types import TypeDecorator
@@ -100,10 +101,13 @@ def build_engine(url: str, *, sessions: int = 30) -> Engine:
     connections, with SQLite made safe for concurrent writers."""
     pool: dict[str, Any] = {"pool_size": sessions + SPARE_CONNECTIONS, "max_overflow": 0}
     if url.startswith("sqlite"):
+        # and the one connection kept for light reads in place (`_InPlaceReader`)
+        pool["pool_size"] += 1
         engine = create_engine(
             url, connect_args={"check_same_thread": False, "timeout": 30}, **pool
         )
         _configure_sqlite(engine)
+        event.listen(engine, "engine_disposed", lambda _engine: _IN_PLACE.release())
         return engine
     engine = create_engine(url, **pool)
     _ping_when_idle(engine)
@@ -225,13 +229,31 @@ def run_core(
     return session.connection().execute(statement, params)
 
 
-def end_writing(request: Request, session: Session) -> None:
-    """A write route done with the database commits in the pool thread it already runs in,
-    unless a transaction hook must see its response first (an idempotent POST's), so the
-    request's session then closes on the event loop. A failed commit raises here, so it is
-    still an error answered before anything was said to have landed."""
-    if request.scope.get(TRANSACTION_HOOK) is None:
-        session.commit()
+async def write_alone(request: Request, write: Callable[[Session], T]) -> T:
+    """`write` with a session of its own, in one pool-thread call: the request's turn at the
+    database is waited for on the event loop (as `get_session` waits), then the session
+    opens, `write` runs and the transaction ends as a request session's does (committed with
+    the request's transaction hook, if any; rolled back on an error unless the error says its
+    changes must stand), all within that call, so a route that writes once needs no request
+    session around it. The call is not cancelled by a dropped client: it always ends its
+    transaction and gives its connection back."""
+    places, gate = _turn(request)
+    hook: TransactionHook | None = request.scope.get(TRANSACTION_HOOK)
+    async with gate.hold(size=places, wait=request.app.state.settings.db_wait_seconds):
+        return await run_in_threadpool(_write_alone, hook, write)
+
+
+def _write_alone(hook: TransactionHook | None, write: Callable[[Session], T]) -> T:
+    session = Session(get_engine(), expire_on_commit=False)
+    try:
+        if hook is not None:
+            hook.begin(session)
+        written = write(session)
+    except BaseException as exc:
+        _end_failed(session, hook, exc)
+        raise
+    _end(session, hook)
+    return written
 
 
 def statements_alone(session: Session) -> None:
@@ -258,7 +280,7 @@ async def read_alone(request: Request, read: Callable[[Session], T], *, light: b
     places, gate = _turn(request)
     async with gate.hold(size=places, wait=request.app.state.settings.db_wait_seconds):
         if light and reads_in_place():
-            return _read_alone(read)
+            return _IN_PLACE.read(read)
         return await run_in_threadpool(_read_alone, read)
 
 
@@ -272,6 +294,52 @@ def reads_in_place() -> bool:
     other, so the pool always has its connection ready and checking it out never waits. A
     server database's round trip is a wait, and is never taken on the loop."""
     return get_engine().dialect.name == "sqlite"
+
+
+class _InPlaceReader:
+    """The connection that light reads use in place: one per engine, kept checked out, so a
+    read costs no pool checkout, reset and check-in. Its statements run alone (no BEGIN) and
+    every result is consumed or closed, so between two reads it holds no transaction and no
+    snapshot (checkpoints never wait for it). One read at a time: a read in place never
+    awaits, so on one event loop reads never overlap; should another thread read in place
+    meanwhile (a second loop), it checks a connection out as usual."""
+
+    def __init__(self) -> None:
+        self._lock = Lock()
+        self._kept: tuple[Engine, Connection] | None = None
+
+    def read(self, read: Callable[[Session], T]) -> T:
+        if not self._lock.acquire(blocking=False):
+            return _read_alone(read)
+        try:
+            with Session(self._connection(), expire_on_commit=False) as session:
+                return read(session)
+        finally:
+            self._lock.release()
+
+    def _connection(self) -> Connection:
+        engine = get_engine()
+        if self._kept is not None:
+            kept_engine, connection = self._kept
+            if kept_engine is engine and not (connection.closed or connection.invalidated):
+                return connection
+            self._kept = None
+            connection.close()
+        connection = engine.connect().execution_options(
+            **{READ_ONLY_OPTION: True, ALONE_OPTION: True}
+        )
+        self._kept = (engine, connection)
+        return connection
+
+    def release(self) -> None:
+        """Give the kept connection back to its pool (before the engine is disposed)."""
+        with self._lock:
+            if self._kept is not None:
+                self._kept[1].close()
+                self._kept = None
+
+
+_IN_PLACE = _InPlaceReader()
 
 
 def _read_alone(read: Callable[[Session], T]) -> T:

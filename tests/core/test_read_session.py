@@ -6,16 +6,20 @@ body) and in one pool-thread call with the body elsewhere."""
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from psycopg.pq import TransactionStatus
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 
 from app.core import db
 from tests.factories import World
-from tests.flows import screened_assessment
+from tests.flows import screened_assessment, write
+
+ON_SQLITE = db.get_engine().dialect.name == "sqlite"
 
 
 @pytest.fixture
@@ -72,6 +76,32 @@ def test_reads_take_a_pool_thread_only_for_a_body_to_make(
 
 def test_only_sqlite_reads_in_place(client: TestClient) -> None:
     assert db.reads_in_place() == (db.get_engine().dialect.name == "sqlite")
+
+
+@pytest.mark.skipif(not ON_SQLITE, reason="reads in place and WAL checkpoints are SQLite's")
+def test_reads_in_place_hold_no_snapshot_between_requests(client: TestClient, world: World) -> None:
+    """The connection kept for reads in place is between two reads as a closed one: a
+    checkpoint that must wait for every reader (TRUNCATE) completes at once, and a write
+    committed meanwhile is what the next read sees."""
+    draft, started = screened_assessment(client, world.preparer)
+    path = f"/api/v1/drafts/{draft['id']}/assessment"
+    read = client.get(path, headers=world.expert.headers)
+    assert read.status_code == 200, read.text
+    assert client.get("/api/v1/me", headers=world.expert.headers).status_code == 200
+    cell = {"alternative": "reform", "area": "mental_health", "group": "children_13_17"}
+    cell |= {"gender": "women", "value": 0}
+    written = write(client, world.expert, draft["id"], started["version"], [cell])
+    assert written.status_code == 200, written.text
+    url = make_url(db.get_engine().url)
+    checkpointer = sqlite3.connect(str(url.database), timeout=0.5, isolation_level=None)
+    try:
+        busy, frames, done = checkpointer.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    finally:
+        checkpointer.close()
+    assert (busy, frames, done) == (0, 0, 0)
+    again = client.get(path, headers=world.expert.headers | {"If-None-Match": read.headers["ETag"]})
+    assert again.status_code == 200
+    assert again.headers["ETag"] == written.headers["ETag"]
 
 
 def test_the_matrix_read_needs_no_request_session(

@@ -206,20 +206,26 @@ class Claimed:
 # values, no ORM instance (`has_live_signoffs` as it stands under the row's lock), with its
 # draft's state, the draft's organisation's policy version and its template's mark through
 # scalar subqueries (SQLite's RETURNING names no other table).
-def claim_statement(by: Any = None, beside: Sequence[Any] = ()) -> Update:
+def claim_statement(
+    by: Any = None, beside: Sequence[Any] = (), *, any_organisation: bool = False
+) -> Update:
     """The claim stamped `by` (an expression; None: the `claim_by` parameter) with `beside`
     returned after its own columns (scalar subqueries a caller needs in the same round trip,
-    e.g. the person's row); built once by each caller."""
+    e.g. the person's row); built once by each caller. `any_organisation`: for a caller who
+    checks what it claimed right after (and rolls back), a claim that takes the assessment
+    whatever its organisation, without the list of organisations (an expanding parameter,
+    which makes every execution render the statement anew)."""
+    seen = or_(
+        bindparam("claim_any_organisation", type_=Boolean()),
+        _ASSESSMENT.c.organisation_id.in_(bindparam("claim_organisations", expanding=True)),
+    )
     return (
         update(_ASSESSMENT)
         .where(
             _ASSESSMENT.c.draft_id == bindparam("claim_draft_id"),
             _ASSESSMENT.c.state == AssessmentState.active,
             _ASSESSMENT.c.version == bindparam("claim_expected"),
-            or_(
-                bindparam("claim_any_organisation", type_=Boolean()),
-                _ASSESSMENT.c.organisation_id.in_(bindparam("claim_organisations", expanding=True)),
-            ),
+            *(() if any_organisation else (seen,)),
         )
         .values(
             version=_ASSESSMENT.c.version + 1,

@@ -45,7 +45,10 @@ from app.core.errors import AppError
 from app.core.idempotency import CapturingRoute
 
 # The claim of a person's write: their row returned beside it, stamped with their name.
-_CLAIM_AS_PERSON = repo.claim_statement(by=person_name(), beside=person_returning())
+# Whatever its organisation: the person's visibility is checked right after the claim.
+_CLAIM_AS_PERSON = repo.claim_statement(
+    by=person_name(), beside=person_returning(), any_organisation=True
+)
 # Set on the request state once the caller passed the gate in the write's call.
 _GATED = "cells_write_gated"
 

@@ -26,7 +26,8 @@ from app.auth.permissions import READ_DRAFTS, ensure_holds
 from app.auth.principal import Principal
 from app.auth.service import UserAccess, person_beside, person_of, principal_with
 from app.core.body_cache import accepts_gzip
-from app.core.db import read_alone, reads_in_place, run_core
+from app.core.db import run_core
+from app.core.request_session import read_alone, reads_in_place
 from app.core.versioning import etag, names_tag
 from app.drafts.models import DecisionDraft
 

@@ -33,9 +33,9 @@ from app.assessments.schemas import (
 )
 from app.auth.dependencies import CurrentPrincipal, DbSession, RequireScope
 from app.auth.permissions import EDIT_DRAFTS, READ_DRAFTS, WRITE_DRAFTS
-from app.core.db import write_alone
 from app.core.errors import error_responses
 from app.core.idempotency import IDEMPOTENT, CapturingRoute
+from app.core.request_session import write_alone
 from app.core.versioning import (
     IF_NONE_MATCH_DOCUMENTED,
     VERSIONED_WRITE_ERRORS,

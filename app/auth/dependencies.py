@@ -16,8 +16,8 @@ from app.auth.permissions import SCOPE_DESCRIPTIONS, Scope, ensure_holds
 from app.auth.principal import Permission, Principal
 from app.auth.service import SecurityContext, principal_from_claims, verify_bearer
 from app.core.caller import caller_of
-from app.core.db import get_session
 from app.core.errors import Unauthorized, error_responses
+from app.core.request_session import get_session
 
 TOKEN_URL = "/api/v1/auth/token"  # noqa: S105 - a URL, not a secret
 SCHEME_NAME = "OAuth2"

@@ -23,9 +23,9 @@ from app.auth.permissions import AUTHENTICATED, ensure_holds
 from app.auth.principal import Principal
 from app.auth.schemas import MeRead, OrganisationRoles, PasswordChange, TokenResponse
 from app.core import tokens
-from app.core.db import read_alone
 from app.core.errors import Unauthorized, Unprocessable, error_responses
 from app.core.idempotency import CapturingRoute
+from app.core.request_session import read_alone
 
 router = APIRouter(prefix="/api/v1", tags=["auth"], route_class=CapturingRoute)
 

@@ -1,8 +1,8 @@
 """Idempotency-Key for POST: the key's outcome commits in the same transaction as the work.
 
 The middleware only reads the key, the caller and the request's hash and hands them to the
-request session (`app.core.db.get_session`) as a transaction hook. The session claims the
-key as the first write of its transaction and, just before commit, stores the route's
+request session (`app.core.request_session.get_session`) as a transaction hook. The session
+claims the key as the first write of its transaction and, just before commit, stores the route's
 uncompressed response in that row. So a key is spent exactly when the work commits:
 
 - a retry after the first answer, or after a crash between commit and answer, replays the
@@ -35,10 +35,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core.caller import caller_of
 from app.core.config import Settings
-from app.core.db import TRANSACTION_HOOK, get_engine, utcnow, write_places
+from app.core.db import get_engine, utcnow, write_places
 from app.core.errors import AppError, Conflict, error_response
 from app.core.gates import WRITERS, Busy
 from app.core.idempotency_models import IdempotencyRecord
+from app.core.request_session import TRANSACTION_HOOK
 
 log = logging.getLogger("ennakko.idempotency")
 

@@ -1,8 +1,8 @@
-"""The matrix, summary and /me reads read with a session of their own (app.core.db.read_alone):
-no request session is ended in another call, their connection is back in the pool, and their
-statements run alone (no transaction held open: SQLite issues no BEGIN, PostgreSQL runs in
-autocommit). Their gate runs in place on SQLite (a pool thread only to render or compress a
-body) and in one pool-thread call with the body elsewhere."""
+"""The matrix, summary and /me reads read with a session of their own
+(app.core.request_session.read_alone): no request session is ended in another call, their
+connection is back in the pool, and their statements run alone (no transaction held open: SQLite
+issues no BEGIN, PostgreSQL runs in autocommit). Their gate runs in place on SQLite (a pool
+thread only to render or compress a body) and in one pool-thread call with the body elsewhere."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from psycopg.pq import TransactionStatus
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from app.core import db
+from app.core import db, request_session
 from tests.factories import World
 from tests.flows import screened_assessment, write
 
@@ -26,27 +26,27 @@ ON_SQLITE = db.get_engine().dialect.name == "sqlite"
 def ended(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The requests whose session needed the pool-thread end (commit and close)."""
     calls: list[str] = []
-    original = db._end
+    original = request_session._end
 
     def counting(session: Any, hook: Any) -> None:
         calls.append("end")
         original(session, hook)
 
-    monkeypatch.setattr(db, "_end", counting)
+    monkeypatch.setattr(request_session, "_end", counting)
     return calls
 
 
 @pytest.fixture
 def hops(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The pool-thread calls made through app.core.db."""
+    """The pool-thread calls made through app.core.request_session."""
     calls: list[str] = []
-    original = db.run_in_threadpool
+    original = request_session.run_in_threadpool
 
     async def counting(func: Any, *args: Any, **kwargs: Any) -> Any:
         calls.append(getattr(func, "__name__", "?"))
         return await original(func, *args, **kwargs)
 
-    monkeypatch.setattr(db, "run_in_threadpool", counting)
+    monkeypatch.setattr(request_session, "run_in_threadpool", counting)
     return calls
 
 
@@ -66,7 +66,7 @@ def test_reads_take_a_pool_thread_only_for_a_body_to_make(
     me = client.get("/api/v1/me", headers=headers)
     assert (kept.status_code, unchanged.status_code, me.status_code) == (200, 304, 200)
     assert kept.content == made.content
-    assert len(hops) == (0 if db.reads_in_place() else 3)
+    assert len(hops) == (0 if request_session.reads_in_place() else 3)
     hops.clear()
     packed = client.get(path, headers=headers | {"Accept-Encoding": "gzip"})
     assert packed.status_code == 200
@@ -75,7 +75,7 @@ def test_reads_take_a_pool_thread_only_for_a_body_to_make(
 
 
 def test_only_sqlite_reads_in_place(client: TestClient) -> None:
-    assert db.reads_in_place() == (db.get_engine().dialect.name == "sqlite")
+    assert request_session.reads_in_place() == (db.get_engine().dialect.name == "sqlite")
 
 
 @pytest.mark.skipif(not ON_SQLITE, reason="reads in place and WAL checkpoints are SQLite's")

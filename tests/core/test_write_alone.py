@@ -1,6 +1,6 @@
-"""`core.db.write_alone`: a route's write with a session of its own in one pool-thread call,
-ended as a request session ends (committed with the request's transaction hook, rolled back on
-an error unless the error says its changes must stand)."""
+"""`core.request_session.write_alone`: a route's write with a session of its own in one pool-thread
+call, ended as a request session ends (committed with the request's transaction hook, rolled
+back on an error unless the error says its changes must stand)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from sqlalchemy import text
 from sqlmodel import Session
 from starlette.requests import Request
 
-from app.core import db
+from app.core import db, request_session
 from app.core.errors import AppError, Conflict
 
 _TABLE = "test_write_alone"
@@ -47,7 +47,7 @@ def _request(app: FastAPI, hook: _Hook | None) -> Request:
     scope: dict[str, Any] = {"type": "http", "method": "PATCH", "path": "/", "headers": []}
     scope["app"] = app
     if hook is not None:
-        scope[db.TRANSACTION_HOOK] = hook
+        scope[request_session.TRANSACTION_HOOK] = hook
     return Request(scope)
 
 
@@ -68,7 +68,7 @@ def _notes() -> list[str]:
 
 def _run(app: FastAPI, hook: _Hook | None, note: str, error: Exception | None = None) -> Any:
     async def main() -> Any:
-        return await db.write_alone(_request(app, hook), _write(note, error))
+        return await request_session.write_alone(_request(app, hook), _write(note, error))
 
     return anyio.run(main)
 

@@ -1,4 +1,8 @@
-"""Translation catalogues: app/locales/<lang>/<domain>.json, keys namespaced by file stem."""
+"""Translation catalogues: app/locales/<lang>/<domain>.json, keys namespaced by file stem.
+
+Dates and numbers are formatted by Babel (app/core/babel_format.py), loaded through
+app.core.lazy with the first value formatted: a worker answering only the API never imports
+it."""
 
 from __future__ import annotations
 
@@ -7,15 +11,16 @@ from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
+from types import ModuleType
 from typing import Literal
 
-from babel.dates import format_date, format_datetime
-from babel.numbers import format_decimal
+from app.core import lazy
 
 LOCALES_DIR = Path(__file__).resolve().parents[1] / "locales"
 LANGUAGES: tuple[str, ...] = ("fi", "sv", "en")
 Lang = Literal["fi", "sv", "en"]
 BABEL_LOCALE = {"fi": "fi_FI", "sv": "sv_FI", "en": "en_GB"}
+BABEL_FORMAT = "app.core.babel_format"
 
 
 @lru_cache
@@ -59,23 +64,23 @@ def missing_translations() -> dict[str, list[str]]:
     }
 
 
+def _babel() -> ModuleType:
+    return lazy.load(BABEL_FORMAT)
+
+
 def format_day(value: date | None, lang: str) -> str:
-    return "" if value is None else format_date(value, "medium", locale=BABEL_LOCALE[lang])
+    return "" if value is None else str(_babel().day(value, BABEL_LOCALE[lang]))
 
 
 def format_moment(value: datetime | None, lang: str) -> str:
-    return (
-        ""
-        if value is None
-        else format_datetime(value, "short", tzinfo=None, locale=BABEL_LOCALE[lang])
-    )
+    return "" if value is None else str(_babel().moment(value, BABEL_LOCALE[lang]))
 
 
 def format_number(value: float | int, lang: str) -> str:
-    return format_decimal(value, locale=BABEL_LOCALE[lang])
+    return str(_babel().number(value, BABEL_LOCALE[lang]))
 
 
 def format_euros(value: Decimal | float | int, lang: str) -> str:
     """A sum of money as the budget field shows it, in read and edit views alike: grouped
     thousands and two decimals (the form parses it back: spaces and "," are accepted)."""
-    return format_decimal(value, "#,##0.00", locale=BABEL_LOCALE[lang])
+    return str(_babel().euros(value, BABEL_LOCALE[lang]))

@@ -21,6 +21,9 @@ or exported: app.templates.yaml_text is loaded through `load` by app.templates.v
 Jinja2 (some 2 MB) is loaded with the first page a worker renders (app.web.page_env, taken
 by app.web.rendering), or the first annex or annual report HTML (DEFERRED_MODULES): a worker
 answering only the API never imports it; tests/core/test_lazy_loading.py asserts that too.
+Babel is loaded the same way with the first date or number formatted (app.core.babel_format,
+taken by app.core.i18n), and argon2 with the first password or client secret hashed or
+verified (app.core.argon2id, taken by app.core.passwords): bearer tokens need neither.
 
 One package is never loaded at all: pydantic.v1, which FastAPI would import on the first
 route it builds only to refuse v1 models (app/__init__.py marks it absent).
@@ -46,15 +49,23 @@ HEAVY_MODULES = frozenset(
 )
 # what a worker must not have imported before it first renders
 HEAVY_PACKAGES = ("reportlab", "pikepdf", "openpyxl", "alembic", "httpx", "yaml")
-# the modules that import Jinja2 (some 2 MB of a worker's resident set): loaded with the first
-# page, annex HTML or annual report HTML a process renders, so a worker answering only the
-# API, and `ennakko annex render` of a PDF (a cold process that would pay some 20 ms
-# importing Jinja2 for nothing), never import it
-DEFERRED_MODULES = frozenset(
-    {"app.annexes.render.html", "app.reports.annual_html", "app.web.page_env"}
-)
-# what a worker must not have imported before it first renders a page
-DEFERRED_PACKAGES = ("jinja2",)
+# the modules loaded with the first use of what they import, each with the package it brings:
+# Jinja2 (some 2 MB of a worker's resident set) with the first page, annex HTML or annual
+# report HTML a process renders, so a worker answering only the API, and `ennakko annex
+# render` of a PDF (a cold process that would pay some 20 ms importing Jinja2 for nothing),
+# never import it; Babel (0.7 MB) with the first date or number formatted for a page or a
+# report; argon2 (0.4 MB) with the first password or client secret hashed or verified, which
+# a worker answering bearer-token requests never does
+DEFERRED_MODULES = {
+    "app.annexes.render.html": "jinja2",
+    "app.core.argon2id": "argon2",
+    "app.core.babel_format": "babel",
+    "app.reports.annual_html": "jinja2",
+    "app.web.page_env": "jinja2",
+}
+# what a worker must not have imported before it first renders a page, formats a value or
+# checks a password
+DEFERRED_PACKAGES = tuple(sorted(set(DEFERRED_MODULES.values())))
 # SQLAlchemy's dialect package for each database the service runs on
 DIALECT_PACKAGES = {
     "postgresql": "sqlalchemy.dialects.postgresql",

@@ -1,27 +1,25 @@
-"""Password and client-secret hashing with argon2id."""
+"""Password and client-secret hashing with argon2id.
+
+argon2-cffi itself is loaded with the first hash or verification (app/core/argon2id.py, through
+app.core.lazy): a worker answering bearer-token requests never needs it."""
 
 from __future__ import annotations
 
-import dataclasses
 import threading
-from functools import lru_cache
+from types import ModuleType
+from typing import TYPE_CHECKING
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
-from argon2.profiles import RFC_9106_LOW_MEMORY
-
+from app.core import lazy
 from app.core.config import Settings, get_settings
 
-# argon2id as RFC 9106 recommends where memory is limited: 3 passes over 64 MiB in 4 lanes.
-PRODUCTION = RFC_9106_LOW_MEMORY
-# The test suite's cost (ENNAKKO_ARGON2_TEST_COST, ignored outside the test environment): one
-# pass over 8 KiB, so that building each test's tenants costs no argon2 time. A hash records
-# its parameters, and verifying it costs what making it cost.
-TEST_ONLY = dataclasses.replace(PRODUCTION, time_cost=1, memory_cost=8, parallelism=1)
-_HASHERS = {
-    False: PasswordHasher.from_parameters(PRODUCTION),
-    True: PasswordHasher.from_parameters(TEST_ONLY),
-}
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
+
+ARGON2 = "app.core.argon2id"
+
+
+def _argon2() -> ModuleType:
+    return lazy.load(ARGON2)
 
 
 def uses_test_cost(settings: Settings) -> bool:
@@ -30,18 +28,8 @@ def uses_test_cost(settings: Settings) -> bool:
 
 
 def hasher_for(settings: Settings) -> PasswordHasher:
-    return _HASHERS[uses_test_cost(settings)]
-
-
-def _hasher() -> PasswordHasher:
-    return hasher_for(get_settings())
-
-
-@lru_cache(maxsize=2)
-def _dummy_hash(cheap: bool) -> str:
-    """Verifying against this keeps the timing of "unknown user" close to "wrong password".
-    Made at the first sign-in, not at import: one argon2 hash takes 64 MB for a moment."""
-    return _HASHERS[cheap].hash("ennakko-timing-equaliser")
+    hasher: PasswordHasher = _argon2().hasher(uses_test_cost(settings))
+    return hasher
 
 
 class _Counter:
@@ -61,14 +49,11 @@ verifications = _Counter()
 
 
 def hash_secret(secret: str) -> str:
-    return _hasher().hash(secret)
+    return str(hasher_for(get_settings()).hash(secret))
 
 
 def verify_secret(secret_hash: str | None, secret: str) -> bool:
     """True if `secret` matches; an absent hash still costs one verification."""
     verifications.add()
-    try:
-        stored = secret_hash or _dummy_hash(uses_test_cost(get_settings()))
-        return _hasher().verify(stored, secret) and secret_hash is not None
-    except (VerificationError, InvalidHashError):
-        return False
+    verified: bool = _argon2().verify(uses_test_cost(get_settings()), secret_hash, secret)
+    return verified

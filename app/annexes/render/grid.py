@@ -42,7 +42,7 @@ class Font:
     leading: float
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Cell:
     """Pre-wrapped text ('\\n' between lines) at column `col`, over `cols` columns and
     `rows` rows (a cell spanning rows belongs to the header)."""
@@ -70,8 +70,11 @@ class Row:
     fills: list[tuple[int, int, Color]] = field(default_factory=list)
 
 
-# a line of text in its row: x from the table's left, y from the row's bottom, font, text
-_Placed = tuple[float, float, Font, str]
+# a cell's text in its row: where its first line starts (x from the table's left, y from the
+# row's bottom), its font, its lines as (the move from the line before, text) (the first
+# line's move is worked out when drawn, the others' are fixed: "T*" is one leading down),
+# and where its last line starts relative to the first
+_Placed = tuple[float, float, Font, list[tuple[str, str]], float, float]
 
 
 class GridModel:
@@ -80,6 +83,7 @@ class GridModel:
     def __init__(self, widths: list[float], rows: list[Row], head: int = 0) -> None:
         self.widths = widths
         self.x = [0.0, *accumulate(widths)]
+        self.xs = [fp_str(x) for x in self.x]
         self.width = self.x[-1]
         self.rows = rows
         self.head = head
@@ -97,10 +101,12 @@ class GridModel:
         placed: list[_Placed] = []
         for cell in row.cells:
             # a cell spanning rows: placed from the bottom of its last row
-            below = sum(self.heights[i + 1 : i + cell.rows])
+            below = sum(self.heights[i + 1 : i + cell.rows]) if cell.rows > 1 else 0.0
             height = self.heights[i] + below
             width = self.x[cell.col + cell.cols] - self.x[cell.col]
-            placed += _lines(cell, row, self.x[cell.col], width, height, below)
+            shown = _lines(cell, row, self.x[cell.col], width, height, below)
+            if shown is not None:
+                placed.append(shown)
         return placed
 
 
@@ -126,7 +132,7 @@ def _lend_row_spans(rows: list[Row], heights: list[float]) -> None:
 
 def _lines(
     cell: Cell, row: Row, x: float, width: float, height: float, below: float
-) -> list[_Placed]:
+) -> _Placed | None:
     lines = cell.text.split("\n")
     font = cell.font
     if row.middle:
@@ -134,17 +140,34 @@ def _lines(
     else:
         y = height - row.top - font.size
     y -= below
-    placed: list[_Placed] = []
-    centre = x + (width + LEFT - RIGHT) * 0.5
-    for line in lines:
-        if line:
-            if cell.centred:
-                at = centre - stringWidth(line, font.name, font.size) * 0.5
-            else:
-                at = x + LEFT
-            placed.append((at, y, font, line))
-        y -= font.leading
-    return placed
+    if cell.centred:
+        centre = x + (width + LEFT - RIGHT) * 0.5
+        starts = [centre - stringWidth(line, font.name, font.size) * 0.5 for line in lines]
+    else:
+        starts = [x + LEFT] * len(lines)
+    shown: list[tuple[str, str]] = []
+    first: tuple[float, float] | None = None
+    last = (0.0, 0.0)
+    for n, line in enumerate(lines):
+        if not line:
+            continue
+        at = (starts[n], y - n * font.leading)
+        if first is None:
+            first = at
+            shown.append(("", line))
+        else:
+            shown.append((_move(at[0] - last[0], at[1] - last[1], font.leading), line))
+        last = at
+    if first is None:
+        return None
+    return first[0], first[1], font, shown, last[0] - first[0], last[1] - first[1]
+
+
+def _move(dx: float, dy: float, leading: float) -> str:
+    """A text move to the next line shown: T* when it is the next line down."""
+    if dx == 0 and dy == -leading:
+        return "T*"
+    return f"{fp_str(dx, dy)} Td"
 
 
 def _vertical_blocks(rows: list[Row], ncols: int) -> list[set[int]]:
@@ -239,36 +262,34 @@ class Grid(Flowable):  # type: ignore[misc]  # reportlab ships no type hints
         canvas.setLineWidth(RULE_WIDTH)
         canvas.setLineCap(1)
         canvas.setLineJoin(1)
-        xs = model.x
-        path: list[str] = [_segment(0, self.height, model.width, self.height)]
+        # each row's top, then the last row's bottom, as PDF numbers
+        ys = [fp_str(self.height), *map(fp_str, bottoms[:-1]), "0"]
+        xs = model.xs
+        path: list[str] = [_segment(xs[0], ys[0], xs[-1], ys[0])]
         last = len(order) - 1
-        for n, (i, y) in enumerate(zip(order, bottoms, strict=True)):
+        for n, i in enumerate(order):
             if n == last:
-                path.append(_segment(0, y, model.width, y))
+                path.append(_segment(xs[0], ys[-1], xs[-1], ys[-1]))
             elif model.rows[i].rule:
-                path += _hline(xs, y, model.hblocks[i])
-        path += self._columns(order, bottoms)
+                path += _hline(xs, ys[n + 1], model.hblocks[i])
+        path += self._columns(order, ys)
         path.append("S")
         canvas._code.append(" ".join(path))
 
-    def _columns(self, order: list[int], bottoms: list[float]) -> list[str]:
-        model = self.model
-        tops = [self.height, *bottoms[:-1]]
-        path: list[str] = []
-        for c in (0, len(model.widths)):
-            path.append(_segment(model.x[c], self.height, model.x[c], 0.0))
+    def _columns(self, order: list[int], ys: list[str]) -> list[str]:
+        model, xs = self.model, self.model.xs
+        path = [_segment(xs[0], ys[0], xs[0], ys[-1]), _segment(xs[-1], ys[0], xs[-1], ys[-1])]
         for c in range(1, len(model.widths)):
-            x = model.x[c]
-            run_top: float | None = None
-            for i, top in zip(order, tops, strict=True):
+            run_top: str | None = None
+            for n, i in enumerate(order):
                 if c in model.vblocks[i]:
                     if run_top is not None:
-                        path.append(_segment(x, run_top, x, top))
+                        path.append(_segment(xs[c], run_top, xs[c], ys[n]))
                         run_top = None
                 elif run_top is None:
-                    run_top = top
+                    run_top = ys[n]
             if run_top is not None:
-                path.append(_segment(x, run_top, x, 0.0))
+                path.append(_segment(xs[c], run_top, xs[c], ys[-1]))
         return path
 
     def _text(self, canvas: Any, order: list[int], bottoms: list[float]) -> None:
@@ -279,28 +300,31 @@ class Grid(Flowable):  # type: ignore[misc]  # reportlab ships no type hints
         font: Font | None = None
         at: tuple[float, float] | None = None
         for i, y0 in zip(order, bottoms, strict=True):
-            for dx, dy, line_font, line in model.placed[i]:
-                if line_font is not font:
-                    text.setFont(line_font.name, line_font.size, line_font.leading)
-                    font = line_font
+            for x, dy, cell_font, lines, last_dx, last_dy in model.placed[i]:
+                if cell_font is not font:
+                    text.setFont(cell_font.name, cell_font.size, cell_font.leading)
+                    font = cell_font
                 y = y0 + dy
-                # each line starts with a move relative to the last (Td), as a paragraph's
-                # do: text extraction reads a move as a line break
+                # each line starts with a move relative to the last (Td, T*), as a
+                # paragraph's do: text extraction reads a move as a line break
                 if at is None:
-                    text.setTextOrigin(dx, y)
+                    text.setTextOrigin(x, y)
                 else:
-                    code.append(f"{fp_str(dx - at[0], y - at[1])} Td")
-                at = (dx, y)
-                code.append(text._formatText(line))
+                    code.append(f"{fp_str(x - at[0], y - at[1])} Td")
+                code.append(text._formatText(lines[0][1]))
+                for move, line in lines[1:]:
+                    code.append(move)
+                    code.append(text._formatText(line))
+                at = (x + last_dx, y + last_dy)
         if at is not None:
             canvas.drawText(text)
 
 
-def _segment(x0: float, y0: float, x1: float, y1: float) -> str:
-    return f"{fp_str(x0, y0)} m {fp_str(x1, y1)} l"
+def _segment(x0: str, y0: str, x1: str, y1: str) -> str:
+    return f"{x0} {y0} m {x1} {y1} l"
 
 
-def _hline(xs: list[float], y: float, blocks: Any) -> list[str]:
+def _hline(xs: list[str], y: str, blocks: list[tuple[int, int]]) -> list[str]:
     """A rule across the table at y, less the column ranges in `blocks`."""
     if not blocks:
         return [_segment(xs[0], y, xs[-1], y)]

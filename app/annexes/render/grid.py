@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import accumulate
 from typing import Any
 
@@ -32,6 +33,8 @@ from app.annexes.render.table_text import RememberingText
 from app.annexes.render.theme import CELL_PADDING, INK, RULE
 
 RULE_WIDTH = 0.3
+# centred lines whose widths are remembered (symbols and header names of three languages)
+WIDTHS = 2048
 LEFT, RIGHT, TOP, BOTTOM = CELL_PADDING
 
 
@@ -142,7 +145,7 @@ def _lines(
     y -= below
     if cell.centred:
         centre = x + (width + LEFT - RIGHT) * 0.5
-        starts = [centre - stringWidth(line, font.name, font.size) * 0.5 for line in lines]
+        starts = [centre - _half_width(line, font.name, font.size) for line in lines]
     else:
         starts = [x + LEFT] * len(lines)
     shown: list[tuple[str, str]] = []
@@ -161,6 +164,12 @@ def _lines(
     if first is None:
         return None
     return first[0], first[1], font, shown, last[0] - first[0], last[1] - first[1]
+
+
+@lru_cache(maxsize=WIDTHS)
+def _half_width(line: str, font: str, size: float) -> float:
+    """Half a centred line's width: matrix symbols, group and gender names recur."""
+    return float(stringWidth(line, font, size)) * 0.5
 
 
 def _move(dx: float, dy: float, leading: float) -> str:

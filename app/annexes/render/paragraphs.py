@@ -77,9 +77,10 @@ class TextParagraph(Paragraph):  # type: ignore[misc]  # reportlab ships no type
         line = _one_line(self.frags, self.style, avail_width) if self.lean else None
         self._line = line
         if line is None:
-            return super().wrap(avail_width, avail_height)
+            width, height = super().wrap(avail_width, avail_height)
+            return float(width), float(height)
         self.width, self.height = avail_width, self.style.leading
-        return self.width, self.height
+        return avail_width, float(self.style.leading)
 
     def split(self, avail_width: float, avail_height: float) -> list[Any]:
         if self._line is not None:

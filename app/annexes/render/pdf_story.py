@@ -30,7 +30,7 @@ PORTRAIT = "portrait"
 LANDSCAPE = "landscape"
 
 
-class Heading(TextParagraph):  # type: ignore[misc]  # reportlab ships no type hints
+class Heading(TextParagraph):
     """A heading that also becomes a PDF bookmark (outline entry)."""
 
     def __init__(self, text: str, style: ParagraphStyle, level: int) -> None:

@@ -282,15 +282,11 @@ def styles() -> Styles:
     )
 
 
-def base_table_style(
-    header_rows: int = 1, grid: bool = True, cell_defaults: bool = True
-) -> list[tuple[object, ...]]:
-    """Commands every annex table starts from: fonts, rules, padding, header fill.
+def base_table_style(header_rows: int = 1, grid: bool = True) -> list[tuple[object, ...]]:
+    """Commands every ReportLab table starts from: fonts, rules, padding, header fill (the
+    annual report's; the annex draws its own tables, see grid.py).
 
-    Without `grid` only the box and column rules are drawn; the caller rules off each
-    logical row (which may span several table rows, see pdf_tables.flow_rows). Without
-    `cell_defaults` the font, colour, alignment and padding every cell has are left out,
-    for a table whose cells start with them (table_text.TextTable).
+    Without `grid` only the box and column rules are drawn; the caller rules off each row.
     """
     rules: list[tuple[object, ...]] = (
         [("GRID", (0, 0), (-1, -1), 0.3, RULE)]
@@ -298,7 +294,7 @@ def base_table_style(
         else [("BOX", (0, 0), (-1, -1), 0.3, RULE), ("LINEAFTER", (0, 0), (-2, -1), 0.3, RULE)]
     )
     left, right, top, bottom = CELL_PADDING
-    defaults: list[tuple[object, ...]] = [
+    commands: list[tuple[object, ...]] = [
         ("FONT", (0, 0), (-1, -1), REGULAR, CELL, LEADING),
         ("TEXTCOLOR", (0, 0), (-1, -1), INK),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -306,8 +302,8 @@ def base_table_style(
         ("RIGHTPADDING", (0, 0), (-1, -1), right),
         ("TOPPADDING", (0, 0), (-1, -1), top),
         ("BOTTOMPADDING", (0, 0), (-1, -1), bottom),
+        *rules,
     ]
-    commands = [*defaults, *rules] if cell_defaults else rules
     if header_rows:
         last = header_rows - 1
         commands += [

@@ -33,6 +33,7 @@ from app.annexes.render.table_text import RememberingText
 from app.annexes.render.theme import CELL_PADDING, INK, RULE
 
 RULE_WIDTH = 0.3
+_NONE: frozenset[int] = frozenset()
 # centred lines whose widths are remembered (symbols and header names of three languages)
 WIDTHS = 2048
 LEFT, RIGHT, TOP, BOTTOM = CELL_PADDING
@@ -136,8 +137,16 @@ def _lend_row_spans(rows: list[Row], heights: list[float]) -> None:
 def _lines(
     cell: Cell, row: Row, x: float, width: float, height: float, below: float
 ) -> _Placed | None:
-    lines = cell.text.split("\n")
     font = cell.font
+    if "\n" not in cell.text and not cell.centred:  # most cells: one line, left-aligned
+        if not cell.text:
+            return None
+        if row.middle:
+            y = (row.bottom + height - row.top + font.leading) / 2 - font.size
+        else:
+            y = height - row.top - font.size
+        return x + LEFT, y - below, font, [("", cell.text)], 0.0, 0.0
+    lines = cell.text.split("\n")
     if row.middle:
         y = (row.bottom + height - row.top + len(lines) * font.leading) / 2 - font.size
     else:
@@ -179,14 +188,15 @@ def _move(dx: float, dy: float, leading: float) -> str:
     return f"{fp_str(dx, dy)} Td"
 
 
-def _vertical_blocks(rows: list[Row], ncols: int) -> list[set[int]]:
+def _vertical_blocks(rows: list[Row], ncols: int) -> list[frozenset[int]]:
     """Per row, the inner column lines (1..ncols-1) a cell spans across."""
-    blocks: list[set[int]] = [set() for _ in rows]
+    blocks: list[frozenset[int]] = [_NONE] * len(rows)
     for i, row in enumerate(rows):
         for cell in row.cells:
-            inner = range(cell.col + 1, min(cell.col + cell.cols, ncols))
-            for j in range(i, i + cell.rows):
-                blocks[j].update(inner)
+            if cell.cols > 1:
+                inner = range(cell.col + 1, min(cell.col + cell.cols, ncols))
+                for j in range(i, i + cell.rows):
+                    blocks[j] = blocks[j].union(inner)
     return blocks
 
 
@@ -195,8 +205,9 @@ def _horizontal_blocks(rows: list[Row]) -> list[list[tuple[int, int]]]:
     blocks: list[list[tuple[int, int]]] = [[] for _ in rows]
     for i, row in enumerate(rows):
         for cell in row.cells:
-            for j in range(i, i + cell.rows - 1):
-                blocks[j].append((cell.col, cell.col + cell.cols))
+            if cell.rows > 1:
+                for j in range(i, i + cell.rows - 1):
+                    blocks[j].append((cell.col, cell.col + cell.cols))
     return blocks
 
 

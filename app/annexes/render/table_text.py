@@ -12,7 +12,11 @@ from __future__ import annotations
 from typing import Any
 from weakref import WeakKeyDictionary
 
+from reportlab.lib.rl_accel import escapePDF, fp_str
+from reportlab.pdfbase.pdfmetrics import getFont
 from reportlab.pdfgen.textobject import PDFTextObject
+
+from app.annexes.render.theme import FallbackFont
 
 # (font, size, leading, subset in use, text) → (operators, subset in use after them)
 _Written = dict[tuple[str, float, float, int, str], tuple[str, int]]
@@ -39,6 +43,27 @@ class RememberingText(PDFTextObject):  # type: ignore[misc]  # reportlab ships n
         key = (self._fontname, self._fontsize, self._leading, self._curSubset, text)
         found = self._memo.get(key)
         if found is None:
-            found = self._memo[key] = (super()._formatText(text), self._curSubset)
+            font = getFont(self._fontname)
+            if type(font) is FallbackFont and type(text) is str:
+                found = _operators(font, text, self._canvas._doc, key)
+            else:
+                found = (super()._formatText(text), self._curSubset)
+            self._memo[key] = found
         self._curSubset = found[1]
         return found[0]
+
+
+def _operators(font: FallbackFont, text: str, doc: Any, key: tuple[Any, ...]) -> tuple[str, int]:
+    """What PDFTextObject._formatText writes for a str in a TrueType font (and the subset in
+    use after it), less its generic set-up: each run of a subset selected, then shown."""
+    _, size, leading, in_use, _ = key
+    out: list[str] = []
+    select = ""
+    for subset, chunk in font.splitString(text, doc):
+        if subset != in_use:
+            if not select:
+                select = f"{fp_str(size)} Tf {fp_str(leading)} TL"
+            out.append(f"{font.getSubsetInternalName(subset, doc)} {select}")
+            in_use = subset
+        out.append(f"({escapePDF(chunk)}) Tj")
+    return " ".join(out), in_use

@@ -59,7 +59,7 @@ def _operators(font: FallbackFont, text: str, doc: Any, key: tuple[Any, ...]) ->
     _, size, leading, in_use, _ = key
     out: list[str] = []
     select = ""
-    for subset, chunk in font.splitString(text, doc):
+    for subset, chunk in font.split_new(text, doc):
         if subset != in_use:
             if not select:
                 select = f"{fp_str(size)} Tf {fp_str(leading)} TL"

@@ -105,6 +105,7 @@ class FallbackFont(TTFont):  # type: ignore[misc]  # reportlab ships no type hin
         self._width = lru_cache(maxsize=WIDTH_CACHE)(self._measure)
         self._split_cache: WeakKeyDictionary[Any, dict[str, tuple[Any, ...]]] = WeakKeyDictionary()
         self._last_split: tuple[Callable[[], Any], dict[str, tuple[Any, ...]]] = (_none, {})
+        self._last_state: tuple[Callable[[], Any], Any] = (_none, None)
 
     def _source(self, char: str) -> int:
         code = ord(char)
@@ -157,10 +158,26 @@ class FallbackFont(TTFont):  # type: ignore[misc]  # reportlab ships no type hin
             ]
         return pieces
 
+    def split_new(self, text: str, doc: Any) -> list[Any]:
+        """splitString without its per-document memo, for a caller that remembers what it
+        makes of the text (table_text.RememberingText)."""
+        return self._split(text, doc, "utf-8")
+
+    def _state(self, doc: Any) -> Any:
+        """ReportLab's state of this face in `doc` (its WeakKeyDictionary makes a weak
+        reference per look-up: the last document's is kept)."""
+        last, state = self._last_state
+        if last() is doc:
+            return state
+        state = self.state.get(doc)
+        if state is not None:
+            self._last_state = (ref(doc), state)
+        return state
+
     def _own_split(self, text: str, doc: Any, encoding: str) -> list[Any]:
         """TTFont.splitString of this face; once every character of `text` has its code in
         the document, the same runs without ReportLab's loop over the characters."""
-        state = self.state.get(doc)
+        state = self._state(doc)
         if state is not None:
             assigned = state.assignments
             plain = text.replace("\xa0", " ")  # as ReportLab maps a no-break space

@@ -82,7 +82,7 @@ _Placed = tuple[float, float, Font, list[tuple[str, str]], float, float]
 
 
 class GridModel:
-    """A whole table laid out once: row heights, rules and every line's place in its row."""
+    """A whole table laid out once: row heights, rules and where each row's text goes."""
 
     def __init__(self, widths: list[float], rows: list[Row], head: int = 0) -> None:
         self.widths = widths
@@ -96,9 +96,20 @@ class GridModel:
         self.head_height = sum(self.heights[:head])
         # body heights summed: the height of body rows [a, b) is tops[b] - tops[a]
         self.tops = [0.0, *accumulate(self.heights[head:])]
-        self.placed = [self._place(i) for i in range(len(rows))]
+        # header rows' text placed once (they are drawn on every part); body rows' as drawn
+        self.placed: list[list[_Placed] | None] = [None] * len(rows)
         self.vblocks = _vertical_blocks(rows, len(widths))
         self.hblocks = _horizontal_blocks(rows)
+
+    def place(self, i: int) -> list[_Placed]:
+        """Where row i's text goes, worked out when it is drawn (nothing kept per body row
+        while the story waits to be laid out)."""
+        placed = self.placed[i]
+        if placed is None:
+            placed = self._place(i)
+            if i < self.head:
+                self.placed[i] = placed
+        return placed
 
     def _place(self, i: int) -> list[_Placed]:
         row = self.rows[i]
@@ -320,7 +331,7 @@ class Grid(Flowable):  # type: ignore[misc]  # reportlab ships no type hints
         font: Font | None = None
         at: tuple[float, float] | None = None
         for i, y0 in zip(order, bottoms, strict=True):
-            for x, dy, cell_font, lines, last_dx, last_dy in model.placed[i]:
+            for x, dy, cell_font, lines, last_dx, last_dy in model.place(i):
                 if cell_font is not font:
                     text.setFont(cell_font.name, cell_font.size, cell_font.leading)
                     font = cell_font

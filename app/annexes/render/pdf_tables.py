@@ -6,10 +6,13 @@ fill and rules each row has (grid.py lays it out and splits it across pages).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
+from reportlab.platypus import Flowable
 
 from app.annexes.render.grid import BOTTOM, TOP, Cell, Font, Grid, GridModel, Row
 from app.annexes.render.labels import Labels
@@ -42,6 +45,74 @@ LEGEND_SYMBOL = Font(BOLD, 9, LEADING)
 _fills: dict[str, colors.Color] = {}
 
 
+class LaterTable(Flowable):  # type: ignore[misc]  # reportlab ships no type hints
+    """A table built when the layout first reaches it, not when the story is made: its rows
+    live from then until its last part is drawn, not through the whole layout (fewer objects
+    for the garbage collector to go over again and again)."""
+
+    def __init__(self, make: Callable[[], GridModel]) -> None:
+        super().__init__()
+        self._make: Callable[[], GridModel] | None = make
+        self._grid: Grid | None = None
+        self.hAlign = "LEFT"
+
+    @property
+    def grid(self) -> Grid:
+        if self._grid is None:
+            assert self._make is not None
+            self._grid = Grid(self._make())
+            self._make = None
+        return self._grid
+
+    @property
+    def model(self) -> GridModel:
+        return self.grid.model
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self.width, self.height = self.grid.wrap(avail_width, avail_height)
+        return self.width, self.height
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        grid = self.grid
+        parts = grid.split(avail_width, avail_height)
+        return [self] if parts == [grid] else parts
+
+    def draw(self) -> None:
+        grid = self.grid
+        grid.canv = self.canv
+        try:
+            grid.draw()
+        finally:
+            del grid.canv
+
+
+def key_values(rows: tuple[tuple[str, str], ...], width: float) -> LaterTable:
+    """A two-column label/value table without a header row, every row ruled."""
+    return LaterTable(partial(_key_values, rows, width))
+
+
+def plain_table(table: TableView, width: float) -> LaterTable:
+    """A captioned-elsewhere table of strings with a repeated header row."""
+    return LaterTable(partial(_plain_table, table, width))
+
+
+def legend_table(marks: tuple[Mark, ...], width: float) -> LaterTable:
+    """The heatmap legend in one row: each symbol on its colour, then what it means."""
+    return LaterTable(partial(_legend_table, marks, width))
+
+
+def heatmap(chunk: HeatChunk, t: Labels, width: float) -> LaterTable:
+    """Areas × (group, gender) symbols on their colours; group headers span their genders."""
+    return LaterTable(partial(_heatmap, chunk, t, width))
+
+
+def notes_table(
+    sections: tuple[tuple[str, tuple[Note, ...]], ...], t: Labels, width: float
+) -> LaterTable:
+    """Justification, evidence and mitigation by area; long text wraps and flows across pages."""
+    return LaterTable(partial(_notes_table, sections, t, width))
+
+
 def fill(hex_colour: str) -> colors.Color:
     """A cached ReportLab colour for a hex string."""
     colour = _fills.get(hex_colour)
@@ -55,7 +126,7 @@ def _header(texts: list[str]) -> Row:
     return Row(cells, fills=[(0, len(cells) - 1, HEAD_FILL)])
 
 
-def key_values(rows: tuple[tuple[str, str], ...], width: float) -> Grid:
+def _key_values(rows: tuple[tuple[str, str], ...], width: float) -> GridModel:
     """A two-column label/value table without a header row, every row ruled."""
     label_w = min(52 * mm, width * 0.34)
     value_w = width - label_w
@@ -68,7 +139,7 @@ def key_values(rows: tuple[tuple[str, str], ...], width: float) -> Grid:
         )
         for label, value in rows
     ]
-    return Grid(GridModel([label_w, value_w], table))
+    return GridModel([label_w, value_w], table)
 
 
 def flow_rows(cells: list[str]) -> list[list[str]]:
@@ -104,7 +175,7 @@ def add_row(
         )
 
 
-def plain_table(table: TableView, width: float) -> Grid:
+def _plain_table(table: TableView, width: float) -> GridModel:
     """A captioned-elsewhere table of strings with a repeated header row."""
     total = sum(table.widths)
     widths = [width * w / total for w in table.widths]
@@ -116,10 +187,10 @@ def plain_table(table: TableView, width: float) -> Grid:
             for i, (cell, w) in enumerate(zip(row, widths, strict=True))
         ]
         add_row(rows, cells, fonts, [])
-    return Grid(GridModel(widths, rows, head=1))
+    return GridModel(widths, rows, head=1)
 
 
-def legend_table(marks: tuple[Mark, ...], width: float) -> Grid:
+def _legend_table(marks: tuple[Mark, ...], width: float) -> GridModel:
     """The heatmap legend in one row: each symbol on its colour, then what it means."""
     sym_w = 9 * mm
     label_w = width / len(marks) - sym_w
@@ -131,10 +202,10 @@ def legend_table(marks: tuple[Mark, ...], width: float) -> Grid:
             Cell(wrap(m.label, label_w - PAD), TEXT, 2 * i + 1),
         ]
         fills.append((2 * i, 2 * i, fill(m.fill)))
-    return Grid(GridModel([sym_w, label_w] * len(marks), [Row(cells, middle=True, fills=fills)]))
+    return GridModel([sym_w, label_w] * len(marks), [Row(cells, middle=True, fills=fills)])
 
 
-def heatmap(chunk: HeatChunk, t: Labels, width: float) -> Grid:
+def _heatmap(chunk: HeatChunk, t: Labels, width: float) -> GridModel:
     """Areas × (group, gender) symbols on their colours; group headers span their genders."""
     ncols = len(chunk.genders)
     col_w = min(17 * mm, (width - AREA_MIN) / max(ncols, 1))
@@ -157,7 +228,7 @@ def heatmap(chunk: HeatChunk, t: Labels, width: float) -> Grid:
             cells = [Cell(wrap(row.header, area_w - PAD), TEXT, 0)]
             cells += [Cell(m.symbol, SYMBOL, i, centred=True) for i, m in enumerate(row.marks, 1)]
             rows.append(Row(cells, top=1.0, bottom=2.0, middle=True, fills=_mark_fills(row.marks)))
-    return Grid(GridModel([area_w] + [col_w] * ncols, rows, head=2))
+    return GridModel([area_w] + [col_w] * ncols, rows, head=2)
 
 
 def _mark_fills(marks: tuple[Mark, ...]) -> list[tuple[int, int, colors.Color]]:
@@ -180,9 +251,9 @@ def _note_text(note: Note, t: Labels, width: float) -> str:
     return "\n".join(b for b in blocks if b)
 
 
-def notes_table(
+def _notes_table(
     sections: tuple[tuple[str, tuple[Note, ...]], ...], t: Labels, width: float
-) -> Grid:
+) -> GridModel:
     """Justification, evidence and mitigation by area; long text wraps and flows across pages."""
     widths = [48 * mm, 42 * mm, 32 * mm]
     widths.append(width - sum(widths))
@@ -199,7 +270,7 @@ def notes_table(
         rows.append(_section_row(wrap(area, width - PAD, BOLD), 4, keep=True))
         for note in notes:
             add_row(rows, _note_cells(note, t, widths), fonts, _note_fill(note))
-    return Grid(GridModel(widths, rows, head=1))
+    return GridModel(widths, rows, head=1)
 
 
 def _note_cells(note: Note, t: Labels, widths: list[float]) -> list[str]:

@@ -216,8 +216,8 @@ def test_wide_matrices_are_split_and_every_table_fits_its_frame(large: AnnexReco
         assert len(alt.chunks) == 2
         for chunk in alt.chunks:
             assert len(chunk.genders) <= MAX_MATRIX_COLUMNS
-            assert sum(heatmap(chunk, view.t, width)._colWidths) <= width + 0.01
-        assert sum(notes_table(alt.notes, view.t, width)._colWidths) <= width + 0.01
+            assert sum(heatmap(chunk, view.t, width).model.widths) <= width + 0.01
+        assert sum(notes_table(alt.notes, view.t, width).model.widths) <= width + 0.01
 
 
 def test_label_language_can_be_overridden(large: AnnexRecord) -> None:

@@ -108,7 +108,8 @@ def test_a_remembered_parse_is_paragraphs_own(text: str) -> None:
     assert again.frags[0].text == theirs.frags[0].text
     assert text_paragraph(text, style).frags[0].text == theirs.frags[0].text
     fresh = text_paragraph(text, style)
-    assert fresh.wrap(200, 500) == theirs.wrap(200, 500)
+    # ReportLab's own line breaking of the remembered fragments (not the one-line shortcut)
+    assert Paragraph.wrap(fresh, 200, 500) == theirs.wrap(200, 500)
     assert repr(fresh.blPara) == repr(theirs.blPara)
     shared = [
         key
@@ -117,6 +118,25 @@ def test_a_remembered_parse_is_paragraphs_own(text: str) -> None:
         if isinstance(value, list) and value is getattr(b, key)
     ]
     assert not shared
+
+
+def _fresh_header(doc: Any, canvas: Any, _doc: Any) -> None:
+    doc._draw_header(canvas)
+
+
+def test_a_repeated_header_is_the_header_drawn_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    data = build_record(alternatives=2, areas=3, groups=2, genders=2)
+    data["records_management"] |= {
+        "publicity_class": "partly_secret",
+        "publicity_reason": "JulkL 24 § 1 mom. 25 k",
+    }
+    record = AnnexRecord.model_validate(data)
+    ours = render_pdf(record)
+    monkeypatch.setattr(pdf_module._AnnexDoc, "_header", _fresh_header)
+    assert render_pdf(record) == ours
+    with pikepdf.open(io.BytesIO(ours)) as doc:
+        sizes = {tuple(float(v) for v in page.MediaBox) for page in doc.pages}
+        assert len(sizes) == 2  # portrait and landscape pages, each header repeated
 
 
 @pytest.mark.parametrize("mode", ["RGB", "RGBA"])
@@ -138,6 +158,8 @@ def test_the_logo_on_later_pages_is_drawimages_own(
         canvas.drawImage(image, *box, mask="auto")
 
     monkeypatch.setattr(pdf_module, "_draw_logo", draw_image)
+    # every page's header drawn afresh, not repeated from the first of its size
+    monkeypatch.setattr(pdf_module._AnnexDoc, "_header", _fresh_header)
     assert render_pdf(record) == ours
     with pikepdf.open(io.BytesIO(ours)) as doc:
         assert len(doc.pages) > 2

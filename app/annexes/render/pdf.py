@@ -122,6 +122,7 @@ class _AnnexDoc(BaseDocTemplate):  # type: ignore[misc]
         self._view = view
         self._logo = _logo(view.record.identification.organisation_logo_png)
         self._bookmarks = 0
+        self._headers: dict[tuple[float, float], tuple[list[str], list[str]]] = {}
         self.addPageTemplates(
             [self._template(PORTRAIT, A4), self._template(LANDSCAPE, landscape(A4))]
         )
@@ -142,6 +143,24 @@ class _AnnexDoc(BaseDocTemplate):  # type: ignore[misc]
         return PageTemplate(id=name, frames=[frame], onPage=self._header, pagesize=size)
 
     def _header(self, canvas: PdfaCanvas, _doc: BaseDocTemplate) -> None:
+        """The page header; after the first page of a size, the operators that page's header
+        wrote (the header is the same on every page, and leaves the canvas as it found it)."""
+        drawn = self._headers.get(canvas._pagesize)
+        if drawn is not None:
+            code, forms = drawn
+            canvas._code += code
+            if forms:
+                canvas._currentPageHasImages = 1
+                canvas._formsinuse += forms
+            return
+        start, forms_start = len(canvas._code), len(canvas._formsinuse)
+        self._draw_header(canvas)
+        self._headers[canvas._pagesize] = (
+            canvas._code[start:],
+            canvas._formsinuse[forms_start:],
+        )
+
+    def _draw_header(self, canvas: PdfaCanvas) -> None:
         width, height = canvas._pagesize
         record = self._view.record
         y = height - TOP + 6 * mm

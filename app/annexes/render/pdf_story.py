@@ -10,11 +10,10 @@ from reportlab.platypus import (
     Flowable,
     NextPageTemplate,
     PageBreak,
-    Paragraph,
     Spacer,
 )
 
-from app.annexes.render.paragraphs import plain_fragments, text_paragraph
+from app.annexes.render.paragraphs import TextParagraph, plain_fragments, text_paragraph
 from app.annexes.render.pdf_tables import (
     heatmap,
     key_values,
@@ -31,7 +30,7 @@ PORTRAIT = "portrait"
 LANDSCAPE = "landscape"
 
 
-class Heading(Paragraph):  # type: ignore[misc]  # reportlab ships no type hints
+class Heading(TextParagraph):
     """A heading that also becomes a PDF bookmark (outline entry)."""
 
     def __init__(self, text: str, style: ParagraphStyle, level: int) -> None:

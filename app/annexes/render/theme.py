@@ -105,6 +105,7 @@ class FallbackFont(TTFont):  # type: ignore[misc]  # reportlab ships no type hin
         self._width = lru_cache(maxsize=WIDTH_CACHE)(self._measure)
         self._split_cache: WeakKeyDictionary[Any, dict[str, tuple[Any, ...]]] = WeakKeyDictionary()
         self._last_split: tuple[Callable[[], Any], dict[str, tuple[Any, ...]]] = (_none, {})
+        self._last_state: tuple[Callable[[], Any], Any] = (_none, None)
 
     def _source(self, char: str) -> int:
         code = ord(char)
@@ -157,10 +158,26 @@ class FallbackFont(TTFont):  # type: ignore[misc]  # reportlab ships no type hin
             ]
         return pieces
 
+    def split_new(self, text: str, doc: Any) -> list[Any]:
+        """splitString without its per-document memo, for a caller that remembers what it
+        makes of the text (table_text.RememberingText)."""
+        return self._split(text, doc, "utf-8")
+
+    def _state(self, doc: Any) -> Any:
+        """ReportLab's state of this face in `doc` (its WeakKeyDictionary makes a weak
+        reference per look-up: the last document's is kept)."""
+        last, state = self._last_state
+        if last() is doc:
+            return state
+        state = self.state.get(doc)
+        if state is not None:
+            self._last_state = (ref(doc), state)
+        return state
+
     def _own_split(self, text: str, doc: Any, encoding: str) -> list[Any]:
         """TTFont.splitString of this face; once every character of `text` has its code in
         the document, the same runs without ReportLab's loop over the characters."""
-        state = self.state.get(doc)
+        state = self._state(doc)
         if state is not None:
             assigned = state.assignments
             plain = text.replace("\xa0", " ")  # as ReportLab maps a no-break space
@@ -282,15 +299,11 @@ def styles() -> Styles:
     )
 
 
-def base_table_style(
-    header_rows: int = 1, grid: bool = True, cell_defaults: bool = True
-) -> list[tuple[object, ...]]:
-    """Commands every annex table starts from: fonts, rules, padding, header fill.
+def base_table_style(header_rows: int = 1, grid: bool = True) -> list[tuple[object, ...]]:
+    """Commands every ReportLab table starts from: fonts, rules, padding, header fill (the
+    annual report's; the annex draws its own tables, see grid.py).
 
-    Without `grid` only the box and column rules are drawn; the caller rules off each
-    logical row (which may span several table rows, see pdf_tables.flow_rows). Without
-    `cell_defaults` the font, colour, alignment and padding every cell has are left out,
-    for a table whose cells start with them (table_text.TextTable).
+    Without `grid` only the box and column rules are drawn; the caller rules off each row.
     """
     rules: list[tuple[object, ...]] = (
         [("GRID", (0, 0), (-1, -1), 0.3, RULE)]
@@ -298,7 +311,7 @@ def base_table_style(
         else [("BOX", (0, 0), (-1, -1), 0.3, RULE), ("LINEAFTER", (0, 0), (-2, -1), 0.3, RULE)]
     )
     left, right, top, bottom = CELL_PADDING
-    defaults: list[tuple[object, ...]] = [
+    commands: list[tuple[object, ...]] = [
         ("FONT", (0, 0), (-1, -1), REGULAR, CELL, LEADING),
         ("TEXTCOLOR", (0, 0), (-1, -1), INK),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -306,8 +319,8 @@ def base_table_style(
         ("RIGHTPADDING", (0, 0), (-1, -1), right),
         ("TOPPADDING", (0, 0), (-1, -1), top),
         ("BOTTOMPADDING", (0, 0), (-1, -1), bottom),
+        *rules,
     ]
-    commands = [*defaults, *rules] if cell_defaults else rules
     if header_rows:
         last = header_rows - 1
         commands += [

@@ -311,7 +311,8 @@ def claim_cells_beside(
     return claimed, tuple(row[_CLAIMED_WIDTH:])
 
 
-_CLAIMED_WIDTH = 16
+# The claim's own columns, before what a caller returns beside them.
+_CLAIMED_WIDTH = len(_CLAIM_CELLS.exported_columns)
 
 
 # Built once: this runs on every matrix read, where building the statement would dominate.

@@ -60,7 +60,7 @@ router = APIRouter(
 )
 async def get_assessment(read: MatrixReading) -> Response:
     """Every assessed cell; cells not listed are *not yet assessed*. Supports If-None-Match."""
-    # async: the gate read the caller, the version and the body in its pool-thread call
+    # async: the gate read the caller, the version and the body (read_context.reading)
     return _answer(read)
 
 

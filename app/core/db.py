@@ -7,7 +7,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import Any, TypeVar, TypeVarTuple
+from typing import Any, TypeVarTuple
 
 from sqlalchemy import DateTime, Engine, MetaData, Result, create_engine, event
 from sqlalchemy.exc import DisconnectionError
@@ -17,13 +17,11 @@ from sqlmodel import Session, SQLModel
 
 from app.core.config import Settings, get_settings
 
-T = TypeVar("T")
 Ts = TypeVarTuple("Ts")
 
 READ_ONLY_OPTION = "ennakko_read_only"
 # A reading connection whose statements each run on their own (see `statements_alone`).
 ALONE_OPTION = "ennakko_statements_alone"
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",

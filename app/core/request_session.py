@@ -24,7 +24,6 @@ from app.core.config import Settings
 from app.core.db import (
     ALONE_OPTION,
     READ_ONLY_OPTION,
-    SAFE_METHODS,
     get_engine,
     get_read_engine,
     statements_alone,
@@ -34,6 +33,7 @@ from app.core.errors import AppError
 from app.core.gates import READERS, WRITERS, Gate
 
 T = TypeVar("T")
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 # The ASGI scope key under which a middleware leaves work for the request's transaction.
@@ -144,8 +144,8 @@ def reads_in_place() -> bool:
     waiting for any writer (writers append to the WAL; checkpoints are passive), in tens of
     microseconds, while the hop to a pool thread and back costs about 0.2 ms of CPU (measured
     in-process on a 304 matrix read). A light read holds its turn at the database like any
-    other, so the pool always has its connection ready and checking it out never waits. A
-    server database's round trip is a wait, and is never taken on the loop."""
+    other and uses the connection kept for it (`_InPlaceReader`). A server database's round
+    trip is a wait, and is never taken on the loop."""
     return get_engine().dialect.name == "sqlite"
 
 
